@@ -1,0 +1,91 @@
+// Walks one cause's steps as a pure state machine: the UI and --auto both drive it, and neither knows Keras.
+// No I/O here: an action step is completed by handing its result back through `completeAction`.
+import type { ActionResult, Cause, ChoiceOption, Outcome, Step, StepContext } from "./types.js";
+
+export interface WalkState {
+  causeId: string;
+  stepId: string;
+  /** Step ids visited before the current one, for Back. */
+  trail: string[];
+  /** Action results by step id; steps read them through ctx.results. */
+  results: Record<string, ActionResult>;
+  outcome: Outcome | null;
+}
+
+export function stepOf(cause: Cause, stepId: string): Step {
+  const step = cause.steps.find((s) => s.id === stepId);
+  if (!step) throw new Error(`cause ${cause.id} has no step ${stepId}`);
+  return step;
+}
+
+function enter(cause: Cause, state: WalkState, nextId: string): WalkState {
+  const next = stepOf(cause, nextId);
+  return {
+    ...state,
+    stepId: nextId,
+    trail: [...state.trail, state.stepId],
+    outcome: next.kind === "end" ? next.outcome : null,
+  };
+}
+
+export function startWalk(cause: Cause): WalkState {
+  const first = stepOf(cause, cause.start);
+  return {
+    causeId: cause.id,
+    stepId: cause.start,
+    trail: [],
+    results: {},
+    outcome: first.kind === "end" ? first.outcome : null,
+  };
+}
+
+export function currentStep(cause: Cause, state: WalkState): Step {
+  return stepOf(cause, state.stepId);
+}
+
+export function visibleOptions(step: Step, ctx: StepContext): ChoiceOption[] {
+  if (step.kind !== "choice") return [];
+  return step.options.filter((option) => !option.when || option.when(ctx));
+}
+
+export function optionLabel(option: ChoiceOption, ctx: StepContext): string {
+  return typeof option.label === "function" ? option.label(ctx) : option.label;
+}
+
+/** Moves past an info step. */
+export function proceed(cause: Cause, state: WalkState): WalkState {
+  const step = currentStep(cause, state);
+  if (step.kind !== "info") throw new Error(`step ${step.id} is ${step.kind}, not info`);
+  return enter(cause, state, step.next);
+}
+
+export function choose(cause: Cause, state: WalkState, optionId: string): WalkState {
+  const step = currentStep(cause, state);
+  if (step.kind !== "choice") throw new Error(`step ${step.id} is ${step.kind}, not a choice`);
+  const option = step.options.find((o) => o.id === optionId);
+  if (!option) throw new Error(`step ${step.id} has no option ${optionId}`);
+  return enter(cause, state, option.next);
+}
+
+export function completeAction(cause: Cause, state: WalkState, result: ActionResult): WalkState {
+  const step = currentStep(cause, state);
+  if (step.kind !== "action") throw new Error(`step ${step.id} is ${step.kind}, not an action`);
+  const withResult = { ...state, results: { ...state.results, [step.id]: result } };
+  return enter(cause, withResult, result.ok ? step.onSuccess : step.onFailure);
+}
+
+/** Back to the previous step that asked something (info and action steps are passed over). */
+export function back(cause: Cause, state: WalkState): WalkState {
+  const trail = [...state.trail];
+  while (trail.length > 0) {
+    const previous = trail.pop()!;
+    if (stepOf(cause, previous).kind === "choice") {
+      return { ...state, stepId: previous, trail, outcome: null };
+    }
+  }
+  return state;
+}
+
+export function contextFor(base: Omit<StepContext, "results">, state: WalkState): StepContext {
+  return { ...base, results: state.results };
+}

@@ -1,0 +1,270 @@
+// The shared vocabulary of keras-fix: what a file says (ModelFacts), what a Python says (EnvFacts), what a load
+// printed (ExceptionInfo), what a cause looks like (Cause) and how its walk is described (Step). Plain data, no I/O.
+
+// ---------------------------------------------------------------------------------------------------------------
+// Inspect (`keras-fix inspect --json` prints ModelFacts; the field names are a public contract)
+
+export type ModelFormat =
+  | "h5-model"
+  | "h5-weights"
+  | "keras-zip"
+  | "savedmodel"
+  | "tfjs"
+  | "keras-json"
+  | "git-lfs-pointer"
+  | "html"
+  | "empty"
+  | "truncated"
+  | "missing"
+  | "not-a-model";
+
+/** What kind of object a custom (not built into Keras) name stands for, judged from where it sits in the config. */
+export type CustomObjectKind =
+  | "layer"
+  | "model"
+  | "loss"
+  | "metric"
+  | "optimizer"
+  | "activation"
+  | "initializer"
+  | "regularizer"
+  | "constraint"
+  | "function"
+  | "other";
+
+export interface CustomObjectRef {
+  kind: CustomObjectKind;
+  className: string;
+  registeredName: string | null;
+  module: string | null;
+  /** The key the loader looks up in custom_objects for this file: registered_name for `.keras`, class_name for legacy. */
+  key: string;
+  /** The object's own saved config (constructor arguments), for skeletons and config diagnoses. */
+  config: Record<string, unknown> | null;
+  /** Names of the layers (outermost first) under which this object was found. */
+  where: string[];
+}
+
+export interface LambdaInfo {
+  layerName: string;
+  /** lambda: a Python lambda (marshalled bytecode); function: a named function stored by name; raw: plain source. */
+  functionType: "lambda" | "function" | "raw" | "unknown";
+  functionName: string | null;
+  hasBytecode: boolean;
+  module: string | null;
+}
+
+export interface LayerNode {
+  name: string;
+  className: string;
+  custom: boolean;
+  lambda: boolean;
+  children: LayerNode[];
+}
+
+export interface FileProblem {
+  cause: string;
+  message: string;
+  hint?: string;
+}
+
+export interface ModelFacts {
+  schemaVersion: 1;
+  path: string;
+  format: ModelFormat;
+  problem: FileProblem | null;
+  /** Exactly as the file stores it (e.g. `2.2.4-tf`), null when absent. */
+  kerasVersion: string | null;
+  backend: string | null;
+  topClass: string | null;
+  layerClasses: string[];
+  customClasses: string[];
+  hasLambda: boolean;
+  compiled: boolean;
+  loss: unknown;
+  metrics: unknown;
+  optimizer: string | null;
+  // Fields beyond the contract; free to grow.
+  fileSize: number | null;
+  customObjects: CustomObjectRef[];
+  lambdas: LambdaInfo[];
+  layers: LayerNode | null;
+  /** keras1 | keras2 (multi-backend) | tf-keras2 (tf.keras / tf_keras) | keras3, derived from kerasVersion and layout. */
+  kerasLine: "keras1" | "keras2" | "tf-keras2" | "keras3" | null;
+  tensorflowVersion: string | null;
+  details: Record<string, unknown>;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Probe
+
+export type PythonSource = "flag" | "KERAS_FIX_PYTHON" | "virtualenv" | "conda" | "path";
+
+export interface Frame {
+  file: string;
+  line: number | null;
+  function: string | null;
+  code?: string | null;
+}
+
+/** One exception of a chain. Chains are ordered as Python prints them: the first raised first, the final one last. */
+export interface ExceptionInfo {
+  type: string;
+  message: string;
+  frames: Frame[];
+}
+
+export interface EnvFacts {
+  python: { path: string; version: string; source: PythonSource };
+  /** Versions of keras, tensorflow, tf_keras, jax, torch, h5py, numpy, protobuf; null when not installed. */
+  packages: Record<string, string | null>;
+  backend: string | null;
+  legacyKeras: boolean;
+  /** Which loader `load_model` resolves to: keras (3), tf.keras (2.x), tf_keras, or none importable. */
+  loader: "keras3" | "tf.keras" | "tf_keras" | "keras2" | null;
+  /** When importing Keras itself failed, the chain that says why (numpy ABI, protobuf, SIGILL, ...). */
+  importError: ExceptionInfo[] | null;
+  importSeconds: number | null;
+}
+
+export interface LoadAttempt {
+  ok: boolean;
+  seconds: number;
+  chain: ExceptionInfo[];
+  warnings: string[];
+  /** On success: the loaded model's class and parameter count. */
+  model?: { className: string; params: number | null } | null;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Fixes the probe can apply to a second load, in the same warm worker where possible.
+
+export interface LoadFix {
+  compile?: boolean;
+  safeMode?: boolean;
+  /** A Python file whose top level defines the missing objects; imported by path before the load. */
+  customObjectsModule?: string;
+  /** custom_objects key (as stored in the file) -> attribute name in customObjectsModule. */
+  customObjects?: Record<string, string>;
+  /** Known shims keras-fix ships (e.g. DepthwiseConv2D without `groups`), by id. */
+  shims?: string[];
+  /** Load through tf_keras with TF_USE_LEGACY_KERAS=1 (needs a fresh process: TF reads it at import). */
+  legacyKeras?: boolean;
+  /** Wrap a SavedModel folder with keras.layers.TFSMLayer instead of load_model. */
+  tfsmLayer?: { callEndpoint: string } | null;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Causes and their walks
+
+export type Token =
+  | { kind: "text"; value: string }
+  | { kind: "strong"; value: string }
+  | { kind: "code"; value: string }
+  | { kind: "command"; value: string }
+  | { kind: "path"; value: string }
+  | { kind: "link"; value: string }
+  | { kind: "codeblock"; value: string; language: "python" | "shell" | "text" };
+
+/** A paragraph is a list of tokens; content is a list of paragraphs. */
+export type Content = Token[][];
+
+export interface Facts {
+  file: ModelFacts | null;
+  env: EnvFacts | null;
+  load: LoadAttempt | null;
+}
+
+export interface Diagnosis {
+  cause: string;
+  title: string;
+  culprit: string | null;
+  confidence: number;
+  evidence: string[];
+  captures: Record<string, string>;
+  alternatives: { cause: string; confidence: number }[];
+}
+
+/** What the steps see: the facts, the diagnosis and its captures, and the results of actions run so far. */
+export interface StepContext extends Facts {
+  diagnosis: Diagnosis;
+  results: Record<string, ActionResult>;
+  modelPath: string | null;
+}
+
+export type Outcome = "fixed" | "not-fixed" | "escalate";
+
+export interface ChoiceOption {
+  id: string;
+  label: string | ((ctx: StepContext) => string);
+  next: string;
+  /** Shown only when this holds (e.g. "use the module we found" only when one was found). */
+  when?: (ctx: StepContext) => boolean;
+  /** Runs a model's embedded code or installs software: needs an explicit typed yes, and --auto never takes it. */
+  needsConsent?: { risk: string };
+}
+
+export type ActionRequest =
+  | { kind: "verify-load"; fix: LoadFix }
+  | { kind: "find-sources"; names: string[] }
+  | { kind: "write-loader"; fix: LoadFix }
+  | { kind: "generate-skeleton"; keys: string[] }
+  | { kind: "resave-compare"; fix: LoadFix }
+  | { kind: "run-command"; argv: string[] };
+
+export interface ActionResult {
+  ok: boolean;
+  summary: Content;
+  data?: Record<string, unknown>;
+}
+
+export type Step =
+  | { kind: "info"; id: string; title: string; body: (ctx: StepContext) => Content; next: string }
+  | {
+      kind: "choice";
+      id: string;
+      title: string;
+      body?: (ctx: StepContext) => Content;
+      options: ChoiceOption[];
+      /** The option --auto takes; it must not need consent. */
+      auto: string;
+    }
+  | {
+      kind: "action";
+      id: string;
+      title: string;
+      body?: (ctx: StepContext) => Content;
+      action: (ctx: StepContext) => ActionRequest;
+      onSuccess: string;
+      onFailure: string;
+    }
+  | { kind: "end"; id: string; outcome: Outcome; title: string; body: (ctx: StepContext) => Content };
+
+export interface Matcher {
+  /** Matched against the exception's type name (the part after the last dot). */
+  type?: RegExp;
+  /** Named groups become the diagnosis' captures. */
+  message: RegExp;
+  /** When given, at least one frame's file (or function) must match. */
+  frame?: RegExp;
+  /** Base confidence for a match, 0..1 (default 0.8). */
+  weight?: number;
+  /** What this matcher's hit means, for the evidence list. */
+  means?: string;
+}
+
+export interface Cause {
+  id: string;
+  title: string;
+  /** One sentence, for the diagnosis screen and the report. */
+  summary: (ctx: StepContext) => Content;
+  matchers: Matcher[];
+  /** Evidence from the file and environment alone (no traceback): returns captures and evidence, or null. */
+  detect?: (facts: Facts) => { confidence: number; captures: Record<string, string>; evidence: string[] } | null;
+  /** Refines a traceback match with the facts: false vetoes, a number multiplies the confidence. */
+  when?: (captures: Record<string, string>, facts: Facts) => boolean | number;
+  culprit?: (captures: Record<string, string>, facts: Facts) => string | null;
+  steps: Step[];
+  /** Id of the first step. */
+  start: string;
+}

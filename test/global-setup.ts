@@ -1,0 +1,9 @@
+// Runs once before the tests: the real Python environments and the built CLI must exist. `npm test` creates both
+// first; a bare `npx vitest` on a machine without them fails here, loudly.
+import { existsSync } from "node:fs";
+import { cliPath, pythonFor } from "./helpers/envs.js";
+
+export default function setup(): void {
+  for (const name of ["keras2", "keras3", "keras3-numpy-py312", "bare"] as const) pythonFor(name);
+  if (!existsSync(cliPath)) throw new Error(`the CLI is not built at ${cliPath}: run 'npm run build' (npm test does)`);
+}

@@ -1,0 +1,35 @@
+// Where the real Python test environments live (made by scripts/setup-python-envs.mjs, which `npm test` runs
+// first). A missing one is a loud failure, never a skip.
+import { existsSync, readFileSync } from "node:fs";
+import { homedir } from "node:os";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+export const repoRoot = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
+const spec = JSON.parse(readFileSync(join(repoRoot, "scripts", "python-envs.json"), "utf8")) as {
+  envs: Record<string, { python: string; packages: string[]; backend?: string }>;
+};
+
+export type EnvName = "keras2" | "keras3" | "keras3-numpy-py312" | "bare";
+
+export const envCache = process.env.KERAS_FIX_ENV_CACHE ?? join(homedir(), ".cache", "keras-fix", "envs");
+
+/** The interpreter of a test environment; throws (failing the test) when the environment was not created. */
+export function pythonFor(name: EnvName): string {
+  if (!spec.envs[name]) throw new Error(`no test env named ${name} in scripts/python-envs.json`);
+  const python = join(envCache, name, "bin", "python");
+  if (!existsSync(python)) {
+    throw new Error(`test env ${name} is missing at ${python}: run 'node scripts/setup-python-envs.mjs ${name}'`);
+  }
+  return python;
+}
+
+/** Environment variables a test env needs beyond the interpreter (e.g. the Keras backend). */
+export function envVarsFor(name: EnvName): Record<string, string> {
+  const backend = spec.envs[name]?.backend;
+  return backend ? { KERAS_BACKEND: backend } : {};
+}
+
+export const fixturesDir = join(repoRoot, "fixtures");
+export const modelsDir = join(fixturesDir, "models");
+export const cliPath = join(repoRoot, "dist", "src", "cli.js");
