@@ -9,6 +9,7 @@ export interface WalkState {
   trail: string[];
   /** Action results by step id; steps read them through ctx.results. */
   results: Record<string, ActionResult>;
+  inputs: Record<string, string>;
   outcome: Outcome | null;
 }
 
@@ -28,13 +29,14 @@ function enter(cause: Cause, state: WalkState, nextId: string): WalkState {
   };
 }
 
-export function startWalk(cause: Cause): WalkState {
+export function startWalk(cause: Cause, inputs: Record<string, string> = {}): WalkState {
   const first = stepOf(cause, cause.start);
   return {
     causeId: cause.id,
     stepId: cause.start,
     trail: [],
     results: {},
+    inputs,
     outcome: first.kind === "end" ? first.outcome : null,
   };
 }
@@ -74,18 +76,25 @@ export function completeAction(cause: Cause, state: WalkState, result: ActionRes
   return enter(cause, withResult, result.ok ? step.onSuccess : step.onFailure);
 }
 
+export function submitInput(cause: Cause, state: WalkState, value: string): WalkState {
+  const step = currentStep(cause, state);
+  if (step.kind !== "input") throw new Error(`step ${step.id} is ${step.kind}, not an input`);
+  return enter(cause, { ...state, inputs: { ...state.inputs, [step.key]: value } }, step.next);
+}
+
 /** Back to the previous step that asked something (info and action steps are passed over). */
 export function back(cause: Cause, state: WalkState): WalkState {
   const trail = [...state.trail];
   while (trail.length > 0) {
     const previous = trail.pop()!;
-    if (stepOf(cause, previous).kind === "choice") {
+    const kind = stepOf(cause, previous).kind;
+    if (kind === "choice" || kind === "input") {
       return { ...state, stepId: previous, trail, outcome: null };
     }
   }
   return state;
 }
 
-export function contextFor(base: Omit<StepContext, "results">, state: WalkState): StepContext {
-  return { ...base, results: state.results };
+export function contextFor(base: Omit<StepContext, "results" | "inputs">, state: WalkState): StepContext {
+  return { ...base, results: state.results, inputs: state.inputs };
 }

@@ -189,6 +189,8 @@ export interface Diagnosis {
 export interface StepContext extends Facts {
   diagnosis: Diagnosis;
   results: Record<string, ActionResult>;
+  /** Values the user typed at input steps, by the step's `key` (the CLI's --custom-objects fills `customObjectsModule`). */
+  inputs: Record<string, string>;
   modelPath: string | null;
 }
 
@@ -237,6 +239,17 @@ export type Step =
       action: (ctx: StepContext) => ActionRequest;
       onSuccess: string;
       onFailure: string;
+    }
+  | {
+      kind: "input";
+      id: string;
+      title: string;
+      body?: (ctx: StepContext) => Content;
+      /** The prompt beside the text field, e.g. "Path to the .py file that defines MyLayer". */
+      prompt: string;
+      /** Where the typed value lands in ctx.inputs. --auto never reaches an input step (choices route around it). */
+      key: string;
+      next: string;
     }
   | { kind: "end"; id: string; outcome: Outcome; title: string; body: (ctx: StepContext) => Content };
 
