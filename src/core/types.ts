@@ -173,6 +173,8 @@ export interface Facts {
   file: ModelFacts | null;
   env: EnvFacts | null;
   load: LoadAttempt | null;
+  /** Set when keras-fix looked for an interpreter and found none (env is then null for that reason). */
+  pythonMissing?: boolean;
 }
 
 export interface Diagnosis {

@@ -1,7 +1,52 @@
-// SCAFFOLD: replaced by the real mode.
+// --auto, --json and the non-TTY run: diagnose, take each flow's safe automatic path, print one report.
+import { existsSync } from "node:fs";
+import { resolve } from "node:path";
 import type { CliOptions } from "../cli.js";
-import { UserError } from "../core/errors.js";
+import { walkAutomatically, type AutoWalk } from "../core/auto-walk.js";
+import { createDiagnoseSession } from "../core/diagnose.js";
+import { isUserError, UserError } from "../core/errors.js";
+import { ExitCode } from "../core/exit-codes.js";
+import type { DiagnoseResult } from "../core/session.js";
+import { exitCodeFor, printReport, progressToStderr } from "./run-report.js";
 
-export async function runAuto(_target: string | undefined, _options: CliOptions): Promise<number> {
-  throw new UserError("auto is not built yet.");
+export function inputsFrom(options: CliOptions): Record<string, string> {
+  if (!options.customObjects) return {};
+  const module = resolve(options.customObjects);
+  if (!existsSync(module)) throw new UserError(`--custom-objects: no file at ${options.customObjects}.`);
+  return { customObjectsModule: module };
+}
+
+export async function runAuto(target: string | undefined, options: CliOptions): Promise<number> {
+  if (!target) throw new UserError("Give the model path.", "keras-fix path/to/model.h5 --auto");
+  const inputs = inputsFrom(options);
+  const session = createDiagnoseSession({ modelPath: target, python: options.python, timeoutSeconds: options.timeoutSeconds, inputs });
+  const cancel = () => {
+    void session.close().finally(() => process.exit(ExitCode.cancelled));
+  };
+  process.once("SIGINT", cancel);
+  process.once("SIGTERM", cancel);
+  let result: DiagnoseResult = { file: null, env: null, load: null, diagnosis: null, cause: null, outcome: "error" };
+  try {
+    result = await session.diagnose(progressToStderr);
+    let walk: AutoWalk | null = null;
+    let summary = null;
+    if (result.cause && result.diagnosis) {
+      const base = { ...result, diagnosis: result.diagnosis, modelPath: target };
+      summary = result.cause.summary({ ...base, results: {}, inputs });
+      walk = await walkAutomatically(result.cause, base, inputs, (request) => session.runAction(request));
+    }
+    const exitCode = exitCodeFor(result, walk);
+    printReport({ result, walk, exitCode, summary }, options);
+    return exitCode;
+  } catch (error) {
+    if (!options.json || !isUserError(error)) throw error;
+    const report = { result: { ...result, outcome: "error" as const }, walk: null, exitCode: ExitCode.usage, summary: null,
+      error: { message: error.message, hint: error.hint } };
+    printReport(report, options);
+    return ExitCode.usage;
+  } finally {
+    process.off("SIGINT", cancel);
+    process.off("SIGTERM", cancel);
+    await session.close();
+  }
 }

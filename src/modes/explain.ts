@@ -1,7 +1,52 @@
-// SCAFFOLD: replaced by the real mode.
+// `keras-fix explain <traceback-file | ->`: the diagnosis from a pasted traceback, with the model's facts when
+// --model is given. No Python runs: the steps that need a load are described, not performed.
+import { readFileSync } from "node:fs";
+import { causeById, causes } from "../../flows/index.js";
 import type { CliOptions } from "../cli.js";
+import { classify } from "../core/classify.js";
 import { UserError } from "../core/errors.js";
+import { ExitCode } from "../core/exit-codes.js";
+import { inspectModel } from "../core/inspect/index.js";
+import { parseTraceback } from "../core/traceback.js";
+import type { Facts } from "../core/types.js";
+import { printReport } from "./run-report.js";
 
-export async function runExplain(_target: string | undefined, _options: CliOptions): Promise<number> {
-  throw new UserError("explain is not built yet.");
+// A pasted traceback is text of a few kilobytes; anything far larger is not what the user meant to give.
+const MAX_TRACEBACK_BYTES = 8 * 1024 * 1024;
+
+function readTraceback(source: string): string {
+  let text: string;
+  try {
+    text = source === "-" ? readFileSync(0, "utf8") : readFileSync(source, "utf8");
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (source === "-") throw new UserError("Could not read the traceback from standard input.", "pbpaste | keras-fix explain -");
+    if (code === "ENOENT") throw new UserError(`No traceback file at ${source}.`);
+    if (code === "EISDIR") throw new UserError(`${source} is a folder; give the file that holds the traceback.`);
+    throw new UserError(`Could not read ${source} (${code ?? "unknown error"}).`);
+  }
+  if (Buffer.byteLength(text) > MAX_TRACEBACK_BYTES) throw new UserError(`${source} is larger than 8 MB: that is not a traceback.`);
+  if (text.trim() === "") {
+    throw new UserError(source === "-" ? "Standard input was empty: paste the traceback, then end with Ctrl-D." : `${source} is empty.`);
+  }
+  return text;
+}
+
+export async function runExplain(source: string | undefined, options: CliOptions): Promise<number> {
+  if (!source) throw new UserError("explain takes a traceback file, or - for standard input.");
+  const text = readTraceback(source);
+  const chain = parseTraceback(text);
+  if (chain.length === 0) {
+    throw new UserError("No Python exception found in that text.", "paste everything from 'Traceback (most recent call last):' to the last line");
+  }
+  const facts: Facts = { file: options.model ? await inspectModel(options.model) : null, env: null, load: null };
+  const diagnosis = classify(chain, facts, causes);
+  const cause = causeById(diagnosis.cause) ?? null;
+  const outcome = diagnosis.cause === "unclassified" ? "undiagnosed" : "diagnosed";
+  const load = { ok: false, seconds: 0, chain, warnings: [] };
+  const result = { file: facts.file, env: null, load, diagnosis, cause, outcome } as const;
+  const summary = cause ? cause.summary({ ...facts, load, diagnosis, results: {}, inputs: {}, modelPath: options.model ?? null }) : null;
+  const exitCode = outcome === "diagnosed" ? ExitCode.diagnosed : ExitCode.undiagnosed;
+  printReport({ result, walk: null, exitCode, summary }, options);
+  return exitCode;
 }

@@ -1,0 +1,61 @@
+// One-line descriptions of what each stage found, shared by the wizard's stage list and the text report so the
+// two never word the same fact differently.
+import type { EnvFacts, LoadAttempt, ModelFacts } from "./types.js";
+
+const FORMAT_NAMES: Record<string, string> = {
+  "h5-model": "HDF5 model",
+  "h5-weights": "HDF5 weights-only file",
+  "keras-zip": ".keras archive",
+  savedmodel: "TensorFlow SavedModel folder",
+  tfjs: "TensorFlow.js model",
+  "keras-json": "Keras JSON config",
+  "git-lfs-pointer": "Git LFS pointer (not the model itself)",
+  html: "HTML page (not a model)",
+  empty: "empty file",
+  truncated: "truncated file",
+  missing: "nothing at this path",
+  "not-a-model": "not a Keras model",
+};
+
+export function describeFile(file: ModelFacts): string {
+  const parts = [FORMAT_NAMES[file.format] ?? file.format];
+  if (file.kerasVersion) parts.push(`saved by Keras ${file.kerasVersion}`);
+  else if (file.tensorflowVersion) parts.push(`saved by TensorFlow ${file.tensorflowVersion}`);
+  if (file.backend) parts.push(`(${file.backend} backend)`);
+  if (file.customClasses.length > 0) parts.push(`· custom: ${file.customClasses.join(", ")}`);
+  if (file.hasLambda) parts.push("· has Lambda layers");
+  return parts.join(" ");
+}
+
+export function describePython(env: EnvFacts): string {
+  const where: Record<string, string> = {
+    flag: "--python",
+    KERAS_FIX_PYTHON: "KERAS_FIX_PYTHON",
+    virtualenv: "active virtualenv",
+    conda: "active conda env",
+    path: "PATH",
+  };
+  return `Python ${env.python.version} (${where[env.python.source] ?? env.python.source}: ${env.python.path})`;
+}
+
+export function describeKeras(env: EnvFacts): string {
+  const p = env.packages;
+  const parts: string[] = [];
+  if (p.keras) parts.push(`keras ${p.keras}`);
+  if (p.tensorflow) parts.push(`tensorflow ${p.tensorflow}`);
+  if (p.tf_keras) parts.push(`tf_keras ${p.tf_keras}`);
+  if (env.backend) parts.push(`backend ${env.backend}`);
+  if (env.legacyKeras) parts.push("TF_USE_LEGACY_KERAS=1");
+  if (parts.length === 0) return "no Keras installed";
+  return parts.join(", ");
+}
+
+export function describeLoad(load: LoadAttempt): string {
+  if (load.ok) {
+    const model = load.model ? ` (${load.model.className}${load.model.params != null ? `, ${load.model.params} params` : ""})` : "";
+    return `loads${model} in ${load.seconds.toFixed(1)} s`;
+  }
+  const last = load.chain[load.chain.length - 1];
+  const firstLine = last ? `${last.type}: ${last.message.split("\n")[0]}` : "failed";
+  return firstLine.length > 160 ? `${firstLine.slice(0, 157)}...` : firstLine;
+}

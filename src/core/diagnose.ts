@@ -1,0 +1,124 @@
+// The real diagnosis session: inspect the file, find Python, import Keras and try the load in one warm worker,
+// classify, and then run the actions a cause's steps ask for. Every front door (wizard, --auto, --json) uses it.
+import { causeById, causes } from "../../flows/index.js";
+import { classify } from "./classify.js";
+import { describeFile, describeKeras, describeLoad, describePython } from "./describe.js";
+import { runEffect } from "./effects.js";
+import { findPython } from "./find-python.js";
+import { inspectModel } from "./inspect/index.js";
+import { startProbe, type ProbeSession } from "./probe.js";
+import type { DiagnoseResult, DiagnoseSession, StageProgress } from "./session.js";
+import type { ActionRequest, ActionResult, EnvFacts, Facts, LoadAttempt, ModelFacts } from "./types.js";
+
+export interface DiagnoseOptions {
+  modelPath: string;
+  python?: string;
+  timeoutSeconds: number;
+  /** Values known before the walk (the CLI's --custom-objects becomes customObjectsModule). */
+  inputs?: Record<string, string>;
+}
+
+// Formats where the file alone settles the question: starting Python would only repeat what the bytes say.
+const DECIDED_BY_FILE = new Set(["missing", "git-lfs-pointer", "html", "empty", "truncated", "not-a-model", "h5-weights"]);
+
+function secondsSince(start: number): number {
+  return (performance.now() - start) / 1000;
+}
+
+export function createDiagnoseSession(options: DiagnoseOptions): DiagnoseSession {
+  let probe: ProbeSession | null = null;
+  let closed = false;
+  const facts: Facts = { file: null, env: null, load: null };
+
+  function result(outcome: DiagnoseResult["outcome"], extra: Partial<DiagnoseResult> = {}): DiagnoseResult {
+    return { file: facts.file, env: facts.env, load: facts.load, diagnosis: null, cause: null, outcome, ...extra };
+  }
+
+  function diagnosed(onProgress: (p: StageProgress) => void, chain: LoadAttempt["chain"] | null): DiagnoseResult {
+    const start = performance.now();
+    onProgress({ stage: "classify", status: "running" });
+    const diagnosis = classify(chain, facts, causes);
+    const cause = causeById(diagnosis.cause) ?? null;
+    onProgress({ stage: "classify", status: "done", detail: diagnosis.title, seconds: secondsSince(start) });
+    return result(diagnosis.cause === "unclassified" ? "undiagnosed" : "diagnosed", { diagnosis, cause });
+  }
+
+  async function diagnose(onProgress: (p: StageProgress) => void): Promise<DiagnoseResult> {
+    let start = performance.now();
+    onProgress({ stage: "inspect", status: "running" });
+    const file: ModelFacts = await inspectModel(options.modelPath);
+    facts.file = file;
+    onProgress({
+      stage: "inspect",
+      status: file.problem ? "failed" : "done",
+      detail: describeFile(file),
+      seconds: secondsSince(start),
+    });
+    if (DECIDED_BY_FILE.has(file.format)) {
+      for (const stage of ["find-python", "import", "load"] as const) {
+        onProgress({ stage, status: "skipped", detail: "not needed: the file itself says what is wrong" });
+      }
+      return diagnosed(onProgress, null);
+    }
+
+    start = performance.now();
+    onProgress({ stage: "find-python", status: "running" });
+    const python = await findPython({ flag: options.python, modelPath: options.modelPath });
+    if (!python) {
+      facts.pythonMissing = true;
+      onProgress({ stage: "find-python", status: "failed", detail: "no Python interpreter found" });
+      onProgress({ stage: "import", status: "skipped" });
+      onProgress({ stage: "load", status: "skipped" });
+      return diagnosed(onProgress, null);
+    }
+    onProgress({ stage: "find-python", status: "done", detail: `${python.path} (${python.source})`, seconds: secondsSince(start) });
+
+    start = performance.now();
+    onProgress({ stage: "import", status: "running", detail: "starting Python and importing Keras" });
+    probe = await startProbe({ python, modelPath: options.modelPath, timeoutSeconds: options.timeoutSeconds });
+    if (closed) {
+      await probe.close();
+      return result("error");
+    }
+    const env: EnvFacts = probe.env;
+    facts.env = env;
+    const importFailed = env.importError !== null;
+    onProgress({
+      stage: "import",
+      status: importFailed || env.loader === null ? "failed" : "done",
+      detail: `${describePython(env)} · ${describeKeras(env)}`,
+      seconds: secondsSince(start),
+    });
+    if (importFailed || env.loader === null) {
+      onProgress({ stage: "load", status: "skipped" });
+      return diagnosed(onProgress, env.importError);
+    }
+
+    onProgress({ stage: "load", status: "running", detail: "keras.models.load_model(...)" });
+    const load = await probe.load(options.modelPath);
+    facts.load = load;
+    onProgress({ stage: "load", status: load.ok ? "done" : "failed", detail: describeLoad(load), seconds: load.seconds });
+    if (load.ok) return result("loads");
+    return diagnosed(onProgress, load.chain);
+  }
+
+  async function runAction(request: ActionRequest): Promise<ActionResult> {
+    return runEffect(request, {
+      modelPath: options.modelPath,
+      facts,
+      probe: () => {
+        if (!probe) throw new Error("the Python worker is not running; diagnose() starts it");
+        return probe;
+      },
+    });
+  }
+
+  async function close(): Promise<void> {
+    closed = true;
+    const current = probe;
+    probe = null;
+    if (current) await current.close();
+  }
+
+  return { diagnose, runAction, close };
+}

@@ -1,0 +1,120 @@
+// Runs the steps that act: a verified re-load, a source search, writing the loader or a skeleton, a re-save check,
+// a consented command. Every file it writes gets a NEW name in the current folder; the user's files are never
+// overwritten, and the model file is only ever read.
+import { existsSync, writeFileSync } from "node:fs";
+import { basename, dirname, extname, join, resolve } from "node:path";
+import { code, paragraphs, path as pathToken, python, strong, text } from "./content.js";
+import { describeLoad } from "./describe.js";
+import { findSources, gitRootOf } from "./fixes/find-sources.js";
+import { loaderFileName, loaderScript } from "./fixes/loader-script.js";
+import { skeletonModule } from "./fixes/skeleton.js";
+import { runCommand, type ProbeSession } from "./probe.js";
+import type { ActionRequest, ActionResult, Facts, LoadFix } from "./types.js";
+
+export interface EffectDeps {
+  modelPath: string;
+  facts: Facts;
+  probe: () => ProbeSession;
+  /** Where new files go; the current folder unless a test says otherwise. */
+  outputDir?: string;
+}
+
+/** A path in `dir` named `stem + suffix`, or `stem-2 + suffix`, ... whichever does not exist yet. */
+export function freshPath(dir: string, stem: string, suffix: string): string {
+  for (let n = 1; ; n++) {
+    const candidate = join(dir, `${stem}${n === 1 ? "" : `-${n}`}${suffix}`);
+    if (!existsSync(candidate)) return candidate;
+  }
+}
+
+export function modelStem(modelPath: string): string {
+  const name = basename(modelPath.replace(/[\\/]+$/, ""));
+  return name.replace(/\.weights\.h5$/, "").replace(new RegExp(`${extname(name).replace(".", "\\.")}$`), "") || "model";
+}
+
+function absoluteFix(fix: LoadFix): LoadFix {
+  return fix.customObjectsModule ? { ...fix, customObjectsModule: resolve(fix.customObjectsModule) } : fix;
+}
+
+async function verifyLoad(fix: LoadFix, deps: EffectDeps): Promise<ActionResult> {
+  const attempt = await deps.probe().load(deps.modelPath, absoluteFix(fix));
+  return {
+    ok: attempt.ok,
+    summary: attempt.ok
+      ? paragraphs([strong("It loads now. "), describeLoad(attempt)])
+      : paragraphs([strong("Still failing: "), code(describeLoad(attempt))]),
+    data: { attempt, fix },
+  };
+}
+
+async function writeLoader(fix: LoadFix, deps: EffectDeps): Promise<ActionResult> {
+  const dir = deps.outputDir ?? process.cwd();
+  const target = loaderFileName(deps.modelPath, dir);
+  const script = loaderScript({ modelPath: resolve(deps.modelPath), fix: absoluteFix(fix), fileFacts: deps.facts.file, env: deps.facts.env });
+  writeFileSync(target, script, { flag: "wx" });
+  return {
+    ok: true,
+    summary: paragraphs(["Wrote ", pathToken(target), ": run it to load the model the same way."], [python(script)]),
+    data: { path: target, code: script },
+  };
+}
+
+async function generateSkeleton(keys: string[], deps: EffectDeps): Promise<ActionResult> {
+  const refs = (deps.facts.file?.customObjects ?? []).filter((ref) => keys.includes(ref.key));
+  if (refs.length === 0) {
+    return { ok: false, summary: paragraphs(`The file's config does not describe ${keys.join(", ")}, so there is nothing to build a skeleton from.`) };
+  }
+  const { code: source, notes } = skeletonModule(refs, deps.facts.file!, deps.facts.env);
+  const target = freshPath(deps.outputDir ?? process.cwd(), `${modelStem(deps.modelPath)}_custom_objects`, ".py");
+  writeFileSync(target, source, { flag: "wx" });
+  return {
+    ok: true,
+    summary: paragraphs(["Wrote a skeleton to ", pathToken(target), "."], ...notes.map((note) => [text(note)]), [python(source)]),
+    data: { path: target, code: source, notes, customObjects: Object.fromEntries(refs.map((r) => [r.key, r.className])) },
+  };
+}
+
+async function resaveCompare(fix: LoadFix, deps: EffectDeps): Promise<ActionResult> {
+  const target = freshPath(deps.outputDir ?? process.cwd(), `${modelStem(deps.modelPath)}.resaved`, ".keras");
+  const outcome = await deps.probe().resaveCompare(deps.modelPath, absoluteFix(fix), target);
+  return {
+    ok: outcome.ok,
+    summary: outcome.ok
+      ? paragraphs(["Saved a copy as ", pathToken(target), `; reloaded in a fresh Python, its outputs differ by at most ${outcome.maxAbsDiff ?? 0} on the same random input.`])
+      : paragraphs(["Re-saving did not work: ", code(outcome.message ?? "unknown error")]),
+    data: { ...outcome, path: target },
+  };
+}
+
+export async function runEffect(request: ActionRequest, deps: EffectDeps): Promise<ActionResult> {
+  switch (request.kind) {
+    case "verify-load":
+      return verifyLoad(request.fix, deps);
+    case "find-sources": {
+      const modelDir = dirname(resolve(deps.modelPath));
+      const roots = [...new Set([modelDir, process.cwd(), gitRootOf(process.cwd()), gitRootOf(modelDir)].filter((r): r is string => !!r))];
+      const matches = await findSources(request.names, roots);
+      return {
+        ok: matches.length > 0,
+        summary: matches.length > 0
+          ? paragraphs(...matches.map((m) => [code(m.name), ` is defined in `, pathToken(`${m.file}:${m.line}`)]))
+          : paragraphs(`No .py file under ${roots.join(", ")} defines ${request.names.join(", ")}.`),
+        data: { matches, roots },
+      };
+    }
+    case "write-loader":
+      return writeLoader(request.fix, deps);
+    case "generate-skeleton":
+      return generateSkeleton(request.keys, deps);
+    case "resave-compare":
+      return resaveCompare(request.fix, deps);
+    case "run-command": {
+      const outcome = await runCommand(request.argv);
+      return {
+        ok: outcome.exitCode === 0,
+        summary: paragraphs([code(request.argv.join(" ")), ` exited with ${outcome.exitCode}.`], [text(outcome.output.slice(-2000))]),
+        data: outcome,
+      };
+    }
+  }
+}

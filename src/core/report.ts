@@ -1,0 +1,123 @@
+// The only formatters of a finished run: one JSON document (--json) and the plain-text report (--auto, non-TTY).
+// Every string that came from a file, a traceback or Python goes through sanitize here or in contentToPlain.
+import chalk from "chalk";
+import type { AutoWalk } from "./auto-walk.js";
+import { contentToPlain, sanitize } from "./content.js";
+import { describeFile, describeKeras, describeLoad, describePython } from "./describe.js";
+import type { DiagnoseResult } from "./session.js";
+import type { Content, Diagnosis, LoadFix } from "./types.js";
+
+export interface RunReport {
+  result: DiagnoseResult;
+  walk: AutoWalk | null;
+  exitCode: number;
+  /** The cause's one-sentence summary for this file. */
+  summary: Content | null;
+  /** Set when the run could not happen (bad input, no Python, a broken probe). */
+  error?: { message: string; hint?: string };
+}
+
+function diagnosisJson(diagnosis: Diagnosis | null) {
+  if (!diagnosis) return null;
+  const { cause, title, culprit, confidence, evidence, alternatives, captures } = diagnosis;
+  return { cause, title, culprit, confidence, evidence, alternatives, captures };
+}
+
+/** The fix that a successful verify step proved, if any. */
+export function provenFix(walk: AutoWalk | null): LoadFix | null {
+  const proven = walk?.steps.find((s) => s.request?.kind === "verify-load" && s.result?.ok);
+  return proven && proven.request?.kind === "verify-load" ? proven.request.fix : null;
+}
+
+export function writtenFiles(walk: AutoWalk | null): string[] {
+  return (walk?.steps ?? []).flatMap((s) => (s.result?.ok && typeof s.result.data?.path === "string" ? [s.result.data.path] : []));
+}
+
+export function toJsonDocument(report: RunReport): Record<string, unknown> {
+  const { result, walk } = report;
+  const last = result.load?.chain[result.load.chain.length - 1];
+  return {
+    schemaVersion: 1,
+    path: result.file?.path ?? null,
+    file: result.file,
+    env: result.env,
+    load: result.load
+      ? { ok: result.load.ok, exceptionType: last?.type ?? null, message: last?.message ?? null, seconds: result.load.seconds, warnings: result.load.warnings }
+      : null,
+    diagnosis: diagnosisJson(result.diagnosis),
+    summary: report.summary ? contentToPlain(report.summary) : null,
+    walk: walk
+      ? {
+          outcome: walk.outcome,
+          fix: provenFix(walk),
+          wrote: writtenFiles(walk),
+          steps: walk.steps.map((s) => ({
+            id: s.id,
+            kind: s.kind,
+            title: s.title,
+            text: contentToPlain(s.content),
+            choice: s.choice?.id ?? null,
+            action: s.request?.kind ?? null,
+            ok: s.result ? s.result.ok : null,
+            result: s.result ? contentToPlain(s.result.summary) : null,
+          })),
+        }
+      : null,
+    outcome: result.outcome,
+    exitCode: report.exitCode,
+    error: report.error ?? null,
+  };
+}
+
+function section(title: string, body: string): string {
+  return `${chalk.bold(title)}\n${body.replace(/^/gm, "  ")}\n`;
+}
+
+function plain(content: Content): string {
+  return contentToPlain(content);
+}
+
+export function toText(report: RunReport): string {
+  const { result, walk } = report;
+  const out: string[] = [];
+  if (result.file) out.push(section("File", `${sanitize(result.file.path)}\n${sanitize(describeFile(result.file))}`));
+  if (result.env) out.push(section("Python", `${sanitize(describePython(result.env))}\n${sanitize(describeKeras(result.env))}`));
+  if (result.load) out.push(section("Load", sanitize(describeLoad(result.load))));
+  if (report.error) {
+    out.push(section("Error", `${sanitize(report.error.message)}${report.error.hint ? `\ntry: ${sanitize(report.error.hint)}` : ""}`));
+  }
+  if (result.outcome === "loads") {
+    out.push(chalk.green("The model loads in this environment: nothing to fix here."));
+    return out.join("\n");
+  }
+  const d = result.diagnosis;
+  if (d) {
+    const lines = [
+      `${chalk.bold(sanitize(d.title))}  ${chalk.dim(`[${d.cause}, confidence ${d.confidence.toFixed(2)}]`)}`,
+      d.culprit ? `culprit: ${chalk.yellow(sanitize(d.culprit))}` : "",
+      ...d.evidence.map((e) => `- ${sanitize(e)}`),
+      d.alternatives.length > 0 ? chalk.dim(`also possible: ${d.alternatives.map((a) => `${a.cause} (${a.confidence.toFixed(2)})`).join(", ")}`) : "",
+    ].filter(Boolean);
+    if (report.summary) lines.splice(1, 0, plain(report.summary));
+    out.push(section("Diagnosis", lines.join("\n")));
+  }
+  if (walk) {
+    const steps = walk.steps.map((s) => {
+      const parts = [chalk.bold(`▸ ${sanitize(s.title)}`)];
+      const body = plain(s.content);
+      if (body) parts.push(body);
+      if (s.choice) parts.push(chalk.dim(`(--auto chose: ${sanitize(s.choice.label)})`));
+      if (s.result) parts.push(`${s.result.ok ? chalk.green("✔") : chalk.red("✘")} ${plain(s.result.summary)}`);
+      return parts.join("\n");
+    });
+    out.push(section("Fix", steps.join("\n\n")));
+    const verdict =
+      walk.outcome === "fixed"
+        ? chalk.green("Fixed: the model loads with the fix above (verified by loading it again).")
+        : walk.outcome === "escalate"
+          ? chalk.yellow("Not fixed automatically: see the steps above, or run keras-fix in a terminal for the guided walk.")
+          : chalk.yellow("Not fixed: follow the steps above.");
+    out.push(verdict);
+  }
+  return out.join("\n");
+}

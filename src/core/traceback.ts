@@ -1,0 +1,321 @@
+// Turns the traceback text that Python, IPython/Jupyter and Colab print (and the fragments users paste) into a chain
+// of exceptions, and unwraps the Keras messages that carry another exception's text inside them.
+import type { ExceptionInfo, Frame } from "./types.js";
+
+// ---------------------------------------------------------------------------------------------------------------
+// Noise that surrounds real tracebacks
+
+// CSI/OSC sequences (Jupyter colours its tracebacks, Python 3.13 too, Keras 3 bolds the inner message), and the bare
+// "[0;31m" left behind when a paste lost the ESC byte.
+const ANSI = /\u001b\[[0-?]*[ -/]*[@-~]|\u001b\][^\u0007\u001b]*(?:\u0007|\u001b\\)|\u001b[@-Z\\-_]/g;
+const BARE_SGR = /\[\d{1,3}(?:;\d{1,3})*m/g;
+
+// Lines that logging prints around a traceback; they are never part of an exception message.
+const LOG_LINES: RegExp[] = [
+  // TensorFlow C++ logging (TF <= 2.15): "2024-05-01 10:00:00.123456: I tensorflow/core/...cc:182] ..."
+  /^\d{4}-\d\d-\d\d[ T]\d\d:\d\d:\d\d(?:[.,]\d+)?:? [IWEF] \S+:\d+\]/,
+  // absl C++ logging (TF >= 2.16): "I0000 00:00:1795288702.640691    6784 cudart_stub.cc:31] ..."
+  /^[IWEF]\d{4} \d\d:\d\d:\d\d\.\d+\s+\d+ \S+:\d+\]/,
+  /^WARNING: All log messages before absl::InitializeLog\(\) is called are written to STDERR$/,
+  // The second line of TF's cpu_feature_guard notice.
+  /^To enable the following instructions: .* rebuild TensorFlow with the appropriate compiler flags\.$/,
+  // Python's logging default format: "WARNING:tensorflow:...", "ERROR:root:..."
+  /^(?:WARNING|ERROR|INFO|DEBUG|CRITICAL|FATAL):[\w.]+:/,
+  // IDE and shell tails.
+  /^Process finished with exit code -?\d+$/,
+];
+// "/path/x.py:12: UserWarning: ..." followed by the indented source line `warnings.warn(...)`.
+const PYTHON_WARNING = /^\S.*:\d+: [A-Z]\w*Warning: /;
+
+// ---------------------------------------------------------------------------------------------------------------
+// Shapes of traceback lines
+
+const HEADER = /^\s*Traceback \(most recent call last\):?\s*$/;
+// IPython/Jupyter: "ValueError                                Traceback (most recent call last)"
+const IPYTHON_HEADER = /^([A-Za-z_][\w.]*)\s+Traceback \(most recent call last\)/;
+const IPYTHON_BANNER = /^-{20,}\s*$/;
+const CHAIN_SEPARATOR =
+  /^\s*(?:The above exception was the direct cause of the following exception:|During handling of the above exception, another exception occurred:)\s*$/;
+
+// Standard frame: `  File "/x/keras/src/saving/saving_api.py", line 197, in load_model` (no `, in` for SyntaxError).
+const PY_FRAME = /^\s*File "(?<file>[^"]+)", line (?<line>\d+)(?:, in (?<fn>.+?))?\s*$/;
+// IPython >= 8: `File ~/venv/.../saving_api.py:196, in load_model(filepath, custom_objects, compile, safe_mode)`
+const IPY_FILE_FRAME = /^File (?<file>.+?):(?<line>\d+), in (?<fn>.+?)\s*$/;
+// IPython >= 8.5: `Cell In[3], line 2`; 8.0-8.4: `Input In [3], in <cell line: 1>()`.
+const IPY_CELL_FRAME = /^(?:Cell|Input) (?<file>In ?\[\d*\])(?:, line (?<line>\d+))?(?:, in (?<fn>.+?))?\s*$/;
+// IPython 7 / Colab: `/usr/local/lib/python3.7/dist-packages/keras/engine/saving.py in load_model(filepath, ...)`,
+// `<ipython-input-3-0a1b2c3d> in <module>`.
+const IPY_OLD_FRAME = /^(?<file>(?:[A-Za-z]:)?[^\s<][^<>]*?\.pyx?|<ipython-input-[^>]+>|<[^>]+>) in (?<fn>\S.*?)\s*$/;
+// IPython context: `----> 2 keras.models.load_model(...)` marks the line that ran; `    194 code` is context.
+const IPY_ARROW = /^\s*-*> ?(?<line>\d+)\s?(?<code>.*)$/;
+// Python >= 3.11 points at the expression with carets and tildes.
+const CARETS = /^\s*[\^~]+[\s^~]*$/;
+// The line that starts an exception: a (dotted) identifier at column 0, then ": message" or nothing.
+const EXCEPTION_LINE = /^(?<type>[A-Za-z_][\w]*(?:\.[A-Za-z_][\w]*)*)(?::(?: (?<message>.*)|$)|$)/;
+// Without a traceback header the same shape is too loose ("Note: ..."): only names that read as exceptions count.
+const BARE_EXCEPTION_TYPE =
+  /^(?:[A-Za-z_]\w*\.)*(?:[A-Z]\w*(?:Error|Exception|Exit|Interrupt|Warning|Failure|Iteration)|Exception|Error)$/;
+
+/** Removes terminal colour codes and the ESC-less remains of them. */
+export function stripAnsi(text: string): string {
+  return text.replace(ANSI, "").replace(BARE_SGR, "");
+}
+
+function withoutNoise(lines: string[]): string[] {
+  const kept: string[] = [];
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i];
+    if (LOG_LINES.some((pattern) => pattern.test(line))) continue;
+    if (PYTHON_WARNING.test(line)) {
+      if (i + 1 < lines.length && /^\s+\S/.test(lines[i + 1]) && !PY_FRAME.test(lines[i + 1])) i++;
+      continue;
+    }
+    kept.push(line);
+  }
+  return kept;
+}
+
+function functionName(raw: string | undefined): string | null {
+  if (!raw) return null;
+  // IPython prints the signature, `load_model(filepath, custom_objects=None)`; keep the name.
+  const name = raw.match(/^(<[^>]+>|[^\s(]+)/);
+  return name ? name[1] : raw;
+}
+
+function frameFrom(line: string): Frame | null {
+  const cell = IPY_CELL_FRAME.exec(line);
+  const match = PY_FRAME.exec(line) ?? IPY_FILE_FRAME.exec(line) ?? cell ?? IPY_OLD_FRAME.exec(line);
+  if (!match?.groups) return null;
+  const { file, line: lineNumber, fn } = match.groups;
+  return {
+    file: match === cell ? `Cell ${file}` : file,
+    line: lineNumber ? Number(lineNumber) : null,
+    function: functionName(fn),
+    code: null,
+  };
+}
+
+function isIPythonFrameLine(line: string): boolean {
+  return IPY_FILE_FRAME.test(line) || IPY_CELL_FRAME.test(line) || IPY_OLD_FRAME.test(line);
+}
+
+function trimBlankEdges(lines: string[]): string[] {
+  let start = 0;
+  let end = lines.length;
+  while (start < end && lines[start].trim() === "") start++;
+  while (end > start && lines[end - 1].trim() === "") end--;
+  return lines.slice(start, end);
+}
+
+interface Draft {
+  type: string;
+  frames: Frame[];
+  messageLines: string[];
+}
+
+/**
+ * Parses pasted or captured traceback text into exceptions, ordered as Python prints a chain: the first raised
+ * first, the final one last. Text with no recognisable exception yields one entry of type "" carrying the text.
+ */
+export function parseTraceback(text: string): ExceptionInfo[] {
+  const allLines = stripAnsi(text).replace(/\r\n?/g, "\n").split("\n");
+  const lines = withoutNoise(allLines);
+  const drafts: Draft[] = [];
+  let frames: Frame[] = [];
+  let current: Draft | null = null;
+  let state: "idle" | "frames" | "message" = "idle";
+
+  const finishMessage = () => {
+    if (current) drafts.push(current);
+    current = null;
+  };
+  const startFrames = () => {
+    finishMessage();
+    frames = [];
+    state = "frames";
+  };
+
+  for (const line of lines) {
+    if (HEADER.test(line) || IPYTHON_HEADER.test(line)) {
+      startFrames();
+      continue;
+    }
+    if (CHAIN_SEPARATOR.test(line) || IPYTHON_BANNER.test(line)) {
+      finishMessage();
+      state = "idle";
+      frames = [];
+      continue;
+    }
+    if (state === "message") {
+      current!.messageLines.push(line);
+      continue;
+    }
+    const frame = frameFrom(line);
+    if (frame) {
+      if (state === "idle") frames = [];
+      frames.push(frame);
+      state = "frames";
+      continue;
+    }
+    if (state === "frames") {
+      const last = frames[frames.length - 1];
+      const arrow = IPY_ARROW.exec(line);
+      if (arrow?.groups && last && /^\s*-+>/.test(line)) {
+        last.code ??= arrow.groups.code.trim() || null;
+        last.line ??= Number(arrow.groups.line);
+        continue;
+      }
+      if (/^\s/.test(line) || line.trim() === "" || CARETS.test(line)) {
+        // The first indented line under a standard frame is its source line; the rest is context or carets.
+        if (last && last.code === null && !CARETS.test(line) && /^\s{2,}\S/.test(line) && !/^\s+\d+\s/.test(line)) {
+          last.code = line.trim();
+        }
+        continue;
+      }
+      const exception = EXCEPTION_LINE.exec(line);
+      if (exception?.groups && !isIPythonFrameLine(line)) {
+        current = { type: exception.groups.type, frames, messageLines: [exception.groups.message ?? ""] };
+        frames = [];
+        state = "message";
+      }
+      continue;
+    }
+    // idle: a traceback pasted without its header, or only the final line.
+    const bare = EXCEPTION_LINE.exec(line);
+    if (bare?.groups && BARE_EXCEPTION_TYPE.test(bare.groups.type)) {
+      current = { type: bare.groups.type, frames, messageLines: [bare.groups.message ?? ""] };
+      frames = [];
+      state = "message";
+    }
+  }
+  finishMessage();
+
+  if (drafts.length === 0) {
+    const message = trimBlankEdges(allLines).join("\n").trim();
+    return message ? [{ type: "", message, frames: [] }] : [];
+  }
+  return drafts.map((draft) => ({
+    type: draft.type,
+    message: trimBlankEdges(draft.messageLines).join("\n"),
+    frames: draft.frames,
+  }));
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Wrappers: Keras messages that embed another exception's text (research §1a R8/R9, §1d W9, §5 K2/K3).
+
+export type WrapperKind = "R8" | "R9" | "W9" | "K2" | "K3";
+
+/** An exception of the unwrapped chain: a printed one (depth 0) or one found inside a wrapper's message. */
+export interface ChainEntry extends ExceptionInfo {
+  /** Index of the printed exception this entry is, or was found inside. */
+  origin: number;
+  /** How many wrappers deep the entry sits (0 = printed as is). */
+  depth: number;
+  /** What the wrappers around this entry said, outermost first; empty for printed exceptions. */
+  wrappers: { kind: WrapperKind; captures: Record<string, string> }[];
+}
+
+interface WrapperRule {
+  kind: WrapperKind;
+  pattern: RegExp;
+  /** The wrapped exception's type when the wrapper re-raises the same class (K2/K3); "" when unknown. */
+  keepsType: boolean;
+}
+
+const WRAPPERS: WrapperRule[] = [
+  {
+    // Keras 3 deserialize_keras_object: "<class 'pkg.Name'> could not be deserialized properly. ... Exception encountered: {e}"
+    kind: "R8",
+    pattern:
+      /^(?<wrappedClassRepr>.+?) could not be deserialized properly\.[\s\S]*?\n\s*Exception encountered: (?<inner>[\s\S]+)$/,
+    keepsType: false,
+  },
+  {
+    // Keras 3 Operation.from_config and tf-keras Layer.from_config.
+    kind: "R9",
+    pattern:
+      /^Error when deserializing class '(?<wrappedClass>[^']+)' using config=(?<wrappedConfig>[\s\S]*?)\.?\s*\n\s*Exception encountered: (?<inner>[\s\S]+)$/,
+    keepsType: false,
+  },
+  {
+    // Keras 3 saving_lib._raise_loading_failure.
+    kind: "W9",
+    pattern:
+      /^A total of (?<wrappedCount>\d+) objects? could not be loaded\. Example error message for object (?<wrappedObject>[\s\S]*?):\s*\n\n(?<inner>[\s\S]+?)(?:\n\s*\nList of objects that could not be loaded:[\s\S]*)?$/,
+    keepsType: false,
+  },
+  {
+    // Keras 2 Layer.__call__ (double quotes up to 2.12, single from 2.13 and in tf-keras).
+    kind: "K2",
+    pattern:
+      /^Exception encountered when calling layer ["'](?<wrappedLayer>[^"']+)["'] \(type (?<wrappedClass>[\w.]+)\)\.\s*\n(?<inner>[\s\S]+?)(?:\n\s*\nCall arguments received by layer[\s\S]*)?$/,
+    keepsType: true,
+  },
+  {
+    // Keras 3 Operation/Layer call: "Exception encountered when calling Lambda.call()."
+    kind: "K3",
+    pattern:
+      /^Exception encountered when calling (?<wrappedClass>[\w.]+)\.call\(\)\.\s*\n(?<inner>[\s\S]+?)(?:\n\s*\nArguments received by [\w.]+\.call\(\):[\s\S]*)?$/,
+    keepsType: true,
+  },
+];
+
+function unwrapOnce(entry: ExceptionInfo): { rule: WrapperRule; captures: Record<string, string>; inner: string } | null {
+  for (const rule of WRAPPERS) {
+    const match = rule.pattern.exec(entry.message);
+    if (!match?.groups) continue;
+    const { inner, ...rest } = match.groups;
+    const captures: Record<string, string> = {};
+    for (const [key, value] of Object.entries(rest)) if (value !== undefined) captures[key] = value.trim();
+    if (captures.wrappedClassRepr) {
+      // "<class 'my_pkg.layers.MyLayer'>" -> MyLayer, keeping the module for matchers that want it.
+      const repr = captures.wrappedClassRepr.match(/^<class '(?:(?<module>[\w.]+)\.)?(?<name>\w+)'>$/);
+      if (repr?.groups) {
+        captures.wrappedClass = repr.groups.name;
+        if (repr.groups.module) captures.wrappedModule = repr.groups.module;
+      }
+      delete captures.wrappedClassRepr;
+    }
+    const innerText = trimBlankEdges(inner.split("\n")).join("\n");
+    if (!innerText) return null;
+    return { rule, captures, inner: innerText };
+  }
+  return null;
+}
+
+/**
+ * The chain plus every exception carried inside a wrapper's message, each placed just before the exception that
+ * wraps it (it was raised first). Printed exceptions keep their frames; unwrapped ones have none.
+ */
+export function unwrapChain(chain: ExceptionInfo[]): ChainEntry[] {
+  const entries: ChainEntry[] = [];
+  chain.forEach((exception, origin) => {
+    const found: ChainEntry[] = [];
+    let outer: ChainEntry = { ...exception, origin, depth: 0, wrappers: [] };
+    // Wrappers nest (R8 around R9 around the real error for a nested layer); a bound keeps hostile text finite.
+    for (let depth = 1; depth <= 8; depth++) {
+      const unwrapped = unwrapOnce(outer);
+      if (!unwrapped) break;
+      const inner: ChainEntry = {
+        type: unwrapped.rule.keepsType ? outer.type : "",
+        message: unwrapped.inner,
+        frames: [],
+        origin,
+        depth,
+        wrappers: [...outer.wrappers, { kind: unwrapped.rule.kind, captures: unwrapped.captures }],
+      };
+      found.unshift(inner);
+      outer = inner;
+    }
+    entries.push(...found, { ...exception, origin, depth: 0, wrappers: [] });
+  });
+  return entries;
+}
+
+/** Captures a matcher can read from the wrappers around an entry: the innermost wrapper wins, `wrapper` is its kind. */
+export function wrapperCaptures(entry: ChainEntry): Record<string, string> {
+  const captures: Record<string, string> = {};
+  for (const wrapper of entry.wrappers) Object.assign(captures, wrapper.captures, { wrapper: wrapper.kind });
+  return captures;
+}

@@ -1,0 +1,29 @@
+// What --auto and explain share: the exit code of a finished run, the progress lines on stderr, and printing the
+// report in the one format asked for (exactly one JSON document on stdout with --json).
+import type { CliOptions } from "../cli.js";
+import type { AutoWalk } from "../core/auto-walk.js";
+import { sanitize } from "../core/content.js";
+import { ExitCode } from "../core/exit-codes.js";
+import { toJsonDocument, toText, type RunReport } from "../core/report.js";
+import type { DiagnoseResult, StageProgress } from "../core/session.js";
+
+export function exitCodeFor(result: DiagnoseResult, walk: AutoWalk | null): number {
+  if (result.outcome === "loads" || walk?.outcome === "fixed") return ExitCode.loads;
+  if (result.outcome === "error") return ExitCode.usage;
+  if (result.outcome === "undiagnosed") return ExitCode.undiagnosed;
+  return ExitCode.diagnosed;
+}
+
+const MARK: Record<StageProgress["status"], string> = { running: "…", done: "✔", failed: "✘", skipped: "-" };
+
+export function progressToStderr(progress: StageProgress): void {
+  if (progress.status === "running" && !process.stderr.isTTY) return;
+  const seconds = progress.seconds != null ? ` (${progress.seconds.toFixed(1)} s)` : "";
+  const detail = progress.detail ? `: ${sanitize(progress.detail)}` : "";
+  process.stderr.write(`${MARK[progress.status]} ${progress.stage}${detail}${seconds}\n`);
+}
+
+export function printReport(report: RunReport, options: Pick<CliOptions, "json">): void {
+  if (options.json) process.stdout.write(`${JSON.stringify(toJsonDocument(report), null, 2)}\n`);
+  else process.stdout.write(`${toText(report)}\n`);
+}

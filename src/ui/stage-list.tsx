@@ -1,0 +1,57 @@
+// The first screen: the stages of a diagnosis, each with a spinner while it runs, its elapsed seconds, and one line
+// about what it found. It appears before Python is up; the stages arrive as the session reports them.
+import { Box, Text } from "ink";
+import Spinner from "ink-spinner";
+import { useEffect, useState } from "react";
+import { sanitize } from "../core/content.js";
+import type { StageId, StageProgress } from "../core/session.js";
+
+export const STAGE_ORDER: StageId[] = ["inspect", "find-python", "import", "load", "classify"];
+
+export interface StageState extends StageProgress {
+  /** When the stage started running (ms since epoch), for the live elapsed time. */
+  startedAt: number;
+}
+
+/** Ticks while something runs, so the elapsed seconds move. */
+function useNow(active: boolean): number {
+  const [now, setNow] = useState(() => Date.now());
+  useEffect(() => {
+    if (!active) return;
+    const timer = setInterval(() => setNow(Date.now()), 200);
+    return () => clearInterval(timer);
+  }, [active]);
+  return now;
+}
+
+function StatusIcon({ status }: { status: StageProgress["status"] | "pending" }) {
+  if (status === "running") return <Spinner type="dots" />;
+  if (status === "done") return <Text color="green">✔</Text>;
+  if (status === "failed") return <Text color="red">✘</Text>;
+  return <Text dimColor>·</Text>;
+}
+
+export function StageList({ stages, labels }: { stages: Partial<Record<StageId, StageState>>; labels: Record<StageId, string> }) {
+  const running = STAGE_ORDER.some((id) => stages[id]?.status === "running");
+  const now = useNow(running);
+  return (
+    <Box flexDirection="column">
+      {STAGE_ORDER.map((id) => {
+        const stage = stages[id];
+        const status = stage?.status ?? "pending";
+        const seconds =
+          stage?.status === "running" ? (now - stage.startedAt) / 1000 : stage?.status === "skipped" ? undefined : stage?.seconds;
+        return (
+          <Box key={id}>
+            <Box width={2} flexShrink={0}>
+              <StatusIcon status={status} />
+            </Box>
+            <Text dimColor={status === "pending" || status === "skipped"}>{labels[id]}</Text>
+            {seconds !== undefined && <Text dimColor>{` ${Math.max(0, seconds).toFixed(1)}s`}</Text>}
+            {stage?.detail && <Text color={status === "failed" ? "red" : undefined}>{`  ${sanitize(stage.detail)}`}</Text>}
+          </Box>
+        );
+      })}
+    </Box>
+  );
+}
