@@ -83,7 +83,8 @@ def objects_keras3():
         "regularizers": public_names(keras.regularizers) | public_names(regularizers, defined_in(regularizers)),
         "constraints": public_names(keras.constraints) | public_names(constraints, defined_in(constraints)),
         # optimizers.get lower-cases string names, so the table's keys are lower case.
-        "optimizers": public_names(keras.optimizers, inspect.isclass) | public_names(optimizers, inspect.isclass),
+        "optimizers": public_names(keras.optimizers, inspect.isclass) | public_names(optimizers, inspect.isclass)
+        | public_names(keras.optimizers.schedules, inspect.isclass),
     }
 
 
@@ -112,9 +113,15 @@ def objects_keras2(keras, serialization, version):
         return found
 
     optimizers = names("optimizers", inspect.isclass)
-    legacy = getattr(keras.optimizers, "legacy", None)
-    if legacy is not None:
-        optimizers |= public_names(legacy, inspect.isclass)
+    # Legacy optimizers and learning-rate schedules are stored inside optimizer configs too.
+    for extra in ("legacy", "schedules"):
+        module = getattr(keras.optimizers, extra, None)
+        if module is not None:
+            optimizers |= public_names(module, inspect.isclass)
+    # Mixed precision wraps the optimizer: fixtures/models/keras2/legacy_optimizer.h5 stores LossScaleOptimizer.
+    mixed_precision = getattr(keras, "mixed_precision", None)
+    if mixed_precision is not None:
+        optimizers |= {name for name in public_names(mixed_precision, inspect.isclass) if "Optimizer" in name}
     return version, {
         "layers": layer_table,
         "losses": names("losses"),

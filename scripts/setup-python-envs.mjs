@@ -72,12 +72,46 @@ function ensureEnv(name, env) {
   log(`${name}: created`);
 }
 
-const only = process.argv.slice(2);
-const names = only.length > 0 ? only : Object.keys(spec.envs);
+// Generation-only environments (spec.fixtureEnvs) are built only by `--fixture-envs [name...]`, never by `npm test`.
+// One with `overlayOf` is not a venv: its packages go --no-deps into <cache>/<name>/site, which
+// scripts/make-fixtures.mjs puts on PYTHONPATH over the base env's interpreter.
+export function overlaySite(name) {
+  return join(cacheRoot, name, "site");
+}
+
+function ensureOverlay(name, env) {
+  const dir = join(cacheRoot, name);
+  const stampFile = join(dir, ".keras-fix-stamp");
+  const stamp = stampOf(name, env);
+  if (existsSync(stampFile) && readFileSync(stampFile, "utf8").trim() === stamp) {
+    log(`${name}: ready (${dir})`);
+    return;
+  }
+  log(`${name}: installing ${env.packages.join(" ")} --no-deps over ${env.overlayOf}`);
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  execFileSync(envPython(env.overlayOf), ["-m", "pip", "install", "--quiet", "--disable-pip-version-check", "--no-deps",
+    "--target", overlaySite(name), ...env.packages], { stdio: "inherit" });
+  writeFileSync(stampFile, `${stamp}\n`);
+  log(`${name}: created`);
+}
+
+function ensureFixtureEnv(name, env) {
+  if (!env.overlayOf) return ensureEnv(name, env);
+  ensureEnv(env.overlayOf, spec.envs[env.overlayOf]);
+  ensureOverlay(name, env);
+}
+
+const args = process.argv.slice(2);
+const fixtureMode = args[0] === "--fixture-envs";
+const table = fixtureMode ? spec.fixtureEnvs ?? {} : spec.envs;
+const only = fixtureMode ? args.slice(1) : args;
+const names = only.length > 0 ? only : Object.keys(table);
 try {
   for (const name of names) {
-    if (!spec.envs[name]) throw new Error(`unknown env ${name}; known: ${Object.keys(spec.envs).join(", ")}`);
-    ensureEnv(name, spec.envs[name]);
+    if (!table[name]) throw new Error(`unknown env ${name}; known: ${Object.keys(table).join(", ")}`);
+    if (fixtureMode) ensureFixtureEnv(name, table[name]);
+    else ensureEnv(name, table[name]);
   }
 } catch (error) {
   log(`failed: ${error.message.split("\n")[0]}`);

@@ -1,32 +1,67 @@
 // The path given does not exist (or is not readable). Seen from the file alone, and in tracebacks of every Keras
-// line: h5py's "No such file or directory", tf-keras' "No file or directory found at", Keras 3's "File not found".
-import { code, paragraphs, path } from "../../src/core/content.js";
-import type { Cause } from "../../src/core/types.js";
+// line: h5py's "unable to open file ... errno = 2", tf-keras' "No file or directory found at", Keras 3's
+// "File not found: filepath=..." (which Keras 3 also prints for a `.keras` file that exists but is not a zip: the
+// file's facts decide, see `when`).
+import { code, paragraphs, path, shell } from "../../src/core/content.js";
+import type { Cause, Facts, StepContext } from "../../src/core/types.js";
+
+// Formats that mean "there is a file, it is just not a readable model": other causes own them.
+const fileExists = (facts: Facts) => facts.file !== null && facts.file.format !== "missing";
+
+function missingPath(ctx: StepContext): string {
+  return ctx.diagnosis.captures.path || ctx.file?.path || ctx.modelPath || "the given path";
+}
+
+/** Mistakes that make a correct-looking path point nowhere, judged from the path text itself. */
+export function pathHints(target: string): string[] {
+  const hints: string[] = [];
+  if (target.startsWith("~")) hints.push("Python does not expand `~`: use the full path or os.path.expanduser().");
+  if (/[\n\t\r\f\v\x07\x08]/.test(target)) {
+    hints.push("The path contains a control character: in a normal Python string `\\n`, `\\t`, `\\b` ... in a Windows path are escapes. Use a raw string r\"C:\\...\" or forward slashes.");
+  }
+  if (/^\/content\/drive\//.test(target)) hints.push("On Colab, mount Google Drive first (drive.mount('/content/drive')).");
+  if (/^(?:\.\.?\/|[^/\\~]|$)/.test(target) && !/^[A-Za-z]:[\\/]/.test(target)) {
+    hints.push("The path is relative: Python resolves it from the folder it was started in, not from the script's folder.");
+  }
+  return hints;
+}
 
 export const fileNotFound: Cause = {
   id: "file-not-found",
   title: "The model file is not where the path says",
-  summary: (ctx) =>
-    paragraphs([
-      "Nothing is at ",
-      path(ctx.diagnosis.captures.path ?? ctx.modelPath ?? "the given path"),
-      ", so there is no model to load.",
-    ]),
+  summary: (ctx) => paragraphs(["Nothing is at ", path(missingPath(ctx)), ", so there is no model to load."]),
   matchers: [
     {
-      type: /^(OSError|IOError|FileNotFoundError)$/,
-      message: /(?:No file or directory found at|No such file or directory[:,]?\s*(?:'|\()?)(?<path>[^'\n)]*)/,
-      means: "the loader could not open the path",
+      // tf-keras / Keras 2.x legacy save.py (captured: keras2 env, fixtures/tracebacks/file-not-found/tf-keras-2.15.0--*).
+      type: /^(?:OSError|IOError)$/,
+      message: /No file or directory found at (?<path>.+)$/m,
+      weight: 0.9,
+      means: "the loader found no file or folder at the path",
+    },
+    {
+      // h5py (Keras 3 and Keras 2 .h5 paths): "[Errno 2] Unable to synchronously open file (unable to open file:
+      // name = 'nope.h5', errno = 2, ...)"; older h5py says "Unable to open file".
+      type: /^(?:OSError|IOError|FileNotFoundError)$/,
+      message: /Unable to (?:synchronously )?open file \(unable to open file: name = '(?<path>[^']*)', errno = 2\b/,
+      weight: 0.9,
+      means: "h5py could not open the path: no such file",
+    },
+    {
+      type: /^(?:OSError|IOError|FileNotFoundError)$/,
+      message: /\[Errno 2\] No such file or directory: '(?<path>[^']*)'/,
+      weight: 0.85,
+      means: "the operating system says there is no such file",
     },
     {
       type: /^ValueError$/,
-      // Keras 3 says this for a missing `.keras` path, and also for one that exists but is not a zip: the file's
-      // facts (format) decide between them, see `when`.
+      // Keras 3 saving_api for a `.keras` name that is not an existing zip (research §0.6).
       message: /File not found: filepath=(?<path>.*?)\. Please ensure the file is an accessible `\.keras` zip file/,
+      weight: 0.8,
       means: "Keras 3 could not open the path as a .keras zip",
     },
   ],
-  when: (_captures, facts) => !facts.file || facts.file.format === "missing",
+  // The file exists: the error means "unreadable", and the file's format names the real cause.
+  when: (_captures, facts) => !fileExists(facts),
   detect: (facts) =>
     facts.file?.format === "missing"
       ? { confidence: 0.99, captures: { path: facts.file.path }, evidence: [`nothing exists at ${facts.file.path}`] }
@@ -38,11 +73,16 @@ export const fileNotFound: Cause = {
       kind: "info",
       id: "explain",
       title: "Check the path",
-      body: (ctx) =>
-        paragraphs(
-          ["Check the spelling and the folder: relative paths are resolved from ", code(process.cwd()), "."],
-          "If the model was meant to be downloaded, download it again and check its size against the source.",
-        ),
+      body: (ctx) => {
+        const target = missingPath(ctx);
+        const hints = pathHints(target);
+        return paragraphs(
+          ["Keras was asked to load ", path(target), " and found nothing there."],
+          ["Relative paths are resolved from the folder Python runs in; keras-fix ran from ", path(process.cwd()), "."],
+          ...hints.map((hint) => [hint]),
+          "If the model was meant to be downloaded, download it again and compare its size with the source.",
+        );
+      },
       next: "end",
     },
     {
@@ -50,7 +90,12 @@ export const fileNotFound: Cause = {
       id: "end",
       outcome: "not-fixed",
       title: "Point keras-fix at the model file",
-      body: () => paragraphs("Run keras-fix again with the right path once the file is there."),
+      body: () =>
+        paragraphs(
+          ["Find the file, then run keras-fix again with its path, for example:"],
+          [shell("find . -name '*.h5' -o -name '*.keras' -o -name 'saved_model.pb'")],
+          ["and then ", code("keras-fix path/to/model.h5"), "."],
+        ),
     },
   ],
 };

@@ -14,8 +14,9 @@ const BARE_SGR = /\[\d{1,3}(?:;\d{1,3})*m/g;
 const LOG_LINES: RegExp[] = [
   // TensorFlow C++ logging (TF <= 2.15): "2024-05-01 10:00:00.123456: I tensorflow/core/...cc:182] ..."
   /^\d{4}-\d\d-\d\d[ T]\d\d:\d\d:\d\d(?:[.,]\d+)?:? [IWEF] \S+:\d+\]/,
-  // absl C++ logging (TF >= 2.16): "I0000 00:00:1795288702.640691    6784 cudart_stub.cc:31] ..."
-  /^[IWEF]\d{4} \d\d:\d\d:\d\d\.\d+\s+\d+ \S+:\d+\]/,
+  // absl C++ logging (TF >= 2.16): "I0321 10:00:00.123456 ..." and, before absl is initialised, the seconds as an
+  // epoch: "I0000 00:00:1795288702.640691    6784 cudart_stub.cc:31] ..."
+  /^[IWEF]\d{4} \d\d:\d\d:\d+\.\d+\s+\d+ \S+:\d+\]/,
   /^WARNING: All log messages before absl::InitializeLog\(\) is called are written to STDERR$/,
   // The second line of TF's cpu_feature_guard notice.
   /^To enable the following instructions: .* rebuild TensorFlow with the appropriate compiler flags\.$/,
@@ -30,7 +31,8 @@ const PYTHON_WARNING = /^\S.*:\d+: [A-Z]\w*Warning: /;
 // ---------------------------------------------------------------------------------------------------------------
 // Shapes of traceback lines
 
-const HEADER = /^\s*Traceback \(most recent call last\):?\s*$/;
+// NumPy's "compiled using NumPy 1.x" report prints the header and the first frame on one line.
+const HEADER = /^\s*Traceback \(most recent call last\):?(?<rest>.*)$/;
 // IPython/Jupyter: "ValueError                                Traceback (most recent call last)"
 const IPYTHON_HEADER = /^([A-Za-z_][\w.]*)\s+Traceback \(most recent call last\)/;
 const IPYTHON_BANNER = /^-{20,}\s*$/;
@@ -136,8 +138,11 @@ export function parseTraceback(text: string): ExceptionInfo[] {
   };
 
   for (const line of lines) {
-    if (HEADER.test(line) || IPYTHON_HEADER.test(line)) {
+    const header = HEADER.exec(line);
+    if (header || IPYTHON_HEADER.test(line)) {
       startFrames();
+      const sameLineFrame = header?.groups?.rest.trim() ? frameFrom(header.groups.rest) : null;
+      if (sameLineFrame) frames.push(sameLineFrame);
       continue;
     }
     if (CHAIN_SEPARATOR.test(line) || IPYTHON_BANNER.test(line)) {

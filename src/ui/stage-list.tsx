@@ -34,6 +34,7 @@ function StatusIcon({ status }: { status: StageProgress["status"] | "pending" })
 export function StageList({ stages, labels }: { stages: Partial<Record<StageId, StageState>>; labels: Record<StageId, string> }) {
   const running = STAGE_ORDER.some((id) => stages[id]?.status === "running");
   const now = useNow(running);
+  const labelWidth = Math.max(...STAGE_ORDER.map((id) => labels[id].length)) + 1;
   return (
     <Box flexDirection="column">
       {STAGE_ORDER.map((id) => {
@@ -46,8 +47,12 @@ export function StageList({ stages, labels }: { stages: Partial<Record<StageId, 
             <Box width={2} flexShrink={0}>
               <StatusIcon status={status} />
             </Box>
-            <Text dimColor={status === "pending" || status === "skipped"}>{labels[id]}</Text>
-            {seconds !== undefined && <Text dimColor>{` ${Math.max(0, seconds).toFixed(1)}s`}</Text>}
+            <Box width={labelWidth} flexShrink={0}>
+              <Text dimColor={status === "pending" || status === "skipped"}>{labels[id]}</Text>
+            </Box>
+            <Box width={7} flexShrink={0} justifyContent="flex-end">
+              <Text dimColor>{seconds !== undefined ? `${Math.max(0, seconds).toFixed(1)}s` : ""}</Text>
+            </Box>
             {stage?.detail && <Text color={status === "failed" ? "red" : undefined}>{`  ${sanitize(stage.detail)}`}</Text>}
           </Box>
         );

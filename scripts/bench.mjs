@@ -1,0 +1,102 @@
+#!/usr/bin/env node
+// `npm run bench`: how fast keras-fix is, each figure a ratio against a reference measured in the same run
+// (median and spread of several runs), with the machine it ran on. Options: --runs N (default 5),
+// --only inspect,load,warm,screen, --markdown <file> (also write the figures as markdown), --fuzz-long.
+import { spawnSync } from "node:child_process";
+import { existsSync, writeFileSync } from "node:fs";
+import { homedir } from "node:os";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { parseArgs } from "node:util";
+import { benchFirstScreen, describeFirstScreen } from "./bench/first-screen.mjs";
+import { describeLongFuzz, runLongFuzz } from "./bench/fuzz-long.mjs";
+import { benchLoadVsFloor, describeLoadVsFloor } from "./bench/load-vs-floor.mjs";
+import { describeMachine } from "./bench/machine.mjs";
+import { toMarkdown } from "./bench/markdown.mjs";
+import { benchWarmLoad, describeWarmLoad } from "./bench/warm-load.mjs";
+
+const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+const { values } = parseArgs({
+  options: {
+    runs: { type: "string", default: "5" },
+    only: { type: "string" },
+    markdown: { type: "string" },
+    "fuzz-long": { type: "boolean", default: false },
+    seed: { type: "string", default: "1" },
+  },
+});
+
+const cli = join(root, "dist", "src", "cli.js");
+const python = process.env.KERAS_FIX_BENCH_PYTHON ?? join(homedir(), ".cache", "keras-fix", "envs", "keras3", "bin", "python");
+const runs = Number(values.runs);
+const only = values.only ? new Set(values.only.split(",")) : null;
+const wanted = (name) => !values["fuzz-long"] && (!only || only.has(name));
+const models = {
+  loads: join(root, "fixtures", "models", "keras3", "sequential.keras"),
+  fails: join(root, "fixtures", "models", "keras3", "custom_layer_unregistered.keras"),
+};
+
+function needFile(path, what) {
+  if (!existsSync(path)) {
+    console.error(`bench: ${what} is missing at ${path}`);
+    process.exit(2);
+  }
+}
+
+const results = { machine: describeMachine(python), runs, command: `npm run bench -- ${process.argv.slice(2).join(" ")}`.trim() };
+console.log(`machine: ${results.machine.nproc} cores, ${results.machine.cpu}, ${results.machine.memoryGiB} GiB, node ${results.machine.node}, python ${results.machine.python}`);
+
+if (values["fuzz-long"]) {
+  results.fuzz = runLongFuzz({ root, seed: Number(values.seed) });
+  console.log(describeLongFuzz(results.fuzz));
+}
+
+if (wanted("inspect")) {
+  // Owned by another piece of work: the >= 1 GB HDF5 inspect vs h5py benchmark, with peak memory of both.
+  const script = join(root, "scripts", "bench-inspect.mjs");
+  if (existsSync(script)) {
+    console.log("\n## inspect of a >= 1 GB HDF5 model vs h5py (scripts/bench-inspect.mjs)");
+    const run = spawnSync(process.execPath, [script], { cwd: root, encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] });
+    process.stdout.write(run.stdout ?? "");
+    results.inspect = { exitCode: run.status, output: run.stdout ?? "" };
+  } else {
+    console.log("\n## inspect of a >= 1 GB HDF5 model: scripts/bench-inspect.mjs is not there yet (skipped)");
+    results.inspect = null;
+  }
+}
+
+if (wanted("load") || wanted("warm") || wanted("screen")) {
+  needFile(cli, "the built CLI (npm run build)");
+  needFile(python, "the keras3 env's Python (node scripts/setup-python-envs.mjs keras3), or set KERAS_FIX_BENCH_PYTHON");
+}
+
+if (wanted("load")) {
+  console.log("\n## keras-fix --auto --json vs a bare load_model (the floor)");
+  results.load = [];
+  for (const model of [models.loads, models.fails]) {
+    const r = await benchLoadVsFloor({ cli, python, model, runs });
+    results.load.push(r);
+    console.log(describeLoadVsFloor({ ...r, model: r.model.slice(root.length + 1) }));
+  }
+}
+
+if (wanted("warm")) {
+  console.log("\n## second (warm) load in the probe worker vs the first");
+  results.warm = [];
+  for (const model of [models.loads, models.fails]) {
+    const r = await benchWarmLoad({ distProbe: join(root, "dist", "src", "core", "probe.js"), python, model, runs });
+    results.warm.push(r);
+    console.log(describeWarmLoad({ ...r, model: r.model.slice(root.length + 1) }));
+  }
+}
+
+if (wanted("screen")) {
+  console.log("\n## time to the wizard's first screen (tmux pane)");
+  results.screen = await benchFirstScreen({ cli, model: models.fails, python, runs });
+  console.log(describeFirstScreen(results.screen));
+}
+
+if (values.markdown) {
+  writeFileSync(values.markdown, toMarkdown(results, root));
+  console.log(`\nwrote ${values.markdown}`);
+}

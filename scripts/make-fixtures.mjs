@@ -1,0 +1,70 @@
+#!/usr/bin/env node
+// Regenerates fixtures/models/<set>/ with real Keras: one Python maker per set, run by the interpreter of the env
+// that writes that kind of file (`node scripts/make-fixtures.mjs [set...]`, all sets by default, in order).
+import { spawnSync } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { homedir } from "node:os";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+const makersDir = join(root, "scripts", "fixtures");
+const modelsDir = join(root, "fixtures", "models");
+const spec = JSON.parse(readFileSync(join(root, "scripts", "python-envs.json"), "utf8"));
+const cacheRoot = process.env.KERAS_FIX_ENV_CACHE ?? join(homedir(), ".cache", "keras-fix", "envs");
+
+// Order matters: bad inputs are cut from the keras3 files.
+const sets = {
+  keras3: { maker: "make_keras3.py", env: "keras3" },
+  keras2: { maker: "make_keras2.py", env: "keras2", overlay: "fixture-tfjs" },
+  tf21: { maker: "make_tf21.py", env: "tf21-py37" },
+  bad: { maker: "make_bad_inputs.py", env: "fixture-bad", fixtureEnv: true },
+};
+
+function fail(message) {
+  process.stderr.write(`[make-fixtures] ${message}\n`);
+  process.exit(1);
+}
+
+function ensureEnvs(chosen) {
+  const testEnvs = [...new Set(chosen.filter((s) => !sets[s].fixtureEnv).map((s) => sets[s].env))];
+  const fixtureEnvs = chosen.flatMap((s) => (sets[s].fixtureEnv ? [sets[s].env] : sets[s].overlay ? [sets[s].overlay] : []));
+  const setup = join(root, "scripts", "setup-python-envs.mjs");
+  for (const args of [testEnvs, fixtureEnvs.length > 0 ? ["--fixture-envs", ...fixtureEnvs] : []]) {
+    if (args.length === 0) continue;
+    const r = spawnSync(process.execPath, [setup, ...args], { stdio: "inherit" });
+    if (r.status !== 0) fail(`could not prepare the Python envs ${args.join(" ")}`);
+  }
+}
+
+function runMaker(name) {
+  const { maker, env, overlay } = sets[name];
+  const python = join(cacheRoot, env, "bin", "python");
+  const environment = {
+    ...process.env,
+    // Reproducible runs; no __pycache__ left in fixtures/models/sources when the makers import the sources.
+    PYTHONHASHSEED: "0",
+    PYTHONDONTWRITEBYTECODE: "1",
+    TF_CPP_MIN_LOG_LEVEL: "3",
+    KERAS_BACKEND: spec.envs[env]?.backend ?? "tensorflow",
+    ...(overlay ? { PYTHONPATH: join(cacheRoot, overlay, "site") } : {}),
+  };
+  const started = Date.now();
+  const r = spawnSync(python, [join(makersDir, maker), join(modelsDir, name)], {
+    cwd: makersDir,
+    env: environment,
+    stdio: ["ignore", "inherit", "pipe"],
+    encoding: "utf8",
+  });
+  if (r.status !== 0) {
+    process.stderr.write(r.stderr ?? "");
+    fail(`${maker} failed in env ${env} (exit ${r.status})`);
+  }
+  process.stderr.write(`[make-fixtures] ${name}: ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
+}
+
+const requested = process.argv.slice(2);
+for (const name of requested) if (!sets[name]) fail(`unknown set ${name}; known: ${Object.keys(sets).join(", ")}`);
+const chosen = Object.keys(sets).filter((name) => requested.length === 0 || requested.includes(name));
+ensureEnvs(chosen);
+for (const name of chosen) runMaker(name);

@@ -1,0 +1,128 @@
+// `inspectModel`: what a model path holds, read without Python. It never throws for bad input: a missing,
+// empty, truncated or foreign file is a ModelFacts with the right format and a `problem` saying what to do.
+import { existsSync, readdirSync } from "node:fs";
+import { stat } from "node:fs/promises";
+import { basename, dirname, extname, join } from "node:path";
+import type { ModelFacts } from "../types.js";
+import { isRecord, parseJson, problemFacts } from "./facts.js";
+import { readHdf5 } from "./hdf5-reader.js";
+import { readJson } from "./json-reader.js";
+import { factsFromModel } from "./model-facts.js";
+import { problems } from "./problems.js";
+import { readSavedModel } from "./savedmodel-reader.js";
+import { sniffFile } from "./sniff.js";
+import { readZip } from "./zip-reader.js";
+import { readFileSync } from "node:fs";
+
+const MODEL_EXTENSIONS = /\.(keras|h5|hdf5|h5f|model|pb|json|tflite|onnx|pt|pth|pkl)$/i;
+
+export async function inspectModel(path: string): Promise<ModelFacts> {
+  try {
+    return await inspectPath(path);
+  } catch (error) {
+    // A reader bug must not become a stack trace for the user; the message says it is ours.
+    const reason = error instanceof Error ? error.message : String(error);
+    return problemFacts(path, "not-a-model", null, {
+      cause: "not-a-model-file",
+      message: `keras-fix could not read this file (${reason.slice(0, 200)}).`,
+      hint: "If the file loads in Keras, please report this as a keras-fix bug.",
+    }, { internalError: reason });
+  }
+}
+
+async function inspectPath(path: string): Promise<ModelFacts> {
+  let info;
+  try {
+    info = await stat(path);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === "EACCES" || code === "EPERM") return problemFacts(path, "missing", null, problems.unreadable(path, "permission denied"));
+    return problemFacts(path, "missing", null, problems.missing(path));
+  }
+  if (info.isDirectory()) return inspectDirectory(path);
+  const name = basename(path);
+  if (name === "saved_model.pb" || name === "saved_model.pbtxt") return readSavedModel(dirname(path), name);
+  if (info.size === 0) return problemFacts(path, "empty", 0, problems.empty());
+  let sniffed;
+  try {
+    sniffed = sniffFile(path, info.size);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? "unreadable";
+    return problemFacts(path, "missing", info.size, problems.unreadable(path, code === "EACCES" ? "permission denied" : code));
+  }
+  const size = info.size;
+  switch (sniffed.kind) {
+    case "empty":
+      return problemFacts(path, "empty", 0, problems.empty());
+    case "hdf5":
+      return readHdf5(path, size, sniffed.offset);
+    case "zip":
+      return readZip(path, size);
+    case "json":
+      return readJson(path, size);
+    case "lfs":
+      return problemFacts(path, "git-lfs-pointer", size, problems.lfs(sniffed.size, sniffed.oid), {
+        lfsSize: sniffed.size,
+        lfsOid: sniffed.oid,
+      });
+    case "html":
+      return problemFacts(path, "html", size, problems.html());
+    case "text":
+      return problemFacts(path, "not-a-model", size, problems.text(sniffed.what));
+    case "pickle":
+      return problemFacts(path, "not-a-model", size, sniffed.torch ? problems.pytorch() : problems.pickle(sniffed.hints), {
+        detected: sniffed.torch ? "pytorch" : "pickle",
+      });
+    case "onnx":
+      return problemFacts(path, "not-a-model", size, problems.onnx(sniffed.producer), { detected: "onnx" });
+    case "tflite":
+      return problemFacts(path, "not-a-model", size, problems.tflite(), { detected: "tflite" });
+    case "safetensors":
+      return problemFacts(path, "not-a-model", size, problems.safetensors(), { detected: "safetensors" });
+    case "archive":
+      return problemFacts(path, "not-a-model", size, problems.archive(sniffed.what), { detected: sniffed.what });
+    case "binary":
+      if (extname(path).toLowerCase() === ".pb") return problemFacts(path, "not-a-model", size, problems.frozenGraph());
+      return problemFacts(path, "not-a-model", size, problems.unknownBinary());
+  }
+}
+
+async function inspectDirectory(dir: string): Promise<ModelFacts> {
+  if (existsSync(join(dir, "saved_model.pb")) || existsSync(join(dir, "saved_model.pbtxt"))) {
+    return readSavedModel(dir, null);
+  }
+  if (existsSync(join(dir, "model.json"))) {
+    const facts = await inspectPath(join(dir, "model.json"));
+    return { ...facts, details: { ...facts.details, note: `You gave a folder; keras-fix inspected its model.json.` } };
+  }
+  if (existsSync(join(dir, "config.json")) && existsSync(join(dir, "metadata.json"))) return readUnzippedKeras(dir);
+  let entries: string[] = [];
+  try {
+    entries = readdirSync(dir).sort();
+  } catch {
+    return problemFacts(dir, "missing", null, problems.unreadable(dir, "cannot list the folder"));
+  }
+  const candidates = entries.filter((entry) => MODEL_EXTENSIONS.test(entry)).map((entry) => join(dir, entry));
+  return problemFacts(dir, "not-a-model", null, problems.notSavedModelDir(entries, candidates), { entries: entries.slice(0, 50) });
+}
+
+/** Keras 3 also loads a folder holding an extracted .keras archive (saving_api: a directory with config.json). */
+function readUnzippedKeras(dir: string): ModelFacts {
+  const config = parseJson(readFileSync(join(dir, "config.json"), "utf8"));
+  const metadata = parseJson(readFileSync(join(dir, "metadata.json"), "utf8"));
+  if (!config.ok || !isRecord(config.value)) {
+    return problemFacts(dir, "keras-zip", null, problems.badJson("its config.json is not valid JSON"), { layout: "directory" });
+  }
+  const meta = metadata.ok && isRecord(metadata.value) ? metadata.value : {};
+  return factsFromModel({
+    path: dir,
+    format: "keras-zip",
+    fileSize: null,
+    container: "zip",
+    kerasVersion: typeof meta.keras_version === "string" ? meta.keras_version : null,
+    backend: null,
+    modelConfig: config.value,
+    compileConfig: config.value.compile_config,
+    details: { layout: "directory", dateSaved: meta.date_saved ?? null },
+  });
+}

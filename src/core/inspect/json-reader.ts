@@ -1,0 +1,68 @@
+// Reads the JSON files people pass as models: TF.js model.json (modelTopology + weightsManifest) and Keras'
+// to_json() architecture. Neither is something load_model reads, so both carry a problem with the way forward.
+import { readFileSync } from "node:fs";
+import type { ModelFacts } from "../types.js";
+import { isRecord, parseJson, problemFacts } from "./facts.js";
+import { factsFromModel } from "./model-facts.js";
+import { problems } from "./problems.js";
+
+/** A to_json() of a very large model is tens of MB; past this it is not a model description anyway. */
+const MAX_JSON_BYTES = 256 * 1024 * 1024;
+
+export function readJson(path: string, fileSize: number): ModelFacts {
+  if (fileSize > MAX_JSON_BYTES) {
+    return problemFacts(path, "not-a-model", fileSize, problems.badJson("larger than 256 MB"), { container: "json" });
+  }
+  const parsed = parseJson(readFileSync(path, "utf8"));
+  if (!parsed.ok) {
+    return problemFacts(path, "not-a-model", fileSize, problems.badJson(`invalid JSON: ${parsed.error.slice(0, 80)}`), {
+      container: "json",
+    });
+  }
+  const doc = parsed.value;
+  if (isRecord(doc) && ("modelTopology" in doc || "weightsManifest" in doc)) return readTfjs(path, fileSize, doc);
+  if (isRecord(doc) && typeof doc.class_name === "string" && "config" in doc) {
+    const facts = factsFromModel({
+      path,
+      format: "keras-json",
+      fileSize,
+      container: "json",
+      kerasVersion: typeof doc.keras_version === "string" ? doc.keras_version : null,
+      backend: typeof doc.backend === "string" ? doc.backend : null,
+      modelConfig: doc,
+      compileConfig: doc.compile_config,
+      details: { container: "json" },
+    });
+    return { ...facts, problem: problems.architectureOnly() };
+  }
+  return problemFacts(path, "not-a-model", fileSize, problems.badJson("no class_name/config and no modelTopology"), {
+    container: "json",
+  });
+}
+
+function readTfjs(path: string, fileSize: number, doc: Record<string, unknown>): ModelFacts {
+  const topology = isRecord(doc.modelTopology) ? doc.modelTopology : {};
+  const graph = doc.format === "graph-model" || "node" in topology;
+  const manifest = Array.isArray(doc.weightsManifest) ? doc.weightsManifest : [];
+  const shards = manifest.flatMap((group) => (isRecord(group) && Array.isArray(group.paths) ? group.paths : []));
+  const details: Record<string, unknown> = {
+    container: "tfjs",
+    tfjsFormat: typeof doc.format === "string" ? doc.format : null,
+    generatedBy: typeof doc.generatedBy === "string" ? doc.generatedBy : null,
+    convertedBy: typeof doc.convertedBy === "string" ? doc.convertedBy : null,
+    weightShards: shards,
+  };
+  if (graph) return problemFacts(path, "tfjs", fileSize, problems.tfjs(true), details);
+  const facts = factsFromModel({
+    path,
+    format: "tfjs",
+    fileSize,
+    container: "json",
+    kerasVersion: typeof topology.keras_version === "string" ? topology.keras_version : null,
+    backend: typeof topology.backend === "string" ? topology.backend : null,
+    modelConfig: topology.model_config,
+    trainingConfig: topology.training_config ?? doc.trainingConfig,
+    details,
+  });
+  return { ...facts, problem: problems.tfjs(false) };
+}

@@ -1,0 +1,51 @@
+// Turns what a reader found (version, backend, model config, compile config) into ModelFacts, the same way for
+// every container, so an H5 file and a `.keras` zip of the same model describe it alike.
+import { builtinsFor } from "../builtins.js";
+import type { ModelFacts, ModelFormat } from "../types.js";
+import { readCompileConfig, readTrainingConfig } from "./compile-config.js";
+import { ConfigWalker, walkModelConfig } from "./config-walk.js";
+import { baseFacts, kerasLineOf } from "./facts.js";
+
+export interface FoundModel {
+  path: string;
+  format: ModelFormat;
+  fileSize: number | null;
+  container: "h5" | "zip" | "savedmodel" | "json";
+  kerasVersion: string | null;
+  backend: string | null;
+  modelConfig: unknown;
+  /** Legacy `training_config` (H5, SavedModel, TF.js). */
+  trainingConfig?: unknown;
+  /** `.keras` / Keras 3 to_json `compile_config`. */
+  compileConfig?: unknown;
+  details?: Record<string, unknown>;
+}
+
+export function factsFromModel(found: FoundModel): ModelFacts {
+  const kerasLine = kerasLineOf(found.kerasVersion, found.container);
+  const walker = new ConfigWalker(builtinsFor(kerasLine));
+  const config = walkModelConfig(found.modelConfig, builtinsFor(kerasLine), walker);
+  const compile =
+    found.trainingConfig != null
+      ? readTrainingConfig(found.trainingConfig, walker)
+      : readCompileConfig(found.compileConfig, walker);
+  const after = walker.result(config.layers, config.topClass);
+  return {
+    ...baseFacts(found.path, found.format, found.fileSize),
+    kerasVersion: found.kerasVersion,
+    backend: found.backend,
+    kerasLine,
+    topClass: after.topClass,
+    layerClasses: after.layerClasses,
+    customClasses: after.customClasses,
+    customObjects: after.customObjects,
+    lambdas: after.lambdas,
+    hasLambda: after.hasLambda,
+    layers: after.layers,
+    compiled: compile.compiled,
+    loss: compile.loss,
+    metrics: compile.metrics,
+    optimizer: compile.optimizer,
+    details: found.details ?? {},
+  };
+}

@@ -1,0 +1,672 @@
+// The only module that runs Python: it starts src/probe/keras_probe.py as a warm worker (importing TensorFlow costs
+// seconds, so one import serves every load), validates every JSON line it prints, enforces time limits, and makes
+// sure no worker outlives keras-fix.
+import { existsSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import { createInterface } from "node:readline";
+import type { Readable, Writable } from "node:stream";
+import { fileURLToPath } from "node:url";
+import { constants as osConstants } from "node:os";
+import { execa } from "execa";
+import { z } from "zod";
+import { BugError, UserError } from "./errors.js";
+import { isInsideModelFolder, type FoundPython } from "./find-python.js";
+import type { EnvFacts, ExceptionInfo, LoadAttempt, LoadFix } from "./types.js";
+
+// ---------------------------------------------------------------------------------------------------------------
+// Process runner (injectable: logic tests pass a fake keyed on argv)
+
+export interface ChildExit {
+  exitCode: number | null;
+  signal: NodeJS.Signals | null;
+  /** Set when the interpreter could not be started at all (ENOENT, EACCES). */
+  spawnError: string | null;
+}
+
+export interface ProbeProcess {
+  readonly pid: number | undefined;
+  readonly stdin: Writable;
+  readonly stdout: Readable;
+  readonly stderr: Readable;
+  readonly exited: Promise<ChildExit>;
+  /** Signals the process and everything it started (the fresh reload interpreter of resave-compare). */
+  killTree(signal: NodeJS.Signals): void;
+}
+
+export type ProcessRunner = (file: string, args: readonly string[], options: { env: Record<string, string> }) => ProbeProcess;
+
+const detachGroups = process.platform !== "win32";
+
+/** The real runner: execa with an argv array, no shell, pipes, in its own process group so a kill takes the tree. */
+export const execaRunner: ProcessRunner = (file, args, { env }) => {
+  const child = execa(file, args, {
+    env,
+    extendEnv: true,
+    stdin: "pipe",
+    stdout: "pipe",
+    stderr: "pipe",
+    buffer: false,
+    reject: false,
+    cleanup: true,
+    detached: detachGroups,
+    forceKillAfterDelay: false,
+    windowsHide: true,
+  });
+  const exited = child.then(
+    (result): ChildExit => ({
+      exitCode: result.exitCode ?? null,
+      signal: (result.signal as NodeJS.Signals | undefined) ?? null,
+      spawnError: result.exitCode === undefined && !result.signal ? String(result.shortMessage ?? result.message) : null,
+    }),
+    (error: unknown): ChildExit => ({ exitCode: null, signal: null, spawnError: String(error) }),
+  );
+  // An idle worker must not keep Node alive: pending requests hold their own timers, and 'exit' kills the worker.
+  child.unref();
+  for (const stream of [child.stdin, child.stdout, child.stderr]) (stream as { unref?: () => void } | null)?.unref?.();
+  return {
+    pid: child.pid,
+    stdin: child.stdin,
+    stdout: child.stdout,
+    stderr: child.stderr,
+    exited,
+    killTree(signal) {
+      if (child.pid === undefined) return;
+      try {
+        if (detachGroups) process.kill(-child.pid, signal);
+        else child.kill(signal);
+      } catch {
+        // Already gone.
+      }
+    },
+  };
+};
+
+// ---------------------------------------------------------------------------------------------------------------
+// Live workers: none may outlive keras-fix (normal exit, uncaught error -> 'exit'; SIGINT/SIGTERM/SIGHUP)
+
+const liveProcesses = new Set<ProbeProcess>();
+const forwardedSignals: NodeJS.Signals[] = ["SIGINT", "SIGTERM", "SIGHUP"];
+
+function killAllNow(): void {
+  for (const child of liveProcesses) child.killTree("SIGKILL");
+  liveProcesses.clear();
+}
+
+function onSignal(signal: NodeJS.Signals): void {
+  killAllNow();
+  uninstallHooks();
+  // Nobody else handles this signal: re-raise it so Node dies of it as it would have without us (exit 130 etc.).
+  if (process.listenerCount(signal) === 0) process.kill(process.pid, signal);
+}
+
+const signalHandlers = new Map<NodeJS.Signals, () => void>(forwardedSignals.map((s) => [s, () => onSignal(s)]));
+let hooksInstalled = false;
+
+function installHooks(): void {
+  if (hooksInstalled) return;
+  hooksInstalled = true;
+  process.on("exit", killAllNow);
+  for (const [signal, handler] of signalHandlers) process.on(signal, handler);
+}
+
+function uninstallHooks(): void {
+  if (!hooksInstalled) return;
+  hooksInstalled = false;
+  process.removeListener("exit", killAllNow);
+  for (const [signal, handler] of signalHandlers) process.removeListener(signal, handler);
+}
+
+function track(child: ProbeProcess): void {
+  liveProcesses.add(child);
+  installHooks();
+  void child.exited.then(() => {
+    liveProcesses.delete(child);
+    if (liveProcesses.size === 0) uninstallHooks();
+  });
+}
+
+/** Pids of probe workers still running (for tests and diagnostics). */
+export function livePythonPids(): number[] {
+  return [...liveProcesses].map((p) => p.pid).filter((pid): pid is number => pid !== undefined);
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Errors
+
+export type ProbeFailureReason = "spawn" | "exit" | "timeout";
+
+/** The probe could not run or answer in time: something the user can act on (another Python, a longer --timeout). */
+export class ProbeError extends UserError {
+  constructor(
+    message: string,
+    readonly reason: ProbeFailureReason,
+    readonly stderrTail: string,
+    hint?: string,
+  ) {
+    super(stderrTail ? `${message}\n--- last lines of its stderr ---\n${stderrTail}` : message, hint);
+    this.name = "ProbeError";
+  }
+}
+
+/** The probe printed something that is not our protocol: a bug on our side. */
+export class ProbeProtocolError extends BugError {
+  constructor(
+    message: string,
+    readonly stderrTail: string,
+  ) {
+    super(stderrTail ? `${message}\n--- last lines of its stderr ---\n${stderrTail}` : message);
+    this.name = "ProbeProtocolError";
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Protocol (keras_probe.py writes these; anything else is a ProbeProtocolError)
+
+const frameSchema = z.object({
+  file: z.string(),
+  line: z.number().int().nullable(),
+  function: z.string().nullable(),
+  code: z.string().nullable().optional(),
+});
+const chainSchema = z.array(z.object({ type: z.string(), message: z.string(), frames: z.array(frameSchema) }));
+const loaderSchema = z.enum(["keras3", "tf.keras", "tf_keras", "keras2"]).nullable();
+const pythonEnvSchema = z.object({
+  python: z.object({ path: z.string(), version: z.string() }),
+  packages: z.record(z.string(), z.string().nullable()),
+  backend: z.string().nullable(),
+  legacyKeras: z.boolean(),
+  loader: loaderSchema,
+  importError: chainSchema.nullable(),
+  importSeconds: z.number().nullable(),
+});
+const workerSchema = z.object({ pid: z.number().int(), kerasImports: z.number().int(), requests: z.number().int() });
+const loadSchema = z.object({
+  ok: z.boolean(),
+  seconds: z.number(),
+  chain: chainSchema,
+  warnings: z.array(z.string()),
+  model: z.object({ className: z.string(), params: z.number().nullable() }).nullable().optional(),
+  stage: z.string().nullable(),
+  endpoints: z.array(z.string()).nullable().optional(),
+});
+const resaveSchema = z.object({
+  ok: z.boolean(),
+  stage: z.string().nullable(),
+  outPath: z.string().nullable(),
+  load: loadSchema,
+  saveSeconds: z.number().nullable(),
+  reload: loadSchema.nullable(),
+  maxAbsDiff: z.number().nullable(),
+  inputShapes: z.array(z.array(z.number().int())).nullable(),
+  error: chainSchema.nullable(),
+});
+const eventSchema = z.object({
+  event: z.enum(["facts", "ready"]),
+  protocol: z.literal(1),
+  env: pythonEnvSchema,
+  worker: workerSchema,
+});
+const responseSchema = z.union([
+  z.object({ id: z.number(), op: z.literal("load"), result: loadSchema, worker: workerSchema }),
+  z.object({ id: z.number(), op: z.literal("resave-compare"), result: resaveSchema, worker: workerSchema }),
+  z.object({ id: z.number(), op: z.literal("env"), env: pythonEnvSchema, worker: workerSchema }),
+  z.object({ id: z.number(), op: z.literal("quit"), worker: workerSchema }),
+  z.object({ id: z.number().nullable(), error: chainSchema, worker: workerSchema }),
+]);
+
+type PythonEnv = z.infer<typeof pythonEnvSchema>;
+type ProbeResponse = z.infer<typeof responseSchema>;
+export type WorkerStats = z.infer<typeof workerSchema>;
+
+/** A load as the probe reports it: the LoadAttempt contract plus where it failed and which worker ran it. */
+export interface ProbeLoadAttempt extends LoadAttempt {
+  /** import-keras | fix (the fix itself failed: the user module raised, unknown shim) | load | predict | reload-process | crash; null on success. */
+  stage: string | null;
+  /** SavedModel signatures, listed when a TFSMLayer wrap failed. */
+  endpoints?: string[] | null;
+  worker: WorkerStats;
+}
+
+export interface ResaveCompareResult {
+  ok: boolean;
+  /** The first stage that failed: load | save | predict | reload | compare | crash; null on success. */
+  stage: string | null;
+  outPath: string | null;
+  load: LoadAttempt & { stage: string | null };
+  saveSeconds: number | null;
+  /** The cold load of the new file in a fresh interpreter. */
+  reload: (LoadAttempt & { stage: string | null }) | null;
+  maxAbsDiff: number | null;
+  inputShapes: number[][] | null;
+  error: ExceptionInfo[] | null;
+  /** One line saying what failed (the failing stage's final exception), null on success. */
+  message: string | null;
+  worker: WorkerStats;
+}
+
+/** The final exception of the stage that failed, as one line for summaries. */
+function resaveFailureMessage(result: Omit<ResaveCompareResult, "message">): string | null {
+  if (result.ok) return null;
+  const chain =
+    result.stage === "load" ? result.load.chain : result.stage === "reload" ? (result.reload?.chain ?? []) : (result.error ?? []);
+  const last = chain[chain.length - 1];
+  const what = last ? `${last.type}: ${last.message.split("\n")[0]}` : "unknown error";
+  return `${result.stage ?? "resave"} failed: ${what}`;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// One worker process
+
+const stderrKeep = 64 * 1024;
+
+function signalChain(signal: NodeJS.Signals, during: string, stderrTail: string): ExceptionInfo[] {
+  const number = osConstants.signals[signal];
+  const tail = stderrTail ? `\n${stderrTail}` : "";
+  return [{ type: signal, message: `Python was killed by signal ${signal} (${number}) while ${during}.${tail}`, frames: [] }];
+}
+
+function lastLines(text: string, lines = 40): string {
+  return text.split("\n").slice(-lines).join("\n").trim();
+}
+
+interface Pending {
+  resolve: (response: ProbeResponse) => void;
+  reject: (error: Error) => void;
+  timer: NodeJS.Timeout;
+}
+
+type WorkerState = "starting" | "ready" | "crashed-on-import" | "dead";
+
+class ProbeWorker {
+  state: WorkerState = "starting";
+  env: PythonEnv | null = null;
+  /** When Python died by a signal before `ready`: the EnvFacts.importError describing it. */
+  importCrash: ExceptionInfo[] | null = null;
+  private stderr = "";
+  private nextId = 1;
+  private pending = new Map<number, Pending>();
+  private killedBy: "timeout" | "close" | null = null;
+  private ready: Promise<void>;
+  private startTimer: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly child: ProbeProcess,
+    private readonly python: string,
+    private readonly timeoutMs: number,
+  ) {
+    track(child);
+    child.stderr.on("data", (chunk: Buffer | string) => {
+      this.stderr = (this.stderr + chunk.toString()).slice(-stderrKeep);
+    });
+    child.stdin.on("error", () => {
+      // EPIPE when the worker died; its exit is reported through `exited`.
+    });
+    const lines = createInterface({ input: child.stdout, crlfDelay: Infinity });
+    let onReady: () => void = () => undefined;
+    let onStartFailure: (error: Error) => void = () => undefined;
+    this.ready = new Promise<void>((resolveReady, rejectReady) => {
+      onReady = resolveReady;
+      onStartFailure = rejectReady;
+    });
+    this.startTimer = setTimeout(() => {
+      onStartFailure(this.timeoutError("starting and importing Keras"));
+      void this.kill("timeout");
+    }, timeoutMs);
+    lines.on("line", (line) => {
+      try {
+        this.handleLine(line, onReady);
+      } catch (error) {
+        onStartFailure(error as Error);
+        this.failAll(error as Error);
+        void this.kill("close");
+      }
+    });
+    void child.exited.then((exit) => {
+      clearTimeout(this.startTimer);
+      const wasStarting = this.state === "starting";
+      this.state = "dead";
+      if (wasStarting && exit.signal && !this.killedBy) {
+        // A signal during import (SIGILL: CPU without AVX; SIGSEGV: broken wheel) is a fact about this Python.
+        this.state = "crashed-on-import";
+        this.importCrash = signalChain(exit.signal, "importing Keras", this.stderrTail());
+        onReady();
+      } else if (wasStarting) {
+        onStartFailure(this.exitError(exit, "while starting"));
+      }
+      this.failAll(this.exitError(exit, "while answering a request"), exit.signal);
+    });
+  }
+
+  stderrTail(): string {
+    return lastLines(this.stderr);
+  }
+
+  waitReady(): Promise<void> {
+    return this.ready;
+  }
+
+  get pid(): number | undefined {
+    return this.child.pid;
+  }
+
+  private handleLine(line: string, onReady: () => void): void {
+    if (!line.trim()) return;
+    let message: unknown;
+    try {
+      message = JSON.parse(line);
+    } catch {
+      throw new ProbeProtocolError(`the probe printed a line that is not JSON: ${line.slice(0, 300)}`, this.stderrTail());
+    }
+    if (typeof message === "object" && message !== null && "event" in message) {
+      const event = eventSchema.safeParse(message);
+      if (!event.success) throw this.protocolError("event", event.error, line);
+      this.env = event.data.env;
+      if (event.data.event === "ready") {
+        this.state = "ready";
+        clearTimeout(this.startTimer);
+        onReady();
+      }
+      return;
+    }
+    const response = responseSchema.safeParse(message);
+    if (!response.success) throw this.protocolError("response", response.error, line);
+    if ("op" in response.data && response.data.op === "quit") return;
+    const id = response.data.id;
+    const pending = id === null ? undefined : this.pending.get(id);
+    if (!pending) throw new ProbeProtocolError(`the probe answered request ${id}, which nobody asked`, this.stderrTail());
+    this.pending.delete(id as number);
+    clearTimeout(pending.timer);
+    pending.resolve(response.data);
+  }
+
+  private protocolError(what: string, error: z.ZodError, line: string): ProbeProtocolError {
+    const issues = error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ");
+    return new ProbeProtocolError(`the probe sent an invalid ${what} (${issues}): ${line.slice(0, 300)}`, this.stderrTail());
+  }
+
+  private timeoutError(what: string): ProbeError {
+    return new ProbeError(
+      `Python (${this.python}) did not finish ${what} within ${this.timeoutMs / 1000} s; it was stopped.`,
+      "timeout",
+      this.stderrTail(),
+      "Give it more time with --timeout SECONDS (a large model or a cold TensorFlow import can be slow).",
+    );
+  }
+
+  private exitError(exit: ChildExit, when: string): ProbeError {
+    if (exit.spawnError) {
+      return new ProbeError(
+        `Could not start Python at ${this.python}: ${exit.spawnError}`,
+        "spawn",
+        this.stderrTail(),
+        "Pass --python with a working interpreter.",
+      );
+    }
+    const how = exit.signal ? `was killed by ${exit.signal}` : `exited with code ${exit.exitCode}`;
+    return new ProbeError(
+      `The keras-fix probe broke: Python (${this.python}) ${how} ${when}.`,
+      "exit",
+      this.stderrTail(),
+      "keras-fix needs Python 3.8 or newer; pass --python to choose another interpreter.",
+    );
+  }
+
+  private failAll(error: Error, signal?: NodeJS.Signals | null): void {
+    for (const [id, pending] of this.pending) {
+      clearTimeout(pending.timer);
+      this.pending.delete(id);
+      if (signal && !this.killedBy) pending.resolve(this.crashResponse(id, signal));
+      else pending.reject(error);
+    }
+  }
+
+  /** A request whose Python died by a signal (a segfault in h5py on a corrupt file) is data, not a probe bug. */
+  private crashResponse(id: number, signal: NodeJS.Signals): ProbeResponse {
+    const chain = signalChain(signal, "loading the model", this.stderrTail());
+    const worker = { pid: this.child.pid ?? -1, kerasImports: 0, requests: 0 };
+    const load = { ok: false, seconds: 0, chain, warnings: [], model: null, stage: "crash", endpoints: null };
+    return { id, op: "load", result: load, worker };
+  }
+
+  request(payload: Record<string, unknown>): Promise<ProbeResponse> {
+    if (this.state !== "ready") return Promise.reject(new BugError(`probe worker is ${this.state}, not ready`));
+    const id = this.nextId++;
+    return new Promise<ProbeResponse>((resolvePending, rejectPending) => {
+      const timer = setTimeout(() => {
+        this.pending.delete(id);
+        void this.kill("timeout").then(() => rejectPending(this.timeoutError(`request ${String(payload.op)}`)));
+      }, this.timeoutMs);
+      this.pending.set(id, { resolve: resolvePending, reject: rejectPending, timer });
+      this.child.stdin.write(`${JSON.stringify({ ...payload, id })}\n`);
+    });
+  }
+
+  /** SIGTERM the tree, SIGKILL it if it is still there shortly after; resolves once the worker has exited. */
+  async kill(reason: "timeout" | "close"): Promise<void> {
+    this.killedBy ??= reason;
+    this.child.killTree("SIGTERM");
+    const escalate = setTimeout(() => this.child.killTree("SIGKILL"), 2000);
+    await this.child.exited;
+    clearTimeout(escalate);
+    // The group may hold a grandchild (the fresh reload interpreter) that ignored SIGTERM.
+    this.child.killTree("SIGKILL");
+  }
+
+  async close(): Promise<void> {
+    if (this.state === "dead" || this.state === "crashed-on-import") return;
+    if (this.killedBy) {
+      await this.child.exited;
+      return;
+    }
+    this.killedBy = "close";
+    if (this.state === "ready") {
+      this.child.stdin.write(`${JSON.stringify({ op: "quit", id: 0 })}\n`);
+      this.child.stdin.end();
+      const quitTimer = setTimeout(() => void this.kill("close"), 5000);
+      await this.child.exited;
+      clearTimeout(quitTimer);
+      this.child.killTree("SIGKILL");
+    } else {
+      await this.kill("close");
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Session
+
+export interface StartProbeOptions {
+  python: FoundPython;
+  /** The model under diagnosis: an interpreter inside its folder is refused (defence in depth, see find-python). */
+  modelPath?: string | null;
+  /** Limit for starting (the Keras import) and for each request. */
+  timeoutSeconds: number;
+  /** Extra environment variables for Python (e.g. KERAS_BACKEND). */
+  env?: Record<string, string>;
+  /** Start the main worker with TF_USE_LEGACY_KERAS=1 (loads through tf_keras). */
+  legacyKeras?: boolean;
+  runner?: ProcessRunner;
+  /** Where keras_probe.py is (tests); found next to the package by default. */
+  probeScript?: string;
+}
+
+export interface ProbeSession {
+  readonly python: FoundPython;
+  /** What the main worker's Python has; importError is set when Keras could not even be imported. */
+  readonly env: EnvFacts;
+  /** The legacy (TF_USE_LEGACY_KERAS=1) worker's facts, once a legacyKeras load started it. */
+  readonly legacyEnv: EnvFacts | null;
+  load(path: string, fix?: LoadFix): Promise<ProbeLoadAttempt>;
+  resaveCompare(path: string, fix: LoadFix, outPath: string): Promise<ResaveCompareResult>;
+  /** Asks the main worker for its facts again. */
+  refreshEnv(): Promise<EnvFacts>;
+  /** Pids of this session's live Python workers. */
+  pids(): number[];
+  close(): Promise<void>;
+}
+
+/** keras_probe.py ships at src/probe/ of the package; this module runs from src/core (tests) or dist/src/core. */
+export function probeScriptPath(): string {
+  const here = dirname(fileURLToPath(import.meta.url));
+  const candidates = [join(here, "..", "probe", "keras_probe.py"), join(here, "..", "..", "..", "src", "probe", "keras_probe.py")];
+  const found = candidates.find((candidate) => existsSync(candidate));
+  if (!found) throw new BugError(`keras_probe.py is missing (looked in ${candidates.join(", ")})`);
+  return found;
+}
+
+const legacyEnvVar = { TF_USE_LEGACY_KERAS: "1" };
+
+const withMessage = (result: Omit<ResaveCompareResult, "message">): ResaveCompareResult => ({
+  ...result,
+  message: resaveFailureMessage(result),
+});
+
+export async function startProbe(options: StartProbeOptions): Promise<ProbeSession> {
+  if (options.modelPath && isInsideModelFolder(options.python.path, options.modelPath)) {
+    throw new UserError(
+      `Refusing to run ${options.python.path}: it lives inside the model's folder.`,
+      "Pass --python with an interpreter you installed yourself.",
+    );
+  }
+  const runner = options.runner ?? execaRunner;
+  const script = options.probeScript ?? probeScriptPath();
+  const timeoutMs = options.timeoutSeconds * 1000;
+  const baseEnv = { ...options.env, PYTHONIOENCODING: "utf-8", PYTHONDONTWRITEBYTECODE: "1" };
+  const workerEnv = (legacy: boolean) => (legacy ? { ...baseEnv, ...legacyEnvVar } : baseEnv);
+
+  const spawnWorker = async (legacy: boolean): Promise<ProbeWorker> => {
+    const child = runner(options.python.path, ["-u", script], { env: workerEnv(legacy) });
+    const worker = new ProbeWorker(child, options.python.path, timeoutMs);
+    await worker.waitReady();
+    return worker;
+  };
+
+  const toEnvFacts = (worker: ProbeWorker): EnvFacts => {
+    const env = worker.env;
+    const python = { path: options.python.path, version: env?.python.version ?? "unknown", source: options.python.source };
+    if (!env) {
+      // Died by a signal before it could even report versions.
+      return { python, packages: {}, backend: null, legacyKeras: false, loader: null, importError: worker.importCrash, importSeconds: null };
+    }
+    return { ...env, python, importError: worker.importCrash ?? env.importError };
+  };
+
+  let main = await spawnWorker(options.legacyKeras === true);
+  const mainEnv = toEnvFacts(main);
+  let legacy: ProbeWorker | null = null;
+  let legacyFacts: EnvFacts | null = null;
+  let closed = false;
+
+  // A dead worker (timeout, crash while loading) is replaced on the next request; an import crash would repeat.
+  const usable = async (worker: ProbeWorker, isLegacy: boolean): Promise<ProbeWorker> => {
+    if (worker.state !== "dead") return worker;
+    const fresh = await spawnWorker(isLegacy);
+    if (isLegacy) legacy = fresh;
+    else main = fresh;
+    return fresh;
+  };
+
+  const workerFor = async (fix: LoadFix): Promise<ProbeWorker> => {
+    if (closed) throw new BugError("the probe session is closed");
+    if (!fix.legacyKeras || mainEnv.legacyKeras) return usable(main, false);
+    if (!legacy) {
+      legacy = await spawnWorker(true);
+      legacyFacts = toEnvFacts(legacy);
+      return legacy;
+    }
+    return usable(legacy, true);
+  };
+
+  const importFailure = (worker: ProbeWorker): ProbeLoadAttempt => ({
+    ok: false,
+    seconds: 0,
+    chain: worker.importCrash ?? [],
+    warnings: [],
+    model: null,
+    stage: "import-keras",
+    worker: { pid: worker.pid ?? -1, kerasImports: 1, requests: 0 },
+  });
+
+  const unexpected = (response: ProbeResponse, wanted: string): never => {
+    if ("error" in response) {
+      const text = response.error.map((e) => `${e.type}: ${e.message}`).join("\n");
+      throw new ProbeProtocolError(`the probe could not handle a ${wanted} request: ${text}`, "");
+    }
+    throw new ProbeProtocolError(`the probe answered a ${wanted} request with ${JSON.stringify(response)}`, "");
+  };
+
+  return {
+    python: options.python,
+    env: mainEnv,
+    get legacyEnv() {
+      return legacyFacts;
+    },
+    async load(path, fix = {}) {
+      const worker = await workerFor(fix);
+      if (worker.state === "crashed-on-import") return importFailure(worker);
+      const response = await worker.request({ op: "load", path: resolve(path), fix });
+      if (!("op" in response) || response.op !== "load") return unexpected(response, "load");
+      return { ...response.result, model: response.result.model ?? null, worker: response.worker };
+    },
+    async resaveCompare(path, fix, outPath) {
+      if (resolve(outPath) === resolve(path)) {
+        throw new BugError(`resave-compare must write a new file, not over the model (${path})`);
+      }
+      const worker = await workerFor(fix);
+      if (worker.state === "crashed-on-import") {
+        const load = importFailure(worker);
+        return withMessage({ ok: false, stage: "load", outPath, load, saveSeconds: null, reload: null, maxAbsDiff: null, inputShapes: null, error: null, worker: load.worker });
+      }
+      const response = await worker.request({ op: "resave-compare", path: resolve(path), fix, out: resolve(outPath) });
+      if ("op" in response && response.op === "load") {
+        // The worker crashed by a signal mid-way: report the crash as the failing stage.
+        return withMessage({ ok: false, stage: "crash", outPath, load: response.result, saveSeconds: null, reload: null, maxAbsDiff: null, inputShapes: null, error: response.result.chain, worker: response.worker });
+      }
+      if (!("op" in response) || response.op !== "resave-compare") return unexpected(response, "resave-compare");
+      return withMessage({ ...response.result, worker: response.worker });
+    },
+    async refreshEnv() {
+      const worker = await usable(main, mainEnv.legacyKeras);
+      if (worker.state === "crashed-on-import") return mainEnv;
+      const response = await worker.request({ op: "env" });
+      if (!("op" in response) || response.op !== "env") return unexpected(response, "env");
+      return { ...response.env, python: mainEnv.python };
+    },
+    pids() {
+      return [main, legacy]
+        .filter((w): w is ProbeWorker => w !== null && (w.state === "ready" || w.state === "starting"))
+        .map((w) => w.pid)
+        .filter((pid): pid is number => pid !== undefined);
+    },
+    async close() {
+      closed = true;
+      await Promise.all([main.close(), legacy?.close()]);
+    },
+  };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// A command the user consented to (e.g. `pip install tf_keras==2.21`): argv only, never a shell.
+
+// A type alias (not an interface) so it can travel as ActionResult.data (Record<string, unknown>).
+export type CommandOutcome = {
+  exitCode: number | null;
+  signal: string | null;
+  /** stdout and stderr interleaved, as the user would have seen them. */
+  output: string;
+};
+
+export async function runCommand(argv: readonly string[], options: { timeoutSeconds?: number } = {}): Promise<CommandOutcome> {
+  const [file, ...args] = argv;
+  if (!file) throw new BugError("runCommand needs a program to run");
+  const result = await execa(file, args, {
+    all: true,
+    reject: false,
+    cleanup: true,
+    stdin: "ignore",
+    timeout: options.timeoutSeconds ? options.timeoutSeconds * 1000 : undefined,
+    windowsHide: true,
+  });
+  const output = typeof result.all === "string" ? result.all : String(result.shortMessage ?? "");
+  return { exitCode: result.exitCode ?? null, signal: result.signal ?? null, output };
+}

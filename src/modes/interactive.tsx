@@ -1,0 +1,90 @@
+// The wizard mode (`keras-fix [model]` in a terminal): renders the Ink App with the real diagnosis session and
+// turns how it ended into the exit code. Loaded lazily by the CLI so the other modes never load React.
+import { render } from "ink";
+import type { CliOptions } from "../cli.js";
+import { command, paragraphs, strong } from "../core/content.js";
+import { describeKeras, describeLoad, describePython } from "../core/describe.js";
+import { createDiagnoseSession, type DiagnoseOptions } from "../core/diagnose.js";
+import { ExitCode } from "../core/exit-codes.js";
+import { readExplainDoc } from "../core/explain-doc.js";
+import { findModelFiles } from "../core/find-model-files.js";
+import type { DiagnoseResult, DiagnoseSession } from "../core/session.js";
+import { App, type WizardText } from "../ui/app.js";
+import { inputsFrom } from "./auto.js";
+
+export const wizardText: WizardText = {
+  stageLabels: {
+    inspect: "Inspecting the file",
+    "find-python": "Finding Python",
+    import: "Importing Keras",
+    load: "Loading the model",
+    classify: "Diagnosing",
+  },
+  describeLoads: (result: DiagnoseResult) =>
+    paragraphs(
+      [strong("The model loads in this environment"), ": nothing to fix here."],
+      ...(result.load ? [[`load_model ${describeLoad(result.load)}.`]] : []),
+      ...(result.env ? [[`With ${describeKeras(result.env)} on ${describePython(result.env)}.`]] : []),
+      ["If it fails somewhere else, run keras-fix there, or point it at that Python: ", command("keras-fix model --python /path/to/python")],
+    ),
+  errorHint: "Point keras-fix at the Python your code uses with --python /path/to/python, or allow more time with --timeout <seconds>.",
+};
+
+export interface InteractiveDeps {
+  /** The real session by default; tests pass a scripted one. */
+  createSession?: (options: DiagnoseOptions) => DiagnoseSession;
+  /** Where the file picker looks; the current folder by default. */
+  folder?: string;
+  /** Terminal streams; the process' own by default. */
+  stdin?: NodeJS.ReadStream;
+  stdout?: NodeJS.WriteStream;
+  stderr?: NodeJS.WriteStream;
+}
+
+export async function runInteractive(target: string | undefined, options: CliOptions, deps: InteractiveDeps = {}): Promise<number> {
+  const inputs = inputsFrom(options);
+  const factory = deps.createSession ?? createDiagnoseSession;
+  const sessions: DiagnoseSession[] = [];
+  const createSession = (modelPath: string) => {
+    const session = factory({ modelPath, python: options.python, timeoutSeconds: options.timeoutSeconds, inputs });
+    sessions.push(session);
+    return session;
+  };
+
+  let settle: (code: number) => void = () => {};
+  let fail: (error: unknown) => void = () => {};
+  const finished = new Promise<number>((resolve, reject) => {
+    settle = resolve;
+    fail = reject;
+  });
+  const instance = render(
+    <App
+      target={target}
+      folder={deps.folder ?? process.cwd()}
+      findCandidates={findModelFiles}
+      createSession={createSession}
+      inputs={inputs}
+      readExplain={readExplainDoc}
+      text={wizardText}
+      onExit={(code) => settle(code)}
+    />,
+    { exitOnCtrlC: false, stdin: deps.stdin, stdout: deps.stdout, stderr: deps.stderr },
+  );
+  // A render error ends the Ink app without onExit: it is a bug, and the CLI prints it as one.
+  instance.waitUntilExit().then(
+    () => settle(ExitCode.usage),
+    (error: unknown) => fail(error),
+  );
+  // Outside raw mode (or from `kill`), Ctrl-C arrives as a signal: still close the worker and report a cancel.
+  const onSignal = () => settle(ExitCode.cancelled);
+  process.once("SIGINT", onSignal);
+  process.once("SIGTERM", onSignal);
+  try {
+    return await finished;
+  } finally {
+    process.off("SIGINT", onSignal);
+    process.off("SIGTERM", onSignal);
+    instance.unmount();
+    await Promise.all(sessions.map((session) => session.close()));
+  }
+}

@@ -1,0 +1,228 @@
+// The wizard as one component: pick a file (when none was given), show the stages as the session reports them,
+// then the diagnosis and the walk. It owns the session: every way out closes it (no Python left behind) before
+// reporting the exit code.
+import { Box, Static, Text, useInput } from "ink";
+import { useCallback, useEffect, useRef, useState, type ReactElement } from "react";
+import { sanitize } from "../core/content.js";
+import type { WalkState } from "../core/engine.js";
+import { isUserError } from "../core/errors.js";
+import { ExitCode } from "../core/exit-codes.js";
+import type { ExplainDoc } from "../core/explain-doc.js";
+import type { ModelCandidate } from "../core/find-model-files.js";
+import type { DiagnoseResult, DiagnoseSession, StageId, StageProgress } from "../core/session.js";
+import type { Cause, Content, Diagnosis, Outcome, StepContext } from "../core/types.js";
+import { DiagnosisView } from "./diagnosis-view.js";
+import { ErrorBox } from "./error-box.js";
+import { FilePicker } from "./file-picker.js";
+import { StageList, type StageState } from "./stage-list.js";
+import { Tokens } from "./tokens.js";
+import { Walk } from "./walk.js";
+
+/** The words the wizard needs from outside: the UI itself knows nothing about Keras. */
+export interface WizardText {
+  stageLabels: Record<StageId, string>;
+  /** "The model loads in this environment", with the versions. */
+  describeLoads: (result: DiagnoseResult) => Content;
+  /** What to try when the diagnosis itself could not run. */
+  errorHint: string;
+}
+
+export interface AppProps {
+  /** The model path from the command line; without one the wizard starts with the file picker. */
+  target: string | undefined;
+  folder: string;
+  findCandidates: (folder: string) => Promise<ModelCandidate[]>;
+  createSession: (modelPath: string) => DiagnoseSession;
+  inputs: Record<string, string>;
+  readExplain: (causeId: string) => ExplainDoc | null;
+  text: WizardText;
+  onExit: (code: number) => void;
+}
+
+type Phase =
+  | { kind: "pick" }
+  | { kind: "diagnosing" }
+  | { kind: "walk"; cause: Cause; diagnosis: Diagnosis; result: DiagnoseResult; modelPath: string; explain: ExplainDoc | null }
+  | { kind: "done" };
+
+interface LogEntry {
+  id: number;
+  node: ReactElement;
+}
+
+/** A verified load during the walk counts as fixed even if the user quits before the end (DESIGN rule 8). */
+function verifiedLoad(state: WalkState): boolean {
+  return Object.values(state.results).some((result) => {
+    const attempt = result.data?.attempt as { ok?: unknown } | undefined;
+    return result.ok && attempt?.ok === true;
+  });
+}
+
+function failedStageDetail(stages: Partial<Record<StageId, StageState>>): string | null {
+  const failed = Object.values(stages).filter((stage) => stage?.status === "failed" && stage.detail);
+  return failed.at(-1)?.detail ?? null;
+}
+
+export function App({ target, folder, findCandidates, createSession, inputs, readExplain, text, onExit }: AppProps) {
+  const [phase, setPhase] = useState<Phase>(target ? { kind: "diagnosing" } : { kind: "pick" });
+  const [modelPath, setModelPath] = useState<string | undefined>(target);
+  const [candidates, setCandidates] = useState<ModelCandidate[] | null>(null);
+  const [stages, setStages] = useState<Partial<Record<StageId, StageState>>>({});
+  const [log, setLog] = useState<LogEntry[]>([]);
+  const [exitCode, setExitCode] = useState<number | null>(null);
+  const session = useRef<DiagnoseSession | null>(null);
+  const nextLogId = useRef(0);
+
+  const append = useCallback((node: ReactElement) => {
+    const id = nextLogId.current++;
+    setLog((entries) => [...entries, { id, node }]);
+  }, []);
+
+  const exit = useCallback((code: number) => {
+    setExitCode((current) => current ?? code);
+    setPhase({ kind: "done" });
+  }, []);
+
+  // Exit only after the commit that put the last transcript entries on screen, and only with the worker closed.
+  useEffect(() => {
+    if (exitCode === null) return;
+    const current = session.current;
+    session.current = null;
+    void (current ? current.close() : Promise.resolve()).finally(() => onExit(exitCode));
+  }, [exitCode, onExit]);
+
+  useInput((input, key) => {
+    if (key.ctrl && input === "c" && exitCode === null) {
+      append(<Text color="yellow">Cancelled.</Text>);
+      exit(ExitCode.cancelled);
+    }
+  });
+
+  useEffect(() => {
+    if (phase.kind !== "pick") return;
+    let live = true;
+    findCandidates(folder).then(
+      (found) => live && setCandidates(found),
+      () => live && setCandidates([]),
+    );
+    return () => {
+      live = false;
+    };
+  }, [phase.kind, folder, findCandidates]);
+
+  useEffect(() => {
+    if (!modelPath) return;
+    append(
+      <Text>
+        <Text bold>keras-fix</Text>
+        {" · "}
+        <Text color="magenta">{sanitize(modelPath)}</Text>
+      </Text>,
+    );
+    const current = createSession(modelPath);
+    session.current = current;
+    const stagesSeen: Partial<Record<StageId, StageState>> = {};
+    const onProgress = (progress: StageProgress) => {
+      const previous = stagesSeen[progress.stage];
+      const startedAt = progress.status === "running" || !previous ? Date.now() : previous.startedAt;
+      const seconds = progress.seconds ?? (progress.status === "skipped" ? undefined : (Date.now() - startedAt) / 1000);
+      stagesSeen[progress.stage] = { ...progress, startedAt, seconds };
+      setStages({ ...stagesSeen });
+    };
+    current.diagnose(onProgress).then(
+      (result) => {
+        if (session.current !== current) return;
+        append(<StageList stages={{ ...stagesSeen }} labels={text.stageLabels} />);
+        showResult(result, stagesSeen);
+      },
+      (error: unknown) => {
+        if (session.current !== current) return;
+        append(<StageList stages={{ ...stagesSeen }} labels={text.stageLabels} />);
+        append(
+          isUserError(error) ? (
+            <ErrorBox title="keras-fix could not finish the diagnosis" message={error.message} hint={error.hint ?? text.errorHint} />
+          ) : (
+            <ErrorBox
+              title="keras-fix hit a bug"
+              message={error instanceof Error ? error.message : String(error)}
+              stack={error instanceof Error ? error.stack : undefined}
+            />
+          ),
+        );
+        exit(ExitCode.usage);
+      },
+    );
+    // The session lives until exit; `exit` closes it.
+  }, [modelPath]);
+
+  function showResult(result: DiagnoseResult, stagesSeen: Partial<Record<StageId, StageState>>) {
+    if (result.outcome === "loads") {
+      append(
+        <Box marginTop={1}>
+          <Tokens content={text.describeLoads(result)} />
+        </Box>,
+      );
+      return exit(ExitCode.loads);
+    }
+    if (result.outcome === "error") {
+      append(
+        <ErrorBox
+          title="keras-fix could not finish the diagnosis"
+          message={failedStageDetail(stagesSeen) ?? "The diagnosis stopped before it could name a cause."}
+          hint={text.errorHint}
+        />,
+      );
+      return exit(ExitCode.usage);
+    }
+    if (!result.cause || !result.diagnosis) {
+      append(
+        <Box marginTop={1}>
+          <Text>We could not tell what is wrong with this model. The stages above show what we found.</Text>
+        </Box>,
+      );
+      return exit(ExitCode.undiagnosed);
+    }
+    const base = { file: result.file, env: result.env, load: result.load, diagnosis: result.diagnosis, modelPath: modelPath ?? null };
+    const ctx: StepContext = { ...base, results: {}, inputs };
+    append(<DiagnosisView title={result.cause.title} summary={result.cause.summary(ctx)} diagnosis={result.diagnosis} />);
+    const explain = readExplain(result.cause.id);
+    setPhase({ kind: "walk", cause: result.cause, diagnosis: result.diagnosis, result, modelPath: modelPath!, explain });
+  }
+
+  const finishWalk = useCallback(
+    (outcome: Outcome | "quit", state: WalkState, undiagnosed: boolean) => {
+      const fixed = outcome === "fixed" || (outcome === "quit" && verifiedLoad(state));
+      exit(fixed ? ExitCode.loads : undiagnosed ? ExitCode.undiagnosed : ExitCode.diagnosed);
+    },
+    [exit],
+  );
+
+  return (
+    <>
+      <Static items={log}>{(entry) => <Box key={entry.id}>{entry.node}</Box>}</Static>
+      {phase.kind === "pick" && (
+        <FilePicker
+          folder={folder}
+          candidates={candidates}
+          onPick={(picked) => {
+            setModelPath(picked);
+            setPhase({ kind: "diagnosing" });
+          }}
+        />
+      )}
+      {phase.kind === "diagnosing" && <StageList stages={stages} labels={text.stageLabels} />}
+      {phase.kind === "walk" && (
+        <Walk
+          cause={phase.cause}
+          base={{ file: phase.result.file, env: phase.result.env, load: phase.result.load, diagnosis: phase.diagnosis, modelPath: phase.modelPath }}
+          inputs={inputs}
+          problem={phase.diagnosis.culprit ? `${phase.cause.title} (${phase.diagnosis.culprit})` : phase.cause.title}
+          explain={phase.explain}
+          runAction={(request) => session.current!.runAction(request)}
+          log={append}
+          onFinish={(outcome, state) => finishWalk(outcome, state, phase.result.outcome === "undiagnosed")}
+        />
+      )}
+    </>
+  );
+}

@@ -1,0 +1,57 @@
+// The diagnosis in a few lines: what went wrong (the cause's title and one-sentence summary for this file), the
+// name at fault, and the evidence the classifier used; plus the "Why did this happen?" explanation on request.
+import { Box, Text } from "ink";
+import { sanitize } from "../core/content.js";
+import type { ExplainDoc } from "../core/explain-doc.js";
+import type { Content, Diagnosis } from "../core/types.js";
+import { Tokens } from "./tokens.js";
+
+export function DiagnosisView({ title, summary, diagnosis }: { title: string; summary: Content; diagnosis: Diagnosis }) {
+  return (
+    <Box flexDirection="column" marginTop={1}>
+      <Text bold color="yellow">
+        {sanitize(title)}
+      </Text>
+      <Box marginTop={1}>
+        <Tokens content={summary} />
+      </Box>
+      {diagnosis.culprit && (
+        <Text>
+          <Text dimColor>At fault: </Text>
+          <Text color="cyan">{sanitize(diagnosis.culprit)}</Text>
+        </Text>
+      )}
+      {diagnosis.evidence.length > 0 && (
+        <Box flexDirection="column" marginTop={1}>
+          <Text dimColor>How we know:</Text>
+          {diagnosis.evidence.map((line, index) => (
+            <Text key={index} dimColor>{`  • ${sanitize(line)}`}</Text>
+          ))}
+        </Box>
+      )}
+    </Box>
+  );
+}
+
+const SECTIONS: { key: keyof ExplainDoc; heading: string }[] = [
+  { key: "whatHappened", heading: "What happened" },
+  { key: "why", heading: "Why" },
+  { key: "howToFix", heading: "How to fix" },
+  { key: "seeAlso", heading: "See also" },
+];
+
+export function ExplainView({ doc }: { doc: ExplainDoc }) {
+  return (
+    <Box flexDirection="column" marginTop={1}>
+      <Text bold>Why did this happen?</Text>
+      {SECTIONS.filter(({ key }) => doc[key].length > 0).map(({ key, heading }) => (
+        <Box key={key} flexDirection="column" marginTop={1}>
+          <Text underline>{heading}</Text>
+          <Box paddingLeft={2}>
+            <Tokens content={doc[key]} />
+          </Box>
+        </Box>
+      ))}
+    </Box>
+  );
+}

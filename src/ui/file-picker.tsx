@@ -1,0 +1,82 @@
+// Run without a path, the wizard starts here: the model files found in the folder, or a typed path.
+import { Box, Text } from "ink";
+import Spinner from "ink-spinner";
+import SelectInput from "ink-select-input";
+import { useState } from "react";
+import { sanitize } from "../core/content.js";
+import type { CandidateKind, ModelCandidate } from "../core/find-model-files.js";
+import { TextField } from "./text-field.js";
+
+const TYPE_A_PATH = "\u0000type-a-path";
+
+const KIND_NAMES: Record<CandidateKind, string> = {
+  hdf5: "HDF5",
+  "keras-zip": ".keras archive",
+  json: "JSON config",
+  savedmodel: "SavedModel folder",
+};
+
+function humanSize(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`;
+  const units = ["KB", "MB", "GB"];
+  let value = bytes / 1024;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  return `${value.toFixed(value < 10 ? 1 : 0)} ${units[unit]}`;
+}
+
+export function candidateLabel(candidate: ModelCandidate): string {
+  const size = candidate.size !== null ? `, ${humanSize(candidate.size)}` : "";
+  const note = candidate.note ? ` — ${candidate.note}` : "";
+  return sanitize(`${candidate.name}  (${KIND_NAMES[candidate.kind]}${size})${note}`);
+}
+
+export function FilePicker({
+  folder,
+  candidates,
+  onPick,
+}: {
+  folder: string;
+  /** null while the folder is being listed. */
+  candidates: ModelCandidate[] | null;
+  onPick: (path: string) => void;
+}) {
+  const [typing, setTyping] = useState(false);
+  if (candidates === null) {
+    return (
+      <Text>
+        <Spinner type="dots" /> Looking for model files in {sanitize(folder)}
+      </Text>
+    );
+  }
+  const none = candidates.length === 0;
+  return (
+    <Box flexDirection="column">
+      <Text bold>
+        {none
+          ? `No model files (.h5, .hdf5, .keras, .json, SavedModel folders) in ${sanitize(folder)}.`
+          : `Which model should keras-fix look at? (in ${sanitize(folder)})`}
+      </Text>
+      {typing || none ? (
+        <TextField
+          prompt="Path to the model file:"
+          onCancel={() => setTyping(false)}
+          onSubmit={(value) => {
+            if (value.trim() !== "") onPick(value.trim());
+          }}
+        />
+      ) : (
+        <SelectInput
+          items={[
+            ...candidates.map((c) => ({ key: c.name, value: c.name, label: candidateLabel(c) })),
+            { key: TYPE_A_PATH, value: TYPE_A_PATH, label: "Type a path…" },
+          ]}
+          onSelect={(item) => (item.value === TYPE_A_PATH ? setTyping(true) : onPick(item.value))}
+        />
+      )}
+    </Box>
+  );
+}

@@ -1,0 +1,79 @@
+// The end of a walk: whether the model loads now, what was wrong, what the flow says to keep, and every file the
+// walk wrote (actions report them as data.path, with the code in data.code).
+import { Box, Text } from "ink";
+import { sanitize } from "../core/content.js";
+import type { ActionResult, Content, Outcome } from "../core/types.js";
+import { Tokens } from "./tokens.js";
+
+const HEADLINE: Record<Outcome, { mark: string; color: string; words: string }> = {
+  fixed: { mark: "✔", color: "green", words: "Fixed" },
+  "not-fixed": { mark: "✘", color: "red", words: "Not fixed yet" },
+  escalate: { mark: "!", color: "yellow", words: "This needs a closer look" },
+};
+
+export interface WrittenFile {
+  path: string;
+  code: string | null;
+}
+
+/** Files the walk's actions wrote, in the order they ran. */
+export function writtenFiles(results: Record<string, ActionResult>): WrittenFile[] {
+  const files: WrittenFile[] = [];
+  for (const result of Object.values(results)) {
+    const path = result.data?.path;
+    if (!result.ok || typeof path !== "string") continue;
+    const code = result.data?.code;
+    files.push({ path, code: typeof code === "string" ? code : null });
+  }
+  return files;
+}
+
+export function Summary({
+  outcome,
+  title,
+  body,
+  problem,
+  results,
+}: {
+  outcome: Outcome;
+  title: string;
+  body: Content;
+  /** What was wrong: the cause's title and, when known, the name at fault. */
+  problem: string;
+  results: Record<string, ActionResult>;
+}) {
+  const headline = HEADLINE[outcome];
+  const files = writtenFiles(results);
+  // The flow's own ending may already show the code; otherwise the last file written with code is the one to keep.
+  const bodyHasCode = body.some((paragraph) => paragraph.some((token) => token.kind === "codeblock"));
+  const keep = bodyHasCode ? undefined : files.filter((file) => file.code !== null).at(-1);
+  return (
+    <Box flexDirection="column" marginTop={1}>
+      <Text bold color={headline.color}>{`${headline.mark} ${headline.words}: ${sanitize(title)}`}</Text>
+      <Text>
+        <Text dimColor>What was wrong: </Text>
+        {sanitize(problem)}
+      </Text>
+      <Box marginTop={1}>
+        <Tokens content={body} />
+      </Box>
+      {keep && (
+        <Box flexDirection="column" marginTop={1}>
+          <Text bold>{`The code to keep (it is also in ${sanitize(keep.path)}):`}</Text>
+          <Tokens content={[[{ kind: "codeblock", value: keep.code!, language: "python" }]]} />
+        </Box>
+      )}
+      {files.length > 0 && (
+        <Box flexDirection="column" marginTop={1}>
+          <Text bold>Written:</Text>
+          {files.map((file) => (
+            <Text key={file.path}>
+              {"  "}
+              <Text color="magenta">{sanitize(file.path)}</Text>
+            </Text>
+          ))}
+        </Box>
+      )}
+    </Box>
+  );
+}

@@ -1,0 +1,178 @@
+// Drives one cause's steps through the pure engine: the live step at the bottom, each answered step moved into the
+// transcript above, actions run through the session, Back / Quit / "Why did this happen?" on their keys.
+import { Box, Text, useInput } from "ink";
+import { useEffect, useRef, useState, type ReactElement } from "react";
+import { paragraphs } from "../core/content.js";
+import {
+  back,
+  choose,
+  completeAction,
+  contextFor,
+  currentStep,
+  optionLabel,
+  proceed,
+  startWalk,
+  submitInput,
+  type WalkState,
+} from "../core/engine.js";
+import type { ExplainDoc } from "../core/explain-doc.js";
+import type { ActionRequest, ActionResult, Cause, ChoiceOption, Outcome, StepContext } from "../core/types.js";
+import { ExplainView } from "./diagnosis-view.js";
+import { StepRecord, StepView } from "./step-view.js";
+import { Summary } from "./summary.js";
+
+export interface WalkProps {
+  cause: Cause;
+  base: Omit<StepContext, "results" | "inputs">;
+  inputs: Record<string, string>;
+  /** What was wrong, in one line, for the summary. */
+  problem: string;
+  explain: ExplainDoc | null;
+  runAction: (request: ActionRequest) => Promise<ActionResult>;
+  /** Appends to the transcript above the live area. */
+  log: (node: ReactElement) => void;
+  /** "quit" when the user left before an end step. */
+  onFinish: (outcome: Outcome | "quit", state: WalkState) => void;
+}
+
+function failedToRun(error: unknown): ActionResult {
+  const message = error instanceof Error ? error.message : String(error);
+  return { ok: false, summary: paragraphs(`This step could not run: ${message}`) };
+}
+
+function KeyHints({ hints }: { hints: string[] }) {
+  return (
+    <Box marginTop={1}>
+      <Text dimColor>{hints.join(" · ")}</Text>
+    </Box>
+  );
+}
+
+export function Walk({ cause, base, inputs, problem, explain, runAction, log, onFinish }: WalkProps) {
+  const [state, setState] = useState<WalkState>(() => startWalk(cause, inputs));
+  const [consentFor, setConsentFor] = useState<ChoiceOption | null>(null);
+  const [note, setNote] = useState<string | null>(null);
+  const [whyShown, setWhyShown] = useState(false);
+  const finished = useRef(false);
+  const step = currentStep(cause, state);
+  const ctx = contextFor(base, state);
+  const typing = step.kind === "input" || consentFor !== null;
+
+  const moveTo = (next: WalkState) => {
+    setNote(null);
+    setConsentFor(null);
+    setState(next);
+  };
+
+  const finish = (outcome: Outcome | "quit") => {
+    if (finished.current) return;
+    finished.current = true;
+    onFinish(outcome, state);
+  };
+
+  const goBack = () => {
+    const previous = back(cause, state);
+    if (previous === state) {
+      setConsentFor(null);
+      setNote("This is the first question: there is nothing to go back to.");
+      return;
+    }
+    log(<Text dimColor>{`↩ Back to: ${currentStep(cause, previous).title}`}</Text>);
+    moveTo(previous);
+  };
+
+  const handlers = {
+    onChoose: (optionId: string) => {
+      const option = step.kind === "choice" ? step.options.find((o) => o.id === optionId) : undefined;
+      log(<StepRecord step={step} ctx={ctx} answer={option ? optionLabel(option, ctx) : optionId} />);
+      moveTo(choose(cause, state, optionId));
+    },
+    onAskConsent: (option: ChoiceOption) => {
+      setNote(null);
+      setConsentFor(option);
+    },
+    onConsent: (option: ChoiceOption) => {
+      log(<StepRecord step={step} ctx={ctx} answer={`${optionLabel(option, ctx)} (you typed yes)`} />);
+      moveTo(choose(cause, state, option.id));
+    },
+    onRefuseConsent: () => {
+      setConsentFor(null);
+      setNote('Not confirmed: nothing was run. Pick another option, or choose it again and type "yes".');
+    },
+    onSubmitInput: (value: string) => {
+      log(<StepRecord step={step} ctx={ctx} answer={value} />);
+      moveTo(submitInput(cause, state, value));
+    },
+    onBack: goBack,
+  };
+
+  // An action runs once per visit: the trail length changes with every step entered, so it keys the visit.
+  useEffect(() => {
+    if (step.kind !== "action") return;
+    let cancelled = false;
+    let request: ActionRequest;
+    const run = async (): Promise<ActionResult> => {
+      try {
+        request = step.action(ctx);
+        return await runAction(request);
+      } catch (error) {
+        return failedToRun(error);
+      }
+    };
+    void run().then((result) => {
+      if (cancelled) return;
+      log(<StepRecord step={step} ctx={ctx} result={result} />);
+      moveTo(completeAction(cause, state, result));
+    });
+    return () => {
+      cancelled = true;
+    };
+  }, [state.stepId, state.trail.length]);
+
+  useInput(
+    (input, key) => {
+      if (key.ctrl) return;
+      if (step.kind === "end" && (key.return || input === "q")) {
+        log(<Summary outcome={step.outcome} title={step.title} body={step.body(ctx)} problem={problem} results={state.results} />);
+        return finish(step.outcome);
+      }
+      if (input === "q") {
+        log(<Text dimColor>You quit before the end of the walk.</Text>);
+        return finish("quit");
+      }
+      if (input === "b" || key.escape) return goBack();
+      if ((input === "w" || input === "?") && explain && !whyShown) {
+        setWhyShown(true);
+        log(<ExplainView doc={explain} />);
+        return;
+      }
+      if (key.return && step.kind === "info") {
+        log(<StepRecord step={step} ctx={ctx} />);
+        moveTo(proceed(cause, state));
+      }
+    },
+    { isActive: !typing && step.kind !== "action" },
+  );
+
+  const hints: string[] = [];
+  if (step.kind === "info") hints.push("Enter: continue");
+  if (step.kind === "choice" && !consentFor) hints.push("↑/↓ and Enter: choose");
+  if (step.kind === "end") hints.push("Enter: finish");
+  if (typing) hints.push("Enter: submit", "Esc: back");
+  else if (step.kind !== "action") hints.push("b: back");
+  if (explain && !whyShown && !typing && step.kind !== "action") hints.push("w: why did this happen?");
+  if (!typing && step.kind !== "action") hints.push("q: quit");
+  hints.push("Ctrl-C: cancel");
+
+  return (
+    <Box flexDirection="column">
+      {step.kind === "end" ? (
+        <Summary outcome={step.outcome} title={step.title} body={step.body(ctx)} problem={problem} results={state.results} />
+      ) : (
+        <StepView step={step} ctx={ctx} consentFor={consentFor} handlers={handlers} />
+      )}
+      {note && <Text color="yellow">{note}</Text>}
+      <KeyHints hints={hints} />
+    </Box>
+  );
+}

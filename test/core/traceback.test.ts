@@ -1,0 +1,295 @@
+// Proves the traceback reader on the shapes users paste: plain Python (captured from the real envs), chained
+// blocks, Jupyter/IPython (old and new), ANSI colour, Windows paths, headless fragments, tuple messages and noise.
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { parseTraceback, stripAnsi, unwrapChain, wrapperCaptures } from "../../src/core/traceback.js";
+import { fixturesDir } from "../helpers/envs.js";
+
+const fixture = (relative: string) => readFileSync(join(fixturesDir, "tracebacks", relative), "utf8");
+
+describe("parseTraceback on captured Python output", () => {
+  it("reads a Keras 3 h5py failure past the TF/absl log lines", () => {
+    const chain = parseTraceback(fixture("git-lfs-pointer/keras-3.15.1--lfs-pointer-h5.txt"));
+    expect(chain).toHaveLength(1);
+    expect(chain[0].type).toBe("OSError");
+    expect(chain[0].message).toBe("Unable to synchronously open file (file signature not found)");
+    expect(chain[0].frames[0]).toMatchObject({ file: "<string>", line: 1, function: "<module>" });
+    const h5f = chain[0].frames.find((frame) => frame.function === "make_fid");
+    expect(h5f?.file).toMatch(/h5py\/_hl\/files\.py$/);
+    expect(h5f?.code).toBe("fid = h5f.open(name, flags, fapl=fapl)");
+    expect(chain[0].frames.at(-1)).toMatchObject({ file: "h5py/h5f.pyx", function: "h5py.h5f.open" });
+  });
+
+  it("keeps a chained 'During handling' pair in the order Python printed it", () => {
+    const text = [
+      "Traceback (most recent call last):",
+      '  File "/site-packages/keras/src/ops/operation.py", line 356, in from_config',
+      "    return cls(**config)",
+      "           ^^^^^^^^^^^^^",
+      "ValueError: Unrecognized keyword arguments passed to DepthwiseConv2D: {'groups': 1}",
+      "",
+      "During handling of the above exception, another exception occurred:",
+      "",
+      "Traceback (most recent call last):",
+      '  File "<stdin>", line 1, in <module>',
+      '  File "/site-packages/keras/src/ops/operation.py", line 359, in from_config',
+      "    raise TypeError(",
+      "TypeError: Error when deserializing class 'DepthwiseConv2D' using config={'name': 'dw', 'groups': 1}.",
+      "",
+      "Exception encountered: Unrecognized keyword arguments passed to DepthwiseConv2D: {'groups': 1}",
+    ].join("\n");
+    const chain = parseTraceback(text);
+    expect(chain.map((e) => e.type)).toEqual(["ValueError", "TypeError"]);
+    expect(chain[0].frames).toHaveLength(1);
+    expect(chain[1].frames.map((f) => f.function)).toEqual(["<module>", "from_config"]);
+    // The blank line inside the R9 message is part of it.
+    expect(chain[1].message.split("\n")).toEqual([
+      "Error when deserializing class 'DepthwiseConv2D' using config={'name': 'dw', 'groups': 1}.",
+      "",
+      "Exception encountered: Unrecognized keyword arguments passed to DepthwiseConv2D: {'groups': 1}",
+    ]);
+  });
+
+  it("reads 'direct cause' chains and qualified exception types", () => {
+    const text = [
+      "Traceback (most recent call last):",
+      '  File "a.py", line 3, in <module>',
+      "    f()",
+      "KeyError: 'model_config'",
+      "",
+      "The above exception was the direct cause of the following exception:",
+      "",
+      "Traceback (most recent call last):",
+      '  File "a.py", line 5, in <module>',
+      "tensorflow.python.framework.errors_impl.NotFoundError: Op type not registered 'IO>DecodeJSON'",
+    ].join("\n");
+    const chain = parseTraceback(text);
+    expect(chain.map((e) => e.type)).toEqual(["KeyError", "tensorflow.python.framework.errors_impl.NotFoundError"]);
+    expect(chain[1].message).toBe("Op type not registered 'IO>DecodeJSON'");
+  });
+});
+
+describe("parseTraceback on Jupyter and IPython", () => {
+  const ipython8 = [
+    "\u001b[0;31m---------------------------------------------------------------------------\u001b[0m",
+    "\u001b[0;31mValueError\u001b[0m                                Traceback (most recent call last)",
+    "Cell \u001b[0;32mIn[3], line 2\u001b[0m",
+    "\u001b[1;32m      1\u001b[0m \u001b[38;5;28;01mimport\u001b[39;00m \u001b[38;5;21;01mkeras\u001b[39;00m",
+    "\u001b[0;32m----> 2\u001b[0m model \u001b[38;5;241m=\u001b[39m keras\u001b[38;5;241m.\u001b[39mmodels\u001b[38;5;241m.\u001b[39mload_model(\u001b[38;5;124m\"\u001b[39m\u001b[38;5;124mm.h5\u001b[39m\u001b[38;5;124m\"\u001b[39m)",
+    "",
+    "File \u001b[0;32m~/venv/lib/python3.11/site-packages/keras/src/saving/saving_api.py:196\u001b[0m, in \u001b[0;36mload_model\u001b[0;34m(filepath, custom_objects, compile, safe_mode)\u001b[0m",
+    "\u001b[1;32m    194\u001b[0m     \u001b[38;5;28;01mreturn\u001b[39;00m saving_lib\u001b[38;5;241m.\u001b[39mload_model(",
+    "\u001b[0;32m--> 196\u001b[0m     \u001b[38;5;28;01mreturn\u001b[39;00m legacy_h5_format\u001b[38;5;241m.\u001b[39mload_model_from_hdf5(",
+    "\u001b[1;32m    197\u001b[0m         filepath, custom_objects\u001b[38;5;241m=\u001b[39mcustom_objects, \u001b[38;5;28mcompile\u001b[39m\u001b[38;5;241m=\u001b[39m\u001b[38;5;28mcompile\u001b[39m",
+    "",
+    "File \u001b[0;32m~/venv/lib/python3.11/site-packages/keras/src/legacy/saving/serialization.py:486\u001b[0m, in \u001b[0;36mclass_and_config_for_serialized_keras_object\u001b[0;34m(config, module_objects, custom_objects, printable_module_name)\u001b[0m",
+    "\u001b[0;32m--> 486\u001b[0m     \u001b[38;5;28;01mraise\u001b[39;00m \u001b[38;5;167;01mValueError\u001b[39;00m(",
+    "",
+    "\u001b[0;31mValueError\u001b[0m: Unknown layer: 'MyDense'. Please ensure you are using a `keras.utils.custom_object_scope` and that this object is included in the scope. See https://www.tensorflow.org/guide/keras/save_and_serialize#registering_the_custom_object for details.",
+  ].join("\n");
+
+  it("reads IPython 8 cells, file frames, arrows and strips the colours", () => {
+    const chain = parseTraceback(ipython8);
+    expect(chain).toHaveLength(1);
+    const [error] = chain;
+    expect(error.type).toBe("ValueError");
+    expect(error.message).toMatch(/^Unknown layer: 'MyDense'\. Please ensure/);
+    expect(error.frames.map((f) => [f.file, f.line, f.function])).toEqual([
+      ["Cell In[3]", 2, null],
+      ["~/venv/lib/python3.11/site-packages/keras/src/saving/saving_api.py", 196, "load_model"],
+      [
+        "~/venv/lib/python3.11/site-packages/keras/src/legacy/saving/serialization.py",
+        486,
+        "class_and_config_for_serialized_keras_object",
+      ],
+    ]);
+    expect(error.frames[0].code).toBe('model = keras.models.load_model("m.h5")');
+    expect(error.frames[1].code).toBe("return legacy_h5_format.load_model_from_hdf5(");
+  });
+
+  it("reads IPython 7 / Colab frames (path in function, line from the arrow) and chained cells", () => {
+    const text = [
+      "---------------------------------------------------------------------------",
+      "OSError                                   Traceback (most recent call last)",
+      "<ipython-input-4-8a2b9c> in <module>()",
+      "      1 from keras.models import load_model",
+      "----> 2 model = load_model('model.h5')",
+      "",
+      "/usr/local/lib/python3.7/dist-packages/keras/engine/saving.py in load_model(filepath, custom_objects, compile)",
+      "    490     opened_new_file = not isinstance(filepath, h5py.Group)",
+      "--> 492     f = h5dict(filepath, 'r')",
+      "",
+      "OSError: Unable to open file (file signature not found)",
+      "",
+      "During handling of the above exception, another exception occurred:",
+      "",
+      "---------------------------------------------------------------------------",
+      "ValueError                                Traceback (most recent call last)",
+      "<ipython-input-4-8a2b9c> in <module>()",
+      "----> 2 model = load_model('model.h5')",
+      "",
+      "ValueError: not a model",
+    ].join("\n");
+    const chain = parseTraceback(text);
+    expect(chain.map((e) => e.type)).toEqual(["OSError", "ValueError"]);
+    expect(chain[0].frames).toEqual([
+      { file: "<ipython-input-4-8a2b9c>", line: 2, function: "<module>", code: "model = load_model('model.h5')" },
+      {
+        file: "/usr/local/lib/python3.7/dist-packages/keras/engine/saving.py",
+        line: 492,
+        function: "load_model",
+        code: "f = h5dict(filepath, 'r')",
+      },
+    ]);
+    expect(chain[0].message).toBe("Unable to open file (file signature not found)");
+  });
+
+  it("reads IPython 8.0-8.4 'Input In [n]' frames", () => {
+    const chain = parseTraceback(
+      [
+        "Input In [7], in <cell line: 1>()",
+        "----> 1 keras.models.load_model('x.keras')",
+        "",
+        "ValueError: File not found: filepath=x.keras. Please ensure the file is an accessible `.keras` zip file.",
+      ].join("\n"),
+    );
+    expect(chain[0].frames[0]).toMatchObject({ file: "Cell In [7]", function: "<cell line: 1>" });
+    expect(chain[0].type).toBe("ValueError");
+  });
+});
+
+describe("parseTraceback on fragments and noise", () => {
+  it("keeps Windows paths as printed", () => {
+    const chain = parseTraceback(
+      [
+        "Traceback (most recent call last):",
+        '  File "C:\\Users\\ana\\proj\\run.py", line 4, in <module>',
+        "    model = tf.keras.models.load_model(r'C:\\models\\m.h5')",
+        '  File "C:\\Users\\ana\\AppData\\Roaming\\Python\\Python37\\site-packages\\tensorflow_core\\python\\keras\\saving\\hdf5_format.py", line 166, in load_model_from_hdf5',
+        "    model_config = json.loads(model_config.decode('utf-8'))",
+        "AttributeError: 'str' object has no attribute 'decode'",
+      ].join("\r\n"),
+    );
+    expect(chain[0].frames[1].file).toContain("tensorflow_core\\python\\keras\\saving\\hdf5_format.py");
+    expect(chain[0].frames[1].code).toBe("model_config = json.loads(model_config.decode('utf-8'))");
+    expect(chain[0].message).toBe("'str' object has no attribute 'decode'");
+  });
+
+  it("reads a lone final line, and frames pasted without their header", () => {
+    expect(parseTraceback("ValueError: Unknown layer: Functional\n")).toEqual([
+      { type: "ValueError", message: "Unknown layer: Functional", frames: [] },
+    ]);
+    const chain = parseTraceback(
+      '  File "/x/keras/engine/saving.py", line 419, in load_model\n    model = _deserialize_model(f, custom_objects, compile)\nValueError: Unknown layer: Functional',
+    );
+    expect(chain[0].frames).toHaveLength(1);
+    expect(chain[0].frames[0].function).toBe("load_model");
+  });
+
+  it("keeps tuple-printed messages as Python printed them", () => {
+    const [error] = parseTraceback("TypeError: ('Keyword argument not understood:', 'groups')");
+    expect(error).toMatchObject({ type: "TypeError", message: "('Keyword argument not understood:', 'groups')" });
+  });
+
+  it("keeps messages that span many lines, and drops logging lines around them", () => {
+    const text = [
+      "2024-03-01 10:00:00.123456: W tensorflow/core/framework/op_kernel.cc:1839] OP_REQUIRES failed",
+      "WARNING:absl:Compiled the loaded model, but the compiled metrics have yet to be built.",
+      "/venv/lib/python3.10/site-packages/keras/src/layers/layer.py:361: UserWarning: `build()` was called on layer",
+      "  warnings.warn(",
+      "Traceback (most recent call last):",
+      '  File "t.py", line 2, in <module>',
+      "ValueError: A total of 1 objects could not be loaded. Example error message for object <Dense name=dense, built=True>:",
+      "",
+      "Layer 'dense' expected 2 variables, but received 0 variables during loading. Expected: ['kernel', 'bias']",
+      "",
+      "List of objects that could not be loaded:",
+      "[<Dense name=dense, built=True>]",
+      "E0000 00:00:1700000000.000000   123 some_file.cc:12] trailing absl line",
+      "Process finished with exit code 1",
+    ].join("\n");
+    const chain = parseTraceback(text);
+    expect(chain).toHaveLength(1);
+    expect(chain[0].message.split("\n")).toHaveLength(6);
+    expect(chain[0].message).not.toMatch(/absl|Process finished|warnings\.warn/);
+  });
+
+  it("keeps ESC-less colour remains out, and returns text without any exception as one untyped entry", () => {
+    expect(stripAnsi("[0;31mValueError[0m: x")).toBe("ValueError: x");
+    expect(parseTraceback("Illegal instruction (core dumped)\n")).toEqual([
+      { type: "", message: "Illegal instruction (core dumped)", frames: [] },
+    ]);
+    expect(parseTraceback("   \n")).toEqual([]);
+  });
+
+  it("does not take a 'Note:' line for an exception when there is no traceback", () => {
+    const chain = parseTraceback("Note: you may need to restart the kernel\nImportError: numpy.core.multiarray failed to import");
+    expect(chain).toEqual([{ type: "ImportError", message: "numpy.core.multiarray failed to import", frames: [] }]);
+  });
+});
+
+describe("unwrapChain", () => {
+  it("finds the error inside R8 around R9 and keeps what each wrapper said", () => {
+    const message = [
+      "<class 'my_pkg.blocks.Block'> could not be deserialized properly. Please ensure that components that are Python object instances (layers, models, etc.) returned by `get_config()` are explicitly deserialized in the model's `from_config()` method.",
+      "",
+      "config={'module': 'my_pkg.blocks', 'class_name': 'Block'}.",
+      "",
+      "Exception encountered: Error when deserializing class 'Inner' using config={'units': 3}.",
+      "",
+      "Exception encountered: Inner.__init__() got an unexpected keyword argument 'trainable'",
+    ].join("\n");
+    const entries = unwrapChain([{ type: "TypeError", message, frames: [{ file: "f.py", line: 1, function: "g" }] }]);
+    expect(entries.map((e) => [e.depth, e.type])).toEqual([
+      [2, ""],
+      [1, ""],
+      [0, "TypeError"],
+    ]);
+    expect(entries[0].message).toBe("Inner.__init__() got an unexpected keyword argument 'trainable'");
+    expect(entries[0].wrappers.map((w) => w.kind)).toEqual(["R8", "R9"]);
+    expect(wrapperCaptures(entries[0])).toMatchObject({ wrapper: "R9", wrappedClass: "Inner", wrappedModule: "my_pkg.blocks" });
+    expect(wrapperCaptures(entries[1])).toEqual({ wrapper: "R8", wrappedClass: "Block", wrappedModule: "my_pkg.blocks" });
+    expect(entries[2].frames).toHaveLength(1);
+  });
+
+  it("unwraps the real Keras 3 R9 for a Keras 2 DepthwiseConv2D (captured)", () => {
+    const chain = parseTraceback(fixture("_near-misses/keras-3.15.1--depthwise-groups-r9.txt"));
+    const entries = unwrapChain(chain);
+    const inner = entries.find((e) => e.depth === 1);
+    expect(inner?.message).toBe("Unrecognized keyword arguments passed to DepthwiseConv2D: {'groups': 1}");
+    expect(inner && wrapperCaptures(inner).wrappedClass).toBe("DepthwiseConv2D");
+    expect(inner?.origin).toBe(chain.length - 1);
+  });
+
+  it("unwraps W9 (object list dropped), K2 and K3 call wrappers keeping the type", () => {
+    const [w9] = unwrapChain(
+      parseTraceback(
+        "ValueError: A total of 2 objects could not be loaded. Example error message for object <Dense name=dense, built=True>:\n\nLayer 'dense' expected 2 variables, but received 0 variables during loading. Expected: ['kernel', 'bias']\n\nList of objects that could not be loaded:\n[<Dense name=dense, built=True>, <Adam>]",
+      ),
+    );
+    expect(w9.message).toBe("Layer 'dense' expected 2 variables, but received 0 variables during loading. Expected: ['kernel', 'bias']");
+    expect(wrapperCaptures(w9)).toMatchObject({ wrapper: "W9", wrappedCount: "2", wrappedObject: "<Dense name=dense, built=True>" });
+
+    const [k2] = unwrapChain(
+      parseTraceback(
+        'NameError: Exception encountered when calling layer "lambda_1" (type Lambda).\n\nname \'tf\' is not defined\n\nCall arguments received by layer "lambda_1" (type Lambda):\n  • inputs=tf.Tensor(shape=(None, 4), dtype=float32)',
+      ),
+    );
+    expect(k2).toMatchObject({ type: "NameError", message: "name 'tf' is not defined", depth: 1 });
+    expect(wrapperCaptures(k2)).toMatchObject({ wrapper: "K2", wrappedLayer: "lambda_1", wrappedClass: "Lambda" });
+
+    const [k3] = unwrapChain(
+      parseTraceback(
+        "NameError: Exception encountered when calling Lambda.call().\n\n\u001b[1mname 'tf' is not defined\u001b[0m\n\nArguments received by Lambda.call():\n  • args=('<KerasTensor shape=(None, 4)>',)",
+      ),
+    );
+    expect(k3).toMatchObject({ type: "NameError", message: "name 'tf' is not defined" });
+    expect(wrapperCaptures(k3)).toMatchObject({ wrapper: "K3", wrappedClass: "Lambda" });
+  });
+
+  it("leaves plain exceptions alone", () => {
+    const chain = parseTraceback("ValueError: Unknown layer: Functional");
+    expect(unwrapChain(chain)).toEqual([{ ...chain[0], origin: 0, depth: 0, wrappers: [] }]);
+  });
+});

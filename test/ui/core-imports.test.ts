@@ -1,0 +1,39 @@
+// DESIGN rule 1: src/core never imports Ink or React, so --auto, --json and the tests of logic never load a UI.
+import { readdirSync, readFileSync } from "node:fs";
+import { join, relative } from "node:path";
+import { describe, expect, it } from "vitest";
+import { repoRoot } from "../helpers/envs.js";
+
+const coreDir = join(repoRoot, "src", "core");
+const UI_PACKAGES = /^(ink|ink-[\w-]+|react|react-dom|react\/.*)$|^(\.\.\/)+ui\//;
+
+function sourcesUnder(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) =>
+    entry.isDirectory() ? sourcesUnder(join(dir, entry.name)) : /\.(ts|tsx|mts|js)$/.test(entry.name) ? [join(dir, entry.name)] : [],
+  );
+}
+
+/** Every module specifier a file imports: static imports, re-exports, dynamic import() and require(). */
+export function importedSpecifiers(source: string): string[] {
+  const patterns = [/\b(?:import|export)\s[^'"]*?\bfrom\s*["']([^"']+)["']/g, /\bimport\s*["']([^"']+)["']/g, /\b(?:import|require)\s*\(\s*["']([^"']+)["']/g];
+  return patterns.flatMap((pattern) => [...source.matchAll(pattern)].map((match) => match[1]));
+}
+
+describe("src/core stays free of the UI", () => {
+  it("finds the imports it is looking for (the scanner itself works)", () => {
+    const sample = `import { render } from "ink";\nimport React from 'react';\nexport { x } from "../ui/app.js";\nconst m = await import("ink-spinner");\nimport "react/jsx-runtime";`;
+    expect(importedSpecifiers(sample).filter((s) => UI_PACKAGES.test(s))).toEqual(["ink", "react", "../ui/app.js", "react/jsx-runtime", "ink-spinner"]);
+  });
+
+  it("no file under src/core imports ink, react or src/ui", () => {
+    const files = sourcesUnder(coreDir);
+    expect(files.length).toBeGreaterThan(5);
+    const offenders = files.flatMap((file) =>
+      importedSpecifiers(readFileSync(file, "utf8"))
+        .filter((specifier) => UI_PACKAGES.test(specifier))
+        .map((specifier) => `${relative(repoRoot, file)} imports ${specifier}`),
+    );
+    expect(offenders).toEqual([]);
+    expect(files.some((file) => file.endsWith(".tsx"))).toBe(false);
+  });
+});
