@@ -35,13 +35,10 @@ METRIC_SHORTCUTS = {"acc", "accuracy", "ce", "crossentropy"}
 KINDS = ["layers", "losses", "metrics", "activations", "initializers", "regularizers", "constraints", "optimizers"]
 
 
-# Helpers every Keras object module exports beside the objects; never stored as a class_name.
-NOT_OBJECTS = {"deserialize", "serialize", "get"}
-
-
-def defined_in(module):
-    """Keeps what the module (or its subpackages) defines, not helpers it imported such as keras_export."""
-    return lambda value: getattr(value, "__module__", "").startswith(module.__name__)
+# Helpers the object modules export or import beside the objects; never stored as a class_name.
+NOT_OBJECTS = {"deserialize", "serialize", "get", "keras_export", "deserialize_keras_object",
+               "serialize_keras_object", "get_registered_name", "get_registered_object", "doc_controls",
+               "tf_export", "keras_serializable", "register_keras_serializable"}
 
 
 def public_names(module, keep=None):
@@ -49,9 +46,12 @@ def public_names(module, keep=None):
     (Keras 3 `ALL_OBJECTS_DICT` holds the aliases such as `mse` and `glorot_uniform`)."""
     names = {name for name in getattr(module, "ALL_OBJECTS_DICT", {}) if name not in NOT_OBJECTS}
     for name in dir(module):
-        if name.startswith("_") or name in NOT_OBJECTS:
+        try:
+            value = getattr(module, name)
+        except Exception:  # lazy TensorFlow modules can fail on attribute access
             continue
-        value = getattr(module, name)
+        if name.startswith("_") or name in NOT_OBJECTS or inspect.ismodule(value):
+            continue
         if inspect.isclass(value) or inspect.isfunction(value) or callable(value):
             if keep is None or keep(value):
                 names.add(name)
@@ -76,12 +76,12 @@ def objects_keras3():
     layers |= {"InputLayer", "Functional", "Model", "Sequential"}
     return keras.__version__, {
         "layers": layers,
-        "losses": public_names(keras.losses) | public_names(losses, defined_in(losses)),
-        "metrics": public_names(keras.metrics) | public_names(metrics, defined_in(metrics)) | METRIC_SHORTCUTS,
-        "activations": public_names(keras.activations) | public_names(activations, defined_in(activations)),
-        "initializers": public_names(keras.initializers) | public_names(initializers, defined_in(initializers)),
-        "regularizers": public_names(keras.regularizers) | public_names(regularizers, defined_in(regularizers)),
-        "constraints": public_names(keras.constraints) | public_names(constraints, defined_in(constraints)),
+        "losses": public_names(keras.losses) | public_names(losses),
+        "metrics": public_names(keras.metrics) | public_names(metrics) | METRIC_SHORTCUTS,
+        "activations": public_names(keras.activations) | public_names(activations),
+        "initializers": public_names(keras.initializers) | public_names(initializers),
+        "regularizers": public_names(keras.regularizers) | public_names(regularizers),
+        "constraints": public_names(keras.constraints) | public_names(constraints),
         # optimizers.get lower-cases string names, so the table's keys are lower case.
         "optimizers": public_names(keras.optimizers, inspect.isclass) | public_names(optimizers, inspect.isclass)
         | public_names(keras.optimizers.schedules, inspect.isclass),
@@ -105,9 +105,9 @@ def objects_keras2(keras, serialization, version):
     def names(kind, keep=None):
         found = public_names(getattr(keras, kind), keep)
         try:
-            module = importlib.import_module(package + kind)
-            owned = defined_in(module)
-            found |= public_names(module, (lambda v: owned(v) and keep(v)) if keep else owned)
+            # The deserializers resolve names from these modules' globals (Keras 2 `deserialize` passes
+            # module_objects=globals()), so whatever they import is resolvable too.
+            found |= public_names(importlib.import_module(package + kind), keep)
         except ImportError:
             pass
         return found

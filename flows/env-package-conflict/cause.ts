@@ -1,12 +1,181 @@
-// SCAFFOLD: replace with the real cause (matchers, detect/when, steps). The catalogue test fails until then.
-import { paragraphs } from "../../src/core/content.js";
-import type { Cause } from "../../src/core/types.js";
+// Importing Keras/TensorFlow fails because two installed packages were built for different versions of each
+// other: NumPy 2 under a NumPy-1 build of TensorFlow, protobuf 4 under an old TensorFlow, a keras newer than its
+// TensorFlow, a mismatched ml_dtypes. Nothing is wrong with the model; the environment needs one pin.
+import { code, paragraphs, shell, strong } from "../../src/core/content.js";
+import type { Cause, ExceptionInfo, Facts, Matcher, StepContext } from "../../src/core/types.js";
+import { conflictKind, pinFor } from "./pins.js";
+
+const matchers: Matcher[] = [
+  {
+    // NumPy >= 2.0 prints this paragraph before the ImportError (captured: keras2 env with numpy 2.1.3 first on the path).
+    message: /(?<numpyAbi>A module that was compiled using NumPy 1\.x cannot be run in\s+NumPy (?<numpy>\d+\.\d+\.\d+))/,
+    weight: 0.9,
+    means: "a package compiled for NumPy 1.x was imported under NumPy 2",
+  },
+  {
+    type: /^(?:AttributeError|ImportError)$/,
+    message: /(?<numpyAbi>_ARRAY_API not found|numpy\.core\.(?:_multiarray_umath|multiarray|umath) failed to import)/,
+    weight: 0.85,
+    means: "NumPy's C API does not match the one a compiled package expects",
+  },
+  {
+    type: /^ValueError$/,
+    message: /(?<numpyAbi>numpy\.dtype size changed, may indicate binary incompatibility)/,
+    weight: 0.8,
+    means: "a compiled package was built against another NumPy",
+  },
+  {
+    // protobuf >= 4.21 under TF <= 2.10 (captured: tf21-py37 env with protobuf 4.21.12; note protobuf's own
+    // "cannot not" typo in some releases).
+    type: /^TypeError$/,
+    message: /(?<protobufNew>Descriptors cannot (?:not )?be created directly)/,
+    weight: 0.9,
+    means: "protobuf is newer than the generated code TensorFlow ships",
+  },
+  {
+    type: /^ImportError$/,
+    message: /(?<protobufOld>cannot import name '(?:builder|runtime_version)' from 'google\.protobuf(?:\.internal)?')/,
+    weight: 0.85,
+    means: "protobuf is older than TensorFlow needs",
+  },
+  {
+    type: /^AttributeError$/,
+    message: /(?<mlDtypes>module 'ml_dtypes' has no attribute '(?<dtype>\w+)')/,
+    weight: 0.85,
+    means: "ml_dtypes does not match TensorFlow",
+  },
+  {
+    // A keras newer than its TensorFlow calls TF APIs that do not exist yet (e.g. keras 2.13 on TF 2.12:
+    // "module 'tensorflow.compat.v2.__internal__' has no attribute 'register_load_context_function'").
+    type: /^AttributeError$/,
+    message: /module '(?<tfModule>tensorflow[\w.]*)' has no attribute '(?<tfAttribute>\w+)'/,
+    frame: /(?:^|\/)(?:keras|tf_keras)\//,
+    weight: 0.6,
+    means: "Keras called a TensorFlow function this TensorFlow does not have",
+  },
+];
+
+/** The import failure as the probe saw it, or the chain the diagnosis was made from. */
+function failingChain(ctx: StepContext): ExceptionInfo[] | null {
+  return ctx.env?.importError ?? ctx.load?.chain ?? null;
+}
+
+function capturesFromChain(chain: ExceptionInfo[]): Record<string, string> | null {
+  for (const exception of chain) {
+    for (const matcher of matchers) {
+      const match = matcher.message.exec(exception.message);
+      if (match) return Object.fromEntries(Object.entries(match.groups ?? {}).filter(([, v]) => v !== undefined)) as Record<string, string>;
+    }
+  }
+  return null;
+}
+
+function versionsAgree(captures: Record<string, string>, facts: Facts): boolean | number {
+  const packages = facts.env?.packages;
+  if (!packages) return 1;
+  const kind = conflictKind(captures);
+  if (kind === "keras-tf-mismatch") {
+    const pin = pinFor(kind, packages);
+    return pin.install[0]?.startsWith("keras==") ? 1.4 : 0.8;
+  }
+  if (kind === "numpy-abi" && packages.numpy && !packages.numpy.startsWith("1.")) return 1.2;
+  if (kind === "protobuf-too-new" && packages.protobuf && Number(packages.protobuf.split(".")[0]) >= 4) return 1.2;
+  return 1;
+}
+
+function pipLine(ctx: StepContext, install: string[]): string {
+  const quoted = install.map((arg) => (/[<>=*]/.test(arg) ? `"${arg}"` : arg));
+  return `${ctx.env?.python.path ?? "python"} -m pip install ${quoted.join(" ")}`;
+}
+
+function pinOf(ctx: StepContext) {
+  return pinFor(conflictKind(ctx.diagnosis.captures), ctx.env?.packages ?? {}, failingChain(ctx));
+}
 
 export const envPackageConflict: Cause = {
   id: "env-package-conflict",
-  title: "env-package-conflict",
-  summary: () => paragraphs("env-package-conflict"),
-  matchers: [],
-  start: "end",
-  steps: [{ kind: "end", id: "end", outcome: "escalate", title: "env-package-conflict", body: () => paragraphs("env-package-conflict") }],
+  title: "Two installed packages do not work together",
+  summary: (ctx) => {
+    const pin = pinOf(ctx);
+    return paragraphs(["Keras could not even be imported: ", strong(pin.pair), " do not match. The model file is not the problem."]);
+  },
+  matchers,
+  when: versionsAgree,
+  detect: (facts) => {
+    const chain = facts.env?.importError;
+    const captures = chain ? capturesFromChain(chain) : null;
+    if (!captures) return null;
+    const pin = pinFor(conflictKind(captures), facts.env!.packages, chain);
+    return { confidence: 0.9, captures, evidence: [`importing Keras failed: ${pin.pair} do not match`] };
+  },
+  culprit: (captures, facts) => pinFor(conflictKind(captures), facts.env?.packages ?? {}, facts.env?.importError).pair,
+  start: "explain",
+  steps: [
+    {
+      kind: "info",
+      id: "explain",
+      title: "A version pair that does not fit",
+      body: (ctx) => {
+        const pin = pinOf(ctx);
+        return paragraphs([strong(pin.pair), ": ", pin.why]);
+      },
+      next: "route",
+    },
+    {
+      kind: "choice",
+      id: "route",
+      title: "Fix the environment",
+      body: (ctx) => {
+        const pin = pinOf(ctx);
+        return pin.install.length > 0
+          ? paragraphs(["The smallest change: ", code(pipLine(ctx, pin.install))])
+          : paragraphs(["Run ", code(`${ctx.env?.python.path ?? "python"} -m pip check`), " to see which versions pip expects."]);
+      },
+      options: [
+        { id: "show", label: "Show me the commands", next: "commands" },
+        {
+          id: "install",
+          label: (ctx) => `Run ${pipLine(ctx, pinOf(ctx).install)} now`,
+          next: "install",
+          when: (ctx) => ctx.env !== null && pinOf(ctx).install.length > 0,
+          needsConsent: { risk: "runs pip, which changes the packages installed in this Python environment" },
+        },
+      ],
+      auto: "show",
+    },
+    {
+      kind: "action",
+      id: "install",
+      title: "Installing the matching version",
+      action: (ctx) => ({
+        kind: "run-command",
+        argv: [ctx.env?.python.path ?? "python", "-m", "pip", "install", ...pinOf(ctx).install],
+      }),
+      onSuccess: "installed",
+      onFailure: "commands",
+    },
+    {
+      kind: "end",
+      id: "installed",
+      outcome: "not-fixed",
+      title: "Installed: check again",
+      body: () => paragraphs("pip finished. Run keras-fix again: a fresh Python imports the new versions."),
+    },
+    {
+      kind: "end",
+      id: "commands",
+      outcome: "not-fixed",
+      title: "Make the versions agree",
+      body: (ctx) => {
+        const pin = pinOf(ctx);
+        const python = ctx.env?.python.path ?? "python";
+        const content = paragraphs(
+          pin.install.length > 0 ? [shell(pipLine(ctx, pin.install))] : [shell(`${python} -m pip check`)],
+        );
+        if (pin.alternative) content.push(...paragraphs(["Or: ", code(pin.alternative), "."]));
+        content.push(...paragraphs("In a project that pins versions (requirements.txt, environment.yml), change the pin there so the next install keeps the pair together."));
+        return content;
+      },
+    },
+  ],
 };

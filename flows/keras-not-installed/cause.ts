@@ -1,12 +1,120 @@
-// SCAFFOLD: replace with the real cause (matchers, detect/when, steps). The catalogue test fails until then.
-import { paragraphs } from "../../src/core/content.js";
-import type { Cause } from "../../src/core/types.js";
+// The Python keras-fix found has no Keras (nor TensorFlow's tf.keras) to load the model with: the probe imported
+// nothing (EnvFacts.loader null without an import error), or a pasted traceback says "No module named 'keras'".
+// The fix is one pip line, chosen from the file's Keras version and the Python's version.
+import { code, paragraphs, shell } from "../../src/core/content.js";
+import type { Cause, Facts, StepContext } from "../../src/core/types.js";
+import { installAdvice, pipCommand } from "./install-line.js";
+
+const KERAS_PACKAGES = ["keras", "tensorflow", "tf_keras"];
+
+function adviceFor(ctx: StepContext) {
+  return installAdvice(ctx.file, ctx.env?.python.version ?? null);
+}
+
+function pythonPath(ctx: StepContext): string {
+  return ctx.env?.python.path ?? "python";
+}
+
+function nothingImportable(facts: Facts): boolean {
+  return facts.env !== null && facts.env.loader === null && facts.env.importError === null;
+}
 
 export const kerasNotInstalled: Cause = {
   id: "keras-not-installed",
-  title: "keras-not-installed",
-  summary: () => paragraphs("keras-not-installed"),
-  matchers: [],
-  start: "end",
-  steps: [{ kind: "end", id: "end", outcome: "escalate", title: "keras-not-installed", body: () => paragraphs("keras-not-installed") }],
+  title: "Keras is not installed in this Python",
+  summary: (ctx) =>
+    paragraphs([
+      code(pythonPath(ctx)),
+      ctx.env ? ` (Python ${ctx.env.python.version})` : "",
+      " has neither Keras nor TensorFlow installed, so it cannot load any model.",
+    ]),
+  matchers: [
+    {
+      // Captured: the bare env (`import keras` with nothing installed). Submodules such as 'keras.src.engine' are a
+      // version problem, not a missing install, hence the anchored name.
+      type: /^(?:ModuleNotFoundError|ImportError)$/,
+      message: /^No module named '(?<module>keras|tensorflow|tf_keras)'$/,
+      weight: 0.85,
+      means: "Python could not import the package at all",
+    },
+  ],
+  // When the probe saw the package installed, the traceback came from another Python (an IDE's interpreter, a
+  // notebook kernel): say so through a lower score instead of claiming it.
+  when: (captures, facts) => {
+    const installed = facts.env?.packages[captures.module ?? ""];
+    return installed ? 0.4 : 1;
+  },
+  detect: (facts) =>
+    nothingImportable(facts)
+      ? {
+          confidence: 0.95,
+          captures: { python: facts.env!.python.path },
+          evidence: [
+            `${facts.env!.python.path} (Python ${facts.env!.python.version}) imports none of ${KERAS_PACKAGES.join(", ")}`,
+          ],
+        }
+      : null,
+  culprit: (captures, facts) => captures.module ?? facts.env?.python.path ?? null,
+  start: "explain",
+  steps: [
+    {
+      kind: "info",
+      id: "explain",
+      title: "Install Keras into this Python",
+      body: (ctx) => {
+        const advice = adviceFor(ctx);
+        return paragraphs(
+          ...advice.notes,
+          ["keras-fix used ", code(pythonPath(ctx)), ctx.env ? ` (found via ${ctx.env.python.source})` : "", ". If Keras lives in another environment, run keras-fix with ", code("--python /path/to/that/python"), " instead."],
+        );
+      },
+      next: "route",
+    },
+    {
+      kind: "choice",
+      id: "route",
+      title: "Install it?",
+      body: (ctx) => paragraphs([code(pipCommand(pythonPath(ctx), adviceFor(ctx)))]),
+      options: [
+        { id: "show", label: "Show me the command, I will run it", next: "commands" },
+        {
+          id: "install",
+          label: (ctx) => `Run ${pipCommand(pythonPath(ctx), adviceFor(ctx))} now`,
+          next: "install",
+          when: (ctx) => ctx.env !== null,
+          needsConsent: { risk: "runs pip, which downloads and installs packages (hundreds of MB for TensorFlow) into this Python" },
+        },
+      ],
+      auto: "show",
+    },
+    {
+      kind: "action",
+      id: "install",
+      title: "Installing",
+      action: (ctx) => ({ kind: "run-command", argv: [pythonPath(ctx), "-m", "pip", "install", ...adviceFor(ctx).packages] }),
+      onSuccess: "installed",
+      onFailure: "commands",
+    },
+    {
+      kind: "end",
+      id: "installed",
+      outcome: "not-fixed",
+      title: "Installed: check again",
+      body: () => paragraphs("pip finished. Run keras-fix again to load the model with the new install."),
+    },
+    {
+      kind: "end",
+      id: "commands",
+      outcome: "not-fixed",
+      title: "Install Keras, then run keras-fix again",
+      body: (ctx) => {
+        const advice = adviceFor(ctx);
+        const variables = Object.entries(advice.env).map(([name, value]) => `export ${name}=${value}`);
+        return paragraphs(
+          [shell([pipCommand(pythonPath(ctx), advice), ...variables].join("\n"))],
+          "Better in a fresh virtual environment (python -m venv .venv) than in a system Python.",
+        );
+      },
+    },
+  ],
 };

@@ -1,12 +1,183 @@
-// SCAFFOLD: replace with the real cause (matchers, detect/when, steps). The catalogue test fails until then.
-import { paragraphs } from "../../src/core/content.js";
-import type { Cause } from "../../src/core/types.js";
+// A TensorFlow SavedModel folder given to Keras 3's load_model, which no longer reads SavedModels (research §0.7:
+// "File format not supported ... use keras.layers.TFSMLayer"). Two routes load it: wrap it as an inference-only
+// TFSMLayer, or, when it was written by Keras 2's model.save (keras_metadata.pb present), load it as a Keras 2 model
+// through tf_keras with TF_USE_LEGACY_KERAS=1.
+import { code, command, paragraphs, path, python, shell, strong } from "../../src/core/content.js";
+import type { Cause, Facts, StepContext } from "../../src/core/types.js";
+
+/** true: written by Keras 2 model.save (has keras_metadata.pb); false: tf.saved_model.save export; null: unknown. */
+export function hasKerasMetadata(facts: Facts): boolean | null {
+  const file = facts.file;
+  if (!file || file.format !== "savedmodel") return null;
+  const flag = (file.details ?? {}).hasKerasMetadata ?? (file.details ?? {}).kerasMetadata;
+  if (typeof flag === "boolean") return flag;
+  // The inspector reads versions out of keras_metadata.pb: a version means the file is there.
+  return file.kerasVersion !== null || file.topClass !== null;
+}
+
+const looksLikeFolder = (target: string) => /[\\/]$|saved_model\.pb$|^[^.]*$|(?:^|[\\/])[^.\\/]+$/.test(target);
+const targetOf = (ctx: StepContext) => ctx.file?.path ?? ctx.modelPath ?? ctx.diagnosis.captures.path ?? "saved_model_dir";
+
+function tfMinor(ctx: StepContext): string | null {
+  const version = ctx.env?.packages.tensorflow;
+  const match = version?.match(/^(\d+)\.(\d+)/);
+  return match ? `${match[1]}.${match[2]}` : null;
+}
 
 export const savedmodelInKeras3: Cause = {
   id: "savedmodel-in-keras3",
-  title: "savedmodel-in-keras3",
-  summary: () => paragraphs("savedmodel-in-keras3"),
-  matchers: [],
-  start: "end",
-  steps: [{ kind: "end", id: "end", outcome: "escalate", title: "savedmodel-in-keras3", body: () => paragraphs("savedmodel-in-keras3") }],
+  title: "Keras 3 cannot load a TensorFlow SavedModel with load_model",
+  summary: (ctx) =>
+    paragraphs([path(targetOf(ctx)), " is a TensorFlow SavedModel; Keras 3's load_model reads only .keras and .h5 files."]),
+  matchers: [
+    {
+      // Keras 3.0-3.15 saving_api (captured: keras3 env on a Keras 2 SavedModel and a tf.saved_model.save export).
+      type: /^ValueError$/,
+      message: /File format not supported: filepath=(?<path>.*?)\. Keras 3 only supports V3 `\.keras` files[\s\S]*?TFSMLayer/,
+      weight: 0.75,
+      means: "Keras 3 refused the path and suggested TFSMLayer",
+    },
+  ],
+  // The same message answers any unknown file type: the facts (or, without them, the path's shape) say whether it
+  // is really a SavedModel.
+  when: (captures, facts) => {
+    if (facts.file) return facts.file.format === "savedmodel" ? 1.3 : false;
+    return looksLikeFolder(captures.path ?? "") ? 1.1 : 0.6;
+  },
+  detect: (facts) =>
+    facts.file?.format === "savedmodel" && facts.env?.loader === "keras3"
+      ? {
+          confidence: 0.85,
+          captures: { path: facts.file.path },
+          evidence: ["the path is a SavedModel folder and the environment's load_model is Keras 3"],
+        }
+      : null,
+  culprit: (captures, facts) => facts.file?.path ?? captures.path ?? null,
+  start: "explain",
+  steps: [
+    {
+      kind: "info",
+      id: "explain",
+      title: "SavedModel folders need another loader in Keras 3",
+      body: (ctx) => {
+        const keras2 = hasKerasMetadata(ctx);
+        return paragraphs(
+          "Keras 3 dropped SavedModel support from load_model. It can still run one as a layer (keras.layers.TFSMLayer, inference only, TensorFlow backend), and Keras 2 (the tf_keras package) can still load it as a full model.",
+          keras2 === true
+            ? ["This folder has ", code("keras_metadata.pb"), ": Keras 2's model.save wrote it, so tf_keras can rebuild the whole model."]
+            : keras2 === false
+              ? ["This folder has no ", code("keras_metadata.pb"), " (exported with tf.saved_model.save): only TFSMLayer or tf.saved_model.load apply."]
+              : [],
+        ).filter((paragraph) => paragraph.length > 0);
+      },
+      next: "route",
+    },
+    {
+      kind: "choice",
+      id: "route",
+      title: "How do you want to load it?",
+      options: [
+        { id: "tfsm", label: "As an inference-only layer (keras.layers.TFSMLayer), checked now", next: "try-tfsm" },
+        {
+          id: "legacy",
+          label: "As a full Keras 2 model (tf_keras with TF_USE_LEGACY_KERAS=1), checked now",
+          next: "try-legacy",
+          when: (ctx) => hasKerasMetadata(ctx) !== false,
+        },
+        { id: "show", label: "Just show me the code", next: "code" },
+      ],
+      auto: "tfsm",
+    },
+    {
+      kind: "action",
+      id: "try-tfsm",
+      title: "Loading it with TFSMLayer (endpoint serving_default)",
+      action: () => ({ kind: "verify-load", fix: { tfsmLayer: { callEndpoint: "serving_default" } } }),
+      onSuccess: "tfsm-works",
+      onFailure: "try-serve",
+    },
+    {
+      // Keras 3's model.export() names its endpoint "serve" (research §2c).
+      kind: "action",
+      id: "try-serve",
+      title: "Trying the endpoint Keras 3 exports use (serve)",
+      action: () => ({ kind: "verify-load", fix: { tfsmLayer: { callEndpoint: "serve" } } }),
+      onSuccess: "tfsm-works",
+      onFailure: "code",
+    },
+    {
+      kind: "action",
+      id: "try-legacy",
+      title: "Loading it with tf_keras (TF_USE_LEGACY_KERAS=1)",
+      action: () => ({ kind: "verify-load", fix: { legacyKeras: true } }),
+      onSuccess: "legacy-works",
+      onFailure: "legacy-failed",
+    },
+    {
+      kind: "end",
+      id: "tfsm-works",
+      outcome: "fixed",
+      title: "It loads as a TFSMLayer",
+      body: (ctx) => {
+        const endpoint = ctx.results["try-tfsm"]?.ok ? "serving_default" : "serve";
+        return paragraphs(
+          ["Loaded with endpoint ", code(endpoint), ". Use it like this (inference only; it cannot be trained further as a Keras model):"],
+          [
+            python(
+              [
+                "import keras",
+                `layer = keras.layers.TFSMLayer(${JSON.stringify(targetOf(ctx))}, call_endpoint=${JSON.stringify(endpoint)})`,
+                "outputs = layer(inputs)  # a dict of tensors when the signature has named outputs",
+                "# As a model: inputs = keras.Input(shape=...); model = keras.Model(inputs, layer(inputs))",
+              ].join("\n"),
+            ),
+          ],
+        );
+      },
+    },
+    {
+      kind: "end",
+      id: "legacy-works",
+      outcome: "fixed",
+      title: "It loads as a Keras 2 model through tf_keras",
+      body: (ctx) =>
+        paragraphs(
+          ["Set ", code("TF_USE_LEGACY_KERAS=1"), " before TensorFlow is imported, then:"],
+          [python(["import os", 'os.environ["TF_USE_LEGACY_KERAS"] = "1"', "import tf_keras", `model = tf_keras.models.load_model(${JSON.stringify(targetOf(ctx))})`].join("\n"))],
+          ["To move to Keras 3 for good, save it again from there: ", code('model.save("model.h5")'), " loads in Keras 3."],
+        ),
+    },
+    {
+      kind: "end",
+      id: "legacy-failed",
+      outcome: "not-fixed",
+      title: "tf_keras could not load it here",
+      body: (ctx) => {
+        const minor = tfMinor(ctx);
+        return paragraphs(
+          ["tf_keras must be installed at the same minor version as TensorFlow", minor ? ` (${minor})` : "", ":"],
+          [shell(`pip install "tf_keras==${minor ?? "<your TensorFlow major.minor>"}.*"`)],
+          ["Then run keras-fix again, or load it with ", command("TF_USE_LEGACY_KERAS=1"), " set. TFSMLayer is the other route."],
+        );
+      },
+    },
+    {
+      kind: "end",
+      id: "code",
+      outcome: "not-fixed",
+      title: "Load the SavedModel yourself",
+      body: (ctx) => {
+        const target = JSON.stringify(targetOf(ctx));
+        return paragraphs(
+          [strong("Inference in Keras 3"), " (TensorFlow backend): the endpoint name is listed by ", command(`saved_model_cli show --dir ${targetOf(ctx)} --all`), "."],
+          [python(`import keras\nlayer = keras.layers.TFSMLayer(${target}, call_endpoint="serving_default")`)],
+          [strong("Plain TensorFlow:")],
+          [python(`import tensorflow as tf\nloaded = tf.saved_model.load(${target})\ninfer = loaded.signatures["serving_default"]`)],
+          hasKerasMetadata(ctx) === false
+            ? ["This export has no Keras metadata, so no Keras version can rebuild it as a Keras model."]
+            : [strong("As a Keras 2 model:"), " ", code("pip install tf_keras"), ", set ", code("TF_USE_LEGACY_KERAS=1"), ", then ", code(`tf_keras.models.load_model(${target})`), "."],
+        );
+      },
+    },
+  ],
 };

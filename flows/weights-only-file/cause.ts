@@ -1,12 +1,124 @@
-// SCAFFOLD: replace with the real cause (matchers, detect/when, steps). The catalogue test fails until then.
-import { paragraphs } from "../../src/core/content.js";
-import type { Cause } from "../../src/core/types.js";
+// The file holds weights but no architecture: `model.save_weights(...)`, `ModelCheckpoint(save_weights_only=True)`
+// or a Keras 3 `.weights.h5`. load_model needs the architecture, so the route is to build the model in code and
+// call load_weights. Keras 3 / Keras >= 2.10 say "No model config found in the file at"; Keras 2.6-2.9 "No model
+// found in config file."; multi-backend Keras 2.3.1 trips earlier with "Cannot create group in read-only mode."
+import { code, paragraphs, path, python } from "../../src/core/content.js";
+import type { Cause, LayerNode, ModelFacts, StepContext } from "../../src/core/types.js";
+
+/** Layer names stored in the weights file, outermost first, when the inspector found them. */
+export function storedLayerNames(file: ModelFacts | null): string[] {
+  if (!file) return [];
+  const fromDetails = (file.details ?? {}).layerNames;
+  if (Array.isArray(fromDetails)) return fromDetails.filter((name): name is string => typeof name === "string");
+  const root: LayerNode | null = file.layers;
+  return root ? root.children.map((child) => child.name) : [];
+}
+
+const targetOf = (ctx: StepContext) => ctx.file?.path ?? ctx.modelPath ?? ctx.diagnosis.captures.path ?? "model.weights.h5";
+
+/** The build-then-load_weights code, naming the stored layers so the rebuilt model can be checked against them. */
+export function loadWeightsCode(target: string, layerNames: string[], kerasLine: ModelFacts["kerasLine"]): string {
+  const importLine = kerasLine === "tf-keras2" ? "from tensorflow import keras  # the file was written by tf.keras 2" : "import keras";
+  const listed = layerNames.slice(0, 12);
+  const layerComment =
+    listed.length > 0
+      ? [
+          "    # The file stores weights for these layers (same names, same order, same shapes needed):",
+          ...listed.map((name) => `    #   ${name}`),
+          ...(layerNames.length > listed.length ? [`    #   ... and ${layerNames.length - listed.length} more`] : []),
+        ]
+      : ["    # Recreate exactly the layers the model was trained with (same order, same shapes)."];
+  return [
+    importLine,
+    "",
+    "def build_model():",
+    ...layerComment,
+    "    inputs = keras.Input(shape=(...))  # the training input shape",
+    "    ...",
+    "    return keras.Model(inputs, outputs)",
+    "",
+    "model = build_model()",
+    `model.load_weights(${JSON.stringify(target)})`,
+    ...(target.endsWith(".weights.h5") ? [] : ["# Layer names differ from the file's? model.load_weights(path, by_name=True) matches them by name (.h5 only)."]),
+  ].join("\n");
+}
 
 export const weightsOnlyFile: Cause = {
   id: "weights-only-file",
-  title: "weights-only-file",
-  summary: () => paragraphs("weights-only-file"),
-  matchers: [],
-  start: "end",
-  steps: [{ kind: "end", id: "end", outcome: "escalate", title: "weights-only-file", body: () => paragraphs("weights-only-file") }],
+  title: "The file holds only weights, not a whole model",
+  summary: (ctx) =>
+    paragraphs([path(targetOf(ctx)), " was saved with save_weights (or a weights-only checkpoint): it has no architecture for load_model to rebuild."]),
+  matchers: [
+    {
+      // Keras 3 legacy_h5_format, tf-keras and Keras >= 2.10 (captured: keras3 and keras2 envs on save_weights files).
+      type: /^ValueError$/,
+      message: /No model config found in the file at (?<path>.*?)\.?$/m,
+      weight: 0.92,
+      means: "the HDF5 file has no model_config attribute",
+    },
+    {
+      // Keras 2.6-2.9 and TF-bundled tf.keras; multi-backend Keras <= 2.3.1 says "No model found in config."
+      type: /^ValueError$/,
+      message: /No model found in config(?: file)?\./,
+      weight: 0.92,
+      means: "the HDF5 file has no model config",
+    },
+    {
+      // Keras 3 Orbax checkpoints (research §1c F8).
+      message: /Checkpoint does not contain model configuration\. This checkpoint may have been saved with save_weights_only=True/,
+      weight: 0.9,
+      means: "the checkpoint has no model configuration",
+    },
+    {
+      // Multi-backend Keras 2.3.1 asks its H5Dict for 'model_config' and fails to create it read-only
+      // (captured: tf21-py37 env on a weights-only .h5). Other read-only writes print the same text.
+      type: /^ValueError$/,
+      message: /Cannot create group in read-only mode\./,
+      frame: /keras\/engine\/saving\.py$|_deserialize_model/,
+      weight: 0.6,
+      means: "Keras 2.3.1 found no model_config in the file",
+    },
+  ],
+  when: (_captures, facts) => {
+    if (!facts.file) return 1;
+    if (facts.file.format === "h5-weights") return 1.3;
+    return facts.file.format === "h5-model" ? 0.5 : 1;
+  },
+  detect: (facts) =>
+    facts.file?.format === "h5-weights"
+      ? {
+          confidence: 0.95,
+          captures: { path: facts.file.path },
+          evidence: ["the HDF5 file has weights but no model_config: it was written by save_weights"],
+        }
+      : null,
+  culprit: (captures, facts) => facts.file?.path ?? captures.path ?? null,
+  start: "explain",
+  steps: [
+    {
+      kind: "info",
+      id: "explain",
+      title: "Weights without an architecture",
+      body: (ctx) => {
+        const names = storedLayerNames(ctx.file);
+        return paragraphs(
+          "load_model rebuilds the model from the architecture stored beside the weights. This file has the weights only, so the architecture has to come from the code that built the model (the training script, the repository's model.py, the paper's reference code).",
+          names.length > 0 ? ["The file stores weights for ", String(names.length), " layers: ", code(names.slice(0, 8).join(", ")), names.length > 8 ? ", ..." : "", "."] : [],
+        ).filter((paragraph) => paragraph.length > 0);
+      },
+      next: "end",
+    },
+    {
+      kind: "end",
+      id: "end",
+      outcome: "not-fixed",
+      title: "Build the model in code, then load the weights",
+      body: (ctx) =>
+        paragraphs(
+          [python(loadWeightsCode(targetOf(ctx), storedLayerNames(ctx.file), ctx.file?.kerasLine ?? null))],
+          "Look for a save_model/model.save call next to the save_weights one in the original project: a full model file may exist too.",
+          "Once it loads, model.save(\"model.keras\") keeps architecture and weights together.",
+        ),
+    },
+  ],
 };

@@ -59,12 +59,10 @@ function catalogues(): Map<string, Record<BuiltinKind, Set<string>>> {
   return loaded;
 }
 
-/** Which catalogues judge a file of this line: Keras 1 files load through multi-backend Keras 2's tables (which
- * keep the Keras 1 aliases), an unknown line gets the union so that nothing built in is called custom. */
+/** Which catalogues judge a file of this line. Keras 1 has no install to read (it needs Python 2 era
+ * TensorFlow/Theano), and an unknown line is judged by the union so that nothing built in is called custom. */
 function cataloguesFor(line: KerasLine | null): string[] {
-  if (line === "keras3") return ["keras3"];
-  if (line === "tf-keras2") return ["tf-keras2"];
-  if (line === "keras2" || line === "keras1") return ["keras2", "tf-keras2"];
+  if (line === "keras3" || line === "tf-keras2" || line === "keras2") return [line];
   return [...CATALOGUE_FILES];
 }
 

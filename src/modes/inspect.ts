@@ -1,7 +1,24 @@
-// SCAFFOLD: replaced by the real mode.
+// `keras-fix inspect <path> [--json]`: what the file holds, without Python. Prints the text tree, or exactly one
+// JSON document (ModelFacts) on stdout, and maps the file's state to an exit code.
 import type { CliOptions } from "../cli.js";
-import { UserError } from "../core/errors.js";
+import { ExitCode } from "../core/exit-codes.js";
+import { inspectModel } from "../core/inspect/index.js";
+import { renderInspectReport } from "../core/inspect-report.js";
+import type { ModelFacts } from "../core/types.js";
 
-export async function runInspect(_target: string | undefined, _options: CliOptions): Promise<number> {
-  throw new UserError("inspect is not built yet.");
+/** 0 a loadable-looking model, 2 nothing at the path, 1 a file with a problem. */
+export function inspectExitCode(facts: ModelFacts): number {
+  if (facts.format === "missing") return ExitCode.usage;
+  return facts.problem ? ExitCode.diagnosed : ExitCode.loads;
+}
+
+export async function runInspect(target: string | undefined, options: CliOptions): Promise<number> {
+  if (!target) {
+    process.stderr.write("keras-fix: inspect takes one path.\n  try: keras-fix inspect path/to/model.h5\n");
+    return ExitCode.usage;
+  }
+  const facts = await inspectModel(target);
+  if (options.json) process.stdout.write(`${JSON.stringify(facts, null, 2)}\n`);
+  else process.stdout.write(renderInspectReport(facts));
+  return inspectExitCode(facts);
 }

@@ -68,7 +68,13 @@ export async function runInteractive(target: string | undefined, options: CliOpt
       text={wizardText}
       onExit={(code) => settle(code)}
     />,
-    { exitOnCtrlC: false, stdin: deps.stdin, stdout: deps.stdout, stderr: deps.stderr },
+    {
+      exitOnCtrlC: false,
+      // Ink takes a given-but-undefined stream as the stream: pass only the ones a test supplies.
+      ...(deps.stdin && { stdin: deps.stdin }),
+      ...(deps.stdout && { stdout: deps.stdout, patchConsole: false }),
+      ...(deps.stderr && { stderr: deps.stderr }),
+    },
   );
   // A render error ends the Ink app without onExit: it is a bug, and the CLI prints it as one.
   instance.waitUntilExit().then(

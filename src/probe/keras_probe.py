@@ -10,7 +10,9 @@ import sys
 
 if sys.version_info < (3, 7):
     # Checked before anything else so that an old interpreter fails with this line rather than an ImportError.
-    sys.stderr.write("keras-fix needs Python 3.8 or newer (3.7 works for old TensorFlow); this is %s\n" % sys.version.split()[0])
+    sys.stderr.write(
+        "keras-fix needs Python 3.8 or newer (3.7 works for old TensorFlow); this is %s\n" % sys.version.split()[0]
+    )
     sys.exit(2)
 
 import json
@@ -35,6 +37,8 @@ COMPARE_SEED = 1234
 # Size given to unknown (None) non-batch dimensions: big enough for small conv nets (MobileNet needs 32).
 UNKNOWN_DIM = 32
 COMPARE_BATCH = 2
+# The parts of a fix the fresh reload of a re-saved file still needs.
+RELOAD_FIX_KEYS = ("customObjectsModule", "customObjects", "safeMode", "legacyKeras")
 
 # Distribution names that provide each package (tensorflow-cpu installs its own dist name).
 PACKAGE_DISTS = {
@@ -259,7 +263,9 @@ def describe_exception(exc):
         message = "\n".join([message] + [str(note) for note in notes])
     frames = []
     for summary in traceback.extract_tb(exc.__traceback__):
-        frames.append({"file": summary.filename, "line": summary.lineno, "function": summary.name, "code": summary.line})
+        frames.append(
+            {"file": summary.filename, "line": summary.lineno, "function": summary.name, "code": summary.line}
+        )
     # The probe's own frames (above the user-visible load call) are noise for classification.
     while frames and os.path.abspath(frames[0]["file"]) == PROBE_FILE:
         frames.pop(0)
@@ -698,7 +704,10 @@ def random_inputs(np, specs):
     rng = np.random.RandomState(COMPARE_SEED)
     arrays = []
     for shape, dtype in specs:
-        concrete = [COMPARE_BATCH if i == 0 and dim is None else (UNKNOWN_DIM if dim is None else dim) for i, dim in enumerate(shape)]
+        concrete = [
+            COMPARE_BATCH if i == 0 and dim is None else (UNKNOWN_DIM if dim is None else dim)
+            for i, dim in enumerate(shape)
+        ]
         kind = np.dtype(dtype).kind
         if kind in "iu":
             arrays.append(rng.randint(0, 2, size=concrete).astype(dtype))
@@ -777,7 +786,8 @@ def resave_compare(state, request):
             np.savez(os.path.join(workdir, "inputs.npz"), *arrays)
         except (Exception, SystemExit) as exc:
             return stage_failure(result, "predict", exc)
-        reload_fix = dict((k, fix[k]) for k in ("customObjectsModule", "customObjects", "safeMode", "legacyKeras") if k in fix)
+        # Shims are left out on purpose: the new file must load with plain Keras (plus the user's own code).
+        reload_fix = dict((k, fix[k]) for k in RELOAD_FIX_KEYS if k in fix)
         reload = reload_in_fresh_process(out, reload_fix, workdir)
         result["reload"] = reload
         if not reload["ok"]:
@@ -823,7 +833,9 @@ def reload_in_fresh_process(model_path, fix, workdir):
             return message["reload"]
     tail = stderr[-2000:]
     return {"ok": False, "seconds": 0.0, "warnings": [], "model": None, "stage": "reload-process",
-            "chain": chain_from_message("ProbeReloadFailed", "the fresh Python exited with %s: %s" % (completed.returncode, tail))}
+            "chain": chain_from_message(
+                "ProbeReloadFailed", "the fresh Python exited with %s: %s" % (completed.returncode, tail)
+            )}
 
 
 def reload_predict(channel, request):

@@ -58,6 +58,17 @@ function verifiedLoad(state: WalkState): boolean {
   });
 }
 
+/** The stage list as it stood when the user cancelled: what was running is marked as stopped. */
+function cancelledStages(stages: Partial<Record<StageId, StageState>>): Partial<Record<StageId, StageState>> {
+  const now = Date.now();
+  return Object.fromEntries(
+    Object.entries(stages).map(([id, stage]) => [
+      id,
+      stage.status === "running" ? { ...stage, status: "failed", detail: "cancelled", seconds: (now - stage.startedAt) / 1000 } : stage,
+    ]),
+  );
+}
+
 function failedStageDetail(stages: Partial<Record<StageId, StageState>>): string | null {
   const failed = Object.values(stages).filter((stage) => stage?.status === "failed" && stage.detail);
   return failed.at(-1)?.detail ?? null;
@@ -93,6 +104,7 @@ export function App({ target, folder, findCandidates, createSession, inputs, rea
 
   useInput((input, key) => {
     if (key.ctrl && input === "c" && exitCode === null) {
+      if (phase.kind === "diagnosing") append(<StageList stages={cancelledStages(stages)} labels={text.stageLabels} />);
       append(<Text color="yellow">Cancelled.</Text>);
       exit(ExitCode.cancelled);
     }

@@ -34,10 +34,19 @@ export function crc32Combine(crcA: number, crcB: number, lengthB: number): numbe
   return (crc ^ crcB) >>> 0;
 }
 
-/** The CRC-32 of `block` written `count` times in a row. */
+/** The CRC-32 of `block` written `count` times in a row, by doubling: log2(count) combines, not count. */
 export function crc32Repeated(block: Buffer, count: number): number {
-  const once = crc32(block);
-  let crc = 0;
-  for (let i = 0; i < count; i++) crc = crc32Combine(crc, once, block.length);
-  return crc;
+  let result = 0;
+  let resultLength = 0;
+  let power = crc32(block);
+  let powerLength = block.length;
+  for (let remaining = count; remaining > 0; remaining = Math.floor(remaining / 2)) {
+    if (remaining % 2 === 1) {
+      result = resultLength === 0 ? power : crc32Combine(result, power, powerLength);
+      resultLength += powerLength;
+    }
+    power = crc32Combine(power, power, powerLength);
+    powerLength *= 2;
+  }
+  return result;
 }

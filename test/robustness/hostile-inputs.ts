@@ -14,6 +14,10 @@ export interface HostileInput {
   path: string;
   /** What was done, e.g. `truncate@1234 keras3/sequential.h5`. */
   label: string;
+  /** The container (HDF5 or zip) is intact, only its content is hostile: "truncated" would be a misdiagnosis. */
+  intactContainer?: boolean;
+  /** Large by construction: inspected in a fresh process of its own, so its peak memory is its own. */
+  alone?: boolean;
 }
 
 export interface CorpusOptions {
@@ -161,13 +165,13 @@ function dense(name: string, className = "Dense"): Record<string, unknown> {
 }
 
 /** Hostile .keras archives built from a real one (its metadata and weights kept, config.json replaced). */
-export function hostileKerasZips(realKeras: string, dir: string): HostileInput[] {
+export function hostileKerasZips(realKeras: string, dir: string, { manyLayers }: { manyLayers: boolean }): HostileInput[] {
   const members = readZip(readFileSync(realKeras));
   const inputs: HostileInput[] = [];
-  const emit = (label: string, archive: Buffer) => {
+  const emit = (label: string, archive: Buffer, intactContainer = true) => {
     const path = join(dir, `${label}.keras`);
     writeFileSync(path, archive);
-    inputs.push({ path, label: `${label} (from ${basename(realKeras)})` });
+    inputs.push({ path, label: `${label} (from ${basename(realKeras)})`, intactContainer, alone: archive.length > 1_000_000 });
   };
   const withConfig = (label: string, config: string | Buffer) =>
     emit(label, writeZip(replaceMember(members, "config.json", storedMember("config.json", Buffer.from(config)))));
@@ -177,7 +181,7 @@ export function hostileKerasZips(realKeras: string, dir: string): HostileInput[]
   withConfig("zip-config-nested-10k-deep", opening.repeat(depth) + JSON.stringify(dense("leaf")) + "]}}".repeat(depth));
   withConfig("zip-config-nested-arrays-100k-deep", `{"class_name": "Sequential", "config": {"layers": [], "x": ${"[".repeat(100_000)}${"]".repeat(100_000)}}}`);
   withConfig("zip-config-50mb-name", JSON.stringify(sequentialConfig([dense("x".repeat(50 * 1024 * 1024))])));
-  withConfig("zip-config-300k-layers", JSON.stringify(sequentialConfig(Array.from({ length: 300_000 }, (_, i) => dense(`d${i}`)))));
+  if (manyLayers) withConfig("zip-config-300k-layers", JSON.stringify(sequentialConfig(Array.from({ length: 300_000 }, (_, i) => dense(`d${i}`)))));
   withConfig("zip-config-not-json", "{ this is not json");
   withConfig("zip-config-json-null", "null");
   withConfig("zip-config-json-string", '"Sequential"');
@@ -194,19 +198,21 @@ export function hostileKerasZips(realKeras: string, dir: string): HostileInput[]
   // size lies (3 bytes declared, 1 GB inside).
   const head = JSON.stringify(sequentialConfig([dense("d")]));
   emit("zip-bomb-config-3.5gb", writeZip(replaceMember(members, "config.json", bombMember("config.json", head, 3500, "\n"))));
-  emit("zip-bomb-config-size-lies", writeZip(replaceMember(members, "config.json", bombMember("config.json", head, 1024, "\n", 3))));
+  emit("zip-bomb-config-size-lies", writeZip(replaceMember(members, "config.json", bombMember("config.json", head, 1024, "\n", 3))), false);
   emit("zip-bomb-metadata-1gb", writeZip(replaceMember(members, "metadata.json", bombMember("metadata.json", '{"keras_version": "3.5.0"}', 1024, ""))));
   return inputs;
 }
 
 /** Hostile .h5 models: a real one patched by h5py in a test env (make_hostile_h5.py), then byte-level size lies. */
-export function hostileH5(realH5: string, dir: string): HostileInput[] {
+export function hostileH5(realH5: string, dir: string, { manyLayers }: { manyLayers: boolean }): HostileInput[] {
   const python = pythonFor("keras3");
   const script = fileURLToPath(new URL("make_hostile_h5.py", import.meta.url));
-  const made = spawnSync(python, [script, realH5, dir, JSON.stringify(ESCAPE_NAMES)], { encoding: "utf8", timeout: 120_000 });
+  const made = spawnSync(python, [script, realH5, dir, JSON.stringify(ESCAPE_NAMES), ...(manyLayers ? ["--many-layers"] : [])], { encoding: "utf8", timeout: 120_000 });
   if (made.status !== 0) throw new Error(`make_hostile_h5.py failed: ${made.stderr}`);
   const paths = JSON.parse(made.stdout) as string[];
-  const inputs = paths.map((path) => ({ path, label: `${basename(path, ".h5")} (from ${basename(realH5)})` }));
+  const inputs: HostileInput[] = paths.map((path) => ({
+    path, label: `${basename(path, ".h5")} (from ${basename(realH5)})`, intactContainer: true, alone: statSync(path).size > 1_000_000,
+  }));
   // Absurd sizes: the bytes around the attribute names hold the attribute message's datatype and dataspace sizes.
   const bytes = readFileSync(realH5);
   for (const attribute of ["model_config", "keras_version"]) {

@@ -1,7 +1,7 @@
 """Writes hostile copies of a real Keras .h5 model (h5py, run with a test env's Python): each copy keeps the real
 file's weights and layout and changes the attributes load_model and inspect read first (model_config,
-keras_version, backend). Usage: python make_hostile_h5.py <source.h5> <out-dir> [escape-names-json]; prints the
-list of files written as JSON."""
+keras_version, backend). Usage: python make_hostile_h5.py <source.h5> <out-dir> <escape-names-json> [--many-layers]; prints
+the list of files written as JSON."""
 
 import json
 import os
@@ -34,12 +34,13 @@ def sequential(layers, extra=None):
     return config
 
 
-def variants(escape_names):
+def variants(escape_names, many_layers):
     yield "h5-nested-10k-deep", nested_functional(NEST_DEPTH)
     arrays = '{"class_name": "Sequential", "config": {"name": "s", "layers": [], "shape": ' + "[" * ARRAY_DEPTH
     yield "h5-nested-arrays-100k-deep", arrays + "]" * ARRAY_DEPTH + "}}"
     yield "h5-config-50mb-name", json.dumps(sequential([dense("x" * BIG_CONFIG_BYTES)]))
-    yield "h5-config-300k-layers", json.dumps(sequential([dense("d%d" % i) for i in range(MANY_LAYERS)]))
+    if many_layers:
+        yield "h5-config-300k-layers", json.dumps(sequential([dense("d%d" % i) for i in range(MANY_LAYERS)]))
     yield "h5-config-not-json", "{ this is not json"
     yield "h5-config-json-null", "null"
     yield "h5-config-json-array", json.dumps([1, 2, 3])
@@ -69,9 +70,9 @@ def write(source, out_dir, name, model_config, **attrs):
 
 def main(argv):
     source, out_dir = argv[1], argv[2]
-    escape_names = json.loads(argv[3]) if len(argv) > 3 else ["Evil\x1b[2J"]
+    escape_names = json.loads(argv[3])
     written = []
-    for name, model_config in variants(escape_names):
+    for name, model_config in variants(escape_names, "--many-layers" in argv[4:]):
         written.append(write(source, out_dir, name, model_config))
     written.append(write(source, out_dir, "h5-version-attrs-odd-types", None,
                          keras_version=np.arange(3), backend=np.bytes_(b"\xff\xfe\x1b[2J")))

@@ -143,7 +143,7 @@ describe("never unsafe without a yes", () => {
       const canary = join(dir, `CANARY-${basename(model)}-${args.length}`);
       const run = await runCli([model, ...args, "--python", python], { env: { KERAS_FIX_CANARY: canary } });
       expect([1, 3], `${model} ${args.join(" ")}: ${run.stderr.slice(-800)}`).toContain(run.code);
-      if (args.includes("--json")) assertSafeWalk(JSON.parse(run.stdout), model);
+      if ((args as readonly string[]).includes("--json")) assertSafeWalk(JSON.parse(run.stdout), model);
       expect(existsSync(canary), `${model} ${args.join(" ")}: the Lambda ran`).toBe(false);
     }
   });

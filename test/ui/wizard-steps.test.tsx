@@ -233,6 +233,10 @@ describe("keys", () => {
     await app.press(KEY.ctrlC);
     expect(await app.exited).toBe(130);
     expect(session.closeCalls).toBe(1);
+    // The stages stay on screen, the one that was running marked as stopped.
+    expect(app.frame()).toMatch(/✔ Finding Python +0\.2s {2}Python 3\.11\.9/);
+    expect(app.frame()).toMatch(/✘ Importing Keras +\d+\.\ds {2}cancelled/);
+    expect(app.frame()).toContain("Cancelled.");
     release();
   });
 });

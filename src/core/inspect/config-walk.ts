@@ -35,6 +35,8 @@ const LAYER_KEYS = new Set(["layer", "layers", "cell", "cells", "backward_layer"
 /** `.keras` placeholders for values that are not objects to look up (serialization_lib special class names). */
 const isPlaceholder = (className: string) => className.startsWith("__") && className.endsWith("__");
 
+const LAMBDA_CODE_KEYS = new Set(["function", "output_shape", "mask"]);
+
 const MODEL_CLASSES = new Set(["Functional", "Model", "Sequential"]);
 
 const KIND_TO_CATALOGUE: Partial<Record<CustomObjectKind, BuiltinKind>> = {
@@ -80,7 +82,15 @@ export class ConfigWalker {
   private readonly customObjects: CustomObjectRef[] = [];
   private readonly lambdas: LambdaInfo[] = [];
 
-  constructor(private readonly builtins: Builtins) {}
+  /**
+   * `native`: a `.keras` / Keras 3 to_json config, where `module` and `registered_name` are what the loader uses.
+   * `legacy`: H5, SavedModel and TF.js configs; their loaders look names up by the stored class_name alone, so a
+   * `module` they may carry (Keras 2.13+ writes `"module": "builtins"` for functions) is not reported.
+   */
+  constructor(
+    private readonly builtins: Builtins,
+    private readonly style: "native" | "legacy" = "legacy",
+  ) {}
 
   /** Whether Keras resolves this stored object by itself. */
   isBuiltin(kind: CustomObjectKind, value: Record<string, unknown> | string): boolean {
@@ -122,16 +132,14 @@ export class ConfigWalker {
     } else {
       const fn = functionName(value);
       const stored = fn ?? String(value.class_name);
-      const newStyle = "module" in value;
-      const module = typeof value.module === "string" ? value.module : null;
+      const newStyle = this.style === "native" && "module" in value;
+      const module = newStyle && typeof value.module === "string" ? value.module : null;
       const registeredRaw = typeof value.registered_name === "string" ? value.registered_name : null;
       const registeredName = fn !== null && registeredRaw === "function" ? null : registeredRaw;
       const config = isRecord(value.config) ? value.config : null;
-      if (newStyle) {
-        ref = { kind, className: stored, registeredName, module, key: registeredName ?? stored, config, where };
-      } else {
-        ref = { kind, ...splitRegistered(stored), module, key: stored, config, where };
-      }
+      ref = newStyle
+        ? { kind, className: stored, registeredName, module, key: registeredName ?? stored, config, where }
+        : { kind, ...splitRegistered(stored), module, key: stored, config, where };
     }
     if (!this.customObjects.some((o) => o.kind === ref.kind && o.key === ref.key)) this.customObjects.push(ref);
   }
@@ -145,7 +153,7 @@ export class ConfigWalker {
       (isRecord(config) && typeof config.name === "string" && config.name) ||
       stored;
     const custom = !this.isBuiltin(top ? "model" : "layer", value);
-    const className = custom && !("module" in value) ? splitRegistered(stored).className : stored;
+    const className = custom && !(this.style === "native" && "module" in value) ? splitRegistered(stored).className : stored;
     if (!top) this.layerClasses.add(className);
     const isModel = top || (isRecord(config) && Array.isArray(config.layers)) || Array.isArray(config);
     if (custom) this.addCustom(isModel ? "model" : "layer", value, where);
@@ -155,7 +163,11 @@ export class ConfigWalker {
     // Keras 1 and early Keras 2 Sequential configs are a bare list of layers.
     const nested = Array.isArray(config) ? { layers: config } : config;
     if (isRecord(nested)) {
-      for (const [key, child] of Object.entries(nested)) this.visit(child, key, inside, node);
+      for (const [key, child] of Object.entries(nested)) {
+        // A Lambda's function is code or a plain name, described in `lambdas`, not an object to look up.
+        if (stored === "Lambda" && LAMBDA_CODE_KEYS.has(key)) continue;
+        this.visit(child, key, inside, node);
+      }
     }
     return node;
   }
@@ -179,6 +191,9 @@ export class ConfigWalker {
       for (const [childKey, child] of Object.entries(value)) this.visit(child, childKey, where, parent);
       return;
     }
+    // SavedModel metadata wraps tuples as {"class_name": "__tuple__", "items": [...]} (keras_metadata.pb of
+    // Keras 2.15); other placeholders hold tensors, shapes and literals.
+    if (className === "__tuple__") return this.visit(value.items, key, where, parent);
     if (isPlaceholder(className)) return;
     if (kind === null && this.looksLikeLayer(value, key)) {
       const node = this.walkLayer(value, where);
@@ -218,7 +233,8 @@ export class ConfigWalker {
 
 /** How a Lambda stored its function: marshalled bytecode (a Python lambda), a name, or raw source. */
 function lambdaInfo(layerName: string, config: Record<string, unknown>): LambdaInfo {
-  const fn = config.function;
+  const stored = config.function;
+  const fn = isRecord(stored) && stored.class_name === "__tuple__" ? stored.items : stored;
   const module = typeof config.module === "string" ? config.module : null;
   const shapeIsLambda = config.output_shape_type === "lambda";
   if (isRecord(fn)) {
@@ -244,7 +260,7 @@ function lambdaInfo(layerName: string, config: Record<string, unknown>): LambdaI
 }
 
 /** The whole walk of a model config: `{"class_name", "config", ...}` at the top. */
-export function walkModelConfig(modelConfig: unknown, builtins: Builtins, walker = new ConfigWalker(builtins)): ConfigFacts {
+export function walkModelConfig(modelConfig: unknown, walker: ConfigWalker): ConfigFacts {
   if (!isRecord(modelConfig) || typeof modelConfig.class_name !== "string") return walker.result(null, null);
   const top = walker.walkLayer(modelConfig, [], true);
   return walker.result(top, String(modelConfig.class_name));

@@ -4,7 +4,7 @@
 import { closeSync, openSync } from "node:fs";
 import { basename } from "node:path";
 import type { ModelFacts } from "../types.js";
-import { isRecord, parseJson, problemFacts } from "./facts.js";
+import { isRecord, kerasLineOf, parseJson, problemFacts } from "./facts.js";
 import { readSuperblock } from "./hdf5-superblock.js";
 import { factsFromModel } from "./model-facts.js";
 import { problems } from "./problems.js";
@@ -156,5 +156,7 @@ function weightsFacts(
   details: Record<string, unknown>,
 ): ModelFacts {
   const facts = problemFacts(path, "h5-weights", fileSize, problems.weightsOnly(layout), details);
-  return { ...facts, kerasVersion, backend };
+  // A .weights.h5 (H5IOStore) stores no version; only Keras 3 (and Keras 2.13+'s .keras internals) write it.
+  const kerasLine = kerasVersion !== null ? kerasLineOf(kerasVersion, "h5") : details.weightsLayout === "keras3-h5iostore" ? "keras3" : null;
+  return { ...facts, kerasVersion, backend, kerasLine };
 }

@@ -4,7 +4,7 @@ import { builtinsFor } from "../builtins.js";
 import type { ModelFacts, ModelFormat } from "../types.js";
 import { readCompileConfig, readTrainingConfig } from "./compile-config.js";
 import { ConfigWalker, walkModelConfig } from "./config-walk.js";
-import { baseFacts, kerasLineOf } from "./facts.js";
+import { baseFacts, isRecord, kerasLineOf } from "./facts.js";
 
 export interface FoundModel {
   path: string;
@@ -23,8 +23,12 @@ export interface FoundModel {
 
 export function factsFromModel(found: FoundModel): ModelFacts {
   const kerasLine = kerasLineOf(found.kerasVersion, found.container);
-  const walker = new ConfigWalker(builtinsFor(kerasLine));
-  const config = walkModelConfig(found.modelConfig, builtinsFor(kerasLine), walker);
+  // `.keras` configs and Keras 3 to_json are read by serialization_lib (module + registered_name); the rest by
+  // the legacy loaders, which know only class names.
+  const native =
+    found.container === "zip" || (found.container === "json" && found.format === "keras-json" && isRecord(found.modelConfig) && "module" in found.modelConfig);
+  const walker = new ConfigWalker(builtinsFor(kerasLine), native ? "native" : "legacy");
+  const config = walkModelConfig(found.modelConfig, walker);
   const compile =
     found.trainingConfig != null
       ? readTrainingConfig(found.trainingConfig, walker)

@@ -102,6 +102,11 @@ export const problems = {
       (members.length ? ` (it holds ${members.slice(0, 6).join(", ")}${members.length > 6 ? ", …" : ""}).` : "."),
     hint: "Unzip it and point keras-fix at the model inside, or use the file saved with model.save('name.keras').",
   }),
+  oversizedMember: (reason: string): FileProblem => ({
+    cause: CAUSE.notAModel,
+    message: `This zip is not a plausible .keras file: ${reason} (a real config.json is a few MB at most); keras-fix did not inflate it.`,
+    hint: "Check where the file came from; re-save the model with model.save('name.keras') from its source.",
+  }),
   onnx: (producer: string | null): FileProblem => ({
     cause: CAUSE.notAModel,
     message: `This is an ONNX model${producer ? ` (made by ${producer})` : ""}, not a Keras model.`,

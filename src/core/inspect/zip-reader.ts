@@ -11,8 +11,10 @@ export const MAX_MEMBER_BYTES = 64 * 1024 * 1024;
 /** Entries listed in details (a .keras zip has 3 + assets). */
 const LISTED_MEMBERS = 50;
 
+class OversizedMember extends Error {}
+
 async function readMember(zip: yauzl.ZipFile, entry: yauzl.Entry): Promise<string> {
-  if (entry.uncompressedSize > MAX_MEMBER_BYTES) throw new Error(`${entry.fileName} is larger than ${MAX_MEMBER_BYTES} bytes`);
+  if (entry.uncompressedSize > MAX_MEMBER_BYTES) throw new OversizedMember(`${entry.fileName} is larger than ${MAX_MEMBER_BYTES} bytes`);
   const stream = await zip.openReadStreamPromise(entry);
   const chunks: Buffer[] = [];
   let total = 0;
@@ -21,7 +23,7 @@ async function readMember(zip: yauzl.ZipFile, entry: yauzl.Entry): Promise<strin
     // yauzl checks the inflated size against the header; this guards a header that lies in a way it misses.
     if (total > MAX_MEMBER_BYTES) {
       stream.destroy();
-      throw new Error(`${entry.fileName} inflates past ${MAX_MEMBER_BYTES} bytes`);
+      throw new OversizedMember(`${entry.fileName} inflates past ${MAX_MEMBER_BYTES} bytes`);
     }
     chunks.push(chunk);
   }
@@ -76,6 +78,9 @@ export async function readZip(path: string, fileSize: number): Promise<ModelFact
       details,
     });
   } catch (error) {
+    if (error instanceof OversizedMember) {
+      return problemFacts(path, "not-a-model", fileSize, problems.oversizedMember(error.message), { container: "zip" });
+    }
     return problemFacts(path, "truncated", fileSize, problems.truncatedZip(zipReason(error)), { container: "zip" });
   } finally {
     zip.close();
@@ -85,7 +90,6 @@ export async function readZip(path: string, fileSize: number): Promise<ModelFact
 function zipReason(error: unknown): string {
   const message = error instanceof Error ? error.message : String(error);
   if (/end of central directory/i.test(message)) return "no end-of-central-directory record";
-  if (/larger than|inflates past/.test(message)) return message;
   if (/invalid|unexpected|bad|truncated|too short/i.test(message)) return message.slice(0, 120);
   return "unreadable zip structure";
 }
