@@ -56,7 +56,7 @@ if (wanted("inspect")) {
   const script = join(root, "scripts", "bench-inspect.mjs");
   if (existsSync(script)) {
     console.log("\n## inspect of a >= 1 GB HDF5 model vs h5py (scripts/bench-inspect.mjs)");
-    const run = spawnSync(process.execPath, [script], { cwd: root, encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] });
+    const run = spawnSync(process.execPath, [script, String(runs)], { cwd: root, encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] });
     process.stdout.write(run.stdout ?? "");
     results.inspect = { exitCode: run.status, output: run.stdout ?? "" };
   } else {

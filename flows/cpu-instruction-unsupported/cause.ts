@@ -33,7 +33,9 @@ export const cpuInstructionUnsupported: Cause = {
     {
       // The probe's own report of a signal (src/core/probe.ts).
       type: /^SIGILL$/,
-      message: /[\s\S]*/,
+      // Not a catch-all: inner exceptions unwrapped from Keras wrappers have no type, and the type test is skipped
+      // for them, so the message must say SIGILL itself (the probe writes "killed by signal SIGILL").
+      message: SIGILL_TEXT,
       weight: 0.95,
       means: "Python was killed by SIGILL (an instruction the CPU does not support)",
     },

@@ -1,12 +1,15 @@
-// SCAFFOLD: replace with the real cause (matchers, detect/when, steps). The catalogue test fails until then.
-import { paragraphs } from "../../src/core/content.js";
+// A function or small class the file refers to by name inside a layer's config is unknown to the loader: custom
+// activations, initializers, regularizers, constraints and the named function of a Lambda layer.
+import { MISSING_OBJECT_MATCHERS } from "../custom-layer-missing/missing-object.js";
+import { missingCause } from "../custom-layer-missing/missing-steps.js";
 import type { Cause } from "../../src/core/types.js";
 
-export const customFunctionMissing: Cause = {
+export const customFunctionMissing: Cause = missingCause({
   id: "custom-function-missing",
-  title: "custom-function-missing",
-  summary: () => paragraphs("custom-function-missing"),
-  matchers: [],
-  start: "end",
-  steps: [{ kind: "end", id: "end", outcome: "escalate", title: "custom-function-missing", body: () => paragraphs("custom-function-missing") }],
-};
+  family: "function",
+  title: "A custom function's code is missing",
+  // "Could not locate function" with nothing else known: most often an activation; a loss or metric hit carries
+  // compile frames and is claimed more strongly by those causes.
+  unknownKindFactor: (captures) => (captures.objType === "function" ? 0.95 : 0),
+  matchers: MISSING_OBJECT_MATCHERS,
+});

@@ -1,12 +1,15 @@
-// SCAFFOLD: replace with the real cause (matchers, detect/when, steps). The catalogue test fails until then.
-import { paragraphs } from "../../src/core/content.js";
+// A layer (or model) class the file names is not known to the loader: Keras 3 R1/R1'/R6, legacy R10/R10' and
+// multi-backend "Unknown layer: X", tf-keras SavedModel "Unable to restore custom object". Names that are built into
+// some Keras line (TFOpLambda, Functional, KerasLayer...) belong to the version and tfhub causes instead.
 import type { Cause } from "../../src/core/types.js";
+import { MISSING_OBJECT_MATCHERS } from "./missing-object.js";
+import { missingCause } from "./missing-steps.js";
 
-export const customLayerMissing: Cause = {
+export const customLayerMissing: Cause = missingCause({
   id: "custom-layer-missing",
-  title: "custom-layer-missing",
-  summary: () => paragraphs("custom-layer-missing"),
-  matchers: [],
-  start: "end",
-  steps: [{ kind: "end", id: "end", outcome: "escalate", title: "custom-layer-missing", body: () => paragraphs("custom-layer-missing") }],
-};
+  family: "layer",
+  title: "A custom layer's code is missing",
+  // Classes are layers unless the file or the wording says otherwise; functions belong to the function cause.
+  unknownKindFactor: (captures) => (captures.objType === "function" ? 0 : 1),
+  matchers: MISSING_OBJECT_MATCHERS,
+});

@@ -1,12 +1,17 @@
-// SCAFFOLD: replace with the real cause (matchers, detect/when, steps). The catalogue test fails until then.
-import { paragraphs } from "../../src/core/content.js";
+// The loss the model was compiled with is unknown to the loader. Only training needs it: compile=False loads the
+// model for predictions (verified), custom_objects loads it whole. Legacy files say "Unknown loss..." (R10);
+// Keras 3 .keras files say "Could not locate function ..." from the compile step (compile_from_config frames).
+import { MISSING_OBJECT_MATCHERS } from "../custom-layer-missing/missing-object.js";
+import { COMPILE_FRAME, missingCause } from "../custom-layer-missing/missing-steps.js";
 import type { Cause } from "../../src/core/types.js";
 
-export const customLossMissing: Cause = {
+export const customLossMissing: Cause = missingCause({
   id: "custom-loss-missing",
-  title: "custom-loss-missing",
-  summary: () => paragraphs("custom-loss-missing"),
-  matchers: [],
-  start: "end",
-  steps: [{ kind: "end", id: "end", outcome: "escalate", title: "custom-loss-missing", body: () => paragraphs("custom-loss-missing") }],
-};
+  family: "loss",
+  title: "A custom loss function's code is missing",
+  unknownKindFactor: (captures) => (captures.objType === "function" ? 1 : 0),
+  matchers: [
+    ...MISSING_OBJECT_MATCHERS.filter((matcher) => matcher.message.source.includes("?<printable>")),
+    { ...MISSING_OBJECT_MATCHERS[0], frame: COMPILE_FRAME, means: "a loss named by the compile step could not be found" },
+  ],
+});

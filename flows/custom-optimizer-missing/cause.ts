@@ -1,12 +1,17 @@
-// SCAFFOLD: replace with the real cause (matchers, detect/when, steps). The catalogue test fails until then.
-import { paragraphs } from "../../src/core/content.js";
+// The optimizer the model was compiled with is unknown to the loader. Only training needs it: compile=False loads the
+// model for predictions (verified), custom_objects loads it whole. Legacy files say "Unknown optimizer..." (R10);
+// Keras 3 .keras files say "Could not locate class ..." from the compile step (compile_from_config frames).
+import { MISSING_OBJECT_MATCHERS } from "../custom-layer-missing/missing-object.js";
+import { COMPILE_FRAME, missingCause } from "../custom-layer-missing/missing-steps.js";
 import type { Cause } from "../../src/core/types.js";
 
-export const customOptimizerMissing: Cause = {
+export const customOptimizerMissing: Cause = missingCause({
   id: "custom-optimizer-missing",
-  title: "custom-optimizer-missing",
-  summary: () => paragraphs("custom-optimizer-missing"),
-  matchers: [],
-  start: "end",
-  steps: [{ kind: "end", id: "end", outcome: "escalate", title: "custom-optimizer-missing", body: () => paragraphs("custom-optimizer-missing") }],
-};
+  family: "optimizer",
+  title: "A custom optimizer's code is missing",
+  unknownKindFactor: (captures) => (captures.objType === "class" ? 1 : 0),
+  matchers: [
+    ...MISSING_OBJECT_MATCHERS.filter((matcher) => matcher.message.source.includes("?<printable>")),
+    { ...MISSING_OBJECT_MATCHERS[0], frame: COMPILE_FRAME, means: "a optimizer named by the compile step could not be found" },
+  ],
+});

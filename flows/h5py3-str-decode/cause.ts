@@ -46,7 +46,7 @@ export const h5py3StrDecode: Cause = {
       // (TF 2.1) and tensorflow/python/keras/saving/hdf5_format.py (TF 2.2-2.3); captured for the first two.
       type: /^AttributeError$/,
       message: /'str' object has no attribute 'decode'/,
-      frame: /keras\/engine\/(?:saving|topology|network)\.py$|keras\/saving\/hdf5_format\.py$|\.decode\(['"]utf-?8['"]\)/,
+      frame: /keras\/engine\/(?:saving|topology|network)\.py$|keras\/saving\/hdf5_format\.py$/,
       weight: 0.9,
       means: "an old Keras loader decoded an HDF5 attribute that is already a str",
     },

@@ -16,7 +16,7 @@ function realError(ctx: StepContext): { type: string; message: string } | null {
 export function generalChecks(ctx: StepContext): Content {
   const file = ctx.file;
   const checks: Content = [];
-  const custom = file?.customObjects.map((ref) => ref.key) ?? file?.customClasses ?? [];
+  const custom = file?.customObjects.length ? file.customObjects.map((ref) => ref.key) : (file?.customClasses ?? []);
   if (custom.length > 0) {
     const entries = custom.slice(0, 3).map((name) => `${JSON.stringify(name)}: ${name.split(">").pop()}`);
     checks.push(

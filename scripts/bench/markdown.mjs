@@ -19,7 +19,7 @@ export function toMarkdown(results, root) {
   if (results.inspect !== undefined) {
     out.push("## Inspect of a ≥ 1 GB HDF5 model vs h5py", "");
     out.push(results.inspect ? ["```text", results.inspect.output.trim(), "```"].join("\n") : "scripts/bench-inspect.mjs was not there when this ran.", "");
-    out.push("Command: `node scripts/bench-inspect.mjs` (also run by `npm run bench -- --only inspect`).", "");
+    out.push("Command: `node scripts/bench-inspect.mjs <runs>` (also run by `npm run bench -- --only inspect`).", "");
   }
   if (results.load) {
     out.push("## A whole `keras-fix <model> --auto --json` run vs a bare `load_model` (the floor)", "",

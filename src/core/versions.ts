@@ -2,7 +2,8 @@
 // that turns "this file was written by Keras X, this Python is Y" into the exact pip commands that can load it.
 // Pure: no I/O. The tables are checked by test/core/versions.test.ts against the real cases the flows meet.
 
-import type { ModelFacts } from "./types.js";
+import { code, python, shell, strong, text } from "./content.js";
+import type { Content, EnvFacts, Facts, ModelFacts } from "./types.js";
 
 export type KerasLine = NonNullable<ModelFacts["kerasLine"]>;
 
@@ -557,4 +558,110 @@ export function installPlanFor(input: PlanInput): InstallPlan[] {
   // Multi-backend Keras 2 files usually load in any tf.keras (TF ≥ 2.3 maps their `Model` configs): those first.
   if (line === "keras2") return [...keras2Plans(input, modelPath), ...multibackendPlans(input, modelPath)];
   return keras2Plans(input, modelPath);
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// The file against the environment
+
+/** The Keras version the environment's load_model runs (`packages` names as the probe reports them). */
+export function loaderKerasVersion(env: EnvFacts | null): string | null {
+  if (!env) return null;
+  const packages = env.packages ?? {};
+  switch (env.loader) {
+    case "keras3":
+    case "keras2":
+      return packages.keras ?? null;
+    case "tf_keras":
+      return packages.tf_keras ?? null;
+    case "tf.keras": {
+      if (packages.keras && compareVersions(packages.keras, "3.0") < 0) return packages.keras;
+      const tf = packages.tensorflow;
+      return tf ? tfKerasOf(minorOf(tf)).keras : null;
+    }
+    default:
+      return null;
+  }
+}
+
+/** The Keras line of the environment's loader. */
+export function loaderLineOf(env: EnvFacts | null): KerasLine | null {
+  if (!env?.loader) return null;
+  if (env.loader === "keras3") return "keras3";
+  if (env.loader === "keras2") return kerasLineOf(env.packages?.keras ?? null) ?? "keras2";
+  return "tf-keras2";
+}
+
+export type VersionRelation =
+  /** The loader is older than the Keras that wrote the file, on the same line. */
+  | "newer-file"
+  /** A Keras 2 file (TF ≤ 2.15 or older) read by Keras 3. */
+  | "keras2-in-keras3"
+  /** A file tf_keras (2.16+) wrote, read by Keras 3 in what is usually the same environment. */
+  | "tfkeras-in-keras3"
+  /** A Keras 3 file read by Keras 2 (tf.keras ≤ 2.15, tf_keras, multi-backend). */
+  | "keras3-in-keras2"
+  | "same-or-older-file"
+  | "unknown";
+
+export interface VersionFacts {
+  fileVersion: string | null;
+  fileLine: KerasLine | null;
+  loaderVersion: string | null;
+  loaderLine: KerasLine | null;
+  relation: VersionRelation;
+}
+
+/** How the file's Keras relates to the environment's, from the facts alone. */
+export function versionFacts(facts: Facts): VersionFacts {
+  const fileVersion = facts.file?.kerasVersion ?? null;
+  const fileLine = facts.file?.kerasLine ?? kerasLineOf(fileVersion);
+  const loaderVersion = loaderKerasVersion(facts.env);
+  const loaderLine = loaderLineOf(facts.env);
+  let relation: VersionRelation = "unknown";
+  if (fileLine && loaderLine) {
+    const keras2ish = (line: KerasLine) => line !== "keras3";
+    if (fileLine === "keras3" && keras2ish(loaderLine)) relation = "keras3-in-keras2";
+    else if (keras2ish(fileLine) && loaderLine === "keras3") {
+      relation = writtenByTfKeras(fileVersion) ? "tfkeras-in-keras3" : "keras2-in-keras3";
+    } else if (fileVersion && loaderVersion) {
+      // Within a line: tf.keras numbers are comparable once `-tf` strings are mapped to the TF that wrote them.
+      const comparable = (version: string) => (parseKerasVersion(version)?.flavor === "tf" ? `2.${tfMinorThatWrote(version)?.split(".")[1] ?? "0"}.0` : version);
+      relation = compareVersions(comparable(fileVersion), comparable(loaderVersion)) > 0 ? "newer-file" : "same-or-older-file";
+    }
+  }
+  return { fileVersion, fileLine, loaderVersion, loaderLine, relation };
+}
+
+/** The plans for this file in this environment, from the facts. */
+export function installPlansForFacts(facts: Facts, modelPath: string | null): InstallPlan[] {
+  return installPlanFor({
+    fileKerasVersion: facts.file?.kerasVersion ?? null,
+    fileLine: facts.file?.kerasLine ?? null,
+    userPython: facts.env?.python.version ?? null,
+    currentPackages: facts.env?.packages ?? {},
+    modelPath: modelPath ?? facts.file?.path ?? "model.h5",
+  });
+}
+
+/** A plan as step content: the command, the environment variable, the load code and why. */
+export function planContent(plan: InstallPlan, pythonPath = "python"): Content {
+  const content: Content = [];
+  const pip = pipCommand(plan, pythonPath);
+  if (!plan.pythonOk) {
+    content.push([strong(`This needs Python ${plan.pythonNeeded}. `), text("Create a virtual environment with such a Python first, then:")]);
+  } else if (plan.newEnvRecommended) {
+    content.push([text("This changes which Keras the environment uses; a separate virtual environment keeps your other work intact:")]);
+  }
+  if (pip) content.push([shell(pip)]);
+  const envEntries = Object.entries(plan.env);
+  if (envEntries.length > 0) {
+    content.push([
+      text("Set "),
+      ...envEntries.flatMap(([key, value], index) => [...(index > 0 ? [text(" and ")] : []), code(`${key}=${value}`)]),
+      text(" before TensorFlow is imported (in the shell, or at the top of the script as below)."),
+    ]);
+  }
+  content.push([python(plan.loadCode)]);
+  for (const reason of plan.why) content.push([text(reason)]);
+  return content;
 }

@@ -1,13 +1,14 @@
 // Bad and odd inputs derived at test time in a temp folder (real h5py/numpy from the keras3 env where bytes must
 // be real): each must come back as facts with the right format and cause, never as an exception.
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawnSync } from "node:child_process";
+import { pathToFileURL } from "node:url";
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { inspectModel } from "../../src/core/inspect/index.js";
 import { renderInspectReport } from "../../src/core/inspect-report.js";
-import { modelsDir, pythonFor } from "../helpers/envs.js";
+import { modelsDir, pythonFor, repoRoot } from "../helpers/envs.js";
 import { modelFactsSchema } from "./schema.js";
 
 let dir: string;
@@ -129,6 +130,36 @@ describe("HDF5 edge cases", () => {
   });
 });
 
+describe("damaged HDF5", () => {
+  it("survives files with overwritten object headers: facts, never an exception, nothing on stderr", async () => {
+    const source = readFileSync(join(dir, "userblock_v0.h5"));
+    let seed = 7;
+    const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+    const paths: string[] = [];
+    for (let i = 0; i < 25; i++) {
+      const bytes = Buffer.from(source);
+      // Past the user block and the superblock, inside the root group's headers and heaps.
+      for (let j = 0; j < 1 + Math.floor(random() * 20); j++) bytes[1024 + 96 + Math.floor(random() * 3000)] = Math.floor(random() * 256);
+      const path = join(dir, `damaged-${i}.h5`);
+      writeFileSync(path, bytes);
+      paths.push(path);
+    }
+    const formats = new Set<string>();
+    for (const path of paths) {
+      const facts = await inspect(path);
+      formats.add(facts.format);
+      if (facts.format === "truncated") expect(facts.problem?.cause).toBe("truncated-file");
+    }
+    expect(formats.has("truncated")).toBe(true);
+    // A fresh process running the built code, as the CLI does: HDF5's aborts must not print through Emscripten's console.
+    const script = `const { inspectModel } = await import(${JSON.stringify(pathToFileURL(join(repoRoot, "dist", "src", "core", "inspect", "index.js")).href)});
+      for (const p of ${JSON.stringify(paths)}) await inspectModel(p);`;
+    const child = spawnSync(process.execPath, ["--input-type=module", "-e", script], { encoding: "utf8" });
+    expect(child.stderr).toBe("");
+    expect(child.status).toBe(0);
+  });
+});
+
 describe("not models", () => {
   const cases: [string, string, string, RegExp][] = [
     ["legacy_torch.pth", "not-a-model", "not-a-model-file", /PyTorch/],
@@ -195,6 +226,14 @@ describe("paths and folders", () => {
       expect(facts.topClass).toBe("Sequential");
       expect(facts.kerasVersion).toBe("3.15.1");
     }
+  });
+
+  it("reads a .keras zip by its bytes under another name, and says Keras needs the .keras name", async () => {
+    copyFileSync(join(modelsDir, "keras3", "sequential.keras"), join(dir, "renamed.h5"));
+    const facts = await inspect(join(dir, "renamed.h5"));
+    expect(facts.format).toBe("keras-zip");
+    expect(facts.topClass).toBe("Sequential");
+    expect(String(facts.details.nameMismatch)).toMatch(/named model\.keras/);
   });
 
   it("inspects the folder when given a SavedModel's saved_model.pb, and says so", async () => {

@@ -13,6 +13,11 @@ import { readZip, storedMember, writeZip } from "./zip-surgery.js";
 
 // ESC, 8-bit CSI, BEL and the bidi controls; chalk would add ESC too, but the tests run without a TTY.
 const RAW_CONTROLS = /[\u001b\u009b\u0007\u202a-\u202e\u2066-\u2069]/;
+// What JSON itself must escape (RFC 8259: U+0000..U+001F): ESC and BEL never appear raw in a JSON document.
+const JSON_C0 = /[\u0000-\u001f]/;
+// JSON may carry C1 controls and bidi overrides raw; printed to a terminal (`keras-fix --json` without a pipe), they
+// act. Escaping them as \uXXXX keeps the parsed value identical.
+const TERMINAL_ACTIVE_IN_JSON = /[\u007f-\u009f\u202a-\u202e\u2066-\u2069]/;
 
 // Patches a COPY of a real Keras 3 .h5: the first Dense gets a hostile layer name, and one layer per hostile
 // string gets it as its class name (unknown to Keras, so the load fails with a message quoting it).
@@ -68,15 +73,18 @@ afterAll(() => {
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
-function expectNoRawControls(run: BoundedRun, label: string): void {
-  for (const [stream, text] of [["stdout", run.stdout], ["stderr", run.stderr]] as const) {
-    const hit = RAW_CONTROLS.exec(text);
+function expectNoRawControls(run: BoundedRun, label: string, stdoutControls = RAW_CONTROLS): void {
+  for (const [stream, text, controls] of [["stdout", run.stdout, stdoutControls], ["stderr", run.stderr, RAW_CONTROLS]] as const) {
+    const hit = controls.exec(text.replace(/\n/g, " "));
     expect(hit ? `${stream} has U+${hit[0].charCodeAt(0).toString(16).padStart(4, "0")} near ${JSON.stringify(text.slice(Math.max(0, hit.index - 40), hit.index + 40))}` : null, label).toBeNull();
   }
   expect(stackTraceIn(run.stderr), label).toBeNull();
 }
 
+const jsonDocuments: { label: string; stdout: string }[] = [];
+
 function expectExactStringsInJson(run: BoundedRun, label: string): void {
+  jsonDocuments.push({ label, stdout: run.stdout });
   const document = JSON.stringify(JSON.parse(run.stdout));
   for (const name of ESCAPE_NAMES) expect(document.includes(JSON.stringify(name).slice(1, -1)), `${label}: ${JSON.stringify(name)}`).toBe(true);
 }
@@ -88,7 +96,7 @@ describe("terminal escapes from the file", () => {
       expect(text.code, text.stderr).toBe(0);
       expectNoRawControls(text, `inspect ${model}`);
       const json = await runCli(["inspect", model, "--json"]);
-      expectNoRawControls(json, `inspect --json ${model}`);
+      expectNoRawControls(json, `inspect --json ${model}`, JSON_C0);
       expectExactStringsInJson(json, `inspect --json ${model}`);
     }
   });
@@ -101,7 +109,7 @@ describe("terminal escapes from the file", () => {
       expectNoRawControls(text, `--auto ${model}`);
     }
     const json = await runCli([hostileH5, "--auto", "--json", "--python", python]);
-    expectNoRawControls(json, "--auto --json");
+    expectNoRawControls(json, "--auto --json", JSON_C0);
     expectExactStringsInJson(json, "--auto --json");
   });
 
@@ -110,7 +118,13 @@ describe("terminal escapes from the file", () => {
     expect([1, 3], text.stderr).toContain(text.code);
     expectNoRawControls(text, "explain");
     const json = await runCli(["explain", traceback, "--model", hostileH5, "--json"]);
-    expectNoRawControls(json, "explain --json");
+    expectNoRawControls(json, "explain --json", JSON_C0);
     expectExactStringsInJson(json, "explain --json");
+  });
+
+  it("JSON output escapes C1 controls and bidi overrides too, so it is safe to print to a terminal", () => {
+    expect(jsonDocuments.length).toBeGreaterThanOrEqual(4);
+    const raw = jsonDocuments.filter((d) => TERMINAL_ACTIVE_IN_JSON.test(d.stdout)).map((d) => d.label);
+    expect(raw).toEqual([]);
   });
 });

@@ -24,6 +24,25 @@ function loadH5wasm(): Promise<H5Module> {
   return h5;
 }
 
+/** What Emscripten prints on a damaged file: HDF5's abort (which h5wasm then throws, and we report) and its
+ * complaint about undecodable names. */
+const EMSCRIPTEN_NOISE = /^(Aborted\(|warning: Invalid UTF-8)/;
+
+/**
+ * Runs synchronous h5wasm calls with Emscripten's own messages kept off stderr: it prints them through the
+ * console it captured at start-up, while the facts we return already say the file is damaged.
+ */
+function quietly<T>(run: () => T): T {
+  const write = process.stderr.write;
+  process.stderr.write = ((chunk: unknown, ...rest: unknown[]) =>
+    EMSCRIPTEN_NOISE.test(String(chunk)) ? true : (write as (...args: unknown[]) => boolean).call(process.stderr, chunk, ...rest)) as typeof write;
+  try {
+    return run();
+  } finally {
+    process.stderr.write = write;
+  }
+}
+
 function attributeNames(group: H5Group): string[] {
   return Object.keys(group.attrs);
 }
@@ -76,17 +95,21 @@ export async function readHdf5(path: string, fileSize: number, offset: number): 
   const module = await loadH5wasm();
   let file: InstanceType<H5Module["File"]>;
   try {
-    file = new module.File(path, "r");
+    file = quietly(() => new module.File(path, "r"));
   } catch (error) {
     const reason = /truncated/i.test(String(error)) ? "truncated file" : "unreadable superblock or object headers";
     return problemFacts(path, "truncated", fileSize, problems.brokenHdf5(reason), details);
   }
   try {
-    return describe(file, path, fileSize, details);
+    return quietly(() => describe(file, path, fileSize, details));
   } catch {
     return problemFacts(path, "truncated", fileSize, problems.brokenHdf5("damaged object headers"), details);
   } finally {
-    file.close();
+    try {
+      file.close();
+    } catch {
+      // A file HDF5 aborted on may refuse to close; the facts above already say it is damaged.
+    }
   }
 }
 

@@ -1,6 +1,6 @@
 // `inspectModel`: what a model path holds, read without Python. It never throws for bad input: a missing,
 // empty, truncated or foreign file is a ModelFacts with the right format and a `problem` saying what to do.
-import { existsSync, readdirSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { stat } from "node:fs/promises";
 import { basename, dirname, extname, join } from "node:path";
 import type { ModelFacts } from "../types.js";
@@ -12,7 +12,6 @@ import { problems } from "./problems.js";
 import { readSavedModel } from "./savedmodel-reader.js";
 import { sniffFile } from "./sniff.js";
 import { readZip } from "./zip-reader.js";
-import { readFileSync } from "node:fs";
 
 const MODEL_EXTENSIONS = /\.(keras|h5|hdf5|h5f|model|pb|json|tflite|onnx|pt|pth|pkl)$/i;
 

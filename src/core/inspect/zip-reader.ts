@@ -1,5 +1,6 @@
 // Reads a `.keras` zip without extracting it: the central directory, then only metadata.json and config.json,
 // each under a size cap so that a zip bomb or a hostile archive cannot exhaust memory. model.weights.h5 is never read.
+import { basename } from "node:path";
 import yauzl from "yauzl";
 import type { ModelFacts } from "../types.js";
 import { isRecord, parseJson, problemFacts } from "./facts.js";
@@ -63,6 +64,11 @@ export async function readZip(path: string, fileSize: number): Promise<ModelFact
     }
     const meta = metadata?.ok && isRecord(metadata.value) ? metadata.value : {};
     if (typeof meta.date_saved === "string") details.dateSaved = meta.date_saved;
+    if (!/\.keras$/i.test(basename(path))) {
+      // Keras 3 routes by name: a zip named .h5 goes to the HDF5 loader, anything else to "File format not
+      // supported"; saving_lib also raises "Invalid filename: expected a `.keras` extension."
+      details.nameMismatch = "This .keras zip is not named .keras: Keras picks the loader by the name, so load a copy named model.keras.";
+    }
     const weights = names.find((name) => /^model\.weights\.(h5|npz)$/.test(name)) ?? null;
     details.weightsMember = weights;
     if (!weights) details.missingWeights = "The archive has no model.weights.h5: Keras raises `Expected a model.weights.h5 or model.weights.npz file.`";

@@ -1,0 +1,10 @@
+import h5wasm from "h5wasm/node";
+const M = await h5wasm.ready;
+const p = process.argv[2];
+const f = new h5wasm.File(p, "r");
+const t = (label, fn) => { const s = performance.now(); for (let i = 0; i < 10; i++) fn(); console.log(label, ((performance.now() - s) / 10).toFixed(2), "ms"); };
+t("names", () => Object.keys(f.attrs));
+for (const n of ["keras_version","backend","model_config","training_config"]) t(n, () => f.get_attribute(n, true));
+t("model_config raw", () => M.get_attribute_metadata(f.file_id, "/", "model_config"));
+t("keys", () => f.keys());
+f.close();

@@ -1,0 +1,229 @@
+// What the "a custom object is missing" causes share: the error shapes every Keras line prints when a name in the
+// file cannot be resolved, and how the name, the key the file stores and the object's kind are read from the
+// captures and the file's facts. custom-layer-missing owns this file; the loss, metric, function, optimizer,
+// tfhub and registered-name causes import it so that the six causes cannot drift apart.
+import { builtinsFor } from "../../src/core/builtins.js";
+import type { CustomObjectKind, CustomObjectRef, Facts, Matcher } from "../../src/core/types.js";
+
+/** The causes of the family, by the kind of object that is missing. */
+export type MissingFamily = "layer" | "loss" | "metric" | "optimizer" | "function";
+
+// The Keras-line wordings (research §1a): every matcher captures `name`; legacy ones also `printable` (the kind
+// the loader was resolving), Keras 3 R1 `objType` and `fullConfig` (which holds `module` and `registered_name`).
+export const MISSING_OBJECT_MATCHERS: Matcher[] = [
+  {
+    // R1 (Keras 3.0-3.11, tf-keras .keras) and R1' (Keras >= 3.12): fixtures keras-3.15.1--*.
+    type: /^TypeError$/,
+    message: /Could not locate (?<objType>class|function) '(?<name>[^']+)'\.(?:[\s\S]*?Full object config: (?<fullConfig>[\s\S]*))?/,
+    means: "the loader could not find this name among Keras' objects, the registered ones or custom_objects",
+  },
+  {
+    // R10 (Keras 2.11-2.15, tf-keras, Keras 3 legacy .h5): "Unknown layer: 'ScaledDense'. Please ensure ...".
+    type: /^ValueError$/,
+    message:
+      /Unknown (?<printable>layer|object|config_item|activation function|loss function|metric function|optimizer|initializer|regularizer|constraint|function in Lambda layer|function in wrapper|function|loss|metric): '(?<name>[^'\n]+)'/,
+    means: "the legacy loader could not find this name in custom_objects or Keras' own objects",
+  },
+  {
+    // R10' (Keras 2.6-2.10, TF-bundled tf.keras, multi-backend Keras <= 2.3.1): the name unquoted.
+    type: /^ValueError$/,
+    message:
+      /Unknown (?<printable>layer|object|config_item|activation function|loss function|metric function|optimizer|initializer|regularizer|constraint|function in Lambda layer|function in wrapper|function|loss|metric): (?<name>[A-Za-z_][\w.>]*?)(?:\. Please ensure|\s*$)/,
+    weight: 0.78,
+    means: "an older loader could not find this name in custom_objects or Keras' own objects",
+  },
+  {
+    // R6 (Keras 3, tf-keras): a class saved from __main__ (module null) looked up the legacy way.
+    type: /^TypeError$/,
+    message: /Cannot deserialize object of type `(?<name>[^`]+)`\. If `[^`]+` is a custom class/,
+    means: "the loader met a class it cannot import (saved from a script's __main__)",
+  },
+  {
+    // tf-keras / Keras 2 SavedModel (research §1e).
+    type: /^ValueError$/,
+    message: /Unable to restore custom object of class "(?<name>[^"]+)" \(type (?<identifier>[^)]+)\)/,
+    means: "the SavedModel loader could not rebuild this custom class without its code",
+  },
+  {
+    type: /^RuntimeError$/,
+    message: /Unable to restore object of class '(?<name>[^']+)'\. One of several possible causes could be a missing custom object/,
+    weight: 0.7,
+    means: "the SavedModel loader could not rebuild this class; a missing custom object is the usual reason",
+  },
+  {
+    // Keras 3 initializers/regularizers/constraints/activations.get on a serialized object it cannot resolve
+    // (fixtures keras-3.15.1--custom-initializer etc.): the stored object is printed as a dict.
+    type: /^(ValueError|TypeError)$/,
+    message:
+      /Could not interpret (?<printable>initializer|regularizer|constraint|activation function) identifier: (?<fullConfig>\{[\s\S]*\})/,
+    means: "Keras could not resolve a custom object stored inside a layer's config",
+  },
+  {
+    // Keras 2.13-2.15 `.keras` path for a function reference: "Unknown activation function '{...}' cannot be
+    // deserialized." (fixture tf-keras-2.15--custom-activation-keras).
+    type: /^ValueError$/,
+    message: /Unknown (?<printable>activation function|loss function|metric function|initializer|regularizer|constraint) '(?<fullConfig>\{[\s\S]*\})' cannot be deserialized/,
+    means: "Keras could not resolve a custom function stored inside a layer's config",
+  },
+];
+
+/** Reads a key's value at the top level of a Python dict repr ("{'module': 'x', 'config': {...}, ...}"). */
+export function topLevelReprValue(repr: string, key: string): string | null | undefined {
+  let depth = 0;
+  let quote: string | null = null;
+  const needle = `'${key}': `;
+  for (let i = 0; i < repr.length; i++) {
+    const ch = repr[i];
+    if (quote) {
+      if (ch === "\\") i++;
+      else if (ch === quote) quote = null;
+      continue;
+    }
+    if (depth === 1 && repr.startsWith(needle, i)) {
+      const rest = repr.slice(i + needle.length);
+      if (rest.startsWith("None")) return null;
+      const literal = /^'([^']*)'|^"([^"]*)"/.exec(rest);
+      return literal ? (literal[1] ?? literal[2]) : undefined;
+    }
+    if (ch === "'" || ch === '"') quote = ch;
+    else if (ch === "{" || ch === "[" || ch === "(") depth++;
+    else if (ch === "}" || ch === "]" || ch === ")") depth--;
+  }
+  return undefined;
+}
+
+// Layers that are built into some Keras line but not another, or that belong to another cause: a loader that
+// does not know them needs another Keras, not the user's code (research §1f; catalogues/ cover the rest).
+const NOT_CUSTOM_LAYERS = new Set(["TFOpLambda", "SlicingOpLambda", "ClassMethod", "InstanceMethod", "InstanceProperty",
+  "Functional", "Model", "Sequential", "KerasLayer", "TFSMLayer"]);
+
+const PRINTABLE_FAMILY: Record<string, MissingFamily | null> = {
+  layer: "layer",
+  "loss function": "loss",
+  loss: "loss",
+  "metric function": "metric",
+  metric: "metric",
+  optimizer: "optimizer",
+  "activation function": "function",
+  initializer: "function",
+  regularizer: "function",
+  constraint: "function",
+  "function in Lambda layer": "function",
+  "function in wrapper": "function",
+  function: "function",
+  object: null,
+  config_item: null,
+};
+
+export function familyOfKind(kind: CustomObjectKind): MissingFamily {
+  switch (kind) {
+    case "loss":
+    case "metric":
+    case "optimizer":
+      return kind;
+    case "activation":
+    case "initializer":
+    case "regularizer":
+    case "constraint":
+    case "function":
+      return "function";
+    default:
+      return "layer";
+  }
+}
+
+export interface MissingObject {
+  /** The class or function name, without a package. */
+  className: string;
+  /** The custom_objects key the loader looks up: registered_name for `.keras`, class_name for legacy files. */
+  key: string;
+  module: string | null;
+  family: MissingFamily | null;
+  ref: CustomObjectRef | null;
+  /** Whether the name is a Keras built-in of some line (then it is not the user's code that is missing). */
+  builtin: boolean;
+}
+
+function refFor(facts: Facts, names: string[]): CustomObjectRef | null {
+  const refs = facts.file?.customObjects ?? [];
+  for (const name of names) {
+    const ref = refs.find((r) => r.key === name) ?? refs.find((r) => r.className === name || r.registeredName === name);
+    if (ref) return ref;
+  }
+  return null;
+}
+
+/** The missing object a hit names, completed from the file's facts. */
+export function resolveMissing(captures: Record<string, string>, facts: Facts): MissingObject {
+  let stored = captures.name ?? "";
+  let registered: string | null | undefined;
+  let module: string | null | undefined;
+  const full = captures.fullConfig;
+  if (full) {
+    module = topLevelReprValue(full, "module");
+    registered = topLevelReprValue(full, "registered_name");
+    const className = topLevelReprValue(full, "class_name");
+    // A function reference stores its name under `config`; `registered_name` "function" is a placeholder.
+    if (className === "function") {
+      stored = topLevelReprValue(full, "config") ?? stored;
+      if (registered === "function") registered = null;
+    } else if (!stored && className) {
+      stored = className;
+    }
+  }
+  // Keras 2.15 reads its own `.h5` function references as the name 'function' (fixture
+  // tf-keras-2.15--custom-activation-h5): the real name sits in the wrapped layer config.
+  if (stored === "function" && captures.wrappedConfig) {
+    const inner = /'class_name': 'function', 'config': '(?<fn>[^']+)'/.exec(captures.wrappedConfig);
+    if (inner?.groups) stored = inner.groups.fn;
+  }
+  const at = stored.lastIndexOf(">");
+  const className = at > 0 ? stored.slice(at + 1) : stored;
+  const ref = refFor(facts, [registered ?? "", stored, className].filter(Boolean));
+  const key = registered ?? ref?.key ?? stored;
+  const printable = captures.printable;
+  let family: MissingFamily | null = ref ? familyOfKind(ref.kind) : null;
+  if (printable && PRINTABLE_FAMILY[printable] !== undefined && PRINTABLE_FAMILY[printable] !== null) {
+    family = PRINTABLE_FAMILY[printable];
+  }
+  const builtins = builtinsFor(null);
+  const builtin =
+    NOT_CUSTOM_LAYERS.has(className) ||
+    (family === "layer" || family === null ? builtins.has("layers", className) && !stored.includes(">") : false);
+  return { className, key, module: module ?? ref?.module ?? null, family, ref, builtin };
+}
+
+/** The family a hit belongs to when nothing says it outright: the matcher's object type decides. */
+export function fallbackFamily(captures: Record<string, string>): MissingFamily {
+  if (captures.objType === "function") return "function";
+  return "layer";
+}
+
+/** Plain words for the kinds. */
+export const FAMILY_WORDS: Record<MissingFamily, string> = {
+  layer: "custom layer",
+  loss: "custom loss",
+  metric: "custom metric",
+  optimizer: "custom optimizer",
+  function: "custom function",
+};
+
+/** "ScaledDense" or "Gate (stored as FixturePkg>Gate)": the culprit line of every cause of the family. */
+export function culpritOf(missing: MissingObject): string {
+  return missing.key === missing.className ? missing.className : `${missing.className} (stored as ${missing.key})`;
+}
+
+/** Every custom object the file refers to, the missing one first (the loader stops at the first it meets). */
+export function missingRefs(missing: MissingObject, facts: Facts): CustomObjectRef[] {
+  const refs = facts.file?.customObjects ?? [];
+  const first: CustomObjectRef = missing.ref ?? {
+    kind: missing.family === "function" ? "function" : missing.family === "layer" || !missing.family ? "layer" : missing.family,
+    className: missing.className,
+    registeredName: missing.key.includes(">") ? missing.key : null,
+    module: missing.module,
+    key: missing.key,
+    config: null,
+    where: [],
+  };
+  return [first, ...refs.filter((r) => r.key !== first.key)];
+}

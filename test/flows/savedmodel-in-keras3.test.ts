@@ -1,0 +1,57 @@
+// savedmodel-in-keras3: real Keras 3 refuses a real Keras 2 SavedModel, the classifier names this cause, and the
+// --auto walk proves the TFSMLayer route by really loading the folder through the probe.
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { hasKerasMetadata } from "../../flows/savedmodel-in-keras3/cause.js";
+import { createDiagnoseSession } from "../../src/core/diagnose.js";
+import { modelsDir, pythonFor } from "../helpers/envs.js";
+import { autoWalk, baseFor, causeOf, ok, plainWalk, walkWith, failed } from "../catalogue/walk.js";
+import { facts } from "../catalogue/facts.js";
+
+const cause = causeOf("savedmodel-in-keras3");
+
+describe("savedmodel-in-keras3", () => {
+  it("loads a real Keras 2 SavedModel in Keras 3 through TFSMLayer on the --auto path", async () => {
+    const folder = join(modelsDir, "keras2", "savedmodel_keras");
+    const session = createDiagnoseSession({ modelPath: folder, python: pythonFor("keras3"), timeoutSeconds: 300 });
+    try {
+      const result = await session.diagnose(() => {});
+      expect(result.diagnosis?.cause).toBe("savedmodel-in-keras3");
+      const walk = await autoWalk(
+        cause,
+        { file: result.file, env: result.env, load: result.load, diagnosis: result.diagnosis!, modelPath: folder },
+        (request) => session.runAction(request),
+      );
+      expect(walk.steps.map((s) => s.id)).toEqual(["explain", "route", "try-tfsm", "tfsm-works"]);
+      expect(walk.outcome).toBe("fixed");
+      expect(plainWalk(walk)).toContain('call_endpoint="serving_default"');
+    } finally {
+      await session.close();
+    }
+  });
+
+  it("falls back to the 'serve' endpoint, then to code, and offers tf_keras only with Keras metadata", () => {
+    const withMetadata = baseFor(
+      facts({ file: { format: "savedmodel", path: "export", kerasVersion: "2.15.0" }, env: { loader: "keras3", packages: { tensorflow: "2.21.0" } } }),
+      "ValueError: File format not supported: filepath=export. Keras 3 only supports V3 `.keras` files, legacy H5 format files (`.h5` extension). ... use `keras.layers.TFSMLayer(export, call_endpoint='serving_default')`",
+    );
+    expect(withMetadata.diagnosis.cause).toBe("savedmodel-in-keras3");
+    const serve = walkWith(cause, withMetadata, {}, { "try-tfsm": failed, "try-serve": ok() });
+    expect(serve.requests.map((r) => r.kind === "verify-load" && r.fix.tfsmLayer?.callEndpoint)).toEqual(["serving_default", "serve"]);
+    expect(serve.text).toContain('call_endpoint="serve"');
+    const legacy = walkWith(cause, withMetadata, { route: "legacy" }, { "try-legacy": failed });
+    expect(legacy.requests).toEqual([{ kind: "verify-load", fix: { legacyKeras: true } }]);
+    expect(legacy.text).toContain('pip install "tf_keras==2.21.*"');
+
+    const plain = baseFor(facts({ file: { format: "savedmodel", path: "export", kerasVersion: null, topClass: null } }), null);
+    expect(hasKerasMetadata(plain)).toBe(false);
+    const route = cause.steps.find((s) => s.id === "route");
+    expect(route?.kind === "choice" && route.options.find((o) => o.id === "legacy")?.when?.({ ...plain, results: {}, inputs: {} })).toBe(false);
+  });
+
+  it("leaves 'File format not supported' for a non-SavedModel file to not-a-model-file", () => {
+    const text = "ValueError: File format not supported: filepath=model.onnx. Keras 3 only supports V3 `.keras` files ... TFSMLayer(model.onnx, call_endpoint='serving_default')";
+    expect(baseFor(facts({ file: { format: "not-a-model", path: "model.onnx" } }), text).diagnosis.cause).toBe("not-a-model-file");
+    expect(baseFor(facts(), text).diagnosis.cause).toBe("not-a-model-file");
+  });
+});
