@@ -1,12 +1,174 @@
-// SCAFFOLD: replace with the real cause (matchers, detect/when, steps). The catalogue test fails until then.
-import { paragraphs } from "../../src/core/content.js";
-import type { Cause } from "../../src/core/types.js";
+// Keras 2 objects (tf_keras, or tf.keras while TF_USE_LEGACY_KERAS=1) and Keras 3 objects meet in one program or
+// one file: a model tf_keras saved next to Keras 3, a tf_keras layer added to a Keras 3 model, a KerasTensor
+// passed to a TensorFlow function, TF_USE_LEGACY_KERAS set without tf_keras. Proved by
+// keras3-extra/tf_keras_functional.keras in the keras3 env and by programs run there (see the fixtures).
+import { code, paragraphs, python, text } from "../../src/core/content.js";
+import type { Cause, Facts, LoadFix, StepContext } from "../../src/core/types.js";
+import { builtinsFor } from "../../src/core/builtins.js";
+import { versionFacts, writtenByTfKeras } from "../../src/core/versions.js";
+import { keras2InKeras3Matchers, versionCulprit } from "../keras2-file-in-keras3/cause.js";
+import { versionSteps } from "../keras2-file-in-keras3/version-steps.js";
+
+// Modules Keras 2 objects live in: tf_keras, Keras 2.13–2.15's keras.src.engine, and tf.keras inside TF ≤ 2.5.
+const KERAS2_MODULE = /^(?:tf_keras|keras\.src\.engine|keras\.engine|tensorflow\.python\.keras|tensorflow_core\.python\.keras)\b/;
+
+function isKeras3Loader(facts: Facts): boolean {
+  return facts.env?.loader === "keras3";
+}
+
+function whatMixed(captures: Record<string, string>): string {
+  if (captures.module && captures.className) return `${captures.module}.${captures.className}`;
+  if (captures.objectClass) return captures.objectClass;
+  if (captures.kerasTensor) return "a Keras 3 KerasTensor passed to a TensorFlow function";
+  if (captures.legacyFlag) return "TF_USE_LEGACY_KERAS without tf_keras";
+  return versionCulprit(captures) ?? "Keras 2 and Keras 3 objects";
+}
 
 export const kerasTfkerasMixing: Cause = {
   id: "keras-tfkeras-mixing",
-  title: "keras-tfkeras-mixing",
-  summary: () => paragraphs("keras-tfkeras-mixing"),
-  matchers: [],
-  start: "end",
-  steps: [{ kind: "end", id: "end", outcome: "escalate", title: "keras-tfkeras-mixing", body: () => paragraphs("keras-tfkeras-mixing") }],
+  title: "Keras 2 (tf_keras) and Keras 3 are mixed",
+  summary: (ctx) =>
+    paragraphs([
+      text("Keras 2 (tf_keras / tf.keras) and Keras 3 objects meet here: "),
+      code(whatMixed(ctx.diagnosis.captures)),
+      text(". They are separate libraries that do not accept each other's objects."),
+    ]),
+  matchers: [
+    {
+      type: /^TypeError$/,
+      // Keras 3 ≥ 3.9 imports only keras packages while deserializing, so a tf_keras module is never located
+      // (R1/R1'): keras3-extra/tf_keras_functional.keras in Keras 3.15.1.
+      message: /Could not (?:locate|deserialize) class '(?<className>\w+)'[\s\S]*?'module': '(?<module>tf_keras(?:\.[\w]+)*)'/,
+      weight: 0.9,
+      means: "the file was written by tf_keras, and Keras 3 cannot import tf_keras classes",
+    },
+    {
+      type: /^(?:ValueError|TypeError)$/,
+      // Keras 3 Sequential.add (3.x wording, captured in Keras 3.15.1 with a tf_keras Dense).
+      message: /Only instances of `keras\.Layer` can be added to a Sequential model\. Received: <(?<objectClass>[\w.]+) object/,
+      weight: 0.75,
+      means: "an object that is not a Keras 3 layer was added to a Keras 3 model",
+    },
+    {
+      type: /^TypeError$/,
+      // Keras 2 Sequential.add (tf.keras 2.x and tf_keras) receiving a Keras 3 layer.
+      message: /The added layer must be an instance of class Layer\. (?:Found|Received): (?:<)?(?<objectClass>[\w.]+)/,
+      weight: 0.75,
+      means: "an object that is not a Keras 2 layer was added to a Keras 2 model",
+    },
+    {
+      type: /^ValueError$/,
+      message: /(?<kerasTensor>A KerasTensor cannot be used as input to a TensorFlow function)/,
+      weight: 0.85,
+      means: "a Keras 3 symbolic tensor went into a TensorFlow function (Keras 2 code style)",
+    },
+    {
+      type: /^ValueError$/,
+      // Keras 3 functional deserialization when custom_objects hands it a tf_keras layer class (captured with a
+      // tf_keras subclass passed for a Keras 2 .h5's custom layer).
+      message: /Unexpected object from deserialization, expected a layer or operation, got a <class '(?<objectClass>[\w.]+)'>/,
+      weight: 0.6,
+      means: "a class given to Keras 3 is not a Keras 3 layer (often a tf.keras / tf_keras subclass)",
+    },
+    {
+      type: /^ImportError$/,
+      // TensorFlow ≥ 2.16 lazy_loader: with TF_USE_LEGACY_KERAS set and tf_keras missing it logs a warning and
+      // then raises this; `when` needs Keras itself to be importable, or this is keras-not-installed.
+      message: /(?<legacyFlag>Keras cannot be imported)\. Check that it is installed\./,
+      frame: /lazy_loader/,
+      weight: 0.5,
+      means: "TensorFlow was told to use tf_keras (TF_USE_LEGACY_KERAS) but cannot import it",
+    },
+    {
+      type: /^AttributeError$/,
+      message: /`(?<legacyApi>tf\.compat\.v[12]\.keras|[\w.]+)` is not available with Keras 3/,
+      weight: 0.8,
+      means: "Keras 2-only TensorFlow API used while tf.keras is Keras 3",
+    },
+    // Keras 2 content errors, claimed only when tf_keras wrote the file (see `when`).
+    ...keras2InKeras3Matchers.map((matcher) => ({ ...matcher, weight: (matcher.weight ?? 0.8) * 0.9 })),
+  ],
+  when: (captures, facts) => {
+    const v = versionFacts(facts);
+    if (captures.legacyFlag) {
+      const keras = facts.env?.packages?.keras;
+      return keras && !facts.env?.packages?.tf_keras ? 1.6 : false;
+    }
+    if (captures.module) return KERAS2_MODULE.test(captures.module) ? 1.1 : false;
+    if (captures.objectClass) {
+      const keras2 = KERAS2_MODULE.test(captures.objectClass);
+      return keras2 ? 1.25 : facts.env?.packages?.tf_keras ? 1 : 0.8;
+    }
+    if (captures.kerasTensor || captures.legacyApi) return true;
+    // The shared Keras 2 content matchers: only for a file tf_keras (2.16+) wrote, read by Keras 3.
+    if (v.relation === "tfkeras-in-keras3") return 1.25;
+    if (captures.className && !captures.keyword && !builtinsFor(null).has("layers", captures.className)) return false;
+    return false;
+  },
+  detect: (facts) => {
+    const v = versionFacts(facts);
+    if (v.relation !== "tfkeras-in-keras3") return null;
+    return {
+      confidence: 0.7,
+      captures: { fileVersion: v.fileVersion ?? "" },
+      evidence: [
+        `the file says keras_version ${v.fileVersion}: only tf_keras writes Keras 2 versions after 2.15`,
+        `this Python loads with Keras ${v.loaderVersion ?? "3"}${facts.env?.packages?.tf_keras ? `, and tf_keras ${facts.env.packages.tf_keras} is installed beside it` : ""}`,
+      ],
+    };
+  },
+  culprit: (captures, facts) => {
+    if (captures.fileVersion && !captures.className && !captures.objectClass) {
+      return `file by tf_keras ${captures.fileVersion}, loaded by Keras ${versionFacts(facts).loaderVersion ?? "3"}`;
+    }
+    return whatMixed(captures);
+  },
+  start: "explain",
+  steps: versionSteps({
+    explain: (ctx) => {
+      const v = versionFacts(ctx);
+      const c = ctx.diagnosis.captures;
+      if (c.legacyFlag) {
+        return paragraphs(
+          [text("TF_USE_LEGACY_KERAS=1 tells TensorFlow to use tf_keras (Keras 2) for tf.keras, but tf_keras is not installed, so TensorFlow gives up with "), code("Keras cannot be imported"), text(".")],
+          "Either install tf_keras (same minor version as TensorFlow), or unset TF_USE_LEGACY_KERAS to use Keras 3.",
+        );
+      }
+      if (c.kerasTensor || c.objectClass || c.legacyApi) {
+        return paragraphs(
+          "Keras 3 (`import keras`, and tf.keras from TensorFlow 2.16 on) and Keras 2 (`import tf_keras`, or tf.keras with TF_USE_LEGACY_KERAS=1, or TensorFlow ≤ 2.15) are two libraries. Their layers, models and tensors cannot be combined.",
+          [text("Here: "), code(whatMixed(c)), text(".")],
+          "Use one of them everywhere in the program: the imports (`keras` vs `tf_keras` / `tf.keras`), your custom layers' base class, and the loader.",
+        );
+      }
+      return paragraphs(
+        `tf_keras ${v.fileVersion ?? "(Keras 2)"} wrote this file, and this Python loads it with Keras ${v.loaderVersion ?? "3"}. tf_keras files are Keras 2 files: Keras 3 cannot import their classes${c.module ? ` (${c.module})` : ""}.`,
+        writtenByTfKeras(v.fileVersion)
+          ? "The file was probably saved with TF_USE_LEGACY_KERAS=1 set, or with `import tf_keras`. Load it the same way."
+          : "Load it with the same library that saved it.",
+      );
+    },
+    tryFix: (ctx: StepContext): LoadFix | null => (ctx.diagnosis.captures.legacyFlag || ctx.diagnosis.captures.kerasTensor ? null : { legacyKeras: true }),
+    tryLabel: "Load it with tf_keras, the library that saved it, and check",
+    fixedBody: (ctx) =>
+      paragraphs(
+        "It loads with tf_keras:",
+        [
+          python(
+            [
+              "import os",
+              'os.environ["TF_USE_LEGACY_KERAS"] = "1"  # before TensorFlow is imported',
+              "import tf_keras",
+              `model = tf_keras.models.load_model(${JSON.stringify(ctx.modelPath ?? ctx.file?.path ?? "model.keras")})`,
+            ].join("\n"),
+          ),
+        ],
+        "Keep this model in tf_keras (its layers, callbacks and optimizers from tf_keras too). To move it to Keras 3, rebuild the architecture with `import keras` and load the weights saved by tf_keras with model.save_weights(\"weights.h5\").",
+      ),
+    rebuildBody: (ctx) =>
+      paragraphs(
+        "Rebuild with one library only: import keras (Keras 3) everywhere, make custom layers subclass keras.layers.Layer, wrap TensorFlow functions in a layer (or use keras.ops), then load the weights:",
+        [python(["import keras", "model = build_model()  # Keras 3 code only", `model.load_weights(${JSON.stringify(ctx.modelPath ?? "weights.h5")})`].join("\n"))],
+      ),
+  }),
 };

@@ -1,12 +1,175 @@
-// SCAFFOLD: replace with the real cause (matchers, detect/when, steps). The catalogue test fails until then.
-import { paragraphs } from "../../src/core/content.js";
-import type { Cause } from "../../src/core/types.js";
+// A file written by Keras 2 (tf.keras in TensorFlow ≤ 2.15) is read by Keras 3, which dropped what it needs: the
+// TF-op auto-layers, Keras 2 constructor arguments, the keras.src.engine modules, mixed-precision Policy configs.
+// Proved by keras2/tfoplambda.h5, keras2/depthwise.h5 and keras2/functional_nested.h5 in the keras3 env.
+import { code, paragraphs, python, strong, text } from "../../src/core/content.js";
+import type { Cause, Facts, LoadFix, Matcher, StepContext } from "../../src/core/types.js";
+import { KERAS2_ONLY_KWARGS, KERAS2_ONLY_LAYERS, versionFacts } from "../../src/core/versions.js";
+import { versionSteps } from "./version-steps.js";
+
+const keras2Layers = KERAS2_ONLY_LAYERS.join("|");
+const keras2Kwargs = KERAS2_ONLY_KWARGS.join("|");
+
+/**
+ * What Keras 3 prints for Keras 2 content, shared with keras-tfkeras-mixing (which claims the same messages when
+ * tf_keras wrote the file). Keras 3 quotes names in R10 (`Unknown layer: 'TFOpLambda'`); the kwargs message comes
+ * from keras/src/layers/layer.py, usually inside R9 "Error when deserializing class".
+ */
+export const keras2InKeras3Matchers: Matcher[] = [
+  {
+    type: /^ValueError$/,
+    message: new RegExp(`Unknown (?:layer|object): '(?<className>${keras2Layers})'`),
+    weight: 0.9,
+    means: "Keras 3 has no such layer: Keras 2 inserted it when a functional model called a TensorFlow op",
+  },
+  {
+    type: /^(?:ValueError|TypeError)$/,
+    message: new RegExp(`Unrecognized keyword arguments passed to (?<className>\\w+): \\{'(?<keyword>${keras2Kwargs})'`),
+    weight: 0.85,
+    means: "Keras 3 refuses a constructor argument that Keras 2 saved",
+  },
+  {
+    type: /^TypeError$/,
+    // Keras 2.13–2.15 `.keras` archives name Keras 2 internals (research R2); Keras 3 has none of those modules.
+    message:
+      /Could not deserialize class '(?<className>\w+)' because its parent module (?<module>keras\.(?:src\.)?(?:engine|mixed_precision|saving\.legacy|feature_column|premade_models|legacy_tf_layers)(?:\.[\w.]+)?) cannot be imported/,
+    weight: 0.9,
+    means: "the file names a Keras 2 module that Keras 3 does not have",
+  },
+  {
+    type: /^AttributeError$/,
+    // Keras 3.15 Operation.from_config reading a Keras 2 mixed-precision `Policy` dtype (captured from an H5 and a
+    // .keras saved under mixed_float16 by TF 2.15).
+    message: /'str' object has no attribute '(?<attribute>quantization_mode)'/,
+    frame: /keras\/src\/ops\/operation\.py|from_config/,
+    weight: 0.8,
+    means: "Keras 3 cannot read a Keras 2 mixed-precision dtype policy",
+  },
+];
+
+/** The culprit: the missing layer, the refused argument or the module, whichever the message named. */
+export function versionCulprit(captures: Record<string, string>): string | null {
+  if (captures.keyword) return `${captures.className ?? "layer"}(${captures.keyword}=...)`;
+  if (captures.module) return `${captures.module}.${captures.className ?? ""}`.replace(/\.$/, "");
+  if (captures.attribute) return "dtype policy (mixed precision)";
+  return captures.className ?? null;
+}
+
+function fileAndLoader(ctx: Facts): string {
+  const v = versionFacts(ctx);
+  const file = v.fileVersion ? `Keras ${v.fileVersion}` : "Keras 2";
+  const loader = v.loaderVersion ? `Keras ${v.loaderVersion}` : "Keras 3";
+  return `${file} wrote this file; this Python loads it with ${loader}.`;
+}
+
+function isDepthwiseGroups(ctx: StepContext): boolean {
+  return ctx.diagnosis.captures.keyword === "groups" && ctx.diagnosis.captures.className === "DepthwiseConv2D";
+}
+
+/** The fix that changes least: the DepthwiseConv2D shim when that is all that fails, else tf_keras if installed. */
+function tryFix(ctx: StepContext): LoadFix | null {
+  if (isDepthwiseGroups(ctx)) return { shims: ["depthwise-conv2d-groups"] };
+  return { legacyKeras: true };
+}
+
+const SHIM_CODE = (path: string) =>
+  [
+    "import keras",
+    "",
+    "class DepthwiseConv2D(keras.layers.DepthwiseConv2D):",
+    "    # Keras 2 saved `groups`, which Keras 3's DepthwiseConv2D does not take.",
+    "    def __init__(self, *args, groups=None, **kwargs):",
+    "        super().__init__(*args, **kwargs)",
+    "",
+    `model = keras.models.load_model(${JSON.stringify(path)}, custom_objects={"DepthwiseConv2D": DepthwiseConv2D})`,
+  ].join("\n");
+
+const LEGACY_CODE = (path: string) =>
+  [
+    "import os",
+    'os.environ["TF_USE_LEGACY_KERAS"] = "1"  # before TensorFlow is imported',
+    "import tf_keras",
+    `model = tf_keras.models.load_model(${JSON.stringify(path)})`,
+  ].join("\n");
 
 export const keras2FileInKeras3: Cause = {
   id: "keras2-file-in-keras3",
-  title: "keras2-file-in-keras3",
-  summary: () => paragraphs("keras2-file-in-keras3"),
-  matchers: [],
-  start: "end",
-  steps: [{ kind: "end", id: "end", outcome: "escalate", title: "keras2-file-in-keras3", body: () => paragraphs("keras2-file-in-keras3") }],
+  title: "A Keras 2 file is being loaded by Keras 3",
+  summary: (ctx) =>
+    paragraphs([
+      text(fileAndLoader(ctx)),
+      text(" Keras 3 cannot rebuild "),
+      code(versionCulprit(ctx.diagnosis.captures) ?? "part of the model"),
+      text(", which only Keras 2 knows."),
+    ]),
+  matchers: keras2InKeras3Matchers,
+  when: (_captures, facts) => {
+    const relation = versionFacts(facts).relation;
+    if (relation === "keras2-in-keras3") return 1.15;
+    // tf_keras files read by Keras 3 are keras-tfkeras-mixing; a Keras 3 file or an older Keras 3 is someone else's.
+    if (relation === "tfkeras-in-keras3" || relation === "keras3-in-keras2" || relation === "newer-file") return false;
+    return true;
+  },
+  detect: (facts) => {
+    const v = versionFacts(facts);
+    if (v.relation !== "keras2-in-keras3") return null;
+    const only = (facts.file?.layerClasses ?? []).filter((name) => KERAS2_ONLY_LAYERS.includes(name));
+    const evidence = [`the file was written by Keras ${v.fileVersion ?? "2"}, and this Python loads with Keras ${v.loaderVersion ?? "3"}`];
+    if (only.length > 0) evidence.push(`the file uses layers Keras 3 does not have: ${only.join(", ")}`);
+    return { confidence: only.length > 0 ? 0.85 : 0.4, captures: only.length > 0 ? { className: only[0] } : ({} as Record<string, string>), evidence };
+  },
+  culprit: (captures) => versionCulprit(captures),
+  start: "explain",
+  steps: versionSteps({
+    explain: (ctx) =>
+      paragraphs(
+        fileAndLoader(ctx),
+        [
+          text("Keras 3 is a rewrite: it reads most Keras 2 files, but not "),
+          code(versionCulprit(ctx.diagnosis.captures) ?? "everything"),
+          text(". "),
+          text(
+            ctx.diagnosis.captures.className && KERAS2_ONLY_LAYERS.includes(ctx.diagnosis.captures.className)
+              ? "Keras 2 inserted that layer by itself when the model called a TensorFlow function (tf.*) on a Keras tensor; Keras 3 has no such layer."
+              : "Keras 2 saved it; Keras 3 has no equivalent.",
+          ),
+        ],
+        "Keras 2 lives on as the tf_keras package; it loads this file as it is.",
+      ),
+    tryFix,
+    tryLabel: "Load it the way that changes least (tf_keras, or a small patch) and check",
+    fixedBody: (ctx, fix) => {
+      const path = ctx.modelPath ?? ctx.file?.path ?? "model.h5";
+      if (fix.shims?.includes("depthwise-conv2d-groups")) {
+        return paragraphs(
+          "Keras 3 loads it once DepthwiseConv2D ignores the `groups` argument Keras 2 saved (always 1 for depthwise layers):",
+          [python(SHIM_CODE(path))],
+          "Saved again with model.save(\"model.keras\"), the new file loads in Keras 3 without the patch.",
+        );
+      }
+      return paragraphs(
+        "It loads with tf_keras (Keras 2) in this environment:",
+        [python(LEGACY_CODE(path))],
+        [
+          strong("About re-saving: "),
+          text(
+            "a file tf_keras saves is still a Keras 2 file, so Keras 3 cannot read it either. To move to Keras 3, save the weights from tf_keras (model.save_weights(\"weights.h5\")), rebuild the architecture in Keras 3 code (TensorFlow calls become keras.ops calls or layers), and load them with model.load_weights(\"weights.h5\"). For inference only, model.export(\"saved\") from tf_keras gives a SavedModel that Keras 3 reads with keras.layers.TFSMLayer(\"saved\", call_endpoint=\"serving_default\").",
+          ),
+        ],
+      );
+    },
+    rebuildBody: (ctx) =>
+      paragraphs(
+        "Write the architecture in Keras 3 code with the same layers and layer order, replacing TensorFlow calls (tf.*) on tensors with keras.ops or layers, then load only the weights:",
+        [
+          python(
+            [
+              "import keras",
+              "model = build_model()  # your Keras 3 code, same layers in the same order",
+              `model.load_weights(${JSON.stringify(ctx.modelPath ?? ctx.file?.path ?? "model.h5")})  # a Keras 2 .h5 model file holds its weights too`,
+            ].join("\n"),
+          ),
+        ],
+        "Keras 3 matches legacy .h5 weights by layer order: layers without weights (like TFOpLambda) do not count.",
+      ),
+  }),
 };

@@ -95,6 +95,8 @@ describe("terminal escapes from the file", () => {
       const text = await runCli(["inspect", model]);
       expect(text.code, text.stderr).toBe(0);
       expectNoRawControls(text, `inspect ${model}`);
+      // The names are shown, defused (content.ts sanitize): the check above is about text that is really there.
+      expect(text.stdout).toContain("Evil\\x1b[2J");
       const json = await runCli(["inspect", model, "--json"]);
       expectNoRawControls(json, `inspect --json ${model}`, JSON_C0);
       expectExactStringsInJson(json, `inspect --json ${model}`);
@@ -107,6 +109,7 @@ describe("terminal escapes from the file", () => {
       const text = await runCli([model, "--auto", "--python", python]);
       expect([1, 3], text.stderr.slice(-800)).toContain(text.code);
       expectNoRawControls(text, `--auto ${model}`);
+      expect(text.stdout).toContain("\\x1b[2J");
     }
     const json = await runCli([hostileH5, "--auto", "--json", "--python", python]);
     expectNoRawControls(json, "--auto --json", JSON_C0);
@@ -117,6 +120,7 @@ describe("terminal escapes from the file", () => {
     const text = await runCli(["explain", traceback, "--model", hostileH5]);
     expect([1, 3], text.stderr).toContain(text.code);
     expectNoRawControls(text, "explain");
+    expect(text.stdout).toContain("\\x1b[2J");
     const json = await runCli(["explain", traceback, "--model", hostileH5, "--json"]);
     expectNoRawControls(json, "explain --json", JSON_C0);
     expectExactStringsInJson(json, "explain --json");

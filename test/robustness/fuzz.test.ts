@@ -97,7 +97,8 @@ describe("fuzz: inspect in-process", () => {
       writeFileSync(process.env.KERAS_FIX_FUZZ_SUMMARY, JSON.stringify({
         seed: SEED, long: LONG, inputs: outcomes.length, peakKb, failures,
         byFormat: count((o) => o.format ?? "(none)"), byCause: count((o) => o.problem?.cause ?? "(no problem)"),
-        hostile: alone.map((input, n) => ({ input: input.label, format: outcomes[batched.length + n].format, problem: outcomes[batched.length + n].problem, peakKb: outcomes[batched.length + n].peakKb })),
+        built: ordered.flatMap((input, n) => (input.intactContainer === undefined ? []
+          : [{ input: input.label, format: outcomes[n].format, cause: outcomes[n].problem?.cause ?? null, peakKb: outcomes[n].peakKb ?? null }])),
       }, null, 2));
     }
     expect(failures).toEqual([]);

@@ -84,8 +84,8 @@ export class ConfigWalker {
 
   /**
    * `native`: a `.keras` / Keras 3 to_json config, where `module` and `registered_name` are what the loader uses.
-   * `legacy`: H5, SavedModel and TF.js configs; their loaders look names up by the stored class_name alone, so a
-   * `module` they may carry (Keras 2.13+ writes `"module": "builtins"` for functions) is not reported.
+   * `legacy`: H5, SavedModel and TF.js configs; their loaders look names up by the stored class_name alone, so
+   * that is the custom_objects key whatever `module`/`registered_name` the object carries.
    */
   constructor(
     private readonly builtins: Builtins,
@@ -133,7 +133,9 @@ export class ConfigWalker {
       const fn = functionName(value);
       const stored = fn ?? String(value.class_name);
       const newStyle = this.style === "native" && "module" in value;
-      const module = newStyle && typeof value.module === "string" ? value.module : null;
+      // Reported as stored, even where the loader ignores it (Keras 2.13+ H5 writes `"module": "builtins"` for
+      // functions): it tells where the object was defined when it is a real module.
+      const module = typeof value.module === "string" ? value.module : null;
       const registeredRaw = typeof value.registered_name === "string" ? value.registered_name : null;
       const registeredName = fn !== null && registeredRaw === "function" ? null : registeredRaw;
       const config = isRecord(value.config) ? value.config : null;

@@ -131,8 +131,6 @@ function describe(file: H5Group, path: string, fileSize: number, details: Record
       details.nameMismatch =
         "This HDF5 file is named .keras: Keras 3 refuses it (it expects a zip under that name). Load a copy named .h5.";
     }
-    const weights = rootKeys.includes("model_weights") ? file.get("model_weights") : null;
-    if (weights && "keys" in weights) details.weightGroups = (weights as H5Group).keys().length;
     details.hasOptimizerWeights = rootKeys.includes("optimizer_weights");
     return factsFromModel({
       path,

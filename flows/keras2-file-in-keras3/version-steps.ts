@@ -1,0 +1,184 @@
+// The walk every Keras-version cause shares: try the fix that changes least in this environment (verified by a
+// real load), else show the version set that reads the file (installed only with consent, then verified), or
+// rebuild the model in the loader's Keras. Causes supply the words and the fix to try.
+import { code, paragraphs, python, strong, text } from "../../src/core/content.js";
+import type { ActionResult, Content, LoadFix, Step, StepContext } from "../../src/core/types.js";
+import { installPlansForFacts, pipArgv, pipCommand, planContent, type InstallPlan } from "../../src/core/versions.js";
+
+export interface VersionStepsSpec {
+  /** Why the load failed, in plain words, for the first step. */
+  explain: (ctx: StepContext) => Content;
+  /** The fix to verify first, or null when nothing in this environment can load the file. */
+  tryFix: ((ctx: StepContext) => LoadFix | null) | null;
+  tryLabel: string;
+  /** What to tell the user once tryFix loaded the model: the code that does it for them. */
+  fixedBody: (ctx: StepContext, fix: LoadFix) => Content;
+  /** How to rebuild in the loader's own Keras (the route that needs no other version). */
+  rebuildBody: (ctx: StepContext) => Content;
+}
+
+export function plansOf(ctx: StepContext): InstallPlan[] {
+  return installPlansForFacts(ctx, ctx.modelPath);
+}
+
+function firstPlan(ctx: StepContext): InstallPlan | null {
+  return plansOf(ctx)[0] ?? null;
+}
+
+function pythonPathOf(ctx: StepContext): string {
+  return ctx.env?.python.path ?? "python";
+}
+
+/** The fix a verify-load needs once the plan's packages are installed: tf_keras plans load through the legacy path. */
+function afterInstallFix(plan: InstallPlan | null): LoadFix {
+  return plan?.env.TF_USE_LEGACY_KERAS ? { legacyKeras: true } : {};
+}
+
+function planBody(ctx: StepContext): Content {
+  const plans = plansOf(ctx);
+  if (plans.length === 0) return paragraphs("No known set of versions reads this file on this Python.");
+  const [first, ...others] = plans;
+  const content: Content = [[strong("A version set that reads this file:")], ...planContent(first, pythonPathOf(ctx))];
+  for (const other of others) {
+    content.push([strong("Or:")], ...planContent(other, pythonPathOf(ctx)));
+  }
+  return content;
+}
+
+function resultSummary(result: ActionResult | undefined): Content {
+  return result ? result.summary : [];
+}
+
+export function versionSteps(spec: VersionStepsSpec): Step[] {
+  const steps: Step[] = [
+    { kind: "info", id: "explain", title: "What the versions say", body: spec.explain, next: "route" },
+    {
+      kind: "choice",
+      id: "route",
+      title: "How do you want to load it?",
+      options: [
+        ...(spec.tryFix
+          ? [{ id: "try", label: spec.tryLabel, next: "try-fix", when: (ctx: StepContext) => spec.tryFix!(ctx) !== null }]
+          : []),
+        { id: "versions", label: "Show the versions that read this file", next: "plan" },
+        { id: "rebuild", label: "Rebuild the model in code and load only its weights", next: "rebuild" },
+      ],
+      auto: spec.tryFix ? "try" : "versions",
+    },
+    {
+      kind: "info",
+      id: "plan",
+      title: "Versions that read this file",
+      body: planBody,
+      next: "plan-choice",
+    },
+    {
+      kind: "choice",
+      id: "plan-choice",
+      title: "Install them now?",
+      body: (ctx) => {
+        const plan = firstPlan(ctx);
+        const pip = plan ? pipCommand(plan, pythonPathOf(ctx)) : null;
+        return pip && plan?.pythonOk
+          ? paragraphs(["keras-fix can run ", code(pip), " for you and then load the model again to check."])
+          : paragraphs("There is nothing keras-fix can install for you here: follow the steps above.");
+      },
+      options: [
+        {
+          id: "install",
+          label: "Run the pip command, then load the model again",
+          next: "install",
+          when: (ctx) => {
+            const plan = firstPlan(ctx);
+            return !!plan && plan.pythonOk && pipArgv(plan, pythonPathOf(ctx)) !== null;
+          },
+          needsConsent: { risk: "installs or replaces Python packages in the environment keras-fix is using" },
+        },
+        { id: "stop", label: "I will do it myself", next: "plan-end" },
+      ],
+      auto: "stop",
+    },
+    {
+      kind: "action",
+      id: "install",
+      title: "Installing",
+      action: (ctx) => ({ kind: "run-command", argv: pipArgv(firstPlan(ctx)!, pythonPathOf(ctx)) ?? [] }),
+      onSuccess: "verify-installed",
+      onFailure: "install-failed",
+    },
+    {
+      kind: "action",
+      id: "verify-installed",
+      title: "Loading the model again",
+      action: (ctx) => ({ kind: "verify-load", fix: afterInstallFix(firstPlan(ctx)) }),
+      onSuccess: "installed-fixed",
+      onFailure: "installed-unverified",
+    },
+    {
+      kind: "end",
+      id: "installed-fixed",
+      outcome: "fixed",
+      title: "It loads with the new versions",
+      body: (ctx) => [...resultSummary(ctx.results["verify-installed"]), [python(firstPlan(ctx)?.loadCode ?? "")]],
+    },
+    {
+      kind: "end",
+      id: "installed-unverified",
+      outcome: "not-fixed",
+      title: "Installed, but the check did not load it",
+      body: (ctx) => [
+        ...resultSummary(ctx.results["verify-installed"]),
+        ...paragraphs("A Python that already imported the old Keras keeps it: run keras-fix again to check in a fresh process."),
+      ],
+    },
+    {
+      kind: "end",
+      id: "install-failed",
+      outcome: "not-fixed",
+      title: "pip could not install them",
+      body: (ctx) => [...resultSummary(ctx.results.install), ...planBody(ctx)],
+    },
+    {
+      kind: "end",
+      id: "plan-end",
+      outcome: "not-fixed",
+      title: "Load it with a Keras that can read it",
+      body: (ctx) => [...planBody(ctx), ...paragraphs("Then run keras-fix again, or the load code above, to check.")],
+    },
+    { kind: "end", id: "rebuild", outcome: "not-fixed", title: "Rebuild, then load the weights", body: spec.rebuildBody },
+  ];
+  if (spec.tryFix) {
+    steps.push(
+      {
+        kind: "action",
+        id: "try-fix",
+        title: "Loading the model with the fix",
+        action: (ctx) => ({ kind: "verify-load", fix: spec.tryFix!(ctx) ?? {} }),
+        onSuccess: "fixed",
+        onFailure: "try-failed",
+      },
+      {
+        kind: "end",
+        id: "fixed",
+        outcome: "fixed",
+        title: "It loads",
+        body: (ctx) => {
+          const result = ctx.results["try-fix"];
+          const fix = (result?.data?.fix as LoadFix | undefined) ?? spec.tryFix!(ctx) ?? {};
+          return [...resultSummary(result), ...spec.fixedBody(ctx, fix)];
+        },
+      },
+      {
+        kind: "info",
+        id: "try-failed",
+        title: "That did not load it",
+        body: (ctx) => [
+          ...resultSummary(ctx.results["try-fix"]),
+          [text("Another set of versions can read the file:")],
+        ],
+        next: "plan",
+      },
+    );
+  }
+  return steps;
+}
