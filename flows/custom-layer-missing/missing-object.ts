@@ -25,10 +25,11 @@ export const MISSING_OBJECT_MATCHERS: Matcher[] = [
     means: "the legacy loader could not find this name in custom_objects or Keras' own objects",
   },
   {
-    // R10' (Keras 2.6-2.10, TF-bundled tf.keras, multi-backend Keras <= 2.3.1): the name unquoted.
+    // R10' (Keras 2.6-2.10, TF-bundled tf.keras, multi-backend Keras <= 2.3.1): the name unquoted, and for
+    // functions looked up by string no space after the colon ("Unknown loss function:weighted_mse", Keras 2.3.1).
     type: /^ValueError$/,
     message:
-      /Unknown (?<printable>layer|object|config_item|activation function|loss function|metric function|optimizer|initializer|regularizer|constraint|function in Lambda layer|function in wrapper|function|loss|metric): (?<name>[A-Za-z_][\w.>]*?)(?:\. Please ensure|\s*$)/,
+      /Unknown (?<printable>layer|object|config_item|activation function|activation|loss function|metric function|optimizer|initializer|regularizer|constraint|function in Lambda layer|function in wrapper|function|loss|metric): ?(?<unquoted>)(?<name>[A-Za-z_][\w.>]*?)(?:\. Please ensure|\s*$)/,
     weight: 0.78,
     means: "an older loader could not find this name in custom_objects or Keras' own objects",
   },
@@ -55,7 +56,7 @@ export const MISSING_OBJECT_MATCHERS: Matcher[] = [
     // (fixtures keras-3.15.1--custom-initializer etc.): the stored object is printed as a dict.
     type: /^(ValueError|TypeError)$/,
     message:
-      /Could not interpret (?<printable>initializer|regularizer|constraint|activation function) identifier: (?<fullConfig>\{[\s\S]*\})/,
+      /Could not interpret (?<printable>initializer|regularizer|constraint|activation function) identifier:'?,? (?<fullConfig>\{[\s\S]*\})/,
     means: "Keras could not resolve a custom object stored inside a layer's config",
   },
   {
@@ -105,6 +106,7 @@ const PRINTABLE_FAMILY: Record<string, MissingFamily | null> = {
   metric: "metric",
   optimizer: "optimizer",
   "activation function": "function",
+  activation: "function",
   initializer: "function",
   regularizer: "function",
   constraint: "function",
@@ -176,6 +178,11 @@ export function resolveMissing(captures: Record<string, string>, facts: Facts): 
   if (stored === "function" && captures.wrappedConfig) {
     const inner = /'class_name': 'function', 'config': '(?<fn>[^']+)'/.exec(captures.wrappedConfig);
     if (inner?.groups) stored = inner.groups.fn;
+  }
+  // TF 2.1 prints "Unknown activation: function" with no config to read: the file's facts name the function.
+  if (stored === "function") {
+    const fn = (facts.file?.customObjects ?? []).find((r) => r.config === null && familyOfKind(r.kind) === "function");
+    if (fn) stored = fn.key;
   }
   const at = stored.lastIndexOf(">");
   const className = at > 0 ? stored.slice(at + 1) : stored;

@@ -7,7 +7,7 @@ import { code, command, paragraphs, path, python, strong, text } from "../../src
 import { SKELETON_MARKER } from "../../src/core/fixes/skeleton.js";
 import type { SourceMatch } from "../../src/core/fixes/find-sources.js";
 import { pythonString } from "../../src/core/fixes/loader-script.js";
-import type { Cause, Content, LoadAttempt, LoadFix, Matcher, Step, StepContext } from "../../src/core/types.js";
+import type { Cause, Content, Facts, LayerNode, LoadAttempt, LoadFix, Matcher, Step, StepContext } from "../../src/core/types.js";
 import {
   culpritOf,
   FAMILY_WORDS,
@@ -401,6 +401,23 @@ export interface MissingCauseSpec {
   matchers: Matcher[];
 }
 
+/**
+ * Keras 3's R12 "Unknown layer: dense_7" (functional.py deserialize_node) names a layer *name* missing from a
+ * hand-edited config, not a class; it reads like the unquoted R10'. Layer names are snake_case with a counter.
+ */
+function looksLikeLayerName(captures: Record<string, string>, facts: Facts): boolean {
+  if (captures.unquoted === undefined || captures.printable !== "layer") return false;
+  const name = captures.name ?? "";
+  const layerNames = new Set<string>();
+  const walk = (node: LayerNode | null) => {
+    if (!node) return;
+    layerNames.add(node.name);
+    node.children.forEach(walk);
+  };
+  walk(facts.file?.layers ?? null);
+  return layerNames.has(name) || /^[a-z][a-z0-9]*(?:_[a-z0-9]+)*_\d+$/.test(name);
+}
+
 export function missingCause(spec: MissingCauseSpec): Cause {
   return {
     id: spec.id,
@@ -421,7 +438,7 @@ export function missingCause(spec: MissingCauseSpec): Cause {
     matchers: spec.matchers,
     when: (captures, facts) => {
       const missing = resolveMissing(captures, facts);
-      if (!missing.className || missing.builtin) return false;
+      if (!missing.className || missing.builtin || looksLikeLayerName(captures, facts)) return false;
       if (missing.family !== null) return missing.family === spec.family ? 1.05 : false;
       const factor = spec.unknownKindFactor(captures);
       return factor > 0 ? factor : false;

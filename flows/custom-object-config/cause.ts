@@ -1,12 +1,164 @@
-// SCAFFOLD: replace with the real cause (matchers, detect/when, steps). The catalogue test fails until then.
-import { paragraphs } from "../../src/core/content.js";
-import type { Cause } from "../../src/core/types.js";
+// The custom class is found, but Keras cannot rebuild it from the saved config: its __init__ lacks **kwargs, its
+// get_config leaves out an argument, it does not deserialize a nested layer, or it passes its own keywords to the
+// base Layer. These come wrapped in R9/R8 ("Error when deserializing class ..."); the classifier unwraps them.
+// `Unrecognized keyword arguments passed to DepthwiseConv2D` is a built-in (keras2-file-in-keras3), not ours.
+import { builtinsFor } from "../../src/core/builtins.js";
+import { code, command, paragraphs, python, strong, text } from "../../src/core/content.js";
+import { configChange, configProblemFrom } from "../../src/core/fixes/config-fix.js";
+import type { Cause, CustomObjectRef, Facts, LoadAttempt, StepContext } from "../../src/core/types.js";
+
+function refFor(captures: Record<string, string>, facts: Facts): CustomObjectRef | null {
+  const name = captures.className || captures.wrappedClass;
+  return facts.file?.customObjects.find((r) => r.className === name) ?? null;
+}
+
+function changeFor(ctx: StepContext) {
+  const captures = { ...ctx.diagnosis.captures, className: classOf(ctx.diagnosis.captures, ctx) };
+  const problem = configProblemFrom(captures);
+  return problem ? configChange(problem, refFor(captures, ctx)) : null;
+}
+
+/** The custom class a config whose value is itself a serialized object (class_name + config): a nested layer. */
+function nestingRef(facts: Facts): CustomObjectRef | null {
+  return (
+    (facts.file?.customObjects ?? []).find((r) =>
+      Object.values(r.config ?? {}).some((v) => !!v && typeof v === "object" && "class_name" in (v as object)),
+    ) ?? null
+  );
+}
+
+// The AttributeError of a nested object names no class: the file's facts do.
+const classOf = (captures: Record<string, string>, facts?: Facts) =>
+  captures.className || captures.wrappedClass || (facts && captures.attribute !== undefined ? nestingRef(facts)?.className ?? "" : "");
 
 export const customObjectConfig: Cause = {
   id: "custom-object-config",
-  title: "custom-object-config",
-  summary: () => paragraphs("custom-object-config"),
-  matchers: [],
-  start: "end",
-  steps: [{ kind: "end", id: "end", outcome: "escalate", title: "custom-object-config", body: () => paragraphs("custom-object-config") }],
+  title: "A custom class cannot be rebuilt from its saved config",
+  summary: (ctx) => {
+    const change = changeFor(ctx);
+    return paragraphs(["Keras found ", code(classOf(ctx.diagnosis.captures, ctx) || "the class"), " but could not rebuild it from the file's config. ", text(change?.title ?? "")]);
+  },
+  matchers: [
+    {
+      // Python >= 3.10 prefixes the qualified name; Keras 3 and tf-keras wrap it in R9 (fixtures *--no-kwargs*).
+      type: /^TypeError$/,
+      message: /(?:(?<className>[A-Za-z_]\w*)\.)?__init__\(\) got an unexpected keyword argument '(?<keyword>\w+)'/,
+      means: "the class' __init__ does not accept an argument its saved config holds",
+    },
+    {
+      type: /^TypeError$/,
+      message: /(?:(?<className>[A-Za-z_]\w*)\.)?__init__\(\) missing \d+ required (?:positional|keyword-only) arguments?: (?<missing>.+)/,
+      means: "the saved config lacks an argument the class' __init__ requires (get_config leaves it out)",
+    },
+    {
+      // Keras 3 Layer.__init__ (inside R9) when a class passes its own keywords to the base Layer.
+      type: /^ValueError$/,
+      message: /Unrecognized keyword arguments passed to (?<className>[A-Za-z_]\w*): (?<kwargs>\{.*\})/,
+      means: "the class hands keywords to the base Layer that it does not accept",
+    },
+    {
+      // A nested layer left serialized: Keras 3 tracks it as a TrackedDict, Keras 2 as a dict (fixture
+      // keras-3.15.1--nested-object).
+      type: /^AttributeError$/,
+      message: /'(?:TrackedDict|dict|_DictWrapper)' object has no attribute '(?<attribute>\w+)'/,
+      weight: 0.7,
+      means: "a layer stored inside the class' config came back as a dict: from_config did not deserialize it",
+    },
+  ],
+  when: (captures, facts) => {
+    const name = classOf(captures);
+    // Built-in classes with foreign keywords are a Keras-version problem (DepthwiseConv2D `groups`, InputLayer
+    // `batch_shape`), owned by keras2-file-in-keras3 / keras3-file-in-keras2.
+    if (name && builtinsFor(null).has("layers", name) && !refFor(captures, facts)) return false;
+    if (captures.attribute !== undefined) {
+      return nestingRef(facts) ? 1.2 : facts.file ? 0.6 : 1;
+    }
+    return refFor(captures, facts) ? 1.1 : 1;
+  },
+  culprit: (captures, facts) => {
+    const problem = configProblemFrom(captures);
+    const name = classOf(captures, facts) || "custom class";
+    if (!problem) return name;
+    switch (problem.shape) {
+      case "no-kwargs":
+      case "unknown-argument":
+        return `${name}.__init__ rejects '${problem.keyword}'`;
+      case "missing-argument":
+        return `${name}.get_config lacks ${problem.arguments.join(", ")}`;
+      case "unrecognized-kwargs":
+        return `${name} passes ${problem.keywords.join(", ")} to Layer`;
+      case "nested-object":
+        return `${name}.from_config does not deserialize its nested layer`;
+    }
+  },
+  start: "explain",
+  steps: [
+    {
+      kind: "info",
+      id: "explain",
+      title: "The class needs a small change",
+      body: (ctx) => {
+        const change = changeFor(ctx);
+        if (!change) return paragraphs("Keras found the class but could not rebuild it from its saved config.");
+        return paragraphs([strong(change.title), "."], change.why, [python(change.code)]);
+      },
+      next: "choose",
+    },
+    {
+      kind: "choice",
+      id: "choose",
+      title: "Once the class is changed",
+      options: [
+        { id: "show", label: "I will change the class myself", next: "change-it" },
+        {
+          id: "retry",
+          label: (ctx) => `I changed it: load again with ${ctx.inputs.customObjectsModule}`,
+          when: (ctx) => !!ctx.inputs.customObjectsModule,
+          next: "verify",
+        },
+      ],
+      auto: "show",
+    },
+    {
+      kind: "action",
+      id: "verify",
+      title: "Load again with the changed class",
+      action: (ctx) => {
+        const mapping: Record<string, string> = {};
+        for (const ref of ctx.file?.customObjects ?? []) mapping[ref.key] = ref.className;
+        return { kind: "verify-load", fix: { customObjectsModule: ctx.inputs.customObjectsModule, customObjects: mapping } };
+      },
+      onSuccess: "fixed",
+      onFailure: "still-failing",
+    },
+    {
+      kind: "end",
+      id: "fixed",
+      outcome: "fixed",
+      title: "Fixed: the model loads with the changed class",
+      body: () => paragraphs("Save the model again (model.save(\"new.keras\")) so the next load does not depend on this fix."),
+    },
+    {
+      kind: "end",
+      id: "still-failing",
+      outcome: "escalate",
+      title: "Still failing after the change",
+      body: (ctx) => {
+        const attempt = ctx.results.verify?.data?.attempt as LoadAttempt | undefined;
+        const final = attempt?.chain[attempt.chain.length - 1];
+        return paragraphs(final ? ["The error is now ", code(`${final.type}: ${final.message.split("\n")[0]}`)] : "Loading failed again.");
+      },
+    },
+    {
+      kind: "end",
+      id: "change-it",
+      outcome: "not-fixed",
+      title: "Change the class, then check it",
+      body: (ctx) =>
+        paragraphs(
+          "Make the change above in the file that defines the class, then let keras-fix load the model with it:",
+          [command(`keras-fix ${JSON.stringify(ctx.modelPath ?? "model.keras")} --custom-objects path/to/your_layers.py`)],
+        ),
+    },
+  ],
 };

@@ -1,12 +1,98 @@
-// SCAFFOLD: replace with the real cause (matchers, detect/when, steps). The catalogue test fails until then.
-import { paragraphs } from "../../src/core/content.js";
-import type { Cause } from "../../src/core/types.js";
+// A file written by Keras 3 is read by Keras 2 (tf.keras in TensorFlow ≤ 2.15, tf_keras, multi-backend Keras),
+// which knows neither its InputLayer `batch_shape`, nor its keras.src.models modules, nor its DTypePolicy dicts.
+// Proved by keras3/sequential.keras|.h5 and keras3/functional_nested.keras in the keras2 env and through tf_keras.
+import { code, paragraphs, python, text } from "../../src/core/content.js";
+import type { Cause, Facts } from "../../src/core/types.js";
+import { builtinsFor } from "../../src/core/builtins.js";
+import { versionFacts } from "../../src/core/versions.js";
+import { versionSteps } from "../keras2-file-in-keras3/version-steps.js";
+
+/** A layer only Keras 3 has: in the Keras 3 catalogue, in no Keras 2 one. */
+function keras3OnlyLayer(name: string): boolean {
+  return builtinsFor("keras3").has("layers", name) && !builtinsFor("tf-keras2").has("layers", name) && !builtinsFor("keras2").has("layers", name);
+}
+
+function loaderName(facts: Facts): string {
+  const v = versionFacts(facts);
+  if (facts.env?.loader === "tf_keras") return `tf_keras ${v.loaderVersion ?? ""}`.trim();
+  return `Keras ${v.loaderVersion ?? "2"}`;
+}
 
 export const keras3FileInKeras2: Cause = {
   id: "keras3-file-in-keras2",
-  title: "keras3-file-in-keras2",
-  summary: () => paragraphs("keras3-file-in-keras2"),
-  matchers: [],
-  start: "end",
-  steps: [{ kind: "end", id: "end", outcome: "escalate", title: "keras3-file-in-keras2", body: () => paragraphs("keras3-file-in-keras2") }],
+  title: "A Keras 3 file is being loaded by Keras 2",
+  summary: (ctx) =>
+    paragraphs([
+      text(`Keras ${versionFacts(ctx).fileVersion ?? "3"} saved this file; ${loaderName(ctx)} cannot read Keras 3 files (it stops at `),
+      code(ctx.diagnosis.culprit ?? "the first Keras 3 setting"),
+      text(")."),
+    ]),
+  matchers: [
+    {
+      type: /^(?:ValueError|TypeError)$/,
+      // tf-keras / Keras 2 engine/input_layer.py: Keras 3 InputLayer configs say batch_shape (and optional, 3.4+).
+      message: /Unrecognized keyword arguments: \[(?<keywords>[^\]]*'(?<keyword>batch_shape)'[^\]]*)\]/,
+      weight: 0.9,
+      means: "Keras 2 does not know the Keras 3 InputLayer argument batch_shape",
+    },
+    {
+      type: /^TypeError$/,
+      // R2: Keras 3 modules that Keras 2 cannot import; tf_keras first rewrites keras.* to tf_keras.*.
+      message:
+        /Could not deserialize class '(?<className>\w+)' because its parent module (?<module>(?:tf_)?keras\.src\.(?:models|layers|ops|backend|trainers|dtype_policies|saving|losses|metrics|optimizers)(?:\.[\w.]+)?) cannot be imported/,
+      weight: 0.9,
+      means: "the file names a Keras 3 module that Keras 2 does not have",
+    },
+    {
+      type: /^ValueError$/,
+      // R10 in Keras 2.11+ / tf_keras for a class only Keras 3 has; also an unknown DTypePolicy.
+      message: /Unknown (?:layer|dtype policy|object): '(?<className>\w+)'/,
+      weight: 0.6,
+      means: "Keras 2 does not have a class only Keras 3 writes",
+    },
+  ],
+  when: (captures, facts) => {
+    const v = versionFacts(facts);
+    if (v.relation === "keras3-in-keras2") return 1.15;
+    if (v.relation !== "unknown" && v.loaderLine === "keras3") return false;
+    if (captures.module || captures.keyword) return true;
+    return captures.className === "DTypePolicy" || keras3OnlyLayer(captures.className ?? "") ? 1 : false;
+  },
+  detect: (facts) => {
+    const v = versionFacts(facts);
+    if (v.relation !== "keras3-in-keras2") return null;
+    return {
+      confidence: 0.8,
+      captures: { fileVersion: v.fileVersion ?? "" },
+      evidence: [`Keras ${v.fileVersion} saved the file; this Python loads with ${loaderName(facts)}, which cannot read Keras 3 files`],
+    };
+  },
+  culprit: (captures, facts) => {
+    const v = versionFacts(facts);
+    const what = captures.keyword ?? (captures.module ? `${captures.module}.${captures.className}` : captures.className);
+    const versions = v.fileVersion ? `file ${v.fileVersion}, loader ${loaderName(facts)}` : null;
+    if (what && versions) return `${versions}: ${what}`;
+    return what ?? versions;
+  },
+  start: "explain",
+  steps: versionSteps({
+    explain: (ctx) =>
+      paragraphs(
+        `Keras ${versionFacts(ctx).fileVersion ?? "3"} saved this file; this Python loads it with ${loaderName(ctx)}.`,
+        "Keras 3 files do not load in Keras 2: Keras 3 saves its input layer with batch_shape, names its own modules (keras.src.models...) and stores dtypes as DTypePolicy objects, none of which Keras 2 knows. The fix is to load it with Keras 3: TensorFlow 2.16 or newer, or standalone keras 3.",
+        ...(ctx.env?.loader === "tf_keras"
+          ? [[text("This Python has Keras 3 too, but TF_USE_LEGACY_KERAS=1 routes loading to tf_keras: unset it (or use "), code("import keras"), text(") for this file.")]]
+          : []),
+      ),
+    // Nothing in a Keras 2 loader can read it; the probe has no "load without TF_USE_LEGACY_KERAS" fix to verify.
+    tryFix: null,
+    tryLabel: "",
+    fixedBody: () => [],
+    rebuildBody: (ctx) =>
+      paragraphs(
+        "To stay on Keras 2: in a Keras 3 environment load the file and save it as legacy HDF5 (model.save(\"for_keras2.h5\")). Keras 2 cannot load that as a model either, but it can load its weights into the same architecture built in Keras 2 code (checked here: Keras 2.15 reads a Keras 3.15 .h5 this way):",
+        [python(["model = build_model()  # same layers, same order, in Keras 2", 'model.load_weights("for_keras2.h5")'].join("\n"))],
+        `(${ctx.modelPath ?? "The file"} itself cannot be read by Keras 2.)`,
+      ),
+  }),
 };

@@ -1,12 +1,122 @@
-// SCAFFOLD: replace with the real cause (matchers, detect/when, steps). The catalogue test fails until then.
-import { paragraphs } from "../../src/core/content.js";
-import type { Cause } from "../../src/core/types.js";
+// A Lambda layer's bytecode was written by another Python minor version: marshal.loads in func_load fails with
+// "bad marshal data (unknown type code)", SystemError "bad argument to internal function" (3.11 bytecode read by
+// 3.7: fixtures tf-2.1.4--* and keras-2.3.1--*), "unknown opcode", "XXX lineno", or a types.CodeType argument
+// TypeError. Marshal has no version header; the code object's layout tells the family (src/core/fixes/marshal-hint.ts).
+import { code, paragraphs, python, strong } from "../../src/core/content.js";
+import { bytecodeHint, type BytecodeHint } from "../../src/core/fixes/marshal-hint.js";
+import type { Cause, Facts, StepContext } from "../../src/core/types.js";
+
+const LAMBDA_FRAMES = /func_load|marshal|python_utils|generic_utils|lambda_layer|layers\/core/;
+
+/** The marshalled Lambda code strings the file stores, when inspect recorded them (details.lambdaBytecode). */
+function storedBytecode(facts: Facts): string[] {
+  const value = facts.file?.details?.lambdaBytecode;
+  return Array.isArray(value) ? value.filter((v): v is string => typeof v === "string") : [];
+}
+
+function hintOf(facts: Facts): BytecodeHint | null {
+  for (const code of storedBytecode(facts)) {
+    const hint = bytecodeHint(code);
+    if (hint) return hint;
+  }
+  return null;
+}
+
+// Python minors each saving line supported (python_requires at each tag, TF release notes); a file's
+// keras_version narrows the writer to these when the bytecode itself cannot be read.
+function pythonsFor(kerasVersion: string | null): string | null {
+  const match = /^(\d+)\.(\d+)/.exec(kerasVersion ?? "");
+  if (!match) return null;
+  const [major, minor] = [Number(match[1]), Number(match[2])];
+  if (major === 3) return minor >= 13 ? "3.11 or newer" : minor >= 11 ? "3.10 or newer" : "3.9 or newer";
+  if (major === 2) {
+    if (minor >= 16) return "3.9 to 3.12";
+    if (minor >= 14) return "3.9 to 3.11";
+    if (minor >= 12) return "3.8 to 3.11";
+    if (minor >= 8) return "3.7 to 3.10";
+    if (minor >= 5) return "3.6 to 3.9";
+    return "3.5 to 3.8";
+  }
+  return null;
+}
+
+function writerPython(ctx: StepContext): string | null {
+  return hintOf(ctx)?.range ?? pythonsFor(ctx.file?.kerasVersion ?? null);
+}
 
 export const lambdaPythonMismatch: Cause = {
   id: "lambda-python-mismatch",
-  title: "lambda-python-mismatch",
-  summary: () => paragraphs("lambda-python-mismatch"),
-  matchers: [],
-  start: "end",
-  steps: [{ kind: "end", id: "end", outcome: "escalate", title: "lambda-python-mismatch", body: () => paragraphs("lambda-python-mismatch") }],
+  title: "A Lambda layer's code was saved by another Python version",
+  summary: (ctx) => {
+    const writer = writerPython(ctx);
+    return paragraphs([
+      "The Lambda layer's stored bytecode cannot be read by Python ",
+      code(ctx.env?.python.version ?? "this Python"),
+      writer ? "; it was written by Python " : ".",
+      writer ? code(writer) : "",
+    ]);
+  },
+  matchers: [
+    {
+      type: /^(ValueError|EOFError)$/,
+      message: /bad marshal data|marshal data too short/,
+      weight: 0.9,
+      means: "marshal could not read the Lambda's bytecode: another Python version wrote it",
+    },
+    {
+      type: /^SystemError$/,
+      message: /unknown opcode|XXX lineno|bad argument to internal function/,
+      frame: LAMBDA_FRAMES,
+      weight: 0.85,
+      means: "the Lambda's bytecode does not fit this Python's code objects",
+    },
+    {
+      type: /^TypeError$/,
+      message: /code\(\) (?:argument \d+ must be|takes|expected)|an integer is required \(got type bytes\)/,
+      frame: LAMBDA_FRAMES,
+      weight: 0.8,
+      means: "the Lambda's code object was built for another Python's layout",
+    },
+  ],
+  culprit: (_captures, facts) => {
+    const hint = hintOf(facts);
+    const layers = (facts.file?.lambdas ?? []).filter((l) => l.hasBytecode).map((l) => l.layerName);
+    const what = layers.length > 0 ? `Lambda ${layers.join(", ")}` : "Lambda bytecode";
+    return hint ? `${what} (written by Python ${hint.range})` : what;
+  },
+  start: "explain",
+  steps: [
+    {
+      kind: "info",
+      id: "explain",
+      title: "The Lambda's bytecode belongs to another Python",
+      body: (ctx) => {
+        const writer = writerPython(ctx);
+        const hint = hintOf(ctx);
+        return paragraphs(
+          ["A Lambda layer keeps its function as Python bytecode, and bytecode changes between Python minor versions. You are loading with Python ", code(ctx.env?.python.version ?? "?"), "."],
+          writer
+            ? [strong(`It was written by Python ${writer}`), hint ? " (read from the bytecode's layout)." : ` (the range the file's Keras ${ctx.file?.kerasVersion ?? ""} supported).`]
+            : ["The file does not say which Python wrote it."],
+          "Two routes: load it with that Python (a virtualenv with the same Keras), or rebuild the model in code and load only its weights, which works in any Python.",
+        );
+      },
+      next: "route",
+    },
+    {
+      kind: "end",
+      id: "route",
+      outcome: "not-fixed",
+      title: "Use the saving Python, or rebuild and load the weights",
+      body: (ctx) => {
+        const writer = hintOf(ctx)?.minors[0] ?? null;
+        const model = JSON.stringify(ctx.modelPath ?? "model.h5");
+        return paragraphs(
+          writer ? ["With that Python: ", code(`python${writer} -m venv venv-${writer} && venv-${writer}/bin/pip install <the Keras/TensorFlow the model was saved with>`)] : [],
+          "Or, in any Python:",
+          [python(["def build_model():", "    # the same layers, each Lambda's lambda written as a named function", "    ...", "", "model = build_model()", `model.load_weights(${model})`].join("\n"))],
+        );
+      },
+    },
+  ],
 };

@@ -1,12 +1,156 @@
-// SCAFFOLD: replace with the real cause (matchers, detect/when, steps). The catalogue test fails until then.
-import { paragraphs } from "../../src/core/content.js";
-import type { Cause } from "../../src/core/types.js";
+// The weights in a file do not fit the architecture they are loaded into: another layer count, weight count or
+// shape (research W1–W6). Usually `model.load_weights(...)` after building the model in code with other sizes;
+// through load_model, a file whose stored config disagrees with its own weights (keras3-extra/config_weights_disagree.h5).
+import { code, paragraphs, python, text } from "../../src/core/content.js";
+import type { Cause, StepContext } from "../../src/core/types.js";
+
+const SHAPE = String.raw`(?:\([^)]*\)|\[[^\]]*\]|TensorShape\([^)]*\))`;
+
+/** `sequential/dense/kernel` → `dense`; `dense/kernel:0` → `dense`. */
+function layerOfWeightPath(weight: string | undefined): string | null {
+  if (!weight) return null;
+  const parts = weight.trim().replace(/:\d+$/, "").split("/").filter(Boolean);
+  return parts.length >= 2 ? parts[parts.length - 2] : null;
+}
+
+function describe(captures: Record<string, string>): string | null {
+  const layer = captures.layer ?? layerOfWeightPath(captures.weight);
+  // The TF ~2.4–2.8 assign wording fills expected2/found2 (a regex cannot reuse a group name across branches).
+  const expected = captures.expected ?? captures.expected2;
+  const found = captures.found ?? captures.found2;
+  if (expected && found) {
+    // Counts are bare numbers: of layers with weights (W1, no layer named) or of one layer's weights (W2/W7).
+    const count = /^\d+$/.test(expected);
+    const what = !count ? "shape" : layer ? "weights" : "layers with weights";
+    return `${layer ? `layer ${layer}: ` : ""}model ${what} ${expected}, file ${what} ${found}`;
+  }
+  return layer ? `layer ${layer}` : null;
+}
+
+function loadWeightsCode(ctx: StepContext, skip: boolean): string {
+  const path = ctx.modelPath ?? ctx.file?.path ?? "weights.h5";
+  const keras3 = ctx.env?.loader === "keras3";
+  if (!skip) return `model = build_model()  # must match the saved architecture exactly\nmodel.load_weights(${JSON.stringify(path)})`;
+  return keras3
+    ? `model.load_weights(${JSON.stringify(path)}, skip_mismatch=True)  # mismatched layers keep fresh weights`
+    : `model.load_weights(${JSON.stringify(path)}, by_name=True, skip_mismatch=True)  # Keras 2: only with by_name`;
+}
 
 export const weightsArchitectureMismatch: Cause = {
   id: "weights-architecture-mismatch",
-  title: "weights-architecture-mismatch",
-  summary: () => paragraphs("weights-architecture-mismatch"),
-  matchers: [],
-  start: "end",
-  steps: [{ kind: "end", id: "end", outcome: "escalate", title: "weights-architecture-mismatch", body: () => paragraphs("weights-architecture-mismatch") }],
+  title: "The saved weights do not fit the model's architecture",
+  summary: (ctx) =>
+    paragraphs([text("The weights do not fit: "), code(describe(ctx.diagnosis.captures) ?? "a layer differs"), text(".")]),
+  matchers: [
+    {
+      type: /^ValueError$/,
+      // W1 (Keras 2.7+, tf_keras, Keras 3 legacy H5). Counts layers that have weights.
+      message: /Layer count mismatch when loading weights from file\. Model expected (?<expected>\d+) layers?, found (?<found>\d+) saved layers?/,
+      weight: 0.9,
+      means: "the model and the file have different numbers of layers with weights",
+    },
+    {
+      type: /^ValueError$/,
+      // W1 in TF ≤ 2.5 / Keras 2.6 / TF 1.x wording.
+      message: /You are trying to load a weight file containing (?<found>\d+) layers into a model with (?<expected>\d+) layers/,
+      weight: 0.9,
+      means: "the model and the file have different numbers of layers with weights",
+    },
+    {
+      type: /^ValueError$/,
+      message: /Weight count mismatch for (?:layer #\d+ \(named (?<layer>[^\s,)]+)[^)]*\)|top-level weights[^.]*)\. (?:Layer|Model) expects (?<expected>\d+) (?:top-level )?weight\(s\)\. Received (?<found>\d+) saved (?:top-level )?weight\(s\)/,
+      weight: 0.9,
+      means: "a layer has a different number of weights than the file holds for it",
+    },
+    {
+      type: /^ValueError$/,
+      // W5 (Keras 3 ≥ 3.6, with Keras' missing space before "for") and W5' (3.0–3.5, tf_keras by_name).
+      message: new RegExp(
+        String.raw`Shape mismatch in (?:layer #\d+ \(named (?<layer>[^)]+)\)\s*|model |top-level model\s*)for (?:top-level )?weight (?<weight>\S+?)\. Weight expects shape (?<expected>${SHAPE})\. Received saved weight with shape (?<found>${SHAPE})`,
+      ),
+      weight: 0.9,
+      means: "a weight in the file has another shape than the layer expects",
+    },
+    {
+      type: /^(?:ValueError|InvalidArgumentError)$/,
+      // W6: TensorFlow's assign in Keras 2 topological loading, three generations of wording.
+      message: new RegExp(
+        String.raw`Cannot assign (?:value )?to variable '?\s*(?<weight>[^'\s]+)'?:? (?:Shape mismatch\.\s*The variable shape (?<expected>${SHAPE}), and the assigned value shape (?<found>${SHAPE}) are incompatible|due to variable shape (?<expected2>${SHAPE}) and value shape (?<found2>${SHAPE}) are incompatible)`,
+      ),
+      weight: 0.85,
+      means: "TensorFlow could not assign a saved weight of another shape",
+    },
+    {
+      type: /^(?:ValueError|InvalidArgumentError)$/,
+      message: new RegExp(String.raw`Dimension \d+ in both shapes must be equal, but are \d+ and \d+\. Shapes are (?<expected>${SHAPE}) and (?<found>${SHAPE})`),
+      weight: 0.75,
+      means: "TensorFlow 1 could not assign a saved weight of another shape",
+    },
+    {
+      // Keras 3 `.weights.h5` loading into a model of other sizes (inside W9), captured in Keras 3.15.1.
+      message: new RegExp(
+        String.raw`The shape of the target variable and the shape of the target value in \`variable\.assign\(value\)\` must match\. variable\.shape=(?<expected>${SHAPE}), Received: value\.shape=(?<found>${SHAPE})\.(?: Target variable: <Variable path=(?<weight>[^,\s]+))?`,
+      ),
+      weight: 0.85,
+      means: "a saved weight has another shape than the model's variable",
+    },
+    {
+      // W7 from model.load_weights (a layer the file has no weights for); through load_model it is usually a
+      // custom layer's state: saved-variables-mismatch.
+      message: /Layer '(?<layer>[^']+)' expected (?<expected>\d+) variables, but received (?<found>\d+) variables during loading/,
+      frame: /load_weights/,
+      weight: 0.9,
+      means: "model.load_weights found no matching weights for a layer",
+    },
+  ],
+  culprit: (captures) => describe(captures),
+  start: "explain",
+  steps: [
+    {
+      kind: "info",
+      id: "explain",
+      title: "Model and weights disagree",
+      body: (ctx) =>
+        paragraphs(
+          [text("Keras copies saved weights into a model layer by layer; here they do not fit: "), code(describe(ctx.diagnosis.captures) ?? "a layer differs"), text(".")],
+          ctx.file?.format === "h5-model" || ctx.file?.format === "keras-zip"
+            ? "This happened while loading a whole model file: its stored architecture does not match its own weights (an edited or mixed-up file)."
+            : "This usually means the model was built in code with other sizes (units, filters, input shape, vocabulary) or other layers than the one that saved the weights.",
+        ),
+      next: "route",
+    },
+    {
+      kind: "choice",
+      id: "route",
+      title: "What do you want to do?",
+      options: [
+        { id: "match", label: "Make the architecture match the saved one", next: "match" },
+        { id: "skip", label: "Load what fits and leave the rest freshly initialised", next: "skip" },
+      ],
+      auto: "match",
+    },
+    {
+      kind: "end",
+      id: "match",
+      outcome: "not-fixed",
+      title: "Build the same architecture as the one that saved the weights",
+      body: (ctx) =>
+        paragraphs(
+          ["Change the model code so that ", code(describe(ctx.diagnosis.captures) ?? "every layer"), " matches the file, then load again:"],
+          [python(loadWeightsCode(ctx, false))],
+          "`keras-fix inspect` on the weights file lists the saved layers and shapes to compare with model.summary().",
+        ),
+    },
+    {
+      kind: "end",
+      id: "skip",
+      outcome: "not-fixed",
+      title: "Skip the layers that do not fit",
+      body: (ctx) =>
+        paragraphs(
+          "Only for fine-tuning (e.g. a new output layer): the mismatched layers start from random weights.",
+          [python(loadWeightsCode(ctx, true))],
+        ),
+    },
+  ],
 };

@@ -30,6 +30,8 @@ async function timeToFirstFrame(argv, seen, boundMs = 60_000) {
 
 export async function benchFirstScreen({ cli, model, python, runs }) {
   execFileSync("tmux", ["-V"]);
+  // The server exits with its last session: an idle session keeps it up between runs (no start-up race).
+  tmux("new-session", "-d", "-s", "keepalive", "--", "sleep", "3600");
   const hasText = (pane) => pane.trim().length > 0;
   const wizard = await repeat(runs, () => timeToFirstFrame([process.execPath, cli, model, "--python", python], hasText));
   const echo = await repeat(runs, () =>

@@ -34,10 +34,11 @@ export function toMarkdown(results, root) {
   }
   if (results.warm) {
     out.push("## Second (warm) load in the probe worker vs the first", "",
-      "Both loads run in the same worker, after its one Keras import; timed in Node around `session.load(path)`.", "",
-      "| model | worker start + import | first load | second load | ratio |", "|---|---|---|---|---|");
+      "Both loads run in the same worker, after its one Keras import; timed in Node around `session.load(path)`. The",
+      "last column compares the warm retry with what it would cost in a fresh worker (start + Keras import + load).", "",
+      "| model | worker start + import | first load | second load | second / first | second / fresh worker |", "|---|---|---|---|---|---|");
     for (const r of results.warm) {
-      out.push(`| ${rel(root, r.model)} (${r.loads ? "loads" : "fails"}) | ${formatSummary(r.start)} | ${formatSummary(r.first)} | ${formatSummary(r.second)} | ×${r.ratio.toFixed(2)} |`);
+      out.push(`| ${rel(root, r.model)} (${r.loads ? "loads" : "fails"}) | ${formatSummary(r.start)} | ${formatSummary(r.first)} | ${formatSummary(r.second)} | ×${r.ratio.toFixed(2)} | ×${r.ratioToFresh.toFixed(3)} |`);
     }
     out.push("", "Command: `npm run bench -- --only warm`", "");
   }

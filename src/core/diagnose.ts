@@ -28,6 +28,7 @@ function secondsSince(start: number): number {
 export function createDiagnoseSession(options: DiagnoseOptions): DiagnoseSession {
   let probe: ProbeSession | null = null;
   let closed = false;
+  const starting = new AbortController();
   const facts: Facts = { file: null, env: null, load: null };
 
   function result(outcome: DiagnoseResult["outcome"], extra: Partial<DiagnoseResult> = {}): DiagnoseResult {
@@ -75,7 +76,12 @@ export function createDiagnoseSession(options: DiagnoseOptions): DiagnoseSession
 
     start = performance.now();
     onProgress({ stage: "import", status: "running", detail: "starting Python and importing Keras" });
-    probe = await startProbe({ python, modelPath: options.modelPath, timeoutSeconds: options.timeoutSeconds });
+    try {
+      probe = await startProbe({ python, modelPath: options.modelPath, timeoutSeconds: options.timeoutSeconds, signal: starting.signal });
+    } catch (error) {
+      if (closed) return result("error");
+      throw error;
+    }
     if (closed) {
       await probe.close();
       return result("error");
@@ -115,6 +121,7 @@ export function createDiagnoseSession(options: DiagnoseOptions): DiagnoseSession
 
   async function close(): Promise<void> {
     closed = true;
+    starting.abort();
     const current = probe;
     probe = null;
     if (current) await current.close();

@@ -488,6 +488,8 @@ export interface StartProbeOptions {
   runner?: ProcessRunner;
   /** Where keras_probe.py is (tests); found next to the package by default. */
   probeScript?: string;
+  /** Aborting kills a worker that is still importing Keras: Ctrl-C must not wait for a cold TensorFlow import. */
+  signal?: AbortSignal;
 }
 
 export interface ProbeSession {
@@ -537,7 +539,14 @@ export async function startProbe(options: StartProbeOptions): Promise<ProbeSessi
   const spawnWorker = async (legacy: boolean): Promise<ProbeWorker> => {
     const child = runner(options.python.path, ["-u", script], { env: workerEnv(legacy) });
     const worker = new ProbeWorker(child, options.python.path, timeoutMs);
-    await worker.waitReady();
+    const abort = () => void worker.kill("close");
+    if (options.signal?.aborted) abort();
+    options.signal?.addEventListener("abort", abort, { once: true });
+    try {
+      await worker.waitReady();
+    } finally {
+      options.signal?.removeEventListener("abort", abort);
+    }
     return worker;
   };
 

@@ -53,7 +53,11 @@ export function StageList({ stages, labels }: { stages: Partial<Record<StageId, 
             <Box width={7} flexShrink={0} justifyContent="flex-end">
               <Text dimColor>{seconds !== undefined ? `${Math.max(0, seconds).toFixed(1)}s` : ""}</Text>
             </Box>
-            {stage?.detail && <Text color={status === "failed" ? "red" : undefined}>{`  ${sanitize(stage.detail)}`}</Text>}
+            {stage?.detail && (
+              <Box marginLeft={2}>
+                <Text color={status === "failed" ? "red" : undefined}>{sanitize(stage.detail)}</Text>
+              </Box>
+            )}
           </Box>
         );
       })}

@@ -11,6 +11,11 @@ const HEADLINE: Record<Outcome, { mark: string; color: string; words: string }> 
   escalate: { mark: "!", color: "yellow", words: "This needs a closer look" },
 };
 
+/** "Fixed: <title>", unless the flow's title already says so ("Fixed: the model loads"). */
+function headlineText(words: string, title: string): string {
+  return title.toLowerCase().startsWith(words.toLowerCase()) ? title : `${words}: ${title}`;
+}
+
 export interface WrittenFile {
   path: string;
   code: string | null;
@@ -49,7 +54,7 @@ export function Summary({
   const keep = bodyHasCode ? undefined : files.filter((file) => file.code !== null).at(-1);
   return (
     <Box flexDirection="column" marginTop={1}>
-      <Text bold color={headline.color}>{`${headline.mark} ${headline.words}: ${sanitize(title)}`}</Text>
+      <Text bold color={headline.color}>{`${headline.mark} ${headlineText(headline.words, sanitize(title))}`}</Text>
       <Text>
         <Text dimColor>What was wrong: </Text>
         {sanitize(problem)}

@@ -64,12 +64,15 @@ function Paragraph({ tokens }: { tokens: Token[] }) {
   );
 }
 
+/** Empty paragraphs (a flow's conditional text that came out empty) take no room. */
 export function Tokens({ content }: { content: Content }) {
   return (
     <Box flexDirection="column" gap={1}>
-      {content.map((tokens, index) => (
-        <Paragraph key={index} tokens={tokens} />
-      ))}
+      {content
+        .filter((tokens) => tokens.some((token) => token.value.trim() !== ""))
+        .map((tokens, index) => (
+          <Paragraph key={index} tokens={tokens} />
+        ))}
     </Box>
   );
 }

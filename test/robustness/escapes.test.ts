@@ -79,6 +79,7 @@ function expectNoRawControls(run: BoundedRun, label: string, stdoutControls = RA
     expect(hit ? `${stream} has U+${hit[0].charCodeAt(0).toString(16).padStart(4, "0")} near ${JSON.stringify(text.slice(Math.max(0, hit.index - 40), hit.index + 40))}` : null, label).toBeNull();
   }
   expect(stackTraceIn(run.stderr), label).toBeNull();
+  expect(run.leftover, `${label}: processes left running`).toEqual([]);
 }
 
 const jsonDocuments: { label: string; stdout: string }[] = [];

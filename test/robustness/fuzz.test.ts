@@ -119,6 +119,7 @@ describe("fuzz: the built CLI", () => {
     expect(run.overMemory, `${label}: peak RSS ${run.peakKb} kB`).toBe(false);
     expect([0, 1, 2, 3], `${label}: exit ${run.code} ${run.stderr.slice(-500)}`).toContain(run.code);
     expect(stackTraceIn(run.stderr), `${label}: stderr ${run.stderr.slice(-500)}`).toBeNull();
+    expect(run.leftover, `${label}: processes left running`).toEqual([]);
     const document = JSON.parse(run.stdout) as Record<string, unknown>;
     expect(stackTraceIn(run.stdout.slice(0, 1_000_000)), label).toBeNull();
     return document;

@@ -66,6 +66,8 @@ export interface BoundedRun {
   overMemory: boolean;
   /** The highest VmHWM (peak resident set, kB) seen in /proc/<pid>/status while it ran. */
   peakKb: number;
+  /** Processes it started that were still alive a bounded while after it exited ("pid: command line"). */
+  leftover: string[];
 }
 
 export interface BoundOptions {
@@ -77,6 +79,9 @@ export interface BoundOptions {
   /** Called on every stdout chunk, e.g. to restart a per-item timer. */
   onStdout?: (chunk: string, child: ChildProcess) => void;
 }
+
+// The probe worker checks for its parent every 0.5 s; anything still alive well after that was left behind.
+const LEFTOVER_BOUND_MS = 20_000;
 
 export function peakRssKb(pid: number): number | null {
   try {
@@ -95,8 +100,10 @@ export function runBounded(argv: string[], options: BoundOptions): Promise<Bound
       env: { ...process.env, ...options.env, FORCE_COLOR: "0", NO_COLOR: "1" },
       stdio: ["pipe", "pipe", "pipe"],
     });
-    const run: BoundedRun = { code: null, signal: null, stdout: "", stderr: "", timedOut: false, overMemory: false, peakKb: 0 };
+    const run: BoundedRun = { code: null, signal: null, stdout: "", stderr: "", timedOut: false, overMemory: false, peakKb: 0, leftover: [] };
+    const started = new Map<number, string[]>();
     const sample = () => {
+      if (child.pid) for (const pid of descendantsOf(child.pid)) if (!started.has(pid)) started.set(pid, commandLineOf(pid));
       const peak = child.pid ? peakRssKb(child.pid) : null;
       if (peak !== null) run.peakKb = Math.max(run.peakKb, peak);
       if (options.memoryCapKb && run.peakKb > options.memoryCapKb && !run.overMemory) {
@@ -120,11 +127,14 @@ export function runBounded(argv: string[], options: BoundOptions): Promise<Bound
     child.on("error", reject);
     // The last sample before exit: the exit event comes after /proc/<pid> is gone, so read while it lingers.
     child.on("exit", () => sample());
-    child.on("close", (code, signal) => {
+    child.on("close", async (code, signal) => {
       clearInterval(sampler);
       clearTimeout(timer);
       run.code = code;
       run.signal = signal;
+      const pids = [...started.keys()];
+      await pollUntil(() => pids.every((pid) => !isAlive(pid)), LEFTOVER_BOUND_MS);
+      run.leftover = pids.filter(isAlive).map((pid) => `${pid}: ${started.get(pid)!.join(" ")}`);
       resolve(run);
     });
     child.stdin.on("error", () => undefined);

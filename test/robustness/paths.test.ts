@@ -34,6 +34,7 @@ afterAll(() => {
 
 function parse(run: Awaited<ReturnType<typeof runCli>>): Record<string, any> {
   expect(stackTraceIn(run.stderr), run.stderr).toBeNull();
+  expect(run.leftover, "processes left running").toEqual([]);
   return JSON.parse(run.stdout);
 }
 
@@ -103,6 +104,7 @@ describe("hostile paths", () => {
       runBounded([process.execPath, join(repoRoot, "test", "robustness", "run-action.mjs"), join(repoRoot, "dist", "src", "core", "diagnose.js"),
         model, python, JSON.stringify({ kind: "write-loader", fix })], { cwd: work, timeoutMs: 240_000 }));
     expect(driven.code, driven.stderr.slice(-1500)).toBe(0);
+    expect(driven.leftover).toEqual([]);
     const { result } = JSON.parse(driven.stdout);
     expect(result.ok).toBe(true);
     const written: string = result.data.path;

@@ -63,6 +63,7 @@ describe("the model file is never changed", () => {
       await withUnchangedBytes(path, async () => {
         const run = await runCli([path, "--auto", "--json", "--python", python]);
         expect([0, 1, 2, 3], `${model}: ${run.stderr.slice(-800)}`).toContain(run.code);
+        expect(run.leftover).toEqual([]);
       });
     }
   });
@@ -135,6 +136,7 @@ describe("never unsafe without a yes", () => {
     for (const model of ["keras3/lambda_layer.keras", "keras3/lambda_layer.h5", "keras2/lambda_layer.h5"]) {
       const run = await runCli([fixture(model), "--auto", "--json", "--python", python]);
       assertSafeWalk(JSON.parse(run.stdout), model);
+      expect(run.leftover).toEqual([]);
     }
   });
 
@@ -146,6 +148,7 @@ describe("never unsafe without a yes", () => {
       expect([1, 3], `${model} ${args.join(" ")}: ${run.stderr.slice(-800)}`).toContain(run.code);
       if ((args as readonly string[]).includes("--json")) assertSafeWalk(JSON.parse(run.stdout), model);
       expect(existsSync(canary), `${model} ${args.join(" ")}: the Lambda ran`).toBe(false);
+      expect(run.leftover).toEqual([]);
     }
   });
 
