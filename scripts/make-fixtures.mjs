@@ -16,6 +16,7 @@ const cacheRoot = process.env.KERAS_FIX_ENV_CACHE ?? join(homedir(), ".cache", "
 // Order matters: bad inputs are cut from the keras3 files.
 const sets = {
   keras3: { maker: "make_keras3.py", env: "keras3" },
+  "keras3-extra": { maker: "make_keras3_extra.py", env: "keras3" },
   keras2: { maker: "make_keras2.py", env: "keras2", overlay: "fixture-tfjs" },
   tf21: { maker: "make_tf21.py", env: "tf21-py37" },
   bad: { maker: "make_bad_inputs.py", env: "fixture-bad", fixtureEnv: true },

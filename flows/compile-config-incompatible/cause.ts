@@ -2,6 +2,7 @@
 // by this Keras: `lr` and `decay` keywords, legacy optimizers, string losses that Keras 3.11+ refuses to import.
 // Proved by keras2/legacy_optimizer.h5 and keras3/compiled_mse_alias.h5 in the keras3 env.
 import { code, paragraphs, python, strong, text } from "../../src/core/content.js";
+import { builtinsFor } from "../../src/core/builtins.js";
 import type { Cause, StepContext } from "../../src/core/types.js";
 
 // Frames where Keras rebuilds the saved training configuration (K3 legacy H5, K3 .keras, K2 H5).
@@ -83,6 +84,15 @@ export const compileConfigIncompatible: Cause = {
       means: "a Keras 2 optimizer name this Keras does not resolve",
     },
     {
+      type: /^TypeError$/,
+      // A Keras loss/metric/optimizer class refusing an argument another version saved: Keras 3.15 reading a TF 2.15
+      // MeanSquaredError(reduction="auto") gets `fn`. `when` keeps only Keras' own classes.
+      message: /(?<className>\w+)\.__init__\(\) got an unexpected keyword argument '(?<keyword>\w+)'/,
+      frame: COMPILE_FRAMES,
+      weight: 0.85,
+      means: "a Keras training object refuses an argument saved by another Keras version",
+    },
+    {
       // Anything else raised while rebuilding the training config (e.g. `MeanSquaredError.__init__() got an
       // unexpected keyword argument 'fn'` for a Keras 2 loss object with reduction="auto").
       // Unknown custom losses/metrics raised here belong to the custom-object causes: left out.
@@ -92,7 +102,13 @@ export const compileConfigIncompatible: Cause = {
       means: "the error was raised while rebuilding the saved training configuration",
     },
   ],
-  culprit: (captures, facts) => captures.kwargs ?? captures.optimizer ?? captures.name ?? (facts.file?.optimizer ? `optimizer ${facts.file.optimizer}` : captures.detail ?? null),
+  when: (captures) => {
+    if (captures.keyword === undefined || captures.className === undefined) return true;
+    const builtins = builtinsFor(null);
+    return ["losses", "metrics", "optimizers"].some((kind) => builtins.has(kind as "losses", captures.className)) ? 1.1 : false;
+  },
+  culprit: (captures, facts) =>
+    (captures.keyword ? `${captures.className}(${captures.keyword}=...)` : null) ?? captures.kwargs ?? captures.optimizer ?? captures.name ?? (facts.file?.optimizer ? `optimizer ${facts.file.optimizer}` : captures.detail ?? null),
   start: "explain",
   steps: [
     {

@@ -34,6 +34,14 @@ export const MISSING_OBJECT_MATCHERS: Matcher[] = [
     means: "an older loader could not find this name in custom_objects or Keras' own objects",
   },
   {
+    // R2 with the user's own module: Keras 3.0-3.8 import any `module` a config names, so a missing user module
+    // reads "parent module fixture_layers cannot be imported" (fixture keras-3.5.0--custom-layer-unregistered-keras).
+    // Keras-family modules (keras.src.engine.functional...) are version problems: see `builtin` in resolveMissing.
+    type: /^TypeError$/,
+    message: /Could not deserialize (?<objType>class|function) '(?<name>[^']+)' because its parent module (?<parentModule>[\w.]+) cannot be imported/,
+    means: "the module the class was saved from cannot be imported here",
+  },
+  {
     // R6 (Keras 3, tf-keras): a class saved from __main__ (module null) looked up the legacy way.
     type: /^TypeError$/,
     message: /Cannot deserialize object of type `(?<name>[^`]+)`\. If `[^`]+` is a custom class/,
@@ -158,6 +166,7 @@ function refFor(facts: Facts, names: string[]): CustomObjectRef | null {
 /** The missing object a hit names, completed from the file's facts. */
 export function resolveMissing(captures: Record<string, string>, facts: Facts): MissingObject {
   let stored = captures.name ?? "";
+  let printableFamily: MissingFamily | null = null;
   let registered: string | null | undefined;
   let module: string | null | undefined;
   const full = captures.fullConfig;
@@ -184,20 +193,28 @@ export function resolveMissing(captures: Record<string, string>, facts: Facts): 
     const fn = (facts.file?.customObjects ?? []).find((r) => r.config === null && familyOfKind(r.kind) === "function");
     if (fn) stored = fn.key;
   }
+  // A hit that names no object but knows its kind (custom-loss-missing's Keras 3 H5 TypeError) takes the file's.
+  if (!stored && captures.lossFamily !== undefined) {
+    stored = (facts.file?.customObjects ?? []).find((r) => r.kind === "loss")?.key ?? "";
+    printableFamily = "loss";
+  }
   const at = stored.lastIndexOf(">");
   const className = at > 0 ? stored.slice(at + 1) : stored;
   const ref = refFor(facts, [registered ?? "", stored, className].filter(Boolean));
   const key = registered ?? ref?.key ?? stored;
   const printable = captures.printable;
-  let family: MissingFamily | null = ref ? familyOfKind(ref.kind) : null;
+  let family: MissingFamily | null = printableFamily ?? (ref ? familyOfKind(ref.kind) : null);
   if (printable && PRINTABLE_FAMILY[printable] !== undefined && PRINTABLE_FAMILY[printable] !== null) {
     family = PRINTABLE_FAMILY[printable];
   }
   const builtins = builtinsFor(null);
+  // A class from Keras' own packages that this install cannot import belongs to another Keras version.
+  const kerasFamilyModule = /^(keras|tf_keras|keras_hub|keras_cv|keras_nlp|tensorflow)(\.|$)/.test(captures.parentModule ?? "");
   const builtin =
+    kerasFamilyModule ||
     NOT_CUSTOM_LAYERS.has(className) ||
     (family === "layer" || family === null ? builtins.has("layers", className) && !stored.includes(">") : false);
-  return { className, key, module: module ?? ref?.module ?? null, family, ref, builtin };
+  return { className, key, module: module ?? captures.parentModule ?? ref?.module ?? null, family, ref, builtin };
 }
 
 /** The family a hit belongs to when nothing says it outright: the matcher's object type decides. */

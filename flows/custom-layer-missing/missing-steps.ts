@@ -35,7 +35,10 @@ function sourceMatches(ctx: StepContext): SourceMatch[] {
 function bestSource(ctx: StepContext): { file: string; matches: SourceMatch[] } | null {
   const matches = sourceMatches(ctx);
   if (matches.length === 0) return null;
-  const file = matches[0].file;
+  // The file named like the module the class was saved from (fixture_layers -> fixture_layers.py) beats the ranking.
+  const savedFrom = missingOf(ctx).module?.split(".").pop();
+  const named = savedFrom ? matches.find((m) => basename(m.file) === `${savedFrom}.py`) : undefined;
+  const file = (named ?? matches[0]).file;
   return { file, matches: matches.filter((m) => m.file === file) };
 }
 
@@ -58,7 +61,7 @@ function foundFix(ctx: StepContext): LoadFix {
   return { customObjectsModule: best.file, customObjects: mappingFor(ctx, new Set(best.matches.map((m) => m.name))) };
 }
 
-const VERIFY_STEPS = ["verify-named", "verify-found", "verify-compile", "verify-skeleton", "auto-verify"];
+const VERIFY_STEPS = ["verify-named", "verify-found", "verify-compile", "auto-verify"];
 
 /** The fix the last successful verification used. */
 export function verifiedFix(ctx: StepContext): LoadFix {
@@ -108,7 +111,10 @@ function whatIsMissing(ctx: StepContext, family: MissingFamily): Content {
 function exampleCode(ctx: StepContext, family: MissingFamily): string {
   const missing = missingOf(ctx);
   const mapping = mappingFor(ctx, null);
-  const moduleName = missing.module && !missing.module.startsWith("__") ? missing.module.split(".").pop()! : "my_layers";
+  // The file the user will import: the one verified, else the one found, else the module the class was saved from.
+  const file = verifiedFix(ctx).customObjectsModule ?? bestSource(ctx)?.file ?? null;
+  const fromFile = file ? basename(file).replace(/\.py$/, "").replace(/\W/g, "_") : null;
+  const moduleName = fromFile ?? (missing.module && !missing.module.startsWith("__") ? missing.module.split(".").pop()! : "my_layers");
   const modelPath = ctx.modelPath ? basename(ctx.modelPath) : "model.keras";
   const entries = Object.entries(mapping)
     .map(([key, attribute]) => `        ${pythonString(key)}: ${moduleName}.${attribute},`)
@@ -265,7 +271,8 @@ export function missingObjectSteps(family: MissingFamily): Step[] {
         const data = ctx.results.skeleton?.data as { path?: string; customObjects?: Record<string, string> } | undefined;
         return { kind: "verify-load", fix: { customObjectsModule: data?.path, customObjects: data?.customObjects ?? {} } };
       },
-      onSuccess: "loaded",
+      // Even a load that succeeds is not a fix: the skeleton's call() still raises until the user writes it.
+      onSuccess: "skeleton-written",
       onFailure: "skeleton-written",
     },
     {
@@ -314,7 +321,9 @@ export function missingObjectSteps(family: MissingFamily): Step[] {
         const written = ctx.results["write-loader"]?.data?.path as string | undefined;
         return paragraphs(
           written ? ["Run ", command(`python ${written}`), " to load it the same way."] : ["Load it with the code below."],
-          fix.customObjectsModule ? [python(exampleCode(ctx, family))] : [python(`model = keras.models.load_model(${pythonString(ctx.modelPath ?? "model.keras")}, compile=False)`)],
+          fix.customObjectsModule
+            ? [python(exampleCode(ctx, family))]
+            : [python(`model = keras.models.load_model(${pythonString(ctx.modelPath ?? "model.keras")}${fix.compile === false ? ", compile=False" : ""})`)],
         );
       },
     },
@@ -363,7 +372,9 @@ export function missingObjectSteps(family: MissingFamily): Step[] {
         const ownStop = final ? `${final.message}`.includes(SKELETON_MARKER) : false;
         return paragraphs(
           ["The skeleton is in ", path(data?.path ?? "?"), "."],
-          ownStop
+          attempt?.ok
+            ? "With it the model loads: the names and weights fit. It cannot compute anything yet: call() raises until you write the original computation. Then run keras-fix again with --custom-objects pointing at that file."
+            : ownStop
             ? "Loading got past the missing names and stopped where the skeleton asks for the real computation: fill in the TODOs, then run keras-fix again with --custom-objects pointing at that file."
             : final
               ? ["Loading with the skeleton still fails: ", code(`${final.type}: ${final.message.split("\n")[0]}`), ". Fill in the TODOs (weights in build(), the computation in call()) and try again."]

@@ -13,5 +13,14 @@ export const customLossMissing: Cause = missingCause({
   matchers: [
     ...MISSING_OBJECT_MATCHERS.filter((matcher) => matcher.message.source.includes("?<printable>")),
     { ...MISSING_OBJECT_MATCHERS[0], frame: COMPILE_FRAME, means: "a loss named by the compile step could not be found" },
+    {
+      // Keras 3 (3.15.1 at least) reading a legacy .h5 training_config whose loss is a custom function's name:
+      // _resolve_compile_arguments_compat indexes the name string as a dict (fixture keras-3.15.1--custom-loss-h5).
+      type: /^TypeError$/,
+      message: /string indices must be integers(?<lossFamily>)/,
+      frame: /loss = _resolve_compile_arguments_compat/,
+      weight: 0.85,
+      means: "Keras 3 stumbles over a custom loss function named in the .h5 training config",
+    },
   ],
 });

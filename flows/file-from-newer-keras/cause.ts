@@ -82,10 +82,12 @@ export const fileFromNewerKeras: Cause = {
     const name = captures.className;
     const keyword = captures.keyword;
     if (keyword) {
+      // A custom layer refusing an argument is its own config problem (custom-object-config), whatever the versions.
+      if (name && !isKerasBuiltin(name)) return false;
       // Keras 2 arguments that Keras 3 dropped belong to keras2-file-in-keras3 unless the facts say "newer file".
       if (v.relation === "newer-file") return 1.4;
       if (KERAS2_ONLY_KWARGS.includes(keyword) && captures.className) return false;
-      const added = KERAS3_KWARGS_ADDED.some((entry) => entry.kwarg === keyword && (!name || entry.className === name));
+      const added = KERAS3_KWARGS_ADDED.some((entry) => entry.kwarg === keyword && (!name || !entry.className || entry.className === name));
       return added ? 1.2 : 1;
     }
     if (!name || !isKerasBuiltin(name)) return false;

@@ -11,7 +11,6 @@ import { compareVersions, loaderKerasVersion } from "../../src/core/versions.js"
  * renamed). Not yet in LoadFix (src/core/types.ts): requested from the lead; until the probe honours it the
  * verification fails and the walk ends with the manual copy.
  */
-type CopyFix = LoadFix & { loadAs?: ".h5" };
 
 function hdf5NamedKeras(facts: Facts): boolean {
   return facts.file?.format === "h5-model" && /\.keras$/i.test(facts.file.path);
@@ -115,7 +114,7 @@ export const kerasReleaseBug: Cause = {
       id: "try",
       title: "Checking the fix",
       action: (ctx) => {
-        if (isCopyCase(ctx)) return { kind: "verify-load", fix: { loadAs: ".h5" } as CopyFix };
+        if (isCopyCase(ctx)) return { kind: "verify-load", fix: { loadAs: ".h5" } };
         // keras-fix loads with custom_object_scope, so the user's module (--custom-objects) is enough here.
         const module = ctx.inputs.customObjectsModule;
         const mapping = Object.fromEntries((ctx.file?.customObjects ?? []).map((ref) => [ref.key, ref.className]));

@@ -4,7 +4,6 @@
 // keras3-extra/tf_keras_functional.keras in the keras3 env and by programs run there (see the fixtures).
 import { code, paragraphs, python, text } from "../../src/core/content.js";
 import type { Cause, Facts, LoadFix, StepContext } from "../../src/core/types.js";
-import { builtinsFor } from "../../src/core/builtins.js";
 import { versionFacts, writtenByTfKeras } from "../../src/core/versions.js";
 import { keras2InKeras3Matchers, versionCulprit } from "../keras2-file-in-keras3/cause.js";
 import { versionSteps } from "../keras2-file-in-keras3/version-steps.js";
@@ -52,7 +51,8 @@ export const kerasTfkerasMixing: Cause = {
     {
       type: /^TypeError$/,
       // Keras 2 Sequential.add (tf.keras 2.x and tf_keras) receiving a Keras 3 layer.
-      message: /The added layer must be an instance of class Layer\. (?:Found|Received): (?:<)?(?<objectClass>[\w.]+)/,
+      // tf_keras 2.21 prints "Received: layer=<Dense name=dense, built=False> of type <class 'keras.src...Dense'>."
+      message: /The added layer must be an instance of class Layer\. (?:Found|Received): (?:layer=<[^>]*> of type <class '|<)?(?<objectClass>[\w.]+)/,
       weight: 0.75,
       means: "an object that is not a Keras 2 layer was added to a Keras 2 model",
     },
@@ -96,14 +96,13 @@ export const kerasTfkerasMixing: Cause = {
     }
     if (captures.module) return KERAS2_MODULE.test(captures.module) ? 1.1 : false;
     if (captures.objectClass) {
-      const keras2 = KERAS2_MODULE.test(captures.objectClass);
-      return keras2 ? 1.25 : facts.env?.packages?.tf_keras ? 1 : 0.8;
+      // A class from either Keras library named where the other one was expected.
+      const kerasClass = KERAS2_MODULE.test(captures.objectClass) || /^keras\.src\./.test(captures.objectClass);
+      return kerasClass ? 1.25 : facts.env?.packages?.tf_keras ? 1 : 0.8;
     }
     if (captures.kerasTensor || captures.legacyApi) return true;
     // The shared Keras 2 content matchers: only for a file tf_keras (2.16+) wrote, read by Keras 3.
-    if (v.relation === "tfkeras-in-keras3") return 1.25;
-    if (captures.className && !captures.keyword && !builtinsFor(null).has("layers", captures.className)) return false;
-    return false;
+    return v.relation === "tfkeras-in-keras3" ? 1.25 : false;
   },
   detect: (facts) => {
     const v = versionFacts(facts);

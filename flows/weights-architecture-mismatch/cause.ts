@@ -2,6 +2,7 @@
 // shape (research W1–W6). Usually `model.load_weights(...)` after building the model in code with other sizes;
 // through load_model, a file whose stored config disagrees with its own weights (keras3-extra/config_weights_disagree.h5).
 import { code, paragraphs, python, text } from "../../src/core/content.js";
+import { builtinsFor } from "../../src/core/builtins.js";
 import type { Cause, StepContext } from "../../src/core/types.js";
 
 const SHAPE = String.raw`(?:\([^)]*\)|\[[^\]]*\]|TensorShape\([^)]*\))`;
@@ -102,7 +103,21 @@ export const weightsArchitectureMismatch: Cause = {
       weight: 0.9,
       means: "model.load_weights found no matching weights for a layer",
     },
+    {
+      // The same without frames (Keras 3 filters them out of load_weights tracebacks): `when` decides by class.
+      message: /Layer '(?<layer>[^']+)' expected (?<expected>\d+) variables, but received (?<found>\d+) variables during loading/,
+      weight: 0.7,
+      means: "a layer found another number of saved weights than it has",
+    },
   ],
+  when: (captures) => {
+    // The unframed W7: a built-in layer short of weights is an architecture difference; a custom one is more
+    // likely saved-variables-mismatch (its own state).
+    if (captures.layer === undefined || captures.expected === undefined || !/^\d+$/.test(captures.expected)) return true;
+    const className = /^<(?<name>[\w.]+) name=/.exec(captures.wrappedObject ?? "")?.groups?.name.split(".").pop();
+    if (!className) return true;
+    return builtinsFor(null).has("layers", className) ? 1.1 : 0.7;
+  },
   culprit: (captures) => describe(captures),
   start: "explain",
   steps: [

@@ -1,8 +1,11 @@
 // Runs the steps that act: a verified re-load, a source search, writing the loader or a skeleton, a re-save check,
 // a consented command. Every file it writes gets a NEW name in the current folder; the user's files are never
 // overwritten, and the model file is only ever read.
-import { existsSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { basename, dirname, extname, join, resolve } from "node:path";
+import { causes } from "../../flows/index.js";
+import { classify } from "./classify.js";
 import { code, paragraphs, path as pathToken, python, strong, text } from "./content.js";
 import { describeLoad } from "./describe.js";
 import { findSources, gitRootOf } from "./fixes/find-sources.js";
@@ -36,14 +39,33 @@ function absoluteFix(fix: LoadFix): LoadFix {
   return fix.customObjectsModule ? { ...fix, customObjectsModule: resolve(fix.customObjectsModule) } : fix;
 }
 
+/** Runs `use` on the model, or on a temporary copy under another extension when the fix asks for one. */
+async function withModelPath<T>(fix: LoadFix, deps: EffectDeps, use: (path: string, fix: LoadFix) => Promise<T>): Promise<T> {
+  const { loadAs, ...rest } = absoluteFix(fix);
+  if (!loadAs) return use(deps.modelPath, rest);
+  const dir = mkdtempSync(join(tmpdir(), "keras-fix-copy-"));
+  try {
+    const copy = join(dir, `${modelStem(deps.modelPath)}${loadAs}`);
+    copyFileSync(deps.modelPath, copy);
+    return await use(copy, rest);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 async function verifyLoad(fix: LoadFix, deps: EffectDeps): Promise<ActionResult> {
-  const attempt = await deps.probe().load(deps.modelPath, absoluteFix(fix));
+  const attempt = await withModelPath(fix, deps, (path, loadFix) => deps.probe().load(path, loadFix));
+  if (attempt.ok) {
+    return { ok: true, summary: paragraphs([strong("It loads now. "), describeLoad(attempt)]), data: { attempt, fix } };
+  }
+  // The fix may have moved the load past the first problem into another one (a custom class found, but its
+  // get_config is incomplete): name the new cause so the user is not left with the old diagnosis.
+  const next = classify(attempt.chain, { ...deps.facts, load: attempt }, causes);
+  const nextCause = next.cause === "unclassified" ? [] : [[text("This is now: "), strong(next.title), text(` (${next.cause}).`)]];
   return {
-    ok: attempt.ok,
-    summary: attempt.ok
-      ? paragraphs([strong("It loads now. "), describeLoad(attempt)])
-      : paragraphs([strong("Still failing: "), code(describeLoad(attempt))]),
-    data: { attempt, fix },
+    ok: false,
+    summary: [...paragraphs([strong("Still failing: "), code(describeLoad(attempt))]), ...nextCause],
+    data: { attempt, fix, diagnosis: next },
   };
 }
 
@@ -76,7 +98,7 @@ async function generateSkeleton(keys: string[], deps: EffectDeps): Promise<Actio
 
 async function resaveCompare(fix: LoadFix, deps: EffectDeps): Promise<ActionResult> {
   const target = freshPath(deps.outputDir ?? process.cwd(), `${modelStem(deps.modelPath)}.resaved`, ".keras");
-  const outcome = await deps.probe().resaveCompare(deps.modelPath, absoluteFix(fix), target);
+  const outcome = await withModelPath(fix, deps, (path, loadFix) => deps.probe().resaveCompare(path, loadFix, target));
   return {
     ok: outcome.ok,
     summary: outcome.ok

@@ -150,6 +150,8 @@ export interface LoadFix {
   shims?: string[];
   /** Load through tf_keras with TF_USE_LEGACY_KERAS=1 (needs a fresh process: TF reads it at import). */
   legacyKeras?: boolean;
+  /** Load a temporary copy named with this extension (a `.keras`-named HDF5 file that Keras 3 refuses by name). */
+  loadAs?: ".h5";
   /** Wrap a SavedModel folder with keras.layers.TFSMLayer instead of load_model. */
   tfsmLayer?: { callEndpoint: string } | null;
 }

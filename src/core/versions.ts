@@ -183,11 +183,14 @@ export const KERAS3_LAYERS_ADDED: Record<string, { after: string; inKeras: strin
 
 /**
  * Constructor arguments Keras 3 configs gained after 3.0 (research §4 "Renames / shape changes"): an older Keras 3
- * rejects them with "Unrecognized keyword arguments passed to <Class>: {...}". `since` is the release that added them.
+ * rejects them with "Unrecognized keyword arguments passed to <Class>: {...}". `inKeras` is a release that writes
+ * them, `after` one that does not know them. `quantization_config` measured here: keras3/sequential.keras (3.15.1)
+ * in keras35-py312 fails with "Unrecognized keyword arguments passed to Dense: {'quantization_config': None}".
  */
-export const KERAS3_KWARGS_ADDED: { className: string; kwarg: string; since: string }[] = [
-  { className: "InputLayer", kwarg: "optional", since: "3.4.0" },
-  { className: "InputLayer", kwarg: "ragged", since: "3.9.0" },
+export const KERAS3_KWARGS_ADDED: { className: string | null; kwarg: string; after: string; inKeras: string }[] = [
+  { className: "InputLayer", kwarg: "optional", after: "3.3.3", inKeras: "3.4.0" },
+  { className: "InputLayer", kwarg: "ragged", after: "3.8.0", inKeras: "3.9.0" },
+  { className: null, kwarg: "quantization_config", after: "3.5.0", inKeras: "3.15.1" },
 ];
 
 /**
@@ -574,9 +577,12 @@ export function loaderKerasVersion(env: EnvFacts | null): string | null {
     case "tf_keras":
       return packages.tf_keras ?? null;
     case "tf.keras": {
-      if (packages.keras && compareVersions(packages.keras, "3.0") < 0) return packages.keras;
+      // TF 2.6–2.15 install tf.keras as the `keras` package; before 2.6 a `keras` package is multi-backend Keras,
+      // unrelated to tf.keras (tf21-py37 has both), so TensorFlow's own version decides.
       const tf = packages.tensorflow;
-      return tf ? tfKerasOf(minorOf(tf)).keras : null;
+      const bundled = tf ? tfKerasOf(minorOf(tf)) : null;
+      if (bundled && /^2\.\d+\.0$/.test(bundled.keras) && compareVersions(tf, "2.6") >= 0) return packages.keras ?? bundled.keras;
+      return bundled?.keras ?? null;
     }
     default:
       return null;

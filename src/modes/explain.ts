@@ -36,11 +36,13 @@ export async function runExplain(source: string | undefined, options: CliOptions
   if (!source) throw new UserError("explain takes a traceback file, or - for standard input.");
   const text = readTraceback(source);
   const chain = parseTraceback(text);
-  if (chain.length === 0) {
-    throw new UserError("No Python exception found in that text.", "paste everything from 'Traceback (most recent call last):' to the last line");
-  }
   const facts: Facts = { file: options.model ? await inspectModel(options.model) : null, env: null, load: null };
   const diagnosis = classify(chain, facts, causes);
+  // Text without any exception line can still name a cause ("Illegal instruction (core dumped)"); when it names
+  // none, it was not a traceback at all, and saying "undiagnosed" would blame the catalogue for the input.
+  if (diagnosis.cause === "unclassified" && !chain.some((exception) => exception.type)) {
+    throw new UserError("No Python exception found in that text.", "paste everything from 'Traceback (most recent call last):' to the last line");
+  }
   const cause = causeById(diagnosis.cause) ?? null;
   const outcome = diagnosis.cause === "unclassified" ? "undiagnosed" : "diagnosed";
   const load = { ok: false, seconds: 0, chain, warnings: [] };

@@ -7,6 +7,7 @@ import {
   keras3PythonFloor,
   kerasLineOf,
   legacyKerasRoute,
+  loaderKerasVersion,
   newestKeras3For,
   parseKerasVersion,
   pipArgv,
@@ -14,8 +15,10 @@ import {
   tfKerasOf,
   tfMinorThatWrote,
   tfSupportsPython,
+  versionFacts,
   writtenByTfKeras,
 } from "../../src/core/versions.js";
+import type { EnvFacts, ModelFacts } from "../../src/core/types.js";
 
 describe("parseKerasVersion", () => {
   it("reads the strings files store", () => {
@@ -199,5 +202,36 @@ describe("legacyKerasRoute", () => {
     expect(
       legacyKerasRoute({ userPython: "3.11.7", currentPackages: { tensorflow: "2.21.0", tf_keras: "2.19.0" } })?.packages,
     ).toEqual(['"tf_keras==2.21.*"']);
+  });
+});
+
+describe("versionFacts", () => {
+  const env = (partial: Partial<EnvFacts>): EnvFacts => ({
+    python: { path: "/p", version: "3.11.7", source: "path" },
+    packages: {},
+    backend: null,
+    legacyKeras: false,
+    loader: null,
+    importError: null,
+    importSeconds: null,
+    ...partial,
+  });
+  const file = (kerasVersion: string) => ({ kerasVersion, kerasLine: kerasLineOf(kerasVersion) }) as ModelFacts;
+
+  it("reads tf.keras' own version in TF 2.1 even beside multi-backend Keras 2.3.1 (tf21-py37)", () => {
+    const tf21 = env({ loader: "tf.keras", packages: { tensorflow: "2.1.4", keras: "2.3.1" } });
+    expect(loaderKerasVersion(tf21)).toBe("2.2.4-tf");
+    expect(versionFacts({ file: file("2.15.0"), env: tf21, load: null }).relation).toBe("newer-file");
+  });
+  it("tells the cross-line cases apart", () => {
+    const keras3 = env({ loader: "keras3", packages: { keras: "3.15.1", tensorflow: "2.21.0", tf_keras: "2.21.0" } });
+    expect(versionFacts({ file: file("2.15.0"), env: keras3, load: null }).relation).toBe("keras2-in-keras3");
+    expect(versionFacts({ file: file("2.21.0"), env: keras3, load: null }).relation).toBe("tfkeras-in-keras3");
+    const keras2 = env({ loader: "tf.keras", packages: { keras: "2.15.0", tensorflow: "2.15.1" } });
+    expect(versionFacts({ file: file("3.15.1"), env: keras2, load: null }).relation).toBe("keras3-in-keras2");
+    const keras35 = env({ loader: "keras3", packages: { keras: "3.5.0" } });
+    expect(versionFacts({ file: file("3.15.1"), env: keras35, load: null }).relation).toBe("newer-file");
+    expect(versionFacts({ file: file("3.3.3"), env: keras35, load: null }).relation).toBe("same-or-older-file");
+    expect(versionFacts({ file: null, env: keras35, load: null }).relation).toBe("unknown");
   });
 });

@@ -2,6 +2,7 @@
 // broken and bombed, configs nested 10k deep or 50 MB large, names full of terminal escapes. Nothing may throw,
 // hang or eat memory, and every input must come out as a known format or a problem naming a registered cause.
 // CI runs a fixed-seed slice; `npm run bench -- --fuzz-long` (KERAS_FIX_FUZZ=long) runs many more seeds.
+// Env: KERAS_FIX_FUZZ=long, KERAS_FIX_FUZZ_SEED=<n>, KERAS_FIX_FUZZ_SUMMARY=<file.json>, KERAS_FIX_FUZZ_KEEP=1.
 import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -75,7 +76,9 @@ beforeAll(() => {
 });
 
 afterAll(() => {
-  if (dir) rmSync(dir, { recursive: true, force: true });
+  // KERAS_FIX_FUZZ_KEEP=1 keeps the corpus, to hand a failing input to whoever fixes it.
+  if (process.env.KERAS_FIX_FUZZ_KEEP) console.log(`fuzz corpus kept in ${dir}`);
+  else if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
 describe("fuzz: inspect in-process", () => {

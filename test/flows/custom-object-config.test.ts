@@ -1,0 +1,42 @@
+// custom-object-config: the inner error of R9/R8 wrappers decides the change; built-in classes with foreign
+// keywords are version problems; with --custom-objects the walk verifies the changed class.
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { walkAutomatically } from "../../src/core/auto-walk.js";
+import { facts } from "../catalogue/facts.js";
+import { autoWalk, baseFor, causeOf, ok, plainWalk, scriptedRunner } from "../catalogue/walk.js";
+import { fixturesDir } from "../helpers/envs.js";
+
+const cause = causeOf("custom-object-config");
+const fixture = (name: string) => readFileSync(join(fixturesDir, "tracebacks", "custom-object-config", name), "utf8");
+const noKwargsFacts = facts({
+  file: { customObjects: [{ kind: "layer", className: "NoKwargsLayer", registeredName: null, module: "fixture_bad_config", key: "NoKwargsLayer", config: { name: "n", trainable: true, dtype: "float32", units: 2 }, where: [] }] },
+});
+
+describe("custom-object-config", () => {
+  it("shows the **kwargs change for the real Keras 3 no-kwargs traceback", async () => {
+    const base = baseFor(noKwargsFacts, fixture("keras-3.15.1--no-kwargs-keras.txt"));
+    expect(base.diagnosis).toMatchObject({ cause: "custom-object-config", culprit: "NoKwargsLayer.__init__ rejects 'name'" });
+    const walk = await autoWalk(cause, base);
+    expect(walk.outcome).toBe("not-fixed");
+    expect(plainWalk(walk)).toContain("+    def __init__(self, units, **kwargs):");
+  });
+
+  it("verifies the changed class when the user names the file", async () => {
+    const base = baseFor(noKwargsFacts, fixture("tf-keras-2.15.1--no-kwargs-h5.txt"));
+    const fix = { customObjectsModule: "/src/fixed.py", customObjects: { NoKwargsLayer: "NoKwargsLayer" } };
+    const runner = scriptedRunner([{ expect: (r) => r.kind === "verify-load" && JSON.stringify(r.fix) === JSON.stringify(fix), result: ok({ fix }) }]);
+    const state = await walkAutomatically({ ...cause, steps: cause.steps.map((s) => (s.kind === "choice" ? { ...s, auto: "retry" } : s)) }, base, { customObjectsModule: "/src/fixed.py" }, runner.run);
+    expect(state.outcome).toBe("fixed");
+  });
+
+  it("does not claim built-in layers with unknown keywords (a Keras version problem)", () => {
+    const text = "ValueError: Unrecognized keyword arguments passed to DepthwiseConv2D: {'groups': 1}";
+    expect(baseFor(facts(), text).diagnosis.cause).not.toBe("custom-object-config");
+    expect(baseFor(facts(), "ValueError: Unrecognized keyword arguments passed to AttentionBlock: {'heads': 4}").diagnosis).toMatchObject({
+      cause: "custom-object-config",
+      culprit: "AttentionBlock passes heads to Layer",
+    });
+  });
+});

@@ -1,0 +1,62 @@
+// keras-tfkeras-mixing: where the boundary with keras2-file-in-keras3 lies (who wrote the file), the in-program
+// signals, and TF_USE_LEGACY_KERAS without tf_keras.
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { causes } from "../../flows/index.js";
+import { kerasTfkerasMixing } from "../../flows/keras-tfkeras-mixing/cause.js";
+import { walkAutomatically } from "../../src/core/auto-walk.js";
+import { classify } from "../../src/core/classify.js";
+import { paragraphs } from "../../src/core/content.js";
+import { parseTraceback } from "../../src/core/traceback.js";
+import type { ActionRequest } from "../../src/core/types.js";
+import { facts } from "../catalogue/facts.js";
+import { factsFor } from "../catalogue/sidecar.js";
+import { fixturesDir } from "../helpers/envs.js";
+
+const tracebacks = join(fixturesDir, "tracebacks");
+const chainOf = (path: string) => parseTraceback(readFileSync(join(tracebacks, path), "utf8"));
+const keras3Env = { loader: "keras3" as const, packages: { keras: "3.15.1", tensorflow: "2.21.0", tf_keras: "2.21.0" } };
+
+describe("keras-tfkeras-mixing", () => {
+  it("claims a tf_keras-written file read by Keras 3 and walks to a verified tf_keras load", async () => {
+    const given = await factsFor({ model: "fixtures/models/keras3-extra/tf_keras_functional.keras", env: keras3Env });
+    const diagnosis = classify(chainOf("keras-tfkeras-mixing/keras-3.15.1--tf-keras-functional-keras.txt"), given, causes);
+    expect(diagnosis).toMatchObject({ cause: "keras-tfkeras-mixing", culprit: "tf_keras.src.engine.functional.Functional" });
+    const requests: ActionRequest[] = [];
+    const walk = await walkAutomatically(kerasTfkerasMixing, { ...given, diagnosis, modelPath: "m.keras" }, {}, async (request) => {
+      requests.push(request);
+      return { ok: true, summary: paragraphs("loads") };
+    });
+    expect(requests).toEqual([{ kind: "verify-load", fix: { legacyKeras: true } }]);
+    expect(walk.outcome).toBe("fixed");
+  });
+
+  it("detects a tf_keras file from the facts alone (keras_version after 2.15)", () => {
+    const found = kerasTfkerasMixing.detect!(facts({ file: { kerasVersion: "2.21.0", kerasLine: "tf-keras2" }, env: keras3Env }));
+    expect(found?.evidence.join(" ")).toContain("only tf_keras writes Keras 2 versions after 2.15");
+    expect(kerasTfkerasMixing.detect!(facts({ file: { kerasVersion: "2.15.0", kerasLine: "tf-keras2" }, env: keras3Env }))).toBeNull();
+  });
+
+  it("leaves TFOpLambda from a TF 2.15 file to keras2-file-in-keras3", async () => {
+    const given = await factsFor({ model: "fixtures/models/keras2/tfoplambda.h5", env: keras3Env });
+    expect(classify(chainOf("keras2-file-in-keras3/keras-3.15.1--tfoplambda-h5.txt"), given, causes).cause).toBe("keras2-file-in-keras3");
+  });
+
+  it("reads 'Keras cannot be imported' as TF_USE_LEGACY_KERAS without tf_keras only when Keras itself is installed", () => {
+    const chain = chainOf("keras-tfkeras-mixing/tf-2.21--legacy-keras-without-tf-keras.txt");
+    const withKeras = classify(chain, facts({ env: { loader: "keras3", packages: { keras: "3.15.1", tensorflow: "2.21.0", tf_keras: null } } }), causes);
+    expect(withKeras.cause).toBe("keras-tfkeras-mixing");
+    const noKeras = classify(chain, facts({ env: { loader: null, packages: { keras: null, tensorflow: "2.21.0", tf_keras: null } } }), causes);
+    expect(noKeras.cause).not.toBe("keras-tfkeras-mixing");
+  });
+
+  it("names the foreign class in Sequential.add errors of both libraries", () => {
+    expect(classify(chainOf("keras-tfkeras-mixing/keras-3.15.1--sequential-add-tf-keras-layer.txt"), facts(), causes).culprit).toBe(
+      "tf_keras.src.layers.core.dense.Dense",
+    );
+    expect(classify(chainOf("keras-tfkeras-mixing/tf-keras-2.21--sequential-add-keras3-layer.txt"), facts(), causes).culprit).toBe(
+      "keras.src.layers.core.dense.Dense",
+    );
+  });
+});

@@ -1,0 +1,50 @@
+// lambda-safe-mode: every Keras wording of the refusal; --auto never takes safe_mode=False (it needs consent) and
+// ends on the rebuild route; with consent the verification carries safeMode false; NameError in a Lambda is here.
+import { describe, expect, it } from "vitest";
+import { facts } from "../catalogue/facts.js";
+import { autoWalk, baseFor, causeOf, ok, plainWalk, walkWith } from "../catalogue/walk.js";
+
+const cause = causeOf("lambda-safe-mode");
+const lambdaFacts = facts({ file: { path: "/m/l.keras", hasLambda: true, lambdas: [{ layerName: "lambda", functionType: "lambda", functionName: null, hasBytecode: true, module: null }] } });
+const L2 = "ValueError: The `{arg_name}` of this `Lambda` layer is a Python lambda. Deserializing it is unsafe. If you trust the source of the config artifact, you can override this error by passing `safe_mode=False` to `from_config()`, or calling `keras.config.enable_unsafe_deserialization().";
+
+describe("lambda-safe-mode", () => {
+  it("recognises L1, L1', L2 with the literal {arg_name}, L2' and L3", () => {
+    for (const text of [
+      L2,
+      "ValueError: Requested the deserialization of a `lambda` object. This carries a potential risk of arbitrary code execution.",
+      "ValueError: Requested the deserialization of a Python lambda. This carries a potential risk of arbitrary code execution.",
+      "ValueError: Requested the deserialization of a `Lambda` layer whose `function` is a Python lambda. This carries a potential risk.",
+      "ValueError: Requested the deserialization of a Lambda layer with a Python `lambda` inside it. This carries a potential risk.",
+    ]) {
+      expect(baseFor(lambdaFacts, text).diagnosis).toMatchObject({ cause: "lambda-safe-mode", culprit: "Lambda layer lambda" });
+    }
+  });
+
+  it("--auto explains the risk and ends on the rebuild route without loading unsafely", async () => {
+    const walk = await autoWalk(cause, baseFor(lambdaFacts, L2));
+    expect(walk.outcome).toBe("not-fixed");
+    const text = plainWalk(walk);
+    expect(text).toContain("runs on your machine");
+    expect(text).toContain('model.load_weights("/m/l.keras")');
+    const unsafe = cause.steps.flatMap((s) => (s.kind === "choice" ? s.options : [])).find((o) => o.id === "unsafe");
+    expect(unsafe?.needsConsent?.risk).toMatch(/trust/);
+  });
+
+  it("with consent, verifies safeMode false and writes a loader carrying it", () => {
+    const walk = walkWith(cause, baseFor(lambdaFacts, L2), { choose: "unsafe" }, { "verify-unsafe": ok({ fix: { safeMode: false } }), "write-loader": ok({}) });
+    expect(walk.requests).toEqual([
+      { kind: "verify-load", fix: { safeMode: false } },
+      { kind: "write-loader", fix: { safeMode: false } },
+    ]);
+    expect(walk.state.outcome).toBe("fixed");
+  });
+
+  it("owns a NameError raised inside a Lambda and tells how to give the global", async () => {
+    const text = 'NameError: Exception encountered when calling layer "lambda_1" (type Lambda).\n\nname \'tf\' is not defined\n\nCall arguments received by layer "lambda_1" (type Lambda):\n  • inputs=tf.Tensor(shape=(None, 4), dtype=float32)';
+    const base = baseFor(facts(), text);
+    expect(base.diagnosis).toMatchObject({ cause: "lambda-safe-mode", culprit: "Lambda uses tf" });
+    expect(plainWalk(await autoWalk(cause, base))).toContain('custom_objects={"tf": tf}');
+    expect(baseFor(facts(), "NameError: name 'tf' is not defined").diagnosis.cause).not.toBe("lambda-safe-mode");
+  });
+});
