@@ -7,7 +7,7 @@ import { code, command, paragraphs, path, python, strong, text } from "../../src
 import { SKELETON_MARKER } from "../../src/core/fixes/skeleton.js";
 import type { SourceMatch } from "../../src/core/fixes/find-sources.js";
 import { pythonString } from "../../src/core/fixes/loader-script.js";
-import type { Cause, Content, Facts, LayerNode, LoadAttempt, LoadFix, Matcher, Step, StepContext } from "../../src/core/types.js";
+import type { ActionRequest, Cause, Content, Facts, LayerNode, LoadAttempt, LoadFix, Matcher, Step, StepContext } from "../../src/core/types.js";
 import {
   culpritOf,
   FAMILY_WORDS,
@@ -61,7 +61,7 @@ function foundFix(ctx: StepContext): LoadFix {
   return { customObjectsModule: best.file, customObjects: mappingFor(ctx, new Set(best.matches.map((m) => m.name))) };
 }
 
-const VERIFY_STEPS = ["verify-named", "verify-found", "verify-compile", "auto-verify"];
+const VERIFY_STEPS = ["verify-named", "verify-found", "verify-compile"];
 
 /** The fix the last successful verification used. */
 export function verifiedFix(ctx: StepContext): LoadFix {
@@ -182,14 +182,10 @@ export function missingObjectSteps(family: MissingFamily): Step[] {
       body: (ctx) => candidatesText(ctx),
       options: [
         {
-          id: "auto",
-          label: (ctx) =>
-            namedModule(ctx)
-              ? `Use ${namedModule(ctx)} (the file you named)`
-              : canSkipCompile
-                ? "Load without the training setup (compile=False)"
-                : "Stop here and show me the command to run",
-          next: "auto-verify",
+          id: "use-named",
+          label: (ctx) => `Use ${namedModule(ctx)} (the file you named)`,
+          when: (ctx) => namedModule(ctx) !== null,
+          next: "verify-named",
         },
         {
           id: "use-found",
@@ -206,8 +202,14 @@ export function missingObjectSteps(family: MissingFamily): Step[] {
         { id: "type-path", label: (ctx) => `Type the path to the .py file that defines ${missingOf(ctx).className}`, next: "type-path" },
         { id: "skeleton", label: "I don't have the code: generate a skeleton from the saved config", next: "skeleton" },
         { id: "show-code", label: "Show me the code to write", next: "show-code" },
+        { id: "stop", label: "Stop here and show me the command to run", next: "auto-stopped" },
       ],
-      auto: "auto",
+      // --auto loads only with the file named by --custom-objects, or (losses, metrics, optimizers) compile=False:
+      // importing a file keras-fix found would run code the user did not name.
+      auto: {
+        among: canSkipCompile ? ["use-named", "compile-false", "stop"] : ["use-named", "stop"],
+        pick: (ctx) => (namedModule(ctx) ? "use-named" : canSkipCompile ? "compile-false" : "stop"),
+      },
     },
     {
       kind: "input",
@@ -234,27 +236,18 @@ export function missingObjectSteps(family: MissingFamily): Step[] {
       onSuccess: "loaded",
       onFailure: "still-failing",
     },
-    {
-      kind: "action",
-      id: "verify-compile",
-      title: "Load the model without its training setup",
-      action: () => ({ kind: "verify-load", fix: { compile: false } }),
-      onSuccess: "loaded",
-      onFailure: "still-failing",
-    },
-    {
-      kind: "action",
-      id: "auto-verify",
-      title: "Load the model",
-      action: (ctx) => {
-        if (namedModule(ctx)) return { kind: "verify-load", fix: namedFix(ctx) };
-        if (canSkipCompile) return { kind: "verify-load", fix: { compile: false } };
-        // Nothing safe to load with: a source search for no names fails at once, and the walk ends below.
-        return { kind: "find-sources", names: [] };
-      },
-      onSuccess: "loaded",
-      onFailure: "auto-stopped",
-    },
+    ...(canSkipCompile
+      ? [
+          {
+            kind: "action" as const,
+            id: "verify-compile",
+            title: "Load the model without its training setup",
+            action: (): ActionRequest => ({ kind: "verify-load", fix: { compile: false } }),
+            onSuccess: "loaded",
+            onFailure: "still-failing",
+          },
+        ]
+      : []),
     {
       kind: "action",
       id: "skeleton",
@@ -348,10 +341,7 @@ export function missingObjectSteps(family: MissingFamily): Step[] {
       outcome: "not-fixed",
       title: "Stopped: keras-fix does not run code you did not name",
       body: (ctx) => {
-        const attempt = (ctx.results["auto-verify"]?.data?.attempt as LoadAttempt | undefined) ?? null;
-        const final = attempt?.chain[attempt.chain.length - 1];
         return paragraphs(
-          ...(final ? [["Loading with that still fails: ", code(`${final.type}: ${final.message.split("\n")[0]}`)]] : []),
           ...candidatesText(ctx),
           ["Importing a .py file runs it. To let keras-fix use a file, name it:"],
           [command(autoCommand(ctx))],

@@ -1,6 +1,6 @@
 // Walks a cause's steps without asking: each choice takes its declared `auto` option, actions run through the
 // session, and the walk stops at an end step. This is what --auto, --json and the non-TTY mode share.
-import { choose, completeAction, contextFor, currentStep, optionLabel, proceed, startWalk, type WalkState } from "./engine.js";
+import { autoOptionId, choose, completeAction, contextFor, currentStep, optionLabel, proceed, startWalk, type WalkState } from "./engine.js";
 import type { ActionRequest, ActionResult, Cause, Content, Outcome, StepContext } from "./types.js";
 
 export interface TakenStep {
@@ -43,7 +43,8 @@ export async function walkAutomatically(
         state = proceed(cause, state);
         break;
       case "choice": {
-        const option = step.options.find((o) => o.id === step.auto);
+        const autoId = autoOptionId(cause, step, ctx);
+        const option = step.options.find((o) => o.id === autoId);
         if (!option || option.needsConsent) throw new Error(`cause ${cause.id}: step ${step.id} has no safe auto option`);
         taken.choice = { id: option.id, label: optionLabel(option, ctx) };
         state = choose(cause, state, option.id);

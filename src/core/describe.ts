@@ -56,6 +56,6 @@ export function describeLoad(load: LoadAttempt): string {
     return `loads${model} in ${load.seconds.toFixed(1)} s`;
   }
   const last = load.chain[load.chain.length - 1];
-  const firstLine = last ? `${last.type}: ${last.message.split("\n")[0]}` : "failed";
+  const firstLine = last ? `${last.type ? `${last.type}: ` : ""}${last.message.split("\n")[0]}` : "failed";
   return firstLine.length > 160 ? `${firstLine.slice(0, 157)}...` : firstLine;
 }

@@ -1,6 +1,6 @@
 // Walks one cause's steps as a pure state machine: the UI and --auto both drive it, and neither knows Keras.
 // No I/O here: an action step is completed by handing its result back through `completeAction`.
-import type { ActionResult, Cause, ChoiceOption, Outcome, Step, StepContext } from "./types.js";
+import type { ActionResult, AutoPick, Cause, ChoiceOption, Outcome, Step, StepContext } from "./types.js";
 
 export interface WalkState {
   causeId: string;
@@ -48,6 +48,19 @@ export function currentStep(cause: Cause, state: WalkState): Step {
 export function visibleOptions(step: Step, ctx: StepContext): ChoiceOption[] {
   if (step.kind !== "choice") return [];
   return step.options.filter((option) => !option.when || option.when(ctx));
+}
+
+/** Every option --auto may take at a choice. */
+export function autoOptionIds(auto: string | AutoPick): string[] {
+  return typeof auto === "string" ? [auto] : auto.among;
+}
+
+/** The option --auto takes here; a pick outside its declared `among` is a bug in the flow. */
+export function autoOptionId(cause: Cause, step: Step, ctx: StepContext): string {
+  if (step.kind !== "choice") throw new Error(`step ${step.id} is ${step.kind}, not a choice`);
+  const id = typeof step.auto === "string" ? step.auto : step.auto.pick(ctx);
+  if (!autoOptionIds(step.auto).includes(id)) throw new Error(`cause ${cause.id}: step ${step.id} picked ${id} outside its auto options`);
+  return id;
 }
 
 export function optionLabel(option: ChoiceOption, ctx: StepContext): string {

@@ -82,7 +82,8 @@ export function toText(report: RunReport): string {
   const out: string[] = [];
   if (result.file) out.push(section("File", `${sanitize(result.file.path)}\n${sanitize(describeFile(result.file))}`));
   if (result.env) out.push(section("Python", `${sanitize(describePython(result.env))}\n${sanitize(describeKeras(result.env))}`));
-  if (result.load) out.push(section("Load", sanitize(describeLoad(result.load))));
+  // Without an environment the "load" is a pasted traceback (explain): say what it is.
+  if (result.load) out.push(section(result.env ? "Load" : "Traceback", sanitize(describeLoad(result.load))));
   if (report.error) {
     out.push(section("Error", `${sanitize(report.error.message)}${report.error.hint ? `\ntry: ${sanitize(report.error.hint)}` : ""}`));
   }

@@ -232,8 +232,8 @@ export type Step =
       title: string;
       body?: (ctx: StepContext) => Content;
       options: ChoiceOption[];
-      /** The option --auto takes; it must not need consent. */
-      auto: string;
+      /** The option --auto takes (none of them may need consent); `pick` chooses among `among` by the context. */
+      auto: string | AutoPick;
     }
   | {
       kind: "action";
@@ -256,6 +256,13 @@ export type Step =
       next: string;
     }
   | { kind: "end"; id: string; outcome: Outcome; title: string; body: (ctx: StepContext) => Content };
+
+/** An --auto choice that depends on the context (e.g. whether --custom-objects named a file); `among` lists every
+ * option `pick` may return, so the catalogue test can check them all without a context. */
+export interface AutoPick {
+  among: string[];
+  pick: (ctx: StepContext) => string;
+}
 
 export interface Matcher {
   /** Matched against the exception's type name (the part after the last dot). */

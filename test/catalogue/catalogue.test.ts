@@ -6,6 +6,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { causes } from "../../flows/index.js";
 import { paragraphs } from "../../src/core/content.js";
+import { autoOptionIds } from "../../src/core/engine.js";
 import type { Cause, Step } from "../../src/core/types.js";
 import { fixturesDir, repoRoot } from "../helpers/envs.js";
 
@@ -43,9 +44,11 @@ export function graphProblems(cause: Cause): string[] {
     if (step.kind === "choice") {
       const ids = step.options.map((option) => option.id);
       if (new Set(ids).size !== ids.length) problems.push(`choice ${step.id} repeats an option id`);
-      const auto = step.options.find((option) => option.id === step.auto);
-      if (!auto) problems.push(`choice ${step.id} names --auto option ${step.auto}, which it does not have`);
-      else if (auto.needsConsent) problems.push(`choice ${step.id}: its --auto option ${auto.id} needs consent`);
+      for (const autoId of autoOptionIds(step.auto)) {
+        const auto = step.options.find((option) => option.id === autoId);
+        if (!auto) problems.push(`choice ${step.id} names --auto option ${autoId}, which it does not have`);
+        else if (auto.needsConsent) problems.push(`choice ${step.id}: its --auto option ${auto.id} needs consent`);
+      }
       if (step.options.length === 0) problems.push(`choice ${step.id} has no options`);
     }
   }
@@ -79,8 +82,10 @@ export function graphProblems(cause: Cause): string[] {
     autoReachable.add(id);
     if (step.kind === "input") problems.push(`--auto reaches input step ${id}`);
     if (step.kind === "choice") {
-      const auto = step.options.find((option) => option.id === step.auto);
-      if (auto) autoQueue.push(auto.next);
+      for (const autoId of autoOptionIds(step.auto)) {
+        const auto = step.options.find((option) => option.id === autoId);
+        if (auto) autoQueue.push(auto.next);
+      }
     } else autoQueue.push(...targetsOf(step));
   }
   // Unreachable steps are dead content.

@@ -5,7 +5,7 @@ import { causes } from "../../flows/index.js";
 import { walkAutomatically, type AutoWalk } from "../../src/core/auto-walk.js";
 import { classify } from "../../src/core/classify.js";
 import { contentToPlain } from "../../src/core/content.js";
-import { choose, completeAction, contextFor, currentStep, proceed, startWalk, type WalkState } from "../../src/core/engine.js";
+import { autoOptionId, choose, completeAction, contextFor, currentStep, proceed, startWalk, type WalkState } from "../../src/core/engine.js";
 import { parseTraceback } from "../../src/core/traceback.js";
 import type { ActionRequest, ActionResult, Cause, Facts, StepContext } from "../../src/core/types.js";
 
@@ -64,7 +64,7 @@ export function walkWith(
     if (step.kind === "end") break;
     if (step.kind === "input") throw new Error(`walkWith does not type into input step ${step.id}`);
     if (step.kind === "info") state = proceed(cause, state);
-    else if (step.kind === "choice") state = choose(cause, state, picks[step.id] ?? step.auto);
+    else if (step.kind === "choice") state = choose(cause, state, picks[step.id] ?? autoOptionId(cause, step, ctx));
     else {
       requests.push(step.action(ctx));
       const result = results[step.id];

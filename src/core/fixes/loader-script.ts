@@ -111,7 +111,11 @@ export function loaderScript({ modelPath, fix, fileFacts, env }: LoaderScriptInp
   const module = fix.customObjectsModule ?? null;
   const mapping = module ? Object.entries(fix.customObjects ?? {}) : [];
   const objectEntries: string[] = [
-    ...mapping.map(([key, attribute]) => `    ${pythonString(key)}: custom.${attribute},`),
+    ...mapping.map(([key, attribute]) =>
+      /^[A-Za-z_]\w*$/.test(attribute)
+        ? `    ${pythonString(key)}: custom.${attribute},`
+        : `    ${pythonString(key)}: getattr(custom, ${pythonString(attribute)}),`,
+    ),
     ...shims.flatMap((shim) => Object.entries(SHIM_OBJECTS[shim]).map(([key, name]) => `    ${pythonString(key)}: ${name},`)),
   ];
   const modelName = basename(modelPath.replace(/[\\/]+$/, ""));

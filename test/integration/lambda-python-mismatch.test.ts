@@ -1,0 +1,41 @@
+// lambda-python-mismatch for real: Python 3.7 (TF 2.1 tf.keras and Keras 2.3.1) cannot read the Lambda bytecode
+// Python 3.11 wrote into fixtures/models/keras2/lambda_layer.h5. load_model there stops earlier (h5py 3 strings), so
+// the config is deserialized directly; Keras 3.5 on Python 3.12 happens to run this 3.11 lambda (checked too).
+import { spawnSync } from "node:child_process";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { causes } from "../../flows/index.js";
+import { classify } from "../../src/core/classify.js";
+import { parseTraceback } from "../../src/core/traceback.js";
+import { envVarsFor, modelsDir, pythonFor } from "../helpers/envs.js";
+
+const model = join(modelsDir, "keras2", "lambda_layer.h5");
+const FROM_CONFIG = [
+  "import json, sys, h5py",
+  "cfg = json.loads(h5py.File(sys.argv[2], 'r').attrs['model_config'])",
+  "for layer in cfg['config']['layers']:",
+  "    layer['config'].pop('ragged', None)  # Keras 2.15 InputLayer key these 2019 loaders reject",
+  "keras = __import__('keras') if sys.argv[1] == 'mb' else __import__('tensorflow').keras",
+  "keras.models.model_from_json(json.dumps(cfg))",
+].join("\n");
+
+describe("lambda-python-mismatch (real Python 3.7 reading 3.11 bytecode)", () => {
+  for (const which of ["mb", "tf"]) {
+    it(`${which === "mb" ? "Keras 2.3.1" : "TF 2.1 tf.keras"}: func_load fails and the failure is this cause`, () => {
+      const run = spawnSync(pythonFor("tf21-py37"), ["-c", FROM_CONFIG, which, model], { encoding: "utf8" });
+      expect(run.status).not.toBe(0);
+      const diagnosis = classify(parseTraceback(run.stderr), { file: null, env: null, load: null }, causes);
+      expect(diagnosis.cause).toBe("lambda-python-mismatch");
+    });
+  }
+
+  it("Keras 3.5 on Python 3.12 loads and runs this Python 3.11 lambda (3.11 and 3.12 share the layout)", () => {
+    const run = spawnSync(
+      pythonFor("keras35-py312"),
+      ["-c", `import keras, numpy as np; m = keras.models.load_model(${JSON.stringify(model)}); print(m.predict(np.ones((1, 4)), verbose=0).shape)`],
+      { encoding: "utf8", env: { ...process.env, ...envVarsFor("keras35-py312") } },
+    );
+    expect(run.status).toBe(0);
+    expect(run.stdout).toContain("(1, 2)");
+  });
+});

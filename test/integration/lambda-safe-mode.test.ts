@@ -1,0 +1,32 @@
+// lambda-safe-mode for real: Keras 3.15 refuses the Lambda in .keras and .h5, Keras 3.5 prints the literal
+// `{arg_name}`; --auto never loads unsafely (exit 1); the consented route (safe_mode=False) loads the file.
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { createDiagnoseSession } from "../../src/core/diagnose.js";
+import { modelsDir, pythonFor } from "../helpers/envs.js";
+import { runCli, sha256 } from "./custom-objects-helpers.js";
+
+const model = join(modelsDir, "keras3", "lambda_layer.keras");
+
+describe("lambda-safe-mode (real Keras)", () => {
+  it("--auto explains and stops on the rebuild route in Keras 3.15 and 3.5", () => {
+    for (const [env, path] of [["keras3", model], ["keras3", join(modelsDir, "keras3", "lambda_layer.h5")], ["keras35-py312", model]] as const) {
+      const { json } = runCli(env, pythonFor(env), [path]);
+      expect(json.diagnosis?.cause).toBe("lambda-safe-mode");
+      expect(json.walk?.outcome).toBe("not-fixed");
+      expect(json.walk?.steps.some((s) => s.action === "verify-load")).toBe(false);
+    }
+  });
+
+  it("with consent, safe_mode=False loads it and the file is unchanged", async () => {
+    const before = sha256(model);
+    const session = createDiagnoseSession({ modelPath: model, python: pythonFor("keras3"), timeoutSeconds: 120 });
+    try {
+      expect((await session.diagnose(() => {})).diagnosis?.cause).toBe("lambda-safe-mode");
+      expect((await session.runAction({ kind: "verify-load", fix: { safeMode: false } })).ok).toBe(true);
+    } finally {
+      await session.close();
+    }
+    expect(sha256(model)).toBe(before);
+  });
+});
