@@ -12,12 +12,8 @@ import { missingObjectSteps } from "../custom-layer-missing/missing-steps.js";
 /** The user's definition of the class under a different registered key, when one is known. */
 export function mismatchedDefinition(captures: Record<string, string>, facts: Facts): SourceMatch | null {
   const missing = resolveMissing(captures, facts);
-  // Where the session puts a static scan of the user's code (facts.sources), or inspect's details for a pasted
-  // traceback with known sources (details.sources); both hold find-sources' SourceMatch records.
-  const detailed = facts.file?.details?.sources;
-  const sources = (facts as Facts & { sources?: SourceMatch[] }).sources ?? (Array.isArray(detailed) ? (detailed as SourceMatch[]) : []);
   return (
-    sources.find((s) => s.name === missing.className && s.registeredKey !== null && s.registeredKey !== missing.key) ?? null
+    (facts.sources ?? []).find((s) => s.name === missing.className && s.registeredKey !== null && s.registeredKey !== missing.key) ?? null
   );
 }
 

@@ -110,10 +110,7 @@ function applyWhen(cause: Cause, hit: Hit, facts: Facts): Hit | null {
   if (verdict === false) return null;
   if (verdict === true || verdict === 1) return hit;
   const factor = verdict;
-  const note =
-    factor > 1
-      ? `the file and environment facts support it (×${factor.toFixed(2)})`
-      : `the file and environment facts weaken it (×${factor.toFixed(2)})`;
+  const note = factor > 1 ? "what the file and the environment say agrees with it" : "what the file and the environment say makes it less likely";
   return { ...hit, score: hit.score * factor, evidence: [...hit.evidence, note] };
 }
 

@@ -1,5 +1,6 @@
 // One-line descriptions of what each stage found, shared by the wizard's stage list and the text report so the
 // two never word the same fact differently.
+import { unwrapChain } from "./traceback.js";
 import type { EnvFacts, LoadAttempt, ModelFacts } from "./types.js";
 
 const FORMAT_NAMES: Record<string, string> = {
@@ -52,10 +53,15 @@ export function describeKeras(env: EnvFacts): string {
 
 export function describeLoad(load: LoadAttempt): string {
   if (load.ok) {
-    const model = load.model ? ` (${load.model.className}${load.model.params != null ? `, ${load.model.params} params` : ""})` : "";
-    return `loads${model} in ${load.seconds.toFixed(1)} s`;
+    const model = load.model ? `${load.model.className}${load.model.params != null ? `, ${load.model.params} params` : ""}, ` : "";
+    return `loads (${model}${load.seconds.toFixed(1)} s)`;
   }
-  const last = load.chain[load.chain.length - 1];
-  const firstLine = last ? `${last.type ? `${last.type}: ` : ""}${last.message.split("\n")[0]}` : "failed";
+  // Keras wraps the real error in "could not be deserialized properly ... Exception encountered: ...": name the
+  // innermost one, which is what the user needs to read.
+  const finalIndex = load.chain.length - 1;
+  const innermost = unwrapChain(load.chain)
+    .filter((entry) => entry.origin === finalIndex)
+    .sort((a, b) => b.depth - a.depth)[0];
+  const firstLine = innermost ? `${innermost.type ? `${innermost.type}: ` : ""}${innermost.message.trim().split("\n")[0]}` : "failed";
   return firstLine.length > 160 ? `${firstLine.slice(0, 157)}...` : firstLine;
 }

@@ -3,7 +3,8 @@
 import { causeById, causes } from "../../flows/index.js";
 import { classify } from "./classify.js";
 import { describeFile, describeKeras, describeLoad, describePython } from "./describe.js";
-import { runEffect } from "./effects.js";
+import { runEffect, sourceRoots } from "./effects.js";
+import { findSources } from "./fixes/find-sources.js";
 import { findPython } from "./find-python.js";
 import { inspectModel } from "./inspect/index.js";
 import { startProbe, type ProbeSession } from "./probe.js";
@@ -55,6 +56,9 @@ export function createDiagnoseSession(options: DiagnoseOptions): DiagnoseSession
       detail: describeFile(file),
       seconds: secondsSince(start),
     });
+    const customNames = [...new Set(file.customObjects.map((ref) => ref.className))];
+    // A static read of the user's code: it tells a renamed registration from a class that is simply missing.
+    if (customNames.length > 0) facts.sources = await findSources(customNames, sourceRoots(options.modelPath));
     if (DECIDED_BY_FILE.has(file.format)) {
       for (const stage of ["find-python", "import", "load"] as const) {
         onProgress({ stage, status: "skipped", detail: "not needed: the file itself says what is wrong" });

@@ -35,6 +35,12 @@ export function modelStem(modelPath: string): string {
   return name.replace(/\.weights\.h5$/, "").replace(new RegExp(`${extname(name).replace(".", "\\.")}$`), "") || "model";
 }
 
+/** Where the user's code for a model is likely to be: beside the model, here, and in either's git repository. */
+export function sourceRoots(modelPath: string): string[] {
+  const modelDir = dirname(resolve(modelPath));
+  return [...new Set([modelDir, process.cwd(), gitRootOf(process.cwd()), gitRootOf(modelDir)].filter((r): r is string => !!r))];
+}
+
 function absoluteFix(fix: LoadFix): LoadFix {
   return fix.customObjectsModule ? { ...fix, customObjectsModule: resolve(fix.customObjectsModule) } : fix;
 }
@@ -56,7 +62,7 @@ async function withModelPath<T>(fix: LoadFix, deps: EffectDeps, use: (path: stri
 async function verifyLoad(fix: LoadFix, deps: EffectDeps): Promise<ActionResult> {
   const attempt = await withModelPath(fix, deps, (path, loadFix) => deps.probe().load(path, loadFix));
   if (attempt.ok) {
-    return { ok: true, summary: paragraphs([strong("It loads now. "), describeLoad(attempt)]), data: { attempt, fix } };
+    return { ok: true, summary: paragraphs([strong("It works: "), `the model ${describeLoad(attempt)}.`]), data: { attempt, fix } };
   }
   // The fix may have moved the load past the first problem into another one (a custom class found, but its
   // get_config is incomplete): name the new cause so the user is not left with the old diagnosis.
@@ -113,8 +119,7 @@ export async function runEffect(request: ActionRequest, deps: EffectDeps): Promi
     case "verify-load":
       return verifyLoad(request.fix, deps);
     case "find-sources": {
-      const modelDir = dirname(resolve(deps.modelPath));
-      const roots = [...new Set([modelDir, process.cwd(), gitRootOf(process.cwd()), gitRootOf(modelDir)].filter((r): r is string => !!r))];
+      const roots = sourceRoots(deps.modelPath);
       const matches = await findSources(request.names, roots);
       return {
         ok: matches.length > 0,

@@ -1,6 +1,8 @@
 // The shared vocabulary of keras-fix: what a file says (ModelFacts), what a Python says (EnvFacts), what a load
 // printed (ExceptionInfo), what a cause looks like (Cause) and how its walk is described (Step). Plain data, no I/O.
 
+import type { SourceMatch } from "./fixes/find-sources.js";
+
 // ---------------------------------------------------------------------------------------------------------------
 // Inspect (`keras-fix inspect --json` prints ModelFacts; the field names are a public contract)
 
@@ -177,6 +179,8 @@ export interface Facts {
   load: LoadAttempt | null;
   /** Set when keras-fix looked for an interpreter and found none (env is then null for that reason). */
   pythonMissing?: boolean;
+  /** Definitions of the file's custom object names found in the user's .py files (read, never run). */
+  sources?: SourceMatch[];
 }
 
 export interface Diagnosis {

@@ -4,6 +4,7 @@ import type { CliOptions } from "../cli.js";
 import { ExitCode } from "../core/exit-codes.js";
 import { inspectModel } from "../core/inspect/index.js";
 import { renderInspectReport } from "../core/inspect-report.js";
+import { toSafeJson } from "../core/safe-json.js";
 import type { ModelFacts } from "../core/types.js";
 
 /** 0 a loadable-looking model, 2 nothing at the path, 1 a file with a problem. */
@@ -18,7 +19,7 @@ export async function runInspect(target: string | undefined, options: CliOptions
     return ExitCode.usage;
   }
   const facts = await inspectModel(target);
-  if (options.json) process.stdout.write(`${JSON.stringify(facts, null, 2)}\n`);
+  if (options.json) process.stdout.write(`${toSafeJson(facts, 2)}\n`);
   else process.stdout.write(renderInspectReport(facts));
   return inspectExitCode(facts);
 }

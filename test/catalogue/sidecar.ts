@@ -1,8 +1,10 @@
 // The sidecar formats of fixtures/tracebacks (see fixtures/tracebacks/README.md) and how a sidecar becomes the
 // Facts that classify receives. A typo in a sidecar fails the harness instead of being ignored.
-import { existsSync, readFileSync, statSync } from "node:fs";
-import { basename, dirname, join } from "node:path";
+import { existsSync } from "node:fs";
+import { join } from "node:path";
 import { z } from "zod";
+import { inspectModel } from "../../src/core/inspect/index.js";
+import type { SourceMatch } from "../../src/core/fixes/find-sources.js";
 import type { EnvFacts, Facts, ModelFacts } from "../../src/core/types.js";
 import { repoRoot } from "../helpers/envs.js";
 import { envFacts, modelFacts } from "./facts.js";
@@ -19,6 +21,10 @@ const factsFields = {
   /** Partial EnvFacts; null states that no environment was probed. */
   env: z.record(z.string(), z.unknown()).nullable().optional(),
   pythonMissing: z.boolean().optional(),
+  /** What a static read of the user's code found (find-sources' SourceMatch records), as the session provides. */
+  sources: z
+    .array(z.strictObject({ name: z.string(), file: z.string(), line: z.number(), kind: z.enum(["class", "function", "assignment"]), registeredKey: z.string().nullable() }))
+    .optional(),
 };
 
 export const expectSidecar = z.strictObject({ source, culprit: z.string().optional(), ...factsFields });
@@ -30,28 +36,18 @@ export const nearMissSidecar = z.strictObject({
   ...factsFields,
 });
 
-type FactsFields = { model?: string; file?: Record<string, unknown>; env?: Record<string, unknown> | null; pythonMissing?: boolean };
+type FactsFields = {
+  model?: string;
+  file?: Record<string, unknown>;
+  env?: Record<string, unknown> | null;
+  pythonMissing?: boolean;
+  sources?: SourceMatch[];
+};
 
-interface ManifestEntry {
-  file: string;
-  expect: Partial<ModelFacts>;
-}
-
-// Until src/core/inspect lands, a model fixture's facts come from the `expect` block its generator wrote into the
-// MANIFEST.json beside it (the same values the inspect tests assert).
 async function inspectedFacts(modelPath: string): Promise<ModelFacts> {
   const absolute = join(repoRoot, modelPath);
   if (!existsSync(absolute)) throw new Error(`sidecar names a model fixture that does not exist: ${modelPath}`);
-  const inspectModule = join(repoRoot, "src", "core", "inspect", "index.ts");
-  if (existsSync(inspectModule)) {
-    const { inspectModel } = (await import(inspectModule)) as { inspectModel: (path: string) => Promise<ModelFacts> };
-    return inspectModel(absolute);
-  }
-  const manifest = JSON.parse(readFileSync(join(dirname(absolute), "MANIFEST.json"), "utf8")) as { files: ManifestEntry[] };
-  const entry = manifest.files.find((candidate) => candidate.file === basename(absolute));
-  if (!entry) throw new Error(`${modelPath} is not listed in its MANIFEST.json`);
-  const stats = statSync(absolute);
-  return modelFacts({ ...entry.expect, path: absolute, fileSize: stats.isFile() ? stats.size : null });
+  return inspectModel(absolute);
 }
 
 export async function factsFor(sidecar: FactsFields): Promise<Facts> {
@@ -59,5 +55,11 @@ export async function factsFor(sidecar: FactsFields): Promise<Facts> {
   if (sidecar.model) file = await inspectedFacts(sidecar.model);
   if (sidecar.file) file = modelFacts({ ...(file ?? {}), ...(sidecar.file as Partial<ModelFacts>) });
   const env: EnvFacts | null = sidecar.env ? envFacts(sidecar.env as Partial<EnvFacts>) : null;
-  return { file, env, load: null, ...(sidecar.pythonMissing ? { pythonMissing: true } : {}) };
+  return {
+    file,
+    env,
+    load: null,
+    ...(sidecar.pythonMissing ? { pythonMissing: true } : {}),
+    ...(sidecar.sources ? { sources: sidecar.sources } : {}),
+  };
 }

@@ -37,7 +37,13 @@ function spawnWatched(args: string[], env: Record<string, string> = {}) {
   child.stdout.setEncoding("utf8").on("data", (c: string) => (stdout += c));
   child.stderr.setEncoding("utf8").on("data", (c: string) => (stderr += c));
   const watcher = setInterval(() => {
-    if (child.pid) for (const pid of descendantsOf(child.pid)) if (!seen.has(pid)) seen.set(pid, commandLineOf(pid));
+    // Read the command line again on every tick: a child seen between fork and exec still shows node's argv.
+    if (!child.pid) return;
+    for (const pid of descendantsOf(child.pid)) {
+      const argv = commandLineOf(pid);
+      if (argv.length > 0) seen.set(pid, argv);
+      else if (!seen.has(pid)) seen.set(pid, argv);
+    }
   }, 25);
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
     child.on("close", (code, signal) => {

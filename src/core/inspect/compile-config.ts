@@ -13,9 +13,13 @@ export interface CompileFacts {
 
 const NOT_COMPILED: CompileFacts = { compiled: false, loss: null, metrics: null, optimizer: null };
 
+/** Losses and metrics nest a few levels (a dict of lists per output); a deeper value is hostile, not read further. */
+const MAX_DEPTH = 16;
+
 /** A stored loss/metric reduced to what a person recognises: names stay names, objects become their name. */
-function simplify(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(simplify);
+function simplify(value: unknown, depth = 0): unknown {
+  if (depth >= MAX_DEPTH && (Array.isArray(value) || isRecord(value))) return `… (nested deeper than ${MAX_DEPTH} levels)`;
+  if (Array.isArray(value)) return value.map((item) => simplify(item, depth + 1));
   if (!isRecord(value)) return value ?? null;
   if (typeof value.class_name === "string") {
     if (value.class_name === "function" && typeof value.config === "string") return value.config;
@@ -25,20 +29,21 @@ function simplify(value: unknown): unknown {
     }
     return value.class_name;
   }
-  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, simplify(v)]));
+  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, simplify(v, depth + 1)]));
 }
 
 /** Records every loss or metric the loader cannot resolve; dicts map output names to losses, lists hold several. */
-function collect(walker: ConfigWalker, value: unknown, kind: CustomObjectKind): void {
+function collect(walker: ConfigWalker, value: unknown, kind: CustomObjectKind, depth = 0): void {
+  if (depth >= MAX_DEPTH) return;
   if (Array.isArray(value)) {
-    for (const item of value) collect(walker, item, kind);
+    for (const item of value) collect(walker, item, kind, depth + 1);
   } else if (typeof value === "string") {
     if (!walker.isBuiltin(kind, value)) walker.addCustom(kind, value, []);
   } else if (isRecord(value)) {
     if (typeof value.class_name !== "string") {
-      for (const item of Object.values(value)) collect(walker, item, kind);
+      for (const item of Object.values(value)) collect(walker, item, kind, depth + 1);
     } else if (value.class_name === "MeanMetricWrapper" && isRecord(value.config) && typeof value.config.fn === "string") {
-      collect(walker, value.config.fn, kind);
+      collect(walker, value.config.fn, kind, depth + 1);
     } else if (!walker.isBuiltin(kind, value)) {
       walker.addCustom(kind, value, []);
     }

@@ -12,7 +12,21 @@ export interface ConfigFacts {
   lambdas: LambdaInfo[];
   hasLambda: boolean;
   layers: LayerNode | null;
+  /** The base64 marshalled code of the first few Python lambdas (Lambda layers), each cut to MAX_LAMBDA_CODE. */
+  lambdaBytecode: string[];
+  /** The config nests deeper than MAX_CONFIG_DEPTH: the walk stopped there and the facts miss what lies below. */
+  tooDeep: boolean;
 }
+
+/**
+ * How deep the walk follows a config (each object or array is a level). Keras writes a few dozen levels for
+ * nested models; Python's json and Keras' deserializer recurse and give up near 1000. Past this the walk stops,
+ * so a hostile 10k-deep config cannot overflow our stack.
+ */
+export const MAX_CONFIG_DEPTH = 200;
+/** Lambda code strings kept for the bytecode hint (src/core/fixes/marshal-hint.ts reads the first bytes). */
+const MAX_LAMBDA_CODES = 4;
+const MAX_LAMBDA_CODE = 16 * 1024;
 
 /** Keys that never hold objects a loader resolves by name (graph wiring, shapes, dtype policies). */
 const SKIPPED_KEYS = new Set([
@@ -81,6 +95,9 @@ export class ConfigWalker {
   private readonly layerClasses = new Set<string>();
   private readonly customObjects: CustomObjectRef[] = [];
   private readonly lambdas: LambdaInfo[] = [];
+  private readonly lambdaBytecode: string[] = [];
+  private depth = 0;
+  private tooDeep = false;
 
   /**
    * `native`: a `.keras` / Keras 3 to_json config, where `module` and `registered_name` are what the loader uses.
@@ -160,7 +177,11 @@ export class ConfigWalker {
     const isModel = top || (isRecord(config) && Array.isArray(config.layers)) || Array.isArray(config);
     if (custom) this.addCustom(isModel ? "model" : "layer", value, where);
     const node: LayerNode = { name, className, custom, lambda: stored === "Lambda", children: [] };
-    if (stored === "Lambda" && isRecord(config)) this.lambdas.push(lambdaInfo(name, config));
+    if (stored === "Lambda" && isRecord(config)) {
+      this.lambdas.push(lambdaInfo(name, config));
+      const code = lambdaCode(config);
+      if (code !== null && this.lambdaBytecode.length < MAX_LAMBDA_CODES) this.lambdaBytecode.push(code.slice(0, MAX_LAMBDA_CODE));
+    }
     const inside = [...where, name];
     // Keras 1 and early Keras 2 Sequential configs are a bare list of layers.
     const nested = Array.isArray(config) ? { layers: config } : config;
@@ -177,6 +198,19 @@ export class ConfigWalker {
   /** Visits any value inside a layer's config, adding nested layers to `parent` and recording custom objects. */
   visit(value: unknown, key: string, where: string[], parent: LayerNode | null): void {
     if (SKIPPED_KEYS.has(key)) return;
+    if (this.depth >= MAX_CONFIG_DEPTH) {
+      this.tooDeep = true;
+      return;
+    }
+    this.depth++;
+    try {
+      this.visitValue(value, key, where, parent);
+    } finally {
+      this.depth--;
+    }
+  }
+
+  private visitValue(value: unknown, key: string, where: string[], parent: LayerNode | null): void {
     if (Array.isArray(value)) {
       for (const item of value) this.visit(item, key, where, parent);
       return;
@@ -229,14 +263,37 @@ export class ConfigWalker {
       lambdas: this.lambdas,
       hasLambda: this.lambdas.length > 0,
       layers: top,
+      lambdaBytecode: this.lambdaBytecode,
+      tooDeep: this.tooDeep,
     };
   }
 }
 
+/** The function a Lambda stores: legacy `function` (a list or `__tuple__`) or the `.keras` `__lambda__` object. */
+function storedFunction(config: Record<string, unknown>): unknown {
+  const stored = config.function;
+  return isRecord(stored) && stored.class_name === "__tuple__" ? stored.items : stored;
+}
+
+/**
+ * A Python lambda's marshalled code (base64) as the config stores it: Keras 2 func_dump writes
+ * `function: [code, defaults, closure]` with `function_type: "lambda"` (fixtures keras2/lambda_layer.h5,
+ * tf21/lambda_layer_py37.h5); Keras 3 writes `{"class_name": "__lambda__", "config": {"code": ...}}`
+ * (keras3/lambda_layer.keras).
+ */
+function lambdaCode(config: Record<string, unknown>): string | null {
+  const fn = storedFunction(config);
+  if (isRecord(fn)) {
+    return fn.class_name === "__lambda__" && isRecord(fn.config) && typeof fn.config.code === "string" ? fn.config.code : null;
+  }
+  if (config.function_type !== "lambda") return null;
+  const code = Array.isArray(fn) ? fn[0] : fn;
+  return typeof code === "string" && code.length > 0 ? code : null;
+}
+
 /** How a Lambda stored its function: marshalled bytecode (a Python lambda), a name, or raw source. */
 function lambdaInfo(layerName: string, config: Record<string, unknown>): LambdaInfo {
-  const stored = config.function;
-  const fn = isRecord(stored) && stored.class_name === "__tuple__" ? stored.items : stored;
+  const fn = storedFunction(config);
   const module = typeof config.module === "string" ? config.module : null;
   const shapeIsLambda = config.output_shape_type === "lambda";
   if (isRecord(fn)) {

@@ -1,70 +1,16 @@
-// Reads a Keras HDF5 file's root attributes and group names through h5wasm. h5wasm's Node build uses Emscripten's
-// NODERAWFS, so HDF5 reads the file through positioned reads on demand: a 1 GB file costs only its headers
-// (scripts/bench-inspect.mjs measures it).
+// Reads a Keras HDF5 file's root attributes, group names and weight shapes. HDF5 itself (h5wasm) runs in a worker
+// under a time limit (hdf5-thread.ts); h5wasm's Node build reads the file through positioned reads on demand, so a
+// 1 GB file costs only its headers (scripts/bench-inspect.mjs measures it). The JSON configs are parsed and walked
+// here, where a problem in them is the config's, never the container's.
 import { closeSync, openSync } from "node:fs";
 import { basename } from "node:path";
 import type { ModelFacts } from "../types.js";
 import { isRecord, kerasLineOf, parseJson, problemFacts } from "./facts.js";
+import type { Hdf5Root } from "./hdf5-extract.js";
 import { readSuperblock } from "./hdf5-superblock.js";
+import { readHdf5Bounded, type Hdf5Read } from "./hdf5-thread.js";
 import { factsFromModel } from "./model-facts.js";
 import { problems } from "./problems.js";
-
-type H5Module = typeof import("h5wasm/node");
-type H5Group = InstanceType<H5Module["Group"]>;
-
-let h5: Promise<H5Module> | null = null;
-
-/** Loaded on first use (the wasm module is 4 MB); its errors throw instead of printing HDF5-DIAG to stderr. */
-function loadH5wasm(): Promise<H5Module> {
-  h5 ??= import("h5wasm/node").then(async (module) => {
-    const ready = await module.default.ready;
-    ready.activate_throwing_error_handler();
-    return module;
-  });
-  return h5;
-}
-
-/** What Emscripten prints on a damaged file: HDF5's abort (which h5wasm then throws, and we report) and its
- * complaint about undecodable names. */
-const EMSCRIPTEN_NOISE = /^(Aborted\(|warning: Invalid UTF-8)/;
-
-/**
- * Runs synchronous h5wasm calls with Emscripten's own messages kept off stderr: it prints them through the
- * console it captured at start-up, while the facts we return already say the file is damaged.
- */
-function quietly<T>(run: () => T): T {
-  const write = process.stderr.write;
-  process.stderr.write = ((chunk: unknown, ...rest: unknown[]) =>
-    EMSCRIPTEN_NOISE.test(String(chunk)) ? true : (write as (...args: unknown[]) => boolean).call(process.stderr, chunk, ...rest)) as typeof write;
-  try {
-    return run();
-  } finally {
-    process.stderr.write = write;
-  }
-}
-
-function attributeNames(group: H5Group): string[] {
-  return Object.keys(group.attrs);
-}
-
-function decode(value: unknown): unknown {
-  if (value instanceof Uint8Array) return new TextDecoder().decode(value);
-  if (Array.isArray(value)) return value.map(decode);
-  return value;
-}
-
-/** One attribute's value, or `null` when absent; Keras splits attributes over 64 KB into `name0`, `name1`, ... */
-function readAttribute(group: H5Group, names: string[], name: string): unknown {
-  if (names.includes(name)) return decode(group.get_attribute(name, true));
-  if (!names.includes(`${name}0`)) return null;
-  const parts: unknown[] = [];
-  for (let i = 0; names.includes(`${name}${i}`); i++) {
-    const part = decode(group.get_attribute(`${name}${i}`, true));
-    if (Array.isArray(part)) parts.push(...part);
-    else parts.push(part);
-  }
-  return parts;
-}
 
 const asString = (value: unknown): string | null => (typeof value === "string" ? value : null);
 
@@ -72,6 +18,12 @@ function parseAttributeJson(value: unknown): unknown {
   if (typeof value !== "string") return null;
   const parsed = parseJson(value);
   return parsed.ok ? parsed.value : null;
+}
+
+/** Why HDF5 could not read the file, in the words the problem message uses. */
+function damageReason(failure: NonNullable<Hdf5Read["failure"]>): string {
+  if (failure.stage === "time-limit") return `${failure.reason}: its structures loop or point at themselves`;
+  return failure.stage === "open" ? "HDF5 cannot open it" : "HDF5 fails while reading its headers";
 }
 
 export async function readHdf5(path: string, fileSize: number, offset: number): Promise<ModelFacts> {
@@ -85,6 +37,7 @@ export async function readHdf5(path: string, fileSize: number, offset: number): 
     closeSync(fd);
   }
   if (superblock) details.hdf5SuperblockVersion = superblock.version;
+  // The one sure sign of a cut file: shorter than the end-of-file address its superblock records.
   if (superblock?.endOfFile != null && fileSize < superblock.endOfFile) {
     return problemFacts(path, "truncated", fileSize, problems.truncatedHdf5(superblock.endOfFile, fileSize), {
       ...details,
@@ -92,34 +45,26 @@ export async function readHdf5(path: string, fileSize: number, offset: number): 
       actualSize: fileSize,
     });
   }
-  const module = await loadH5wasm();
-  let file: InstanceType<H5Module["File"]>;
-  try {
-    file = quietly(() => new module.File(path, "r"));
-  } catch (error) {
-    const reason = /truncated/i.test(String(error)) ? "truncated file" : "unreadable superblock or object headers";
-    return problemFacts(path, "truncated", fileSize, problems.brokenHdf5(reason), details);
+  const read = await readHdf5Bounded(path, { weightShapes: true });
+  if (read.failure && !read.root) {
+    return problemFacts(path, "not-a-model", fileSize, problems.damagedHdf5(damageReason(read.failure)), {
+      ...details,
+      damaged: "hdf5",
+      hdf5Error: read.failure.reason,
+    });
   }
-  try {
-    return quietly(() => describe(file, path, fileSize, details));
-  } catch {
-    return problemFacts(path, "truncated", fileSize, problems.brokenHdf5("damaged object headers"), details);
-  } finally {
-    try {
-      file.close();
-    } catch {
-      // A file HDF5 aborted on may refuse to close; the facts above already say it is damaged.
-    }
-  }
+  if (read.weightShapes) details.weightShapes = read.weightShapes;
+  // The root read back but the weights did not: the config is still worth reporting.
+  const weightsError = read.weightShapesError ?? (read.failure ? read.failure.reason : null);
+  if (weightsError) details.weightShapesUnreadable = weightsError;
+  return describe(read.root!, path, fileSize, details);
 }
 
-function describe(file: H5Group, path: string, fileSize: number, details: Record<string, unknown>): ModelFacts {
-  const rootAttrs = attributeNames(file);
-  const rootKeys = file.keys();
-  const kerasVersion = asString(readAttribute(file, rootAttrs, "keras_version"));
-  const backend = asString(readAttribute(file, rootAttrs, "backend"));
-  const modelConfigText = readAttribute(file, rootAttrs, "model_config");
-  if (modelConfigText !== null) {
+function describe(root: Hdf5Root, path: string, fileSize: number, details: Record<string, unknown>): ModelFacts {
+  const kerasVersion = asString(root.attributes.keras_version);
+  const backend = asString(root.attributes.backend);
+  const modelConfigText = root.attributes.model_config;
+  if (modelConfigText !== undefined) {
     const modelConfig = parseAttributeJson(modelConfigText);
     if (!isRecord(modelConfig)) {
       return problemFacts(path, "h5-model", fileSize, problems.badJson("its model_config attribute is not valid JSON"), details);
@@ -131,7 +76,7 @@ function describe(file: H5Group, path: string, fileSize: number, details: Record
       details.nameMismatch =
         "This HDF5 file is named .keras: Keras 3 refuses it (it expects a zip under that name). Load a copy named .h5.";
     }
-    details.hasOptimizerWeights = rootKeys.includes("optimizer_weights");
+    details.hasOptimizerWeights = root.keys.includes("optimizer_weights");
     return factsFromModel({
       path,
       format: "h5-model",
@@ -140,12 +85,12 @@ function describe(file: H5Group, path: string, fileSize: number, details: Record
       kerasVersion,
       backend,
       modelConfig,
-      trainingConfig: parseAttributeJson(readAttribute(file, rootAttrs, "training_config")),
+      trainingConfig: parseAttributeJson(root.attributes.training_config),
       details,
     });
   }
-  const layerNames = readAttribute(file, rootAttrs, "layer_names");
-  if (Array.isArray(layerNames) || rootKeys.includes("model_weights")) {
+  const layerNames = root.attributes.layer_names;
+  if (Array.isArray(layerNames) || root.keys.includes("model_weights")) {
     // Keras 2 (and tf.keras 2.2.4-tf) save_weights: root layer_names + one group per layer.
     const names = Array.isArray(layerNames) ? layerNames.map(String) : [];
     return weightsFacts(path, fileSize, kerasVersion, backend, "Keras 2 save_weights layout", {
@@ -154,18 +99,15 @@ function describe(file: H5Group, path: string, fileSize: number, details: Record
       layerNames: names,
     });
   }
-  if (rootKeys.some((key) => key === "layers" || key === "_layer_checkpoint_dependencies" || key === "vars")) {
+  if (root.keys.some((key) => key === "layers" || key === "_layer_checkpoint_dependencies" || key === "vars")) {
     // Keras 3 .weights.h5 (H5IOStore): layers/<snake_case>/vars/0 ...; Keras 2.13 used _layer_checkpoint_dependencies.
-    const layersKey = rootKeys.includes("layers") ? "layers" : "_layer_checkpoint_dependencies";
-    const layers = rootKeys.includes(layersKey) ? file.get(layersKey) : null;
-    const layerNamesV3 = layers && "keys" in layers ? (layers as H5Group).keys() : [];
     return weightsFacts(path, fileSize, kerasVersion, backend, "Keras 3 .weights.h5 layout", {
       ...details,
       weightsLayout: "keras3-h5iostore",
-      layerNames: layerNamesV3,
+      layerNames: root.keras3LayerGroups ?? [],
     });
   }
-  return problemFacts(path, "not-a-model", fileSize, problems.notKerasHdf5(rootKeys), { ...details, rootKeys });
+  return problemFacts(path, "not-a-model", fileSize, problems.notKerasHdf5(root.keys), { ...details, rootKeys: root.keys });
 }
 
 function weightsFacts(

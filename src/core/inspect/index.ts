@@ -4,6 +4,7 @@ import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { stat } from "node:fs/promises";
 import { basename, dirname, extname, join } from "node:path";
 import type { ModelFacts } from "../types.js";
+import { boundFacts } from "./bounds.js";
 import { isRecord, parseJson, problemFacts } from "./facts.js";
 import { readHdf5 } from "./hdf5-reader.js";
 import { readJson } from "./json-reader.js";
@@ -17,7 +18,7 @@ const MODEL_EXTENSIONS = /\.(keras|h5|hdf5|h5f|model|pb|json|tflite|onnx|pt|pth|
 
 export async function inspectModel(path: string): Promise<ModelFacts> {
   try {
-    return await inspectPath(path);
+    return boundFacts(await inspectPath(path));
   } catch (error) {
     // A reader bug must not become a stack trace for the user; the message says it is ours.
     const reason = error instanceof Error ? error.message : String(error);

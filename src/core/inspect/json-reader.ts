@@ -33,7 +33,8 @@ export function readJson(path: string, fileSize: number): ModelFacts {
       compileConfig: doc.compile_config,
       details: { container: "json" },
     });
-    return { ...facts, problem: problems.architectureOnly() };
+    // A config too deep to read already carries its own problem (model-facts.ts).
+    return { ...facts, problem: facts.problem ?? problems.architectureOnly() };
   }
   return problemFacts(path, "not-a-model", fileSize, problems.badJson("no class_name/config and no modelTopology"), {
     container: "json",
@@ -64,5 +65,5 @@ function readTfjs(path: string, fileSize: number, doc: Record<string, unknown>):
     trainingConfig: topology.training_config ?? doc.trainingConfig,
     details,
   });
-  return { ...facts, problem: problems.tfjs(false) };
+  return { ...facts, problem: facts.problem ?? problems.tfjs(false) };
 }

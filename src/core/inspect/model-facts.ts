@@ -3,8 +3,9 @@
 import { builtinsFor } from "../builtins.js";
 import type { ModelFacts, ModelFormat } from "../types.js";
 import { readCompileConfig, readTrainingConfig } from "./compile-config.js";
-import { ConfigWalker, walkModelConfig } from "./config-walk.js";
+import { ConfigWalker, MAX_CONFIG_DEPTH, walkModelConfig } from "./config-walk.js";
 import { baseFacts, isRecord, kerasLineOf } from "./facts.js";
+import { problems } from "./problems.js";
 
 export interface FoundModel {
   path: string;
@@ -34,8 +35,14 @@ export function factsFromModel(found: FoundModel): ModelFacts {
       ? readTrainingConfig(found.trainingConfig, walker)
       : readCompileConfig(found.compileConfig, walker);
   const after = walker.result(config.layers, config.topClass);
+  const details = { ...found.details };
+  // details.lambdaBytecode: string[], the base64 marshalled code of the first Lambda layers' Python lambdas
+  // (read by flows/lambda-python-mismatch through src/core/fixes/marshal-hint.ts).
+  if (after.lambdaBytecode.length > 0) details.lambdaBytecode = after.lambdaBytecode;
+  if (after.tooDeep) details.configDepthLimit = MAX_CONFIG_DEPTH;
   return {
-    ...baseFacts(found.path, found.format, found.fileSize),
+    ...baseFacts(found.path, after.tooDeep ? "not-a-model" : found.format, found.fileSize),
+    problem: after.tooDeep ? problems.configTooDeep(MAX_CONFIG_DEPTH) : null,
     kerasVersion: found.kerasVersion,
     backend: found.backend,
     kerasLine,
@@ -50,6 +57,6 @@ export function factsFromModel(found: FoundModel): ModelFacts {
     loss: compile.loss,
     metrics: compile.metrics,
     optimizer: compile.optimizer,
-    details: found.details ?? {},
+    details,
   };
 }

@@ -1,6 +1,11 @@
 // The messages for files that are not loadable Keras models: each names what the file really is and the fix a
 // person needs, in one place so that the wording stays consistent across readers.
 import type { FileProblem } from "../types.js";
+import { clipText } from "./bounds.js";
+
+/** Names from the file, listed in a message: a few, each cut short. */
+const list = (names: string[], count: number) =>
+  names.slice(0, count).map((name) => clipText(name, 80)).join(", ") + (names.length > count ? ", …" : "");
 
 export const CAUSE = {
   missing: "file-not-found",
@@ -63,21 +68,34 @@ export const problems = {
     message: `The HDF5 file is truncated: its header says it is ${mb(expected)} but only ${mb(actual)} are here (${Math.floor((actual / expected) * 100)}%).`,
     hint: "The download or copy stopped early. Fetch the file again and compare its size (or checksum) with the original.",
   }),
-  brokenHdf5: (reason: string): FileProblem => ({
-    cause: CAUSE.truncated,
-    message: `The file starts like HDF5 but HDF5 cannot open it (${reason}).`,
-    hint: "The file is damaged or incomplete. Fetch it again and compare its size with the original.",
+  // A file as long as its header says but whose inner structures do not read back: a corrupted copy, not a cut one.
+  damagedHdf5: (reason: string): FileProblem => ({
+    cause: CAUSE.notAModel,
+    message: `The file's HDF5 structure is damaged (${reason}): it starts like an HDF5 model but HDF5 cannot read it back.`,
+    hint: "The copy is corrupted. Download or copy it again and compare its checksum (or size) with the original.",
   }),
-  truncatedZip: (reason: string): FileProblem => ({
+  truncatedZip: (): FileProblem => ({
     cause: CAUSE.truncated,
-    message: `The zip archive is incomplete or damaged (${reason}): a .keras file is a zip, and this one lacks its table of contents.`,
+    message: "The zip archive is cut short: a .keras file is a zip, and this one lacks the table of contents a zip ends with.",
     hint: "The download or copy stopped early. Fetch the file again and compare its size with the original.",
+  }),
+  damagedZip: (reason: string): FileProblem => ({
+    cause: CAUSE.notAModel,
+    message: `The .keras zip is damaged (${reason}): its table of contents or a member does not read back.`,
+    hint: "The copy is corrupted. Download or copy it again and compare its checksum (or size) with the original.",
+  }),
+  configTooDeep: (limit: number): FileProblem => ({
+    cause: CAUSE.notAModel,
+    message:
+      `The file is intact, but its model config nests deeper than ${limit} levels, far past anything Keras writes; ` +
+      "Python's JSON reader and Keras' deserializer give up on such a config (RecursionError), so no Keras loads it.",
+    hint: "model.save() did not write this config: check where the file came from, and re-save the model from the code that built it.",
   }),
   notKerasHdf5: (groups: string[]): FileProblem => ({
     cause: CAUSE.notAModel,
     message:
       "This is an HDF5 file but not a Keras model: it has no `model_config` and no `layer_names`" +
-      (groups.length ? ` (top-level entries: ${groups.slice(0, 8).join(", ")}${groups.length > 8 ? ", …" : ""}).` : "."),
+      (groups.length ? ` (top-level entries: ${list(groups, 8)}).` : "."),
     hint: "It may be a dataset or another library's checkpoint. Use the file the model was saved to with model.save().",
   }),
   weightsOnly: (layout: string): FileProblem => ({
@@ -99,7 +117,7 @@ export const problems = {
     cause: CAUSE.notAModel,
     message:
       "This is a zip archive but not a .keras model: it has no config.json" +
-      (members.length ? ` (it holds ${members.slice(0, 6).join(", ")}${members.length > 6 ? ", …" : ""}).` : "."),
+      (members.length ? ` (it holds ${list(members, 6)}).` : "."),
     hint: "Unzip it and point keras-fix at the model inside, or use the file saved with model.save('name.keras').",
   }),
   oversizedMember: (reason: string): FileProblem => ({

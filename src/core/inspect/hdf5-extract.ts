@@ -1,0 +1,139 @@
+// What inspect needs from an HDF5 file, read through h5wasm inside the HDF5 worker (hdf5-worker.ts): the root's
+// attribute and group names, the attributes Keras reads (configs, versions), and the shapes of the stored weights,
+// never their data. Only plain values come out, so they cross to the main thread as a structured clone.
+import type { WeightShapes } from "./hdf5-contents.js";
+
+type H5Module = typeof import("h5wasm/node");
+type H5Group = InstanceType<H5Module["Group"]>;
+type H5Entity = ReturnType<H5Group["get"]>;
+
+/** Weight datasets whose shapes are read, at most; a model with more gets the first ones only. */
+const MAX_WEIGHTS = 20_000;
+/** Keras 3 nests layers in groups (layers/<layer>/<sublayer>/vars); deeper is not a Keras file. */
+const MAX_GROUP_DEPTH = 24;
+/** The root attributes inspect reads, with Keras' `<name>0`, `<name>1`, ... split form for ones over 64 KB. */
+const ROOT_ATTRIBUTES = ["keras_version", "backend", "model_config", "training_config", "layer_names"] as const;
+
+export type RootAttributeName = (typeof ROOT_ATTRIBUTES)[number];
+
+export interface Hdf5Root {
+  attributeNames: string[];
+  keys: string[];
+  attributes: Partial<Record<RootAttributeName, unknown>>;
+  /** Group names under `layers` (Keras 3 .weights.h5) or `_layer_checkpoint_dependencies` (Keras 2.13). */
+  keras3LayerGroups: string[] | null;
+}
+
+const isGroup = (entity: H5Entity): entity is H5Group => !!entity && "keys" in entity;
+const isDataset = (entity: H5Entity): entity is Extract<H5Entity, { shape: unknown }> => !!entity && "shape" in entity && !("keys" in entity);
+
+function decode(value: unknown): unknown {
+  if (value instanceof Uint8Array) return new TextDecoder().decode(value);
+  if (Array.isArray(value)) return value.map(decode);
+  return value;
+}
+
+/** One attribute's value, or `null` when absent; Keras splits attributes over 64 KB into `name0`, `name1`, ... */
+function readAttribute(group: H5Group, names: string[], name: string): unknown {
+  if (names.includes(name)) return decode(group.get_attribute(name, true));
+  if (!names.includes(`${name}0`)) return null;
+  const parts: unknown[] = [];
+  for (let i = 0; names.includes(`${name}${i}`); i++) {
+    const part = decode(group.get_attribute(`${name}${i}`, true));
+    if (Array.isArray(part)) parts.push(...part);
+    else parts.push(part);
+  }
+  return parts;
+}
+
+export function readRoot(file: H5Group): Hdf5Root {
+  const attributeNames = Object.keys(file.attrs);
+  const keys = file.keys();
+  const attributes: Hdf5Root["attributes"] = {};
+  for (const name of ROOT_ATTRIBUTES) {
+    const value = readAttribute(file, attributeNames, name);
+    if (value !== null) attributes[name] = value;
+  }
+  const layersKey = keys.includes("layers") ? "layers" : keys.includes("_layer_checkpoint_dependencies") ? "_layer_checkpoint_dependencies" : null;
+  const layers = layersKey ? file.get(layersKey) : null;
+  return { attributeNames, keys, attributes, keras3LayerGroups: isGroup(layers) ? layers.keys() : null };
+}
+
+function shapeOf(entity: H5Entity): number[] | null {
+  if (!isDataset(entity)) return null;
+  const shape = entity.shape;
+  return Array.isArray(shape) ? shape.map(Number) : null;
+}
+
+/** Keras 2 / legacy layout: `<group>/<layer>` holds a `weight_names` attribute naming datasets under it. */
+function legacyShapes(group: H5Group, layerNames: string[]): WeightShapes {
+  const table: WeightShapes = {};
+  let budget = MAX_WEIGHTS;
+  for (const layerName of layerNames) {
+    if (budget <= 0) break;
+    const layer = group.get(layerName);
+    if (!isGroup(layer)) continue;
+    const attributeNames = Object.keys(layer.attrs);
+    const names = attributeNames.includes("weight_names") ? decode(layer.get_attribute("weight_names", true)) : [];
+    const list = Array.isArray(names) ? names.map(String) : typeof names === "string" ? [names] : [];
+    table[layerName] = [];
+    for (const name of list.slice(0, budget)) {
+      budget--;
+      const shape = shapeOf(layer.get(name));
+      if (shape) table[layerName].push({ name, shape });
+    }
+  }
+  return table;
+}
+
+/**
+ * Keras 3 H5IOStore layout (model.weights.h5, .weights.h5): `layers/<snake_case>/.../vars/<0..n>`, where the
+ * `vars` group's `name` attribute is the layer's name (fixtures keras3/functional_nested.keras: group `dense`,
+ * name `shared_dense`). The first layer of a name wins.
+ */
+function keras3Shapes(root: H5Group): WeightShapes {
+  const table: WeightShapes = {};
+  let budget = MAX_WEIGHTS;
+  const walk = (group: H5Group, path: string, depth: number) => {
+    if (depth > MAX_GROUP_DEPTH || budget <= 0) return;
+    for (const key of group.keys()) {
+      const child = group.get(key);
+      if (!isGroup(child)) continue;
+      const childPath = path ? `${path}/${key}` : key;
+      if (key === "vars") {
+        const attributeNames = Object.keys(child.attrs);
+        const stored = attributeNames.includes("name") ? decode(child.get_attribute("name", true)) : null;
+        const layerName = typeof stored === "string" ? stored : path;
+        const indices = child.keys().filter((name) => /^\d+$/.test(name)).sort((a, b) => Number(a) - Number(b));
+        const weights = [];
+        for (const index of indices.slice(0, budget)) {
+          budget--;
+          const shape = shapeOf(child.get(index));
+          if (shape) weights.push({ name: `${childPath}/${index}`, shape });
+        }
+        if (!(layerName in table)) table[layerName] = weights;
+      } else {
+        walk(child, childPath, depth + 1);
+      }
+    }
+  };
+  walk(root, "", 0);
+  return table;
+}
+
+/** The stored weights' shapes per layer name, from whichever layout the file has; null when it has none. */
+export function readWeightShapes(file: H5Group, root: Hdf5Root): WeightShapes | null {
+  const asNames = (value: unknown) => (Array.isArray(value) ? value.map(String) : []);
+  if (root.keys.includes("model_weights")) {
+    const group = file.get("model_weights");
+    if (!isGroup(group)) return null;
+    const names = Object.keys(group.attrs).includes("layer_names") ? decode(group.get_attribute("layer_names", true)) : [];
+    return legacyShapes(group, asNames(names));
+  }
+  if (Array.isArray(root.attributes.layer_names)) return legacyShapes(file, asNames(root.attributes.layer_names));
+  if (root.keys.includes("layers")) {
+    const layers = file.get("layers");
+    return isGroup(layers) ? keras3Shapes(layers) : null;
+  }
+  return null;
+}

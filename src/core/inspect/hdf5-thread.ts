@@ -1,0 +1,113 @@
+// Reads HDF5 files in a worker thread under a time limit: HDF5 can loop forever on a damaged file, and only a
+// thread of its own can be stopped. The worker starts on the first HDF5 file and is reused (loading h5wasm costs
+// ~0.2 s); it is retired after a failure (HDF5 may be left in a bad state) or once its wasm heap has grown large.
+import { existsSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { Worker } from "node:worker_threads";
+import type { Hdf5Job, Hdf5WorkerMessage, WeightShapes } from "./hdf5-contents.js";
+import type { Hdf5Root } from "./hdf5-extract.js";
+
+/**
+ * How long one file may take, worker start-up included. A 1 GB model's headers read in ~20 ms and a 50 MB config
+ * in about a second (scripts/bench-inspect.mjs); a file past this is stuck, not slow.
+ */
+export const HDF5_TIME_LIMIT_MS = 10_000;
+/** A worker whose wasm heap grew past this (a huge attribute) is retired so that the memory goes back. */
+const RETIRE_HEAP_BYTES = 128 * 1024 * 1024;
+
+export interface Hdf5Read {
+  /** The root's names and the attributes Keras reads; null when HDF5 could not get that far. */
+  root: Hdf5Root | null;
+  weightShapes: WeightShapes | null;
+  weightShapesError: string | null;
+  /** Why reading stopped before the end: HDF5 refused the file, threw while reading, or ran past the limit. */
+  failure: { stage: "open" | "read" | "time-limit"; reason: string } | null;
+}
+
+/**
+ * The compiled worker beside this module; when the sources run as TypeScript (vitest), the built copy in dist/,
+ * since a worker thread runs JavaScript only.
+ */
+function workerFile(): URL {
+  const here = fileURLToPath(import.meta.url);
+  const beside = join(dirname(here), "hdf5-worker.js");
+  if (existsSync(beside)) return pathToFileURL(beside);
+  for (let dir = dirname(here); dir !== dirname(dir); dir = dirname(dir)) {
+    const built = join(dir, "dist", "src", "core", "inspect", "hdf5-worker.js");
+    if (existsSync(built)) return pathToFileURL(built);
+  }
+  throw new Error("the HDF5 worker (hdf5-worker.js) is missing: build keras-fix with `npm run build`");
+}
+
+let worker: Worker | null = null;
+let nextId = 1;
+let queue: Promise<unknown> = Promise.resolve();
+
+function startWorker(): Worker {
+  // stdout/stderr: true keeps Emscripten's prints ("Aborted(...)", "warning: Invalid UTF-8") off the user's
+  // terminal; the facts say the file is damaged.
+  const started = new Worker(workerFile(), { stdout: true, stderr: true });
+  started.stdout.resume();
+  started.stderr.resume();
+  // An idle worker must not keep the CLI alive; a pending job's timer does while it runs.
+  started.unref();
+  return started;
+}
+
+function retire(which: Worker): void {
+  if (worker === which) worker = null;
+  void which.terminate();
+}
+
+function run(path: string, weightShapes: boolean): Promise<Hdf5Read> {
+  const current = (worker ??= startWorker());
+  const id = nextId++;
+  const read: Hdf5Read = { root: null, weightShapes: null, weightShapesError: null, failure: null };
+  return new Promise((resolve, reject) => {
+    const finish = (failure: Hdf5Read["failure"], keepWorker: boolean, bug?: Error) => {
+      clearTimeout(timer);
+      current.off("message", onMessage);
+      current.off("error", onError);
+      current.off("exit", onExit);
+      if (!keepWorker) retire(current);
+      if (bug) reject(bug);
+      else resolve({ ...read, failure });
+    };
+    const onMessage = (message: Hdf5WorkerMessage) => {
+      if (message.id !== id) return;
+      if ("root" in message) read.root = message.root;
+      else if ("weightShapes" in message) {
+        read.weightShapes = message.weightShapes;
+        read.weightShapesError = message.weightShapesError;
+      } else if ("failed" in message) finish({ stage: message.stage, reason: message.failed }, false);
+      else finish(null, message.heapBytes < RETIRE_HEAP_BYTES);
+    };
+    // An uncaught error or an exit inside the worker (a wasm abort it could not turn into an exception). Node's own
+    // errors (ERR_MODULE_NOT_FOUND, ERR_WORKER_...) are a broken install, not a damaged file.
+    const onError = (error: Error) => {
+      if (/^ERR_/.test(String((error as NodeJS.ErrnoException).code ?? ""))) {
+        finish(null, false, error);
+        return;
+      }
+      finish({ stage: "read", reason: error.message.slice(0, 300) }, false);
+    };
+    const onExit = (code: number) => finish({ stage: "read", reason: `the HDF5 reader stopped (exit ${code})` }, false);
+    const timer = setTimeout(
+      () => finish({ stage: "time-limit", reason: `HDF5 was still reading its structures after ${HDF5_TIME_LIMIT_MS / 1000} s` }, false),
+      HDF5_TIME_LIMIT_MS,
+    );
+    current.on("message", onMessage);
+    current.once("error", onError);
+    current.once("exit", onExit);
+    const job: Hdf5Job = { id, path, weightShapes };
+    current.postMessage(job);
+  });
+}
+
+/** Reads one HDF5 file; jobs run one after another on the one worker. Never rejects for a bad file. */
+export function readHdf5Bounded(path: string, options: { weightShapes: boolean }): Promise<Hdf5Read> {
+  const result = queue.then(() => run(path, options.weightShapes));
+  queue = result.catch(() => undefined);
+  return result;
+}

@@ -1,0 +1,46 @@
+// The worker thread that runs h5wasm: HDF5 can loop forever on damaged structures (a global heap object of size 0
+// in hang-flip64-seed7-2, test/inspect/hostile/), and a synchronous wasm loop cannot be interrupted on the thread it
+// runs on. Here the main thread can terminate it (hdf5-thread.ts). Emscripten's own prints go to this worker's
+// stderr, which the main thread discards.
+import { parentPort } from "node:worker_threads";
+import type { Hdf5Job, Hdf5WorkerMessage } from "./hdf5-contents.js";
+import { readRoot, readWeightShapes } from "./hdf5-extract.js";
+
+const h5 = await import("h5wasm/node");
+const module = await h5.default.ready;
+// HDF5 errors throw instead of printing HDF5-DIAG.
+module.activate_throwing_error_handler();
+
+const send = (message: Hdf5WorkerMessage) => parentPort!.postMessage(message);
+const reason = (error: unknown) => (error instanceof Error ? error.message : String(error)).slice(0, 300);
+
+parentPort!.on("message", (job: Hdf5Job) => {
+  let file: InstanceType<typeof h5.File>;
+  try {
+    file = new h5.File(job.path, "r");
+  } catch (error) {
+    send({ id: job.id, failed: reason(error), stage: "open" });
+    return;
+  }
+  try {
+    const root = readRoot(file);
+    send({ id: job.id, root });
+    if (job.weightShapes) {
+      // Damaged weights must not hide a readable config: their failure is reported beside it.
+      try {
+        send({ id: job.id, weightShapes: readWeightShapes(file, root), weightShapesError: null });
+      } catch (error) {
+        send({ id: job.id, weightShapes: null, weightShapesError: reason(error) });
+      }
+    }
+    send({ id: job.id, done: true, heapBytes: module.HEAPU8.length });
+  } catch (error) {
+    send({ id: job.id, failed: reason(error), stage: "read" });
+  } finally {
+    try {
+      file.close();
+    } catch {
+      // A file HDF5 failed on may refuse to close; the main thread retires this worker after a failure anyway.
+    }
+  }
+});
