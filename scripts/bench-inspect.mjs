@@ -42,7 +42,10 @@ for _ in range(runs):
         names = list(f["model_weights"].keys())
     times.append(time.perf_counter() - t)
 times.sort()
-print(json.dumps({"median": times[len(times) // 2], "layers": len(config["config"]["layers"])}))
+import resource
+# ru_maxrss is in KB on Linux: the peak of this whole Python process (interpreter + h5py + the read).
+print(json.dumps({"median": times[len(times) // 2], "layers": len(config["config"]["layers"]),
+                  "maxRssKb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}))
 `;
 
 // One inspection in a fresh node process; it reports its own peak RSS (process.resourceUsage().maxRSS is in KB).
@@ -95,6 +98,18 @@ const emptyRss = JSON.parse(
 const py = JSON.parse(run(python, ["-c", PY_READ, modelPath, String(runs)]).trim().split("\n").pop());
 const pyMs = py.median * 1000;
 
+// Whole fresh processes, as a user runs them: `keras-fix inspect` (node + h5wasm + inspect) beside
+// `python -c "import h5py; read the same attributes"` (interpreter + h5py import + the read).
+function wallMs(command, args) {
+  const start = performance.now();
+  run(command, args);
+  return performance.now() - start;
+}
+const median = (values) => values.sort((a, b) => a - b)[Math.floor(values.length / 2)];
+const cliPath = join(root, "dist", "src", "cli.js");
+const cliMs = median(Array.from({ length: runs }, () => wallMs(process.execPath, [cliPath, "inspect", modelPath, "--json"])));
+const pyProcessMs = median(Array.from({ length: runs }, () => wallMs(python, ["-c", PY_READ, modelPath, "1"])));
+
 const mb = (kb) => `${(kb / 1024).toFixed(0)} MB`;
 console.log(`model: ${modelPath} (${(size / 1024 ** 3).toFixed(2)} GB, ${py.layers} layers in model_config)`);
 console.log(`inspectModel median of ${runs} (warm): ${nodeMedian.toFixed(1)} ms`);
@@ -104,3 +119,5 @@ console.log(`fresh process, first inspection (loads h5wasm): ${memory.coldMs.toF
 console.log(`peak RSS of a fresh node process inspecting it: ${mb(memory.maxRssKb)}`);
 console.log(`  same for ${(statSync(smallModel).size / 1024).toFixed(0)} KB fixtures/models/keras3/sequential.h5: ${mb(small.maxRssKb)}; empty node process: ${mb(emptyRss)}`);
 console.log(`peak RSS / file size: ${((memory.maxRssKb * 1024) / size).toFixed(3)}`);
+console.log(`peak RSS of the Python h5py process reading it: ${mb(py.maxRssKb)}`);
+console.log(`whole fresh process, median of ${runs}: keras-fix inspect --json ${cliMs.toFixed(0)} ms, python + h5py ${pyProcessMs.toFixed(0)} ms (ratio ${(cliMs / pyProcessMs).toFixed(2)})`);

@@ -79,9 +79,19 @@ export const compileConfigIncompatible: Cause = {
     {
       type: /^(?:ValueError|TypeError)$/,
       // Keras 3 reading a Keras 2 optimizer saved under the "Custom>" package (Keras 2.11+ file, older Keras 3).
-      message: /(?:Could not locate class|Unknown optimizer:) '(?<optimizer>Custom>(?:Adam|AdamW|SGD|RMSprop|Adagrad|Adadelta|Adamax|Nadam|Ftrl|Lion|Adafactor))'/,
+      // Quoted by Keras >= 2.11 and Keras 3, unquoted by Keras 2.6-2.10 (TF 2.10 reading a TF 2.11+ file).
+      message: /(?:Could not locate class|Unknown optimizer:) '?(?<optimizer>Custom>(?:Adam|AdamW|SGD|RMSprop|Adagrad|Adadelta|Adamax|Nadam|Ftrl|Lion|Adafactor))\b'?/,
       weight: 0.85,
       means: "a Keras 2 optimizer name this Keras does not resolve",
+    },
+    {
+      type: /^TypeError$/,
+      // R1 for a loss/metric stored under a Keras module: a Keras 2 H5's training_config names Keras' own alias
+      // ('mae', 'mse', 'acc') with module 'keras.metrics'/'keras.losses', which Keras 3 cannot resolve by that name.
+      // A user's own function never carries a Keras module.
+      message: /Could not locate function '(?<name>\w+)'[\s\S]*?'module': '(?<module>(?:keras|tf_keras)(?:\.src)?\.(?:losses|metrics))'/,
+      weight: 0.88,
+      means: "Keras 3 cannot resolve a Keras 2 loss or metric alias saved in the training config",
     },
     {
       type: /^TypeError$/,

@@ -5,8 +5,9 @@
 import { code, paragraphs, shell, strong } from "../../src/core/content.js";
 import type { Cause, ExceptionInfo, Facts } from "../../src/core/types.js";
 
+// zsh words it "illegal hardware instruction" (Apple Silicon running an x86 TensorFlow wheel under Rosetta).
 const SIGILL_TEXT =
-  /Illegal instruction|signal SIGILL|\bSIGILL\b|exit (?:status|code) 132\b|The TensorFlow library was compiled to use (?<instructions>[\w.]+) instructions, but these aren't available on this machine/;
+  /[Ii]llegal (?:hardware )?instruction|signal SIGILL|\bSIGILL\b|exit (?:status|code) 132\b|The TensorFlow library was compiled to use (?<instructions>[\w.]+) instructions, but these aren't available on this machine/;
 
 function crashed(chain: ExceptionInfo[] | null | undefined): ExceptionInfo | null {
   return chain?.find((exception) => exception.type === "SIGILL" || SIGILL_TEXT.test(exception.message)) ?? null;

@@ -27,9 +27,10 @@ export const MISSING_OBJECT_MATCHERS: Matcher[] = [
   {
     // R10' (Keras 2.6-2.10, TF-bundled tf.keras, multi-backend Keras <= 2.3.1): the name unquoted, and for
     // functions looked up by string no space after the colon ("Unknown loss function:weighted_mse", Keras 2.3.1).
+    // A Python lambda compiled in as a loss prints as `<lambda>`.
     type: /^ValueError$/,
     message:
-      /Unknown (?<printable>layer|object|config_item|activation function|activation|loss function|metric function|optimizer|initializer|regularizer|constraint|function in Lambda layer|function in wrapper|function|loss|metric): ?(?<unquoted>)(?<name>[A-Za-z_][\w.>]*?)(?:\. Please ensure|\s*$)/,
+      /Unknown (?<printable>layer|object|config_item|activation function|activation|loss function|metric function|optimizer|initializer|regularizer|constraint|function in Lambda layer|function in wrapper|function|loss|metric): ?(?<unquoted>)(?<name>[A-Za-z_][\w.>]*?|<lambda>)(?:\. Please ensure|\s*$)/,
     weight: 0.78,
     means: "an older loader could not find this name in custom_objects or Keras' own objects",
   },
@@ -198,7 +199,8 @@ export function resolveMissing(captures: Record<string, string>, facts: Facts): 
     stored = (facts.file?.customObjects ?? []).find((r) => r.kind === "loss")?.key ?? "";
     printableFamily = "loss";
   }
-  const at = stored.lastIndexOf(">");
+  // "package>Name" (a registered name); a Python lambda's own name "<lambda>" has no package.
+  const at = stored.startsWith("<") ? -1 : stored.lastIndexOf(">");
   const className = at > 0 ? stored.slice(at + 1) : stored;
   const ref = refFor(facts, [registered ?? "", stored, className].filter(Boolean));
   const key = registered ?? ref?.key ?? stored;
@@ -208,14 +210,35 @@ export function resolveMissing(captures: Record<string, string>, facts: Facts): 
     family = PRINTABLE_FAMILY[printable];
   }
   const builtins = builtinsFor(null);
-  // A class from Keras' own packages that this install cannot import belongs to another Keras version.
-  const kerasFamilyModule = /^(keras|tf_keras|keras_hub|keras_cv|keras_nlp|tensorflow)(\.|$)/.test(captures.parentModule ?? "");
+  // A class or function from Keras' own packages (the module R2 could not import, or the `module` of the stored
+  // config, e.g. 'keras.metrics' for a Keras 2 'mae' alias) belongs to another Keras version, not to user code.
+  const kerasFamily = /^(keras|tf_keras|keras_hub|keras_cv|keras_nlp|tensorflow)(\.|$)/;
+  const kerasFamilyModule = kerasFamily.test(captures.parentModule ?? "") || kerasFamily.test(module ?? "");
+  // Keras 2.11+ writes its own new optimizers as "Custom>Adam": a built-in under the "Custom" package.
+  const customPackageBuiltin =
+    stored.startsWith("Custom>") && (["optimizers", "losses", "metrics"] as const).some((kind) => builtins.has(kind, className));
   const builtin =
     kerasFamilyModule ||
+    customPackageBuiltin ||
     NOT_CUSTOM_LAYERS.has(className) ||
     (family === "layer" || family === null ? builtins.has("layers", className) && !stored.includes(">") : false);
   return { className, key, module: module ?? captures.parentModule ?? ref?.module ?? null, family, ref, builtin };
 }
+
+/**
+ * What a function's name says about its role when neither the wording nor the file does (Keras 3 "Could not locate
+ * function 'x'" from the compile step): by the universal naming habit, a name with "loss" is a loss, one with a
+ * score word (f1, recall, precision, iou, acc, auc, coef...) a metric. A hint only: it scales, never vetoes.
+ */
+export function familyHintFromName(name: string): "loss" | "metric" | null {
+  if (/loss/i.test(name)) return "loss";
+  const words = name.replace(/([a-z0-9])([A-Z])/g, "$1_$2").toLowerCase().split(/[^a-z0-9]+/);
+  // "recall_m", "f1_m": the Keras-community habit of an "_m" suffix for metric functions.
+  return words.some((word, i) => METRIC_WORDS.has(word) || (word === "m" && i > 0)) ? "metric" : null;
+}
+
+const METRIC_WORDS = new Set(["f1", "f2", "fbeta", "recall", "precision", "iou", "miou", "acc", "accuracy", "auc", "coef",
+  "score", "jaccard", "psnr", "ssim", "metric", "sensitivity", "specificity"]);
 
 /** The family a hit belongs to when nothing says it outright: the matcher's object type decides. */
 export function fallbackFamily(captures: Record<string, string>): MissingFamily {

@@ -11,6 +11,7 @@ import type { ActionRequest, Cause, Content, Facts, LayerNode, LoadAttempt, Load
 import {
   culpritOf,
   FAMILY_WORDS,
+  familyHintFromName,
   missingRefs,
   resolveMissing,
   type MissingFamily,
@@ -438,11 +439,17 @@ export function missingCause(spec: MissingCauseSpec): Cause {
     },
     matchers: spec.matchers,
     when: (captures, facts) => {
+      // "Unknown layer: ..." raised where nothing is being loaded is the user's own code speaking (a model
+      // builder reading a YAML file), not Keras resolving a saved name.
+      if (captures.stackShows === "other") return false;
       const missing = resolveMissing(captures, facts);
       if (!missing.className || missing.builtin || looksLikeLayerName(captures, facts)) return false;
       if (missing.family !== null) return missing.family === spec.family ? 1.05 : false;
       const factor = spec.unknownKindFactor(captures);
-      return factor > 0 ? factor : false;
+      if (factor <= 0) return false;
+      const hint = familyHintFromName(missing.className);
+      if (hint === null || (spec.family !== "loss" && spec.family !== "metric")) return factor;
+      return hint === spec.family ? factor * 1.06 : factor * 0.97;
     },
     culprit: (captures, facts) => culpritOf(resolveMissing(captures, facts)),
     start: "explain",

@@ -7,6 +7,10 @@ import { code, command, paragraphs, python, strong, text } from "../../src/core/
 import { configChange, configProblemFrom } from "../../src/core/fixes/config-fix.js";
 import type { Cause, CustomObjectRef, Facts, LoadAttempt, StepContext } from "../../src/core/types.js";
 
+// "file:function" (as the classifier presents a frame to a pattern) of a from_config/__init__ in the user's own code,
+// not under site-packages, dist-packages, a Python install or the import machinery.
+const USER_REBUILD_FRAME = /^(?!.*(?:site-packages|dist-packages|\/lib\/python\d|<frozen|\/keras\/src\/|\/tf_keras\/|\/tensorflow\/)).*\.py:(?:from_config|__init__|build_from_config)$/;
+
 function refFor(captures: Record<string, string>, facts: Facts): CustomObjectRef | null {
   const name = captures.className || captures.wrappedClass;
   return facts.file?.customObjects.find((r) => r.className === name) ?? null;
@@ -57,6 +61,14 @@ export const customObjectConfig: Cause = {
       means: "the class hands keywords to the base Layer that it does not accept",
     },
     {
+      // Any error raised by the user's own from_config / __init__ while Keras rebuilds the class (a KeyError on a
+      // config key, an assertion): the frame is in a file outside the installed packages.
+      message: /^(?<detail>.+)/,
+      frame: USER_REBUILD_FRAME,
+      weight: 0.62,
+      means: "the class' own from_config or __init__ failed while Keras rebuilt it from the saved config",
+    },
+    {
       // A nested layer left serialized: Keras 3 tracks it as a TrackedDict, Keras 2 as a dict (fixture
       // keras-3.15.1--nested-object).
       type: /^AttributeError$/,
@@ -66,6 +78,8 @@ export const customObjectConfig: Cause = {
     },
   ],
   when: (captures, facts) => {
+    // Keyword errors raised where nothing is being loaded come from the user building a model, not from a file.
+    if (captures.stackShows === "other") return false;
     const name = classOf(captures);
     // Built-in classes with foreign keywords are a Keras-version problem (DepthwiseConv2D `groups`, InputLayer
     // `batch_shape`), owned by keras2-file-in-keras3 / keras3-file-in-keras2.

@@ -53,6 +53,23 @@ const matchers: Matcher[] = [
     weight: 0.6,
     means: "Keras called a TensorFlow function this TensorFlow does not have",
   },
+  {
+    // The same skew at import time: keras 2.9+ on TF 2.8 fails `from tensorflow.compat.v2.experimental import dtensor`.
+    type: /^ImportError$/,
+    message: /cannot import name '(?<tfAttribute>\w+)' from '(?<tfModule>tensorflow[\w.]*)'/,
+    frame: /(?:^|\/)(?:keras|tf_keras)\//,
+    weight: 0.7,
+    means: "Keras imports a TensorFlow name this TensorFlow does not have",
+  },
+  {
+    // NumPy 1.24 removed the aliases np.object, np.bool, np.int... that TensorFlow <= 2.4 (and other old packages)
+    // still use. Only an installed package's frame counts: the user's own `np.int` is their code to change.
+    type: /^AttributeError$/,
+    message: /module 'numpy' has no attribute '(?<numpyAlias>object|bool|int|float|complex|str|long|unicode)'/,
+    frame: /(?:site|dist)-packages\/(?!numpy\/)[\w]+\//,
+    weight: 0.8,
+    means: "an installed package uses a NumPy alias that this (newer) NumPy removed",
+  },
 ];
 
 /** The import failure as the probe saw it, or the chain the diagnosis was made from. */

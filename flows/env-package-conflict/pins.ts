@@ -4,7 +4,7 @@
 // TF >= 2.16 brings Keras 3 (research §0).
 import type { ExceptionInfo } from "../../src/core/types.js";
 
-export type ConflictKind = "numpy-abi" | "protobuf-too-new" | "protobuf-too-old" | "keras-tf-mismatch" | "ml-dtypes" | "unknown";
+export type ConflictKind = "numpy-abi" | "numpy-alias-removed" | "protobuf-too-new" | "protobuf-too-old" | "keras-tf-mismatch" | "ml-dtypes" | "unknown";
 
 export interface Pin {
   kind: ConflictKind;
@@ -26,6 +26,7 @@ const named = (name: string, packages: Record<string, string | null>) => (packag
 
 export function conflictKind(captures: Record<string, string>): ConflictKind {
   if (captures.numpyAbi !== undefined) return "numpy-abi";
+  if (captures.numpyAlias !== undefined) return "numpy-alias-removed";
   if (captures.protobufNew !== undefined) return "protobuf-too-new";
   if (captures.protobufOld !== undefined) return "protobuf-too-old";
   if (captures.mlDtypes !== undefined) return "ml-dtypes";
@@ -64,6 +65,16 @@ export function pinFor(kind: ConflictKind, packages: Record<string, string | nul
         install: module && module !== "tensorflow" ? ["--upgrade", module] : ["numpy<2"],
         why: `${module ?? "A package"} was compiled against NumPy 1.x and cannot run with NumPy 2.`,
         alternative: module && module !== "tensorflow" ? 'pip install "numpy<2"' : undefined,
+      };
+    }
+    case "numpy-alias-removed": {
+      const module = compiledModule(chain);
+      return {
+        kind,
+        pair: `${named("numpy", packages)} / ${module ? named(module, packages) : "an older package"}`,
+        install: ["numpy<1.24"],
+        why: `${module ?? "An installed package"} still uses np.object/np.bool/np.int..., which NumPy 1.24 removed.`,
+        alternative: module ? `pip install --upgrade ${module}` : undefined,
       };
     }
     case "protobuf-too-new":

@@ -77,6 +77,8 @@ export const fileFromNewerKeras: Cause = {
     },
   ],
   when: (captures, facts) => {
+    // Class and keyword errors mean a file only while something is being loaded (not while the user builds a model).
+    if (captures.stackShows === "other") return false;
     const v = versionFacts(facts);
     if (v.relation === "keras2-in-keras3" || v.relation === "tfkeras-in-keras3" || v.relation === "keras3-in-keras2") return false;
     const name = captures.className;

@@ -53,6 +53,15 @@ export const fileNotFound: Cause = {
       means: "the operating system says there is no such file",
     },
     {
+      // TF <= 2.4 (and TF 2.5+ for a path that exists but is not HDF5) falls through to the SavedModel loader: the
+      // path with "/{saved_model.pbtxt|saved_model.pb}" appended. Without the file's facts, a missing path is the
+      // common reading; `when` hands an existing file to the causes that read its content.
+      type: /^(?:OSError|IOError)$/,
+      message: /SavedModel file does not exist at: (?<path>.+?)\/?\{saved_model\.pbtxt\|saved_model\.pb\}/,
+      weight: 0.7,
+      means: "TensorFlow found neither an HDF5 file nor a SavedModel at the path",
+    },
+    {
       type: /^ValueError$/,
       // Keras 3 saving_api for a `.keras` name that is not an existing zip (research §0.6).
       message: /File not found: filepath=(?<path>.*?)\. Please ensure the file is an accessible `\.keras` zip file/,

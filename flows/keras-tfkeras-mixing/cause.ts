@@ -58,7 +58,9 @@ export const kerasTfkerasMixing: Cause = {
     },
     {
       type: /^ValueError$/,
-      message: /(?<kerasTensor>A KerasTensor cannot be used as input to a TensorFlow function)/,
+      // Also "A KerasTensor is symbolic ... You cannot convert it to a NumPy array": a tf_keras layer (hub.KerasLayer,
+      // tensorflow_addons) called on a Keras 3 tensor, printed inside tf_keras' "Exception encountered when calling".
+      message: /(?<kerasTensor>A KerasTensor cannot be used as input to a TensorFlow function|A KerasTensor is symbolic: it's a placeholder)/,
       weight: 0.85,
       means: "a Keras 3 symbolic tensor went into a TensorFlow function (Keras 2 code style)",
     },
@@ -69,6 +71,15 @@ export const kerasTfkerasMixing: Cause = {
       message: /Unexpected object from deserialization, expected a layer or operation, got a <class '(?<objectClass>[\w.]+)'>/,
       weight: 0.6,
       means: "a class given to Keras 3 is not a Keras 3 layer (often a tf.keras / tf_keras subclass)",
+    },
+    {
+      // The same switch when TF's lazy loader imports tf_keras itself (TF 2.16-2.17): the missing module is named,
+      // so this needs no environment facts to tell it from keras-not-installed.
+      type: /^(?:ModuleNotFoundError|ImportError)$/,
+      message: /No module named '(?=(?<legacyModule>tf_keras))(?<legacyFlag>tf_keras)[\w.]*'/,
+      frame: /lazy_loader/,
+      weight: 0.88,
+      means: "TensorFlow was told to use tf_keras (TF_USE_LEGACY_KERAS) but cannot import it",
     },
     {
       type: /^ImportError$/,
@@ -90,6 +101,7 @@ export const kerasTfkerasMixing: Cause = {
   ],
   when: (captures, facts) => {
     const v = versionFacts(facts);
+    if (captures.legacyModule) return true;
     if (captures.legacyFlag) {
       const keras = facts.env?.packages?.keras;
       return keras && !facts.env?.packages?.tf_keras ? 1.6 : false;

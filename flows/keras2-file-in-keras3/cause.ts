@@ -3,7 +3,8 @@
 // Proved by keras2/tfoplambda.h5, keras2/depthwise.h5 and keras2/functional_nested.h5 in the keras3 env.
 import { code, paragraphs, python, strong, text } from "../../src/core/content.js";
 import type { Cause, Facts, LoadFix, Matcher, StepContext } from "../../src/core/types.js";
-import { KERAS2_ONLY_KWARGS, KERAS2_ONLY_LAYERS, versionFacts } from "../../src/core/versions.js";
+import { builtinsFor } from "../../src/core/builtins.js";
+import { KERAS2_ONLY_KWARGS, KERAS2_ONLY_LAYERS, KERAS3_KWARGS_ADDED, versionFacts } from "../../src/core/versions.js";
 import { versionSteps } from "./version-steps.js";
 
 const keras2Layers = KERAS2_ONLY_LAYERS.join("|");
@@ -26,6 +27,15 @@ export const keras2InKeras3Matchers: Matcher[] = [
     message: new RegExp(`Unrecognized keyword arguments passed to (?<className>\\w+): \\{'(?<keyword>${keras2Kwargs})'`),
     weight: 0.85,
     means: "Keras 3 refuses a constructor argument that Keras 2 saved",
+  },
+  {
+    // Any other argument a Keras 3 built-in refuses (`input_length` on Embedding in Keras 3.0, BatchNormalization's
+    // `renorm`...): files from Keras 2 are far more common than files from a newer Keras 3, whose additions
+    // (KERAS3_KWARGS_ADDED) file-from-newer-keras claims. `when` keeps Keras' own classes only.
+    type: /^(?:ValueError|TypeError)$/,
+    message: /Unrecognized keyword arguments passed to (?<className>\w+): \{'(?<keyword>\w+)'/,
+    weight: 0.7,
+    means: "a Keras 3 built-in layer refuses a constructor argument the file saved (most often a Keras 2 one)",
   },
   {
     type: /^TypeError$/,
@@ -102,7 +112,13 @@ export const keras2FileInKeras3: Cause = {
       text(", which only Keras 2 knows."),
     ]),
   matchers: keras2InKeras3Matchers,
-  when: (_captures, facts) => {
+  when: (captures, facts) => {
+    // Keyword and class errors mean a file only while something is being loaded (not while the user builds a model).
+    if (captures.stackShows === "other") return false;
+    if (captures.keyword !== undefined && captures.className !== undefined && !KERAS2_ONLY_KWARGS.includes(captures.keyword)) {
+      if (!builtinsFor(null).has("layers", captures.className)) return false;
+      if (KERAS3_KWARGS_ADDED.some((entry) => entry.kwarg === captures.keyword)) return false;
+    }
     const relation = versionFacts(facts).relation;
     if (relation === "keras2-in-keras3") return 1.15;
     // tf_keras files read by Keras 3 are keras-tfkeras-mixing; a Keras 3 file or an older Keras 3 is someone else's.

@@ -59,7 +59,8 @@ export const lambdaPythonMismatch: Cause = {
   matchers: [
     {
       type: /^(ValueError|EOFError)$/,
-      message: /bad marshal data|marshal data too short/,
+      // Also raised by Python's import machinery for a corrupt .pyc: with frames that load nothing, `when` declines.
+      message: /(?<marshalError>bad marshal data|marshal data too short)/,
       weight: 0.9,
       means: "marshal could not read the Lambda's bytecode: another Python version wrote it",
     },
@@ -78,6 +79,8 @@ export const lambdaPythonMismatch: Cause = {
       means: "the Lambda's code object was built for another Python's layout",
     },
   ],
+  // A marshal error from frames that load nothing is a corrupt .pyc of the user's own module, not a Lambda.
+  when: (captures) => !(captures.marshalError !== undefined && captures.stackShows === "other"),
   culprit: (_captures, facts) => {
     const hint = hintOf(facts);
     const layers = (facts.file?.lambdas ?? []).filter((l) => l.hasBytecode).map((l) => l.layerName);

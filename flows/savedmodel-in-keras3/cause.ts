@@ -37,6 +37,14 @@ export const savedmodelInKeras3: Cause = {
       weight: 0.75,
       means: "Keras 3 refused the path and suggested TFSMLayer",
     },
+    {
+      // A SavedModel folder named like a file (`model.save("m.h5", save_format="tf")` in TF 2.x): Keras 3 takes the
+      // .h5 route and h5py is handed a directory (errno 21). Only the facts (or a folder-like path) make it ours.
+      type: /^(?:IsADirectoryError|OSError)$/,
+      message: /Unable to (?:synchronously )?open file \(unable to open file: name = '(?<path>[^']*)', errno = 21\b/,
+      weight: 0.7,
+      means: "h5py was handed a folder: a SavedModel saved under a file-like name",
+    },
   ],
   // The same message answers any unknown file type: the facts (or, without them, the path's shape) say whether it
   // is really a SavedModel.

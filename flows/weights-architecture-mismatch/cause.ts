@@ -109,6 +109,15 @@ export const weightsArchitectureMismatch: Cause = {
       weight: 0.7,
       means: "a layer found another number of saved weights than it has",
     },
+    {
+      // NumPy refusing to reshape or transpose a saved array while Keras converts weights for a layer (multi-backend
+      // Keras preprocess_weights_for_loading, batch_set_value): the array does not fit the layer it is loaded into.
+      type: /^ValueError$/,
+      message: /(?<numpyShape>axes don't match array|cannot reshape array of size \d+ into shape \S+|could not broadcast input array from shape \S+ into shape \S+)/,
+      frame: /load_weights|preprocess_weights_for_loading|batch_set_value|set_weights/,
+      weight: 0.7,
+      means: "a saved weight array does not fit the layer it is being loaded into",
+    },
   ],
   when: (captures) => {
     // The unframed W7: a built-in layer short of weights is an architecture difference; a custom one is more

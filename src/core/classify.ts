@@ -14,7 +14,11 @@
 //     wrapper itself.
 //  3. The cause's `when(captures, facts)` then vetoes the hit (false) or scales it (a number; above 1 when the file
 //     or the environment confirms it: this is how a version cause claims `Unknown layer: Functional` from a
-//     custom-layer cause whose regex matches the same text). The cause keeps its best hit.
+//     custom-layer cause whose regex matches the same text). The cause keeps its best hit. `when` also sees one
+//     capture the classifier adds, `stackShows` (not kept in the diagnosis): "load" when a frame of the chain is
+//     Keras loading or deserializing (load_model, from_config, load_weights...), "other" when there are frames and
+//     none of them loads anything (the user's own code, an import, a predict call), "nothing" for a pasted final
+//     line. Causes whose wording only means something during a load veto "other".
 //  4. `detect(facts)` adds evidence from the file and environment alone. With a hit, the two combine as
 //     independent evidence (1 - (1-a)(1-b)); without one it stands alone, times 0.85 when a traceback exists but
 //     says nothing this cause recognises.
@@ -54,6 +58,26 @@ interface Hit {
   evidence: string[];
 }
 
+// Frames that show a model being loaded or rebuilt from its config, on every Keras line (research §5): the
+// function names of the loaders, the modules they live in, and the user's own line that called them.
+const LOADING_FUNCTION =
+  /^(?:load_model|load_wrapper|load_weights|load_model_from_hdf5|_load_model_from_fileobj|_deserialize_model|model_from_(?:json|config|yaml)|\w*from_config|reconstruct_from_config|process_layer|deserialize(?:_keras_object|_layer|_node)?|class_and_config_for_serialized_keras_object|_retrieve_class_or_fn|func_load|compile_args_from_training_config|load_own_variables|_load_state|load_weights_from_hdf5_group(?:_by_name)?|preprocess_weights_for_loading|parse_saved_model|load_internal|load)$/;
+const LOADING_FILE = /\/(?:saving|saved_model)\/|hdf5_format\.py|legacy_h5_format\.py|engine\/saving\.py/;
+const LOADING_CODE = /\b(?:load_model|load_weights|model_from_json|model_from_config|from_config|saved_model\.load|hub\.load)\s*\(/;
+
+export type StackShows = "load" | "other" | "nothing";
+
+/** Whether the printed frames show a load (see the header, step 3). */
+export function stackShows(chain: ExceptionInfo[] | null): StackShows {
+  const frames = (chain ?? []).flatMap((exception) => exception.frames);
+  if (frames.length === 0) return "nothing";
+  const loading = frames.some(
+    (frame) =>
+      LOADING_FUNCTION.test(frame.function ?? "") || LOADING_FILE.test(normalisePath(frame.file)) || LOADING_CODE.test(frame.code ?? ""),
+  );
+  return loading ? "load" : "other";
+}
+
 const lastDottedPart = (type: string) => type.slice(type.lastIndexOf(".") + 1);
 const normalisePath = (file: string) => file.replace(/\\/g, "/");
 
@@ -62,11 +86,14 @@ function snippet(value: string): string {
   return oneLine.length > SNIPPET_LENGTH ? `${oneLine.slice(0, SNIPPET_LENGTH - 1)}…` : oneLine;
 }
 
+// A frame is tried as its file, its function, its source line, and "file:function" (so that a pattern can ask for
+// a function in the user's own code rather than in an installed package).
 function frameMatching(pattern: RegExp, frames: Frame[]): Frame | null {
   return (
-    frames.find((frame) =>
-      [normalisePath(frame.file), frame.function ?? "", frame.code ?? ""].some((part) => part && pattern.test(part)),
-    ) ?? null
+    frames.find((frame) => {
+      const file = normalisePath(frame.file);
+      return [file, frame.function ?? "", frame.code ?? "", `${file}:${frame.function ?? ""}`].some((part) => part && pattern.test(part));
+    }) ?? null
   );
 }
 
@@ -104,9 +131,9 @@ function tryMatcher(matcher: Matcher, entry: ChainEntry, frames: Frame[], isFina
   return { score, captures, namedCount, firstCapture: named.find(([, value]) => value !== "")?.[1] ?? null, evidence };
 }
 
-function applyWhen(cause: Cause, hit: Hit, facts: Facts): Hit | null {
+function applyWhen(cause: Cause, hit: Hit, facts: Facts, stack: StackShows): Hit | null {
   if (!cause.when) return hit;
-  const verdict = cause.when(hit.captures, facts);
+  const verdict = cause.when({ ...hit.captures, stackShows: stack }, facts);
   if (verdict === false) return null;
   if (verdict === true || verdict === 1) return hit;
   const factor = verdict;
@@ -117,11 +144,12 @@ function applyWhen(cause: Cause, hit: Hit, facts: Facts): Hit | null {
 function bestHit(cause: Cause, entries: ChainEntry[], chain: ExceptionInfo[], facts: Facts): Hit | null {
   let best: Hit | null = null;
   const finalOrigin = chain.length - 1;
+  const stack = stackShows(chain);
   for (const entry of entries) {
     const frames = chain[entry.origin]?.frames ?? [];
     for (const matcher of cause.matchers) {
       const raw = tryMatcher(matcher, entry, frames, entry.origin === finalOrigin);
-      const hit = raw && applyWhen(cause, raw, facts);
+      const hit = raw && applyWhen(cause, raw, facts, stack);
       if (hit && (!best || hit.score > best.score || (hit.score === best.score && hit.namedCount > best.namedCount))) {
         best = hit;
       }

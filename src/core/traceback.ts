@@ -25,6 +25,11 @@ const LOG_LINES: RegExp[] = [
   // IDE and shell tails.
   /^Process finished with exit code -?\d+$/,
 ];
+// Prompts that users paste along with the traceback: the Python REPL (`>>> `, `... `), a POSIX shell
+// (`$ python app.py`, `(venv) user@host:~/app $ ...`) and PowerShell (`PS C:\\app> ...`). A prompt ends the
+// message of the exception printed before it (the REPL prints `>>>` right after a traceback).
+const PROMPT =
+  /^>>>(?: |$)|^\.\.\. \S|^(?:\([\w.-]+\) )?[\w.-]+@[\w.-]+(?::\S*)? ?[$#%] \S|^(?:\([\w.-]+\) )?\$ \S|^PS [A-Za-z]:\\[^>]*> /;
 // "/path/x.py:12: UserWarning: ..." followed by the indented source line `warnings.warn(...)`.
 const PYTHON_WARNING = /^\S.*:\d+: [A-Z]\w*Warning: /;
 
@@ -125,10 +130,10 @@ export function parseTraceback(text: string): ExceptionInfo[] {
   const drafts: Draft[] = [];
   let frames: Frame[] = [];
   let current: Draft | null = null;
-  let state: "idle" | "frames" | "message" = "idle";
+  let state: "idle" | "frames" | "message" | "output" = "idle";
 
   const finishMessage = () => {
-    if (current) drafts.push(current);
+    if (current && (current.type !== "" || current.messageLines.some((line) => line.trim() !== ""))) drafts.push(current);
     current = null;
   };
   const startFrames = () => {
@@ -149,6 +154,26 @@ export function parseTraceback(text: string): ExceptionInfo[] {
       finishMessage();
       state = "idle";
       frames = [];
+      continue;
+    }
+    if (PROMPT.test(line)) {
+      finishMessage();
+      // What a pasted command printed (`$ cat model.h5` showing a Git LFS pointer) is evidence too: it becomes an
+      // entry of unknown type, like text pasted without any exception.
+      current = { type: "", frames: [], messageLines: [] };
+      state = "output";
+      frames = [];
+      continue;
+    }
+    if (state === "output") {
+      const bare = EXCEPTION_LINE.exec(line);
+      if (bare?.groups && BARE_EXCEPTION_TYPE.test(bare.groups.type)) {
+        finishMessage();
+        current = { type: bare.groups.type, frames: [], messageLines: [bare.groups.message ?? ""] };
+        state = "message";
+      } else if (line.trim() !== "" || current!.messageLines.length > 0) {
+        current!.messageLines.push(line);
+      }
       continue;
     }
     if (state === "message") {

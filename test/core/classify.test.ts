@@ -199,3 +199,36 @@ describe("classify falls back to unclassified", () => {
     expect(rankCauses(parseTraceback("ValueError: x"), facts(), [greedy])).toEqual([]);
   });
 });
+
+describe("classify tells `when` whether the frames show a load", () => {
+  const seen: string[] = [];
+  const spy = cause("spy", [{ message: /Unknown layer: (?<name>\w+)/ }], {
+    when: (captures) => {
+      seen.push(captures.stackShows);
+      return captures.stackShows !== "other";
+    },
+  });
+  const load = 'Traceback (most recent call last):\n  File "app.py", line 3, in <module>\n    model = load_model("m.h5")\nValueError: Unknown layer: X';
+  const builder =
+    'Traceback (most recent call last):\n  File "train.py", line 3, in <module>\n    model = build(cfg)\n  File "nas/builder.py", line 9, in make_layer\n    raise ValueError(msg)\nValueError: Unknown layer: X';
+
+  it("says load, other or nothing, and keeps it out of the diagnosis' captures", () => {
+    seen.length = 0;
+    const loaded = classify(parseTraceback(load), facts(), [spy, unclassified]);
+    const built = classify(parseTraceback(builder), facts(), [spy, unclassified]);
+    const bare = classify(parseTraceback("ValueError: Unknown layer: X"), facts(), [spy, unclassified]);
+    expect(seen).toEqual(["load", "other", "nothing"]);
+    expect([loaded.cause, built.cause, bare.cause]).toEqual(["spy", "unclassified", "spy"]);
+    expect(loaded.captures).toEqual({ name: "X" });
+  });
+
+  it("shows a frame to a pattern as file:function too, so a pattern can ask for the user's own from_config", () => {
+    const userFromConfig = cause("user-from-config", [{ message: /^(?<detail>.+)/, frame: /^(?!.*site-packages).*\.py:from_config$/ }]);
+    const text = (file: string) =>
+      `Traceback (most recent call last):\n  File "${file}", line 88, in from_config\n    vocab = config.pop("vocabulary_file")\nKeyError: 'vocabulary_file'`;
+    expect(classify(parseTraceback(text("C:\\code\\layers\\text.py")), facts(), [userFromConfig, unclassified]).cause).toBe("user-from-config");
+    expect(classify(parseTraceback(text("/venv/lib/python3.11/site-packages/keras/src/layers/layer.py")), facts(), [userFromConfig, unclassified]).cause).toBe(
+      "unclassified",
+    );
+  });
+});

@@ -293,3 +293,41 @@ describe("unwrapChain", () => {
     expect(unwrapChain(chain)).toEqual([{ ...chain[0], origin: 0, depth: 0, wrappers: [] }]);
   });
 });
+
+describe("parseTraceback on what users paste around a traceback", () => {
+  it("ends the message at the REPL prompt Python prints after a traceback", () => {
+    const chain = parseTraceback(
+      [
+        ">>> model = model_from_json(open('m.json').read())",
+        "Traceback (most recent call last):",
+        '  File "<stdin>", line 1, in <module>',
+        "ValueError: Unknown layer: CRF",
+        ">>> ",
+      ].join("\n"),
+    );
+    expect(chain).toEqual([{ type: "ValueError", message: "Unknown layer: CRF", frames: [expect.objectContaining({ file: "<stdin>" })] }]);
+  });
+
+  it("keeps what a pasted shell command printed after the traceback as an entry of its own", () => {
+    const chain = parseTraceback(
+      [
+        "(venv) pi@box:~/app $ python predict.py",
+        "Traceback (most recent call last):",
+        '  File "predict.py", line 9, in <module>',
+        "OSError: Unable to open file (file signature not found)",
+        "$ cat weights/best.h5",
+        "version https://git-lfs.github.com/spec/v1",
+        "size 246112904",
+      ].join("\n"),
+    );
+    expect(chain.map((entry) => entry.type)).toEqual(["OSError", ""]);
+    expect(chain[0].message).toBe("Unable to open file (file signature not found)");
+    expect(chain[1].message).toBe("version https://git-lfs.github.com/spec/v1\nsize 246112904");
+  });
+
+  it("does not take a line of '...' inside a Keras message for a prompt", () => {
+    const chain = parseTraceback("ValueError: A KerasTensor cannot be used as input to a TensorFlow function.\n```\nx = Input(...)\n...\ntf_fn(x)  # Invalid.\n```");
+    expect(chain).toHaveLength(1);
+    expect(chain[0].message).toContain("tf_fn(x)  # Invalid.");
+  });
+});
