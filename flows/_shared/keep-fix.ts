@@ -6,7 +6,7 @@ import type { Content, LoadFix, Step, StepContext } from "../../src/core/types.j
 
 /** The fix of the last verify step that loaded the model (effects.ts records it as result.data.fix). */
 export function provenFixIn(ctx: StepContext): LoadFix {
-  const proven = Object.values(ctx.results).filter((result) => result.ok && result.data?.fix && result.data?.attempt);
+  const proven = Object.values(ctx.results).filter((result) => result.ok && result.data?.fix);
   return (proven.at(-1)?.data?.fix as LoadFix | undefined) ?? {};
 }
 

@@ -2,6 +2,7 @@
 // by this Keras: `lr` and `decay` keywords, legacy optimizers, string losses that Keras 3.11+ refuses to import.
 // Proved by keras2/legacy_optimizer.h5 and keras3/compiled_mse_alias.h5 in the keras3 env.
 import { code, paragraphs, python, strong, text } from "../../src/core/content.js";
+import { keepFixSteps } from "../_shared/keep-fix.js";
 import { builtinsFor } from "../../src/core/builtins.js";
 import type { Cause, StepContext } from "../../src/core/types.js";
 
@@ -141,9 +142,10 @@ export const compileConfigIncompatible: Cause = {
       id: "verify",
       title: "Loading with compile=False",
       action: () => ({ kind: "verify-load", fix: { compile: false } }),
-      onSuccess: "fixed",
+      onSuccess: "keep",
       onFailure: "still-failing",
     },
+    ...keepFixSteps({ id: "keep", fixedId: "fixed" }),
     {
       kind: "end",
       id: "fixed",

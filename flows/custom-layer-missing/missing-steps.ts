@@ -4,6 +4,7 @@
 // on disk is never run without the user choosing it.
 import { basename } from "node:path";
 import { code, command, paragraphs, path, python, strong, text } from "../../src/core/content.js";
+import { keepFixSteps } from "../_shared/keep-fix.js";
 import { SKELETON_MARKER } from "../../src/core/fixes/skeleton.js";
 import type { SourceMatch } from "../../src/core/fixes/find-sources.js";
 import { pythonString } from "../../src/core/fixes/loader-script.js";
@@ -269,10 +270,9 @@ export function missingObjectSteps(family: MissingFamily): Step[] {
       onSuccess: "skeleton-written",
       onFailure: "skeleton-written",
     },
-    {
-      kind: "choice",
+    ...keepFixSteps({
       id: "loaded",
-      title: "It loads. Keep the fix?",
+      fixedId: "fixed",
       body: (ctx) => {
         const fix = verifiedFix(ctx);
         return paragraphs(
@@ -282,29 +282,7 @@ export function missingObjectSteps(family: MissingFamily): Step[] {
             : [],
         );
       },
-      options: [
-        { id: "write-loader", label: "Write a load_<model>.py script that loads it this way", next: "write-loader" },
-        { id: "resave", label: "Also re-save it as a new .keras file and compare outputs", next: "resave" },
-        { id: "done", label: "Nothing more", next: "fixed" },
-      ],
-      auto: "write-loader",
-    },
-    {
-      kind: "action",
-      id: "write-loader",
-      title: "Write the loader script",
-      action: (ctx) => ({ kind: "write-loader", fix: verifiedFix(ctx) }),
-      onSuccess: "fixed",
-      onFailure: "fixed",
-    },
-    {
-      kind: "action",
-      id: "resave",
-      title: "Re-save as .keras into a new file and compare",
-      action: (ctx) => ({ kind: "resave-compare", fix: verifiedFix(ctx) }),
-      onSuccess: "fixed",
-      onFailure: "fixed",
-    },
+    }),
     {
       kind: "end",
       id: "fixed",
@@ -312,7 +290,7 @@ export function missingObjectSteps(family: MissingFamily): Step[] {
       title: "Fixed: the model loads",
       body: (ctx) => {
         const fix = verifiedFix(ctx);
-        const written = ctx.results["write-loader"]?.data?.path as string | undefined;
+        const written = ctx.results["loaded-loader"]?.data?.path as string | undefined;
         return paragraphs(
           written ? ["Run ", command(`python ${written}`), " to load it the same way."] : ["Load it with the code below."],
           fix.customObjectsModule

@@ -4,6 +4,7 @@
 // `Unrecognized keyword arguments passed to DepthwiseConv2D` is a built-in (keras2-file-in-keras3), not ours.
 import { builtinsFor } from "../../src/core/builtins.js";
 import { code, command, paragraphs, python, strong, text } from "../../src/core/content.js";
+import { keepFixSteps } from "../_shared/keep-fix.js";
 import { configChange, configProblemFrom } from "../../src/core/fixes/config-fix.js";
 import type { Cause, CustomObjectRef, Facts, LoadAttempt, StepContext } from "../../src/core/types.js";
 
@@ -142,9 +143,10 @@ export const customObjectConfig: Cause = {
         for (const ref of ctx.file?.customObjects ?? []) mapping[ref.key] = ref.className;
         return { kind: "verify-load", fix: { customObjectsModule: ctx.inputs.customObjectsModule, customObjects: mapping } };
       },
-      onSuccess: "fixed",
+      onSuccess: "keep",
       onFailure: "still-failing",
     },
+    ...keepFixSteps({ id: "keep", fixedId: "fixed" }),
     {
       kind: "end",
       id: "fixed",

@@ -2,6 +2,7 @@
 // was cloned without Git LFS (or downloaded through a link that serves the pointer). h5py then says "file
 // signature not found" and Keras 3 says "File not found" for a `.keras` name; the file's first bytes say why.
 import { code, command, paragraphs, path, shell, strong } from "../../src/core/content.js";
+import { keepFixSteps } from "../_shared/keep-fix.js";
 import type { Cause, ModelFacts, StepContext } from "../../src/core/types.js";
 
 /** The size and oid the pointer announces, when the inspector recorded them. */
@@ -131,9 +132,10 @@ export const gitLfsPointer: Cause = {
       id: "verify",
       title: "Loading the downloaded model",
       action: () => ({ kind: "verify-load", fix: {} }),
-      onSuccess: "fixed",
+      onSuccess: "keep",
       onFailure: "pulled",
     },
+    ...keepFixSteps({ id: "keep", fixedId: "fixed" }),
     {
       kind: "end",
       id: "fixed",

@@ -2,6 +2,7 @@
 // real load), else show the version set that reads the file (installed only with consent, then verified), or
 // rebuild the model in the loader's Keras. Causes supply the words and the fix to try.
 import { code, paragraphs, python, strong, text } from "../../src/core/content.js";
+import { keepFixSteps } from "../_shared/keep-fix.js";
 import type { ActionResult, Content, LoadFix, Step, StepContext } from "../../src/core/types.js";
 import { installPlansForFacts, pipArgv, pipCommand, planContent, type InstallPlan } from "../../src/core/versions.js";
 
@@ -111,9 +112,10 @@ export function versionSteps(spec: VersionStepsSpec): Step[] {
       id: "verify-installed",
       title: "Loading the model again",
       action: (ctx) => ({ kind: "verify-load", fix: afterInstallFix(firstPlan(ctx)) }),
-      onSuccess: "installed-fixed",
+      onSuccess: "keep-installed",
       onFailure: "installed-unverified",
     },
+    ...keepFixSteps({ id: "keep-installed", fixedId: "installed-fixed" }),
     {
       kind: "end",
       id: "installed-fixed",
@@ -154,9 +156,10 @@ export function versionSteps(spec: VersionStepsSpec): Step[] {
         id: "try-fix",
         title: "Loading the model with the fix",
         action: (ctx) => ({ kind: "verify-load", fix: spec.tryFix!(ctx) ?? {} }),
-        onSuccess: "fixed",
+        onSuccess: "keep-try",
         onFailure: "try-failed",
       },
+      ...keepFixSteps({ id: "keep-try", fixedId: "fixed" }),
       {
         kind: "end",
         id: "fixed",

@@ -3,6 +3,7 @@
 // loading: that lambda passed the safety check and ran, but refers to a global (tf, K, np) the loader does not
 // give it; the cure is the same "trust it and supply what it needs, or rebuild" conversation, not Python versions.
 import { code, command, paragraphs, python, strong } from "../../src/core/content.js";
+import { keepFixSteps } from "../_shared/keep-fix.js";
 import type { Cause, LoadAttempt, StepContext } from "../../src/core/types.js";
 
 const RISK =
@@ -116,24 +117,7 @@ export const lambdaSafeMode: Cause = {
       onSuccess: "loaded",
       onFailure: "unsafe-failed",
     },
-    {
-      kind: "choice",
-      id: "loaded",
-      title: "It loads with safe_mode=False",
-      options: [
-        { id: "write-loader", label: "Write a load_<model>.py script that loads it this way", next: "write-loader" },
-        { id: "done", label: "Nothing more", next: "fixed" },
-      ],
-      auto: "write-loader",
-    },
-    {
-      kind: "action",
-      id: "write-loader",
-      title: "Write the loader script",
-      action: () => ({ kind: "write-loader", fix: { safeMode: false } }),
-      onSuccess: "fixed",
-      onFailure: "fixed",
-    },
+    ...keepFixSteps({ id: "loaded", fixedId: "fixed", title: "It loads with safe_mode=False. Keep the fix?" }),
     {
       kind: "end",
       id: "fixed",

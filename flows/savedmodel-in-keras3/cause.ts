@@ -3,6 +3,7 @@
 // TFSMLayer, or, when it was written by Keras 2's model.save (keras_metadata.pb present), load it as a Keras 2 model
 // through tf_keras with TF_USE_LEGACY_KERAS=1.
 import { code, command, paragraphs, path, python, shell, strong } from "../../src/core/content.js";
+import { keepFixSteps } from "../_shared/keep-fix.js";
 import type { Cause, Facts, StepContext } from "../../src/core/types.js";
 
 /** true: written by Keras 2 model.save (has keras_metadata.pb); false: tf.saved_model.save export; null: unknown. */
@@ -101,7 +102,7 @@ export const savedmodelInKeras3: Cause = {
       id: "try-tfsm",
       title: "Loading it with TFSMLayer (endpoint serving_default)",
       action: () => ({ kind: "verify-load", fix: { tfsmLayer: { callEndpoint: "serving_default" } } }),
-      onSuccess: "tfsm-works",
+      onSuccess: "keep-tfsm",
       onFailure: "try-serve",
     },
     {
@@ -110,7 +111,7 @@ export const savedmodelInKeras3: Cause = {
       id: "try-serve",
       title: "Trying the endpoint Keras 3 exports use (serve)",
       action: () => ({ kind: "verify-load", fix: { tfsmLayer: { callEndpoint: "serve" } } }),
-      onSuccess: "tfsm-works",
+      onSuccess: "keep-tfsm",
       onFailure: "code",
     },
     {
@@ -118,9 +119,11 @@ export const savedmodelInKeras3: Cause = {
       id: "try-legacy",
       title: "Loading it with tf_keras (TF_USE_LEGACY_KERAS=1)",
       action: () => ({ kind: "verify-load", fix: { legacyKeras: true } }),
-      onSuccess: "legacy-works",
+      onSuccess: "keep-legacy",
       onFailure: "legacy-failed",
     },
+    ...keepFixSteps({ id: "keep-tfsm", fixedId: "tfsm-works" }),
+    ...keepFixSteps({ id: "keep-legacy", fixedId: "legacy-works" }),
     {
       kind: "end",
       id: "tfsm-works",

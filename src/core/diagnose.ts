@@ -17,6 +17,8 @@ export interface DiagnoseOptions {
   timeoutSeconds: number;
   /** Values known before the walk (the CLI's --custom-objects becomes customObjectsModule). */
   inputs?: Record<string, string>;
+  /** Where fixes write new files (the loader script, a re-saved copy); the current folder by default. */
+  outputDir?: string;
 }
 
 // Formats where the file alone settles the question: starting Python would only repeat what the bytes say.
@@ -116,6 +118,7 @@ export function createDiagnoseSession(options: DiagnoseOptions): DiagnoseSession
     return runEffect(request, {
       modelPath: options.modelPath,
       facts,
+      outputDir: options.outputDir,
       probe: () => {
         if (!probe) throw new Error("the Python worker is not running; diagnose() starts it");
         return probe;

@@ -39,9 +39,13 @@ describe("compile-config-incompatible", () => {
     const requests: ActionRequest[] = [];
     const walk = await walkAutomatically(compileConfigIncompatible, { ...given, diagnosis, modelPath: "m.h5" }, {}, async (request) => {
       requests.push(request);
-      return { ok: true, summary: paragraphs("loads") };
+      return { ok: true, summary: paragraphs("loads"), data: { fix: request.kind === "verify-load" ? request.fix : undefined } };
     });
-    expect(requests).toEqual([{ kind: "verify-load", fix: { compile: false } }]);
+    // The proven fix, then the loader script --auto writes with it (flows/_shared/keep-fix.ts).
+    expect(requests).toEqual([
+      { kind: "verify-load", fix: { compile: false } },
+      { kind: "write-loader", fix: { compile: false } },
+    ]);
     expect(walk.outcome).toBe("fixed");
     const shown = contentToPlain(walk.steps.at(-1)!.content);
     expect(shown).toContain('keras.models.load_model("m.h5", compile=False)');

@@ -26,8 +26,10 @@ describe("custom-object-config", () => {
   it("verifies the changed class when the user names the file", async () => {
     const base = baseFor(noKwargsFacts, fixture("tf-keras-2.15.1--no-kwargs-h5.txt"));
     const fix = { customObjectsModule: "/src/fixed.py", customObjects: { NoKwargsLayer: "NoKwargsLayer" } };
-    const runner = scriptedRunner([{ expect: (r) => r.kind === "verify-load" && JSON.stringify(r.fix) === JSON.stringify(fix), result: ok({ fix }) }]);
-    const state = await walkAutomatically({ ...cause, steps: cause.steps.map((s) => (s.kind === "choice" ? { ...s, auto: "retry" } : s)) }, base, { customObjectsModule: "/src/fixed.py" }, runner.run);
+    const runner = scriptedRunner([{ expect: (r) => r.kind === "verify-load" && JSON.stringify(r.fix) === JSON.stringify(fix), result: ok({ fix }) },
+      { expect: (r) => r.kind === "write-loader" && JSON.stringify(r.fix) === JSON.stringify(fix), result: ok({ path: "/cwd/load_m.py" }) },
+    ]);
+    const state = await walkAutomatically({ ...cause, steps: cause.steps.map((s) => (s.kind === "choice" && s.id === "choose" ? { ...s, auto: "retry" } : s)) }, base, { customObjectsModule: "/src/fixed.py" }, runner.run);
     expect(state.outcome).toBe("fixed");
   });
 

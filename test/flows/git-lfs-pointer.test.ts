@@ -33,7 +33,7 @@ describe("git-lfs-pointer", () => {
     const how = cause.steps.find((s) => s.id === "how") as Extract<Step, { kind: "choice" }>;
     expect(how.options.find((o) => o.id === "pull")?.needsConsent?.risk).toMatch(/git lfs/);
     const base = baseFor(facts({ file: { format: "git-lfs-pointer", path: "weights/m.h5" } }), null);
-    const pulled = walkWith(cause, base, { how: "pull" }, { pull: ok(), verify: ok() });
+    const pulled = walkWith(cause, base, { how: "pull", keep: "done" }, { pull: ok(), verify: ok() });
     expect(pulled.requests).toEqual([
       { kind: "run-command", argv: ["git", "lfs", "pull", "--include", "weights/m.h5"] },
       { kind: "verify-load", fix: {} },

@@ -26,9 +26,12 @@ describe("keras-tfkeras-mixing", () => {
     const requests: ActionRequest[] = [];
     const walk = await walkAutomatically(kerasTfkerasMixing, { ...given, diagnosis, modelPath: "m.keras" }, {}, async (request) => {
       requests.push(request);
-      return { ok: true, summary: paragraphs("loads") };
+      return { ok: true, summary: paragraphs("loads"), data: { fix: request.kind === "verify-load" ? request.fix : undefined } };
     });
-    expect(requests).toEqual([{ kind: "verify-load", fix: { legacyKeras: true } }]);
+    expect(requests).toEqual([
+      { kind: "verify-load", fix: { legacyKeras: true } },
+      { kind: "write-loader", fix: { legacyKeras: true } },
+    ]);
     expect(walk.outcome).toBe("fixed");
   });
 

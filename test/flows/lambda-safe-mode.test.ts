@@ -32,7 +32,7 @@ describe("lambda-safe-mode", () => {
   });
 
   it("with consent, verifies safeMode false and writes a loader carrying it", () => {
-    const walk = walkWith(cause, baseFor(lambdaFacts, L2), { choose: "unsafe" }, { "verify-unsafe": ok({ fix: { safeMode: false } }), "write-loader": ok({}) });
+    const walk = walkWith(cause, baseFor(lambdaFacts, L2), { choose: "unsafe" }, { "verify-unsafe": ok({ fix: { safeMode: false } }), "loaded-loader": ok({}) });
     expect(walk.requests).toEqual([
       { kind: "verify-load", fix: { safeMode: false } },
       { kind: "write-loader", fix: { safeMode: false } },

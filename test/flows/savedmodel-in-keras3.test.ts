@@ -1,5 +1,7 @@
 // savedmodel-in-keras3: real Keras 3 refuses a real Keras 2 SavedModel, the classifier names this cause, and the
 // --auto walk proves the TFSMLayer route by really loading the folder through the probe.
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { hasKerasMetadata } from "../../flows/savedmodel-in-keras3/cause.js";
@@ -13,7 +15,7 @@ const cause = causeOf("savedmodel-in-keras3");
 describe("savedmodel-in-keras3", () => {
   it("loads a real Keras 2 SavedModel in Keras 3 through TFSMLayer on the --auto path", async () => {
     const folder = join(modelsDir, "keras2", "savedmodel_keras");
-    const session = createDiagnoseSession({ modelPath: folder, python: pythonFor("keras3"), timeoutSeconds: 300 });
+    const session = createDiagnoseSession({ modelPath: folder, python: pythonFor("keras3"), timeoutSeconds: 300, outputDir: mkdtempSync(join(tmpdir(), "keras-fix-tfsm-")) });
     try {
       const result = await session.diagnose(() => {});
       expect(result.diagnosis?.cause).toBe("savedmodel-in-keras3");
@@ -22,7 +24,7 @@ describe("savedmodel-in-keras3", () => {
         { file: result.file, env: result.env, load: result.load, diagnosis: result.diagnosis!, modelPath: folder },
         (request) => session.runAction(request),
       );
-      expect(walk.steps.map((s) => s.id)).toEqual(["explain", "route", "try-tfsm", "tfsm-works"]);
+      expect(walk.steps.map((s) => s.id)).toEqual(["explain", "route", "try-tfsm", "keep-tfsm", "keep-tfsm-loader", "keep-tfsm-more", "tfsm-works"]);
       expect(walk.outcome).toBe("fixed");
       expect(plainWalk(walk)).toContain('call_endpoint="serving_default"');
     } finally {
@@ -36,7 +38,7 @@ describe("savedmodel-in-keras3", () => {
       "ValueError: File format not supported: filepath=export. Keras 3 only supports V3 `.keras` files, legacy H5 format files (`.h5` extension). ... use `keras.layers.TFSMLayer(export, call_endpoint='serving_default')`",
     );
     expect(withMetadata.diagnosis.cause).toBe("savedmodel-in-keras3");
-    const serve = walkWith(cause, withMetadata, {}, { "try-tfsm": failed, "try-serve": ok() });
+    const serve = walkWith(cause, withMetadata, { "keep-tfsm": "done" }, { "try-tfsm": failed, "try-serve": ok() });
     expect(serve.requests.map((r) => r.kind === "verify-load" && r.fix.tfsmLayer?.callEndpoint)).toEqual(["serving_default", "serve"]);
     expect(serve.text).toContain('call_endpoint="serve"');
     const legacy = walkWith(cause, withMetadata, { route: "legacy" }, { "try-legacy": failed });

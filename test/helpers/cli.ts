@@ -1,6 +1,6 @@
 // Runs the built CLI as a user would: an argv array (no shell), no standard input, and its exit code and output.
 import { spawnSync } from "node:child_process";
-import { cliPath } from "./envs.js";
+import { cliPath, scratchDir } from "./envs.js";
 
 export interface CliRun {
   status: number | null;
@@ -10,7 +10,7 @@ export interface CliRun {
 
 export function runCli(args: string[], options: { cwd?: string; env?: Record<string, string>; input?: string; timeoutMs?: number } = {}): CliRun {
   const result = spawnSync(process.execPath, [cliPath, ...args], {
-    cwd: options.cwd,
+    cwd: options.cwd ?? scratchDir(),
     env: { ...process.env, FORCE_COLOR: "0", ...options.env },
     input: options.input ?? "",
     encoding: "utf8",

@@ -1,7 +1,7 @@
 // Where the real Python test environments live (made by scripts/setup-python-envs.mjs, which `npm test` runs
 // first). A missing one is a loud failure, never a skip.
-import { existsSync, readFileSync } from "node:fs";
-import { homedir } from "node:os";
+import { existsSync, mkdtempSync, readFileSync } from "node:fs";
+import { homedir, tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -33,3 +33,8 @@ export function envVarsFor(name: EnvName): Record<string, string> {
 export const fixturesDir = join(repoRoot, "fixtures");
 export const modelsDir = join(fixturesDir, "models");
 export const cliPath = join(repoRoot, "dist", "src", "cli.js");
+
+/** A new empty folder to run the CLI in, so that files a fix writes (loader scripts, re-saved copies) land there. */
+export function scratchDir(): string {
+  return mkdtempSync(join(tmpdir(), "keras-fix-run-"));
+}

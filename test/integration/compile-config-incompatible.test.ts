@@ -6,7 +6,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { createDiagnoseSession } from "../../src/core/diagnose.js";
-import { cliPath, modelsDir, pythonFor } from "../helpers/envs.js";
+import { cliPath, modelsDir, pythonFor, scratchDir } from "../helpers/envs.js";
 
 const sha = (path: string) => createHash("sha256").update(readFileSync(path)).digest("hex");
 
@@ -14,7 +14,7 @@ describe("compile-config-incompatible with real Keras 3.15.1", () => {
   it("diagnoses keras2/legacy_optimizer.h5 and --auto fixes it with compile=False", () => {
     const model = join(modelsDir, "keras2", "legacy_optimizer.h5");
     const before = sha(model);
-    const run = spawnSync(process.execPath, [cliPath, model, "--auto", "--json", "--python", pythonFor("keras3")], { encoding: "utf8", timeout: 170_000 });
+    const run = spawnSync(process.execPath, [cliPath, model, "--auto", "--json", "--python", pythonFor("keras3")], { cwd: scratchDir(), encoding: "utf8", timeout: 170_000 });
     const report = JSON.parse(run.stdout);
     expect(report.diagnosis).toMatchObject({ cause: "compile-config-incompatible", culprit: "keras.optimizers.legacy.Adam" });
     expect(report.walk.outcome).toBe("fixed");

@@ -3,12 +3,12 @@
 import { spawnSync } from "node:child_process";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { cliPath, envVarsFor, modelsDir, pythonFor } from "../helpers/envs.js";
+import { cliPath, envVarsFor, modelsDir, pythonFor, scratchDir } from "../helpers/envs.js";
 
 describe("file-from-newer-keras with real Keras 3.5.0", () => {
   it("names the version pair and the layer, and prints the upgrade without running it", () => {
     const model = join(modelsDir, "keras3-extra", "newer_layer.keras");
-    const run = spawnSync(process.execPath, [cliPath, model, "--auto", "--json", "--python", pythonFor("keras35-py312")], {
+    const run = spawnSync(process.execPath, [cliPath, model, "--auto", "--json", "--python", pythonFor("keras35-py312")], { cwd: scratchDir(),
       encoding: "utf8",
       env: { ...process.env, ...envVarsFor("keras35-py312") },
       timeout: 170_000,

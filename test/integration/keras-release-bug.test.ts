@@ -7,14 +7,14 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { createDiagnoseSession } from "../../src/core/diagnose.js";
 import type { LoadFix } from "../../src/core/types.js";
-import { cliPath, modelsDir, pythonFor } from "../helpers/envs.js";
+import { cliPath, modelsDir, pythonFor, scratchDir } from "../helpers/envs.js";
 
 const model = join(modelsDir, "keras2", "h5_named_dot_keras.keras");
 const sha = (path: string) => createHash("sha256").update(readFileSync(path)).digest("hex");
 
 describe("keras-release-bug with real Keras 3.15.1", () => {
   it("is the CLI's diagnosis", () => {
-    const run = spawnSync(process.execPath, [cliPath, model, "--auto", "--json", "--python", pythonFor("keras3")], { encoding: "utf8", timeout: 170_000 });
+    const run = spawnSync(process.execPath, [cliPath, model, "--auto", "--json", "--python", pythonFor("keras3")], { cwd: scratchDir(), encoding: "utf8", timeout: 170_000 });
     const report = JSON.parse(run.stdout);
     expect(report.diagnosis).toMatchObject({ cause: "keras-release-bug", culprit: "HDF5 file named .keras (Keras 2.15.0)" });
   });

@@ -6,14 +6,14 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { createDiagnoseSession } from "../../src/core/diagnose.js";
-import { cliPath, modelsDir, pythonFor } from "../helpers/envs.js";
+import { cliPath, modelsDir, pythonFor, scratchDir } from "../helpers/envs.js";
 
 const model = join(modelsDir, "keras3-extra", "tf_keras_functional.keras");
 const sha = (path: string) => createHash("sha256").update(readFileSync(path)).digest("hex");
 
 describe("keras-tfkeras-mixing with real Keras 3 and tf_keras", () => {
   it("is the CLI's diagnosis, and --auto fixes it with tf_keras", () => {
-    const run = spawnSync(process.execPath, [cliPath, model, "--auto", "--json", "--python", pythonFor("keras3")], { encoding: "utf8", timeout: 170_000 });
+    const run = spawnSync(process.execPath, [cliPath, model, "--auto", "--json", "--python", pythonFor("keras3")], { cwd: scratchDir(), encoding: "utf8", timeout: 170_000 });
     const report = JSON.parse(run.stdout);
     expect(report.diagnosis).toMatchObject({ cause: "keras-tfkeras-mixing", culprit: "tf_keras.src.engine.functional.Functional" });
     expect(report.walk.outcome).toBe("fixed");

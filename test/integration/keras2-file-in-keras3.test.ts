@@ -6,12 +6,12 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { createDiagnoseSession } from "../../src/core/diagnose.js";
-import { cliPath, modelsDir, pythonFor } from "../helpers/envs.js";
+import { cliPath, modelsDir, pythonFor, scratchDir } from "../helpers/envs.js";
 
 const sha = (path: string) => createHash("sha256").update(readFileSync(path)).digest("hex");
 
 function cli(model: string, env: "keras3" | "keras2" | "keras35-py312", extra: string[] = [], vars: Record<string, string> = {}) {
-  const run = spawnSync(process.execPath, [cliPath, model, "--auto", "--json", "--python", pythonFor(env), ...extra], {
+  const run = spawnSync(process.execPath, [cliPath, model, "--auto", "--json", "--python", pythonFor(env), ...extra], { cwd: scratchDir(),
     encoding: "utf8",
     env: { ...process.env, ...vars },
     timeout: 170_000,

@@ -2,11 +2,11 @@
 import { spawnSync } from "node:child_process";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { cliPath, modelsDir, pythonFor } from "../helpers/envs.js";
+import { cliPath, modelsDir, pythonFor, scratchDir } from "../helpers/envs.js";
 
 describe("keras3-file-in-keras2 with real tf.keras 2.15", () => {
   it.each(["sequential.keras", "functional_nested.keras"])("diagnoses keras3/%s", (name) => {
-    const run = spawnSync(process.execPath, [cliPath, join(modelsDir, "keras3", name), "--auto", "--json", "--python", pythonFor("keras2")], {
+    const run = spawnSync(process.execPath, [cliPath, join(modelsDir, "keras3", name), "--auto", "--json", "--python", pythonFor("keras2")], { cwd: scratchDir(),
       encoding: "utf8",
       timeout: 170_000,
     });

@@ -5,7 +5,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { createHash } from "node:crypto";
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
-import { cliPath, modelsDir } from "../helpers/envs.js";
+import { cliPath, modelsDir, scratchDir } from "../helpers/envs.js";
 
 // ---------------------------------------------------------------------------------------------------------------
 // The user's files never change
@@ -96,7 +96,7 @@ export function peakRssKb(pid: number): number | null {
 export function runBounded(argv: string[], options: BoundOptions): Promise<BoundedRun> {
   return new Promise((resolve, reject) => {
     const child = spawn(argv[0], argv.slice(1), {
-      cwd: options.cwd,
+      cwd: options.cwd ?? scratchDir(),
       env: { ...process.env, ...options.env, FORCE_COLOR: "0", NO_COLOR: "1" },
       stdio: ["pipe", "pipe", "pipe"],
     });
