@@ -22,6 +22,8 @@ if (run(process.execPath, [join(root, "node_modules", "typescript", "bin", "tsc"
   console.log("0 passed, 1 failed");
   process.exit(1);
 }
+// The tests are not part of the build: type-check them too, so a test that drifted from the code fails loudly.
+const typecheckFailed = run(process.execPath, [join(root, "node_modules", "typescript", "bin", "tsc"), "-p", "tsconfig.test.json"]) !== 0;
 rmSync(resultsFile, { force: true });
 const vitestArgs = ["run", "--reporter=default", "--reporter=json", `--outputFile.json=${resultsFile}`,
   ...process.argv.slice(2)];
@@ -37,5 +39,6 @@ try {
 } catch {
   failed += 1;
 }
+if (typecheckFailed) failed += 1;
 console.log(`${passed} passed, ${failed} failed`);
 process.exit(status === 0 && failed === 0 ? 0 : 1);

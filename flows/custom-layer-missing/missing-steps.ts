@@ -103,7 +103,8 @@ function whatIsMissing(ctx: StepContext, family: MissingFamily): Content {
       : ["Keras looks it up under the key ", code(missing.key), "."],
     missing.module === null && missing.ref?.module === null && ctx.file?.format === "keras-zip"
       ? ["It was defined in the script that saved the model (", code("__main__"), "), so no module can be imported by name: its code has to be given."]
-      : missing.module
+      : // Keras 3 records "builtins" as the module of a plain function; it names no user module worth showing.
+        missing.module && missing.module !== "builtins"
         ? ["When saved, it came from the Python module ", code(missing.module), "."]
         : [],
     ["The fix: import that code and pass it as ", code("custom_objects"), " when loading."],

@@ -2,7 +2,7 @@
 // classify, and then run the actions a cause's steps ask for. Every front door (wizard, --auto, --json) uses it.
 import { causeById, causes } from "../../flows/index.js";
 import { classify } from "./classify.js";
-import { describeFile, describeKeras, describeLoad, describePython } from "./describe.js";
+import { describeFile, describeKeras, describeLoad } from "./describe.js";
 import { runEffect, sourceRoots } from "./effects.js";
 import { findSources } from "./fixes/find-sources.js";
 import { findPython } from "./find-python.js";
@@ -98,7 +98,7 @@ export function createDiagnoseSession(options: DiagnoseOptions): DiagnoseSession
     onProgress({
       stage: "import",
       status: importFailed || env.loader === null ? "failed" : "done",
-      detail: `${describePython(env)} · ${describeKeras(env)}`,
+      detail: `Python ${env.python.version} · ${describeKeras(env)}`,
       seconds: secondsSince(start),
     });
     if (importFailed || env.loader === null) {

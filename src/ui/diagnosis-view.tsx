@@ -25,7 +25,12 @@ export function DiagnosisView({ title, summary, diagnosis }: { title: string; su
         <Box flexDirection="column" marginTop={1}>
           <Text dimColor>How we know:</Text>
           {diagnosis.evidence.map((line, index) => (
-            <Text key={index} dimColor>{`  • ${sanitize(line)}`}</Text>
+            <Box key={index} paddingLeft={2}>
+              <Text dimColor>• </Text>
+              <Box flexShrink={1}>
+                <Text dimColor>{sanitize(line)}</Text>
+              </Box>
+            </Box>
           ))}
         </Box>
       )}

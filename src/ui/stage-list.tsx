@@ -54,8 +54,11 @@ export function StageList({ stages, labels }: { stages: Partial<Record<StageId, 
               <Text dimColor>{seconds !== undefined ? `${Math.max(0, seconds).toFixed(1)}s` : ""}</Text>
             </Box>
             {stage?.detail && (
-              <Box marginLeft={2}>
-                <Text color={status === "failed" ? "red" : undefined}>{sanitize(stage.detail)}</Text>
+              // One line per stage: the full error is shown again in the diagnosis below.
+              <Box marginLeft={2} flexShrink={1}>
+                <Text color={status === "failed" ? "red" : undefined} wrap="truncate-end">
+                  {sanitize(stage.detail)}
+                </Text>
               </Box>
             )}
           </Box>
