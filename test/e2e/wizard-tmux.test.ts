@@ -88,8 +88,8 @@ describe("the wizard in a real terminal", () => {
     expect(screen).toMatch(/✔ Importing Keras .*keras 3\.\d+\.\d+/);
     expect(screen).toContain("ScaledDense");
 
-    // Take the found module, then the loader; Enter through explanations; stop at the end.
-    const preferences = [/fixture_layers\.py|module we found/i, /loader|write a load_/i];
+    // Take the found module, then the loader (no re-save); Enter through explanations; stop at the end.
+    const preferences = [/fixture_layers\.py|module we found/i, /loader|write a load_/i, /No, that's all|Nothing more/i];
     const picked: string[] = [];
     for (let step = 0; step < 20 && !/Enter: finish/.test(hints(screen)); step++) {
       const previous = screen;
