@@ -3,6 +3,7 @@
 import type { CliOptions } from "../cli.js";
 import type { AutoWalk } from "../core/auto-walk.js";
 import { sanitize } from "../core/content.js";
+import { toSafeJson } from "../core/safe-json.js";
 import { ExitCode } from "../core/exit-codes.js";
 import { toJsonDocument, toText, type RunReport } from "../core/report.js";
 import type { DiagnoseResult, StageProgress } from "../core/session.js";
@@ -24,6 +25,6 @@ export function progressToStderr(progress: StageProgress): void {
 }
 
 export function printReport(report: RunReport, options: Pick<CliOptions, "json">): void {
-  if (options.json) process.stdout.write(`${JSON.stringify(toJsonDocument(report), null, 2)}\n`);
+  if (options.json) process.stdout.write(`${toSafeJson(toJsonDocument(report), 2)}\n`);
   else process.stdout.write(`${toText(report)}\n`);
 }

@@ -8,11 +8,15 @@ import type { Hdf5Root } from "./hdf5-extract.js";
  */
 export type WeightShapes = Record<string, { name: string; shape: number[] }[]>;
 
-export interface Hdf5Job {
+/** What to read: the root (names, configs, versions) and/or the weight shapes (a dataset lookup per weight). */
+export interface Hdf5Parts {
+  root: boolean;
+  weightShapes: boolean;
+}
+
+export interface Hdf5Job extends Hdf5Parts {
   id: number;
   path: string;
-  /** Also read the weight shapes (the slower part of a big model's metadata). */
-  weightShapes: boolean;
 }
 
 /** Sent in this order for one job; `failed` may replace any of them once HDF5 throws. */

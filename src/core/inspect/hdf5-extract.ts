@@ -1,9 +1,12 @@
 // What inspect needs from an HDF5 file, read through h5wasm inside the HDF5 worker (hdf5-worker.ts): the root's
 // attribute and group names, the attributes Keras reads (configs, versions), and the shapes of the stored weights,
-// never their data. Only plain values come out, so they cross to the main thread as a structured clone.
+// never their data. Only plain values come out, so they cross to the main thread as a structured clone; string
+// attributes come out as UTF-8 bytes, moved (not copied) to the main thread.
 import type { WeightShapes } from "./hdf5-contents.js";
 
 type H5Module = typeof import("h5wasm/node");
+/** The Emscripten module under h5wasm's classes. */
+export type H5Wasm = Awaited<H5Module["ready"]>;
 type H5Group = InstanceType<H5Module["Group"]>;
 type H5Entity = ReturnType<H5Group["get"]>;
 
@@ -19,6 +22,7 @@ export type RootAttributeName = (typeof ROOT_ATTRIBUTES)[number];
 export interface Hdf5Root {
   attributeNames: string[];
   keys: string[];
+  /** As h5wasm decodes them, except a scalar variable-length string: its UTF-8 bytes (stringBytes). */
   attributes: Partial<Record<RootAttributeName, unknown>>;
   /** Group names under `layers` (Keras 3 .weights.h5) or `_layer_checkpoint_dependencies` (Keras 2.13). */
   keras3LayerGroups: string[] | null;
@@ -33,9 +37,33 @@ function decode(value: unknown): unknown {
   return value;
 }
 
+/**
+ * A scalar variable-length string attribute (what h5py writes for a Python str, e.g. model_config) as its UTF-8
+ * bytes, or null for any other type. h5wasm would decode it to a JS string, a copy the main thread would then copy
+ * again: for a 50 MB config those copies, beside HDF5's own in the wasm heap, came near 500 MB.
+ */
+function stringBytes(wasm: H5Wasm, group: H5Group, name: string): Uint8Array | null {
+  const metadata = wasm.get_attribute_metadata(group.file_id, group.path, name);
+  if (metadata.type !== wasm.H5T_class_t.H5T_STRING.value || !metadata.vlen || metadata.total_size !== 1) return null;
+  const pointer = wasm._malloc(Math.max(metadata.size, 8));
+  if (!pointer) throw new Error("out of memory in the HDF5 reader");
+  try {
+    wasm.get_attribute_data(group.file_id, group.path, name, BigInt(pointer));
+    // HEAPU8 is read after the call: HDF5 may have grown the heap, which replaces the buffer.
+    const heap = wasm.HEAPU8;
+    const start = new DataView(heap.buffer).getUint32(pointer, true);
+    if (start === 0) return new Uint8Array(0);
+    const end = heap.indexOf(0, start);
+    return heap.slice(start, end < 0 ? heap.length : end);
+  } finally {
+    wasm.reclaim_vlen_memory(group.file_id, group.path, name, BigInt(pointer));
+    wasm._free(pointer);
+  }
+}
+
 /** One attribute's value, or `null` when absent; Keras splits attributes over 64 KB into `name0`, `name1`, ... */
-function readAttribute(group: H5Group, names: string[], name: string): unknown {
-  if (names.includes(name)) return decode(group.get_attribute(name, true));
+function readAttribute(wasm: H5Wasm, group: H5Group, names: string[], name: string): unknown {
+  if (names.includes(name)) return stringBytes(wasm, group, name) ?? decode(group.get_attribute(name, true));
   if (!names.includes(`${name}0`)) return null;
   const parts: unknown[] = [];
   for (let i = 0; names.includes(`${name}${i}`); i++) {
@@ -46,12 +74,12 @@ function readAttribute(group: H5Group, names: string[], name: string): unknown {
   return parts;
 }
 
-export function readRoot(file: H5Group): Hdf5Root {
+export function readRoot(wasm: H5Wasm, file: H5Group): Hdf5Root {
   const attributeNames = Object.keys(file.attrs);
   const keys = file.keys();
   const attributes: Hdf5Root["attributes"] = {};
   for (const name of ROOT_ATTRIBUTES) {
-    const value = readAttribute(file, attributeNames, name);
+    const value = readAttribute(wasm, file, attributeNames, name);
     if (value !== null) attributes[name] = value;
   }
   const layersKey = keys.includes("layers") ? "layers" : keys.includes("_layer_checkpoint_dependencies") ? "_layer_checkpoint_dependencies" : null;
@@ -122,16 +150,19 @@ function keras3Shapes(root: H5Group): WeightShapes {
 }
 
 /** The stored weights' shapes per layer name, from whichever layout the file has; null when it has none. */
-export function readWeightShapes(file: H5Group, root: Hdf5Root): WeightShapes | null {
+export function readWeightShapes(file: H5Group): WeightShapes | null {
   const asNames = (value: unknown) => (Array.isArray(value) ? value.map(String) : []);
-  if (root.keys.includes("model_weights")) {
+  const keys = file.keys();
+  if (keys.includes("model_weights")) {
     const group = file.get("model_weights");
     if (!isGroup(group)) return null;
     const names = Object.keys(group.attrs).includes("layer_names") ? decode(group.get_attribute("layer_names", true)) : [];
     return legacyShapes(group, asNames(names));
   }
-  if (Array.isArray(root.attributes.layer_names)) return legacyShapes(file, asNames(root.attributes.layer_names));
-  if (root.keys.includes("layers")) {
+  // Keras 2 save_weights: layer_names on the root (always an array of names, never the split form in practice).
+  const layerNames = Object.keys(file.attrs).includes("layer_names") ? decode(file.get_attribute("layer_names", true)) : null;
+  if (Array.isArray(layerNames)) return legacyShapes(file, asNames(layerNames));
+  if (keys.includes("layers")) {
     const layers = file.get("layers");
     return isGroup(layers) ? keras3Shapes(layers) : null;
   }

@@ -12,11 +12,16 @@ import { readHdf5Bounded, type Hdf5Read } from "./hdf5-thread.js";
 import { factsFromModel } from "./model-facts.js";
 import { problems } from "./problems.js";
 
-const asString = (value: unknown): string | null => (typeof value === "string" ? value : null);
+/** A string attribute: the worker sends scalar variable-length strings as UTF-8 bytes (hdf5-extract.ts). */
+function asString(value: unknown): string | null {
+  if (value instanceof Uint8Array) return new TextDecoder().decode(value);
+  return typeof value === "string" ? value : null;
+}
 
 function parseAttributeJson(value: unknown): unknown {
-  if (typeof value !== "string") return null;
-  const parsed = parseJson(value);
+  const text = asString(value);
+  if (text === null) return null;
+  const parsed = parseJson(text);
   return parsed.ok ? parsed.value : null;
 }
 
@@ -45,19 +50,28 @@ export async function readHdf5(path: string, fileSize: number, offset: number): 
       actualSize: fileSize,
     });
   }
-  const read = await readHdf5Bounded(path, { weightShapes: true });
-  if (read.failure && !read.root) {
-    return problemFacts(path, "not-a-model", fileSize, problems.damagedHdf5(damageReason(read.failure)), {
+  const read = await readHdf5Bounded(path, { root: true, weightShapes: false });
+  if (read.failure || !read.root) {
+    const failure = read.failure ?? { stage: "read" as const, reason: "no root group" };
+    return problemFacts(path, "not-a-model", fileSize, problems.damagedHdf5(damageReason(failure)), {
       ...details,
       damaged: "hdf5",
-      hdf5Error: read.failure.reason,
+      hdf5Error: failure.reason,
     });
   }
-  if (read.weightShapes) details.weightShapes = read.weightShapes;
-  // The root read back but the weights did not: the config is still worth reporting.
-  const weightsError = read.weightShapesError ?? (read.failure ? read.failure.reason : null);
-  if (weightsError) details.weightShapesUnreadable = weightsError;
-  return describe(read.root!, path, fileSize, details);
+  const facts = describe(read.root, path, fileSize, details);
+  // Weight shapes serve the stand-in classes written for custom layers (src/core/fixes/skeleton.ts): a lookup per
+  // weight, worth it only when there is a custom layer to stand in for.
+  if (facts.format === "h5-model" && facts.customClasses.length > 0) Object.assign(facts.details, await weightShapesOf(path));
+  return facts;
+}
+
+/** details.weightShapes (hdf5-contents.ts), or why they are missing: damaged weights do not hide a readable config. */
+async function weightShapesOf(path: string): Promise<Record<string, unknown>> {
+  const read = await readHdf5Bounded(path, { root: false, weightShapes: true });
+  if (read.weightShapes) return { weightShapes: read.weightShapes };
+  const reason = read.weightShapesError ?? read.failure?.reason ?? null;
+  return reason ? { weightShapesUnreadable: reason } : {};
 }
 
 function describe(root: Hdf5Root, path: string, fileSize: number, details: Record<string, unknown>): ModelFacts {
@@ -66,6 +80,8 @@ function describe(root: Hdf5Root, path: string, fileSize: number, details: Recor
   const modelConfigText = root.attributes.model_config;
   if (modelConfigText !== undefined) {
     const modelConfig = parseAttributeJson(modelConfigText);
+    // The text is parsed: drop it (up to tens of MB) before walking.
+    delete root.attributes.model_config;
     if (!isRecord(modelConfig)) {
       return problemFacts(path, "h5-model", fileSize, problems.badJson("its model_config attribute is not valid JSON"), details);
     }

@@ -5,7 +5,7 @@ import { existsSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { Worker } from "node:worker_threads";
-import type { Hdf5Job, Hdf5WorkerMessage, WeightShapes } from "./hdf5-contents.js";
+import type { Hdf5Job, Hdf5Parts, Hdf5WorkerMessage, WeightShapes } from "./hdf5-contents.js";
 import type { Hdf5Root } from "./hdf5-extract.js";
 
 /**
@@ -45,32 +45,34 @@ let nextId = 1;
 let queue: Promise<unknown> = Promise.resolve();
 
 function startWorker(): Worker {
-  // stdout/stderr: true keeps Emscripten's prints ("Aborted(...)", "warning: Invalid UTF-8") off the user's
-  // terminal; the facts say the file is damaged.
-  const started = new Worker(workerFile(), { stdout: true, stderr: true });
-  started.stdout.resume();
-  started.stderr.resume();
+  // execArgv: [] because a worker inherits the parent's flags, and some refuse a worker (`node --input-type=module
+  // -e`, as scripts/bench-inspect.mjs runs inspect).
+  const started = new Worker(workerFile(), { execArgv: [] });
   // An idle worker must not keep the CLI alive; a pending job's timer does while it runs.
   started.unref();
   return started;
 }
 
-function retire(which: Worker): void {
+/** Stops a worker; awaited, so that its wasm heap is gone before the main thread works on what it read. */
+async function retire(which: Worker): Promise<void> {
   if (worker === which) worker = null;
-  void which.terminate();
+  await which.terminate();
 }
 
-function run(path: string, weightShapes: boolean): Promise<Hdf5Read> {
+function run(path: string, parts: Hdf5Parts): Promise<Hdf5Read> {
   const current = (worker ??= startWorker());
   const id = nextId++;
   const read: Hdf5Read = { root: null, weightShapes: null, weightShapesError: null, failure: null };
   return new Promise((resolve, reject) => {
-    const finish = (failure: Hdf5Read["failure"], keepWorker: boolean, bug?: Error) => {
+    let finished = false;
+    const finish = async (failure: Hdf5Read["failure"], keepWorker: boolean, bug?: Error) => {
+      if (finished) return;
+      finished = true;
       clearTimeout(timer);
       current.off("message", onMessage);
       current.off("error", onError);
       current.off("exit", onExit);
-      if (!keepWorker) retire(current);
+      if (!keepWorker) await retire(current);
       if (bug) reject(bug);
       else resolve({ ...read, failure });
     };
@@ -80,34 +82,34 @@ function run(path: string, weightShapes: boolean): Promise<Hdf5Read> {
       else if ("weightShapes" in message) {
         read.weightShapes = message.weightShapes;
         read.weightShapesError = message.weightShapesError;
-      } else if ("failed" in message) finish({ stage: message.stage, reason: message.failed }, false);
-      else finish(null, message.heapBytes < RETIRE_HEAP_BYTES);
+      } else if ("failed" in message) void finish({ stage: message.stage, reason: message.failed }, false);
+      else void finish(null, message.heapBytes < RETIRE_HEAP_BYTES);
     };
     // An uncaught error or an exit inside the worker (a wasm abort it could not turn into an exception). Node's own
     // errors (ERR_MODULE_NOT_FOUND, ERR_WORKER_...) are a broken install, not a damaged file.
     const onError = (error: Error) => {
       if (/^ERR_/.test(String((error as NodeJS.ErrnoException).code ?? ""))) {
-        finish(null, false, error);
+        void finish(null, false, error);
         return;
       }
-      finish({ stage: "read", reason: error.message.slice(0, 300) }, false);
+      void finish({ stage: "read", reason: error.message.slice(0, 300) }, false);
     };
-    const onExit = (code: number) => finish({ stage: "read", reason: `the HDF5 reader stopped (exit ${code})` }, false);
+    const onExit = (code: number) => void finish({ stage: "read", reason: `the HDF5 reader stopped (exit ${code})` }, false);
     const timer = setTimeout(
-      () => finish({ stage: "time-limit", reason: `HDF5 was still reading its structures after ${HDF5_TIME_LIMIT_MS / 1000} s` }, false),
+      () => void finish({ stage: "time-limit", reason: `HDF5 was still reading its structures after ${HDF5_TIME_LIMIT_MS / 1000} s` }, false),
       HDF5_TIME_LIMIT_MS,
     );
     current.on("message", onMessage);
     current.once("error", onError);
     current.once("exit", onExit);
-    const job: Hdf5Job = { id, path, weightShapes };
+    const job: Hdf5Job = { id, path, ...parts };
     current.postMessage(job);
   });
 }
 
 /** Reads one HDF5 file; jobs run one after another on the one worker. Never rejects for a bad file. */
-export function readHdf5Bounded(path: string, options: { weightShapes: boolean }): Promise<Hdf5Read> {
-  const result = queue.then(() => run(path, options.weightShapes));
+export function readHdf5Bounded(path: string, parts: Hdf5Parts): Promise<Hdf5Read> {
+  const result = queue.then(() => run(path, parts));
   queue = result.catch(() => undefined);
   return result;
 }

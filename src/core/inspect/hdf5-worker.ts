@@ -1,17 +1,19 @@
 // The worker thread that runs h5wasm: HDF5 can loop forever on damaged structures (a global heap object of size 0
 // in hang-flip64-seed7-2, test/inspect/hostile/), and a synchronous wasm loop cannot be interrupted on the thread it
-// runs on. Here the main thread can terminate it (hdf5-thread.ts). Emscripten's own prints go to this worker's
-// stderr, which the main thread discards.
+// runs on. Here the main thread can terminate it (hdf5-thread.ts).
 import { parentPort } from "node:worker_threads";
 import type { Hdf5Job, Hdf5WorkerMessage } from "./hdf5-contents.js";
 import { readRoot, readWeightShapes } from "./hdf5-extract.js";
 
+// Emscripten binds console.log/error when h5wasm loads and prints "Aborted(...)" and "warning: Invalid UTF-8" on
+// damaged files: the facts already say so, and a worker's console reaches the user's terminal.
+console.log = console.warn = console.error = () => undefined;
 const h5 = await import("h5wasm/node");
 const module = await h5.default.ready;
 // HDF5 errors throw instead of printing HDF5-DIAG.
 module.activate_throwing_error_handler();
 
-const send = (message: Hdf5WorkerMessage) => parentPort!.postMessage(message);
+const send = (message: Hdf5WorkerMessage, transfer: ArrayBuffer[] = []) => parentPort!.postMessage(message, transfer);
 const reason = (error: unknown) => (error instanceof Error ? error.message : String(error)).slice(0, 300);
 
 parentPort!.on("message", (job: Hdf5Job) => {
@@ -23,12 +25,16 @@ parentPort!.on("message", (job: Hdf5Job) => {
     return;
   }
   try {
-    const root = readRoot(file);
-    send({ id: job.id, root });
+    if (job.root) {
+      const root = readRoot(module, file);
+      // String attributes move to the main thread instead of being copied.
+      const buffers = Object.values(root.attributes).flatMap((value) => (value instanceof Uint8Array ? [value.buffer as ArrayBuffer] : []));
+      send({ id: job.id, root }, buffers);
+    }
     if (job.weightShapes) {
       // Damaged weights must not hide a readable config: their failure is reported beside it.
       try {
-        send({ id: job.id, weightShapes: readWeightShapes(file, root), weightShapesError: null });
+        send({ id: job.id, weightShapes: readWeightShapes(file), weightShapesError: null });
       } catch (error) {
         send({ id: job.id, weightShapes: null, weightShapesError: reason(error) });
       }

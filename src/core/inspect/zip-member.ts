@@ -32,8 +32,10 @@ function capped(entry: yauzl.Entry): Transform {
 export async function readMember(zip: yauzl.ZipFile, entry: yauzl.Entry): Promise<string> {
   checkDeclaredSize(entry);
   const chunks: Buffer[] = [];
-  const stream = (await zip.openReadStreamPromise(entry)).pipe(capped(entry));
-  for await (const chunk of stream as AsyncIterable<Buffer>) chunks.push(chunk);
+  // pipeline, not pipe: an error of yauzl's stream (a size that lies) must reject here, not go unhandled.
+  await pipeline(await zip.openReadStreamPromise(entry), capped(entry), async (source: AsyncIterable<Buffer>) => {
+    for await (const chunk of source) chunks.push(chunk);
+  });
   return Buffer.concat(chunks).toString("utf8");
 }
 

@@ -17,7 +17,7 @@ export async function weightShapesOf(copy: (target: string) => Promise<void>): P
       const reason = error instanceof OversizedMember ? `${error.message}; keras-fix reads shapes from smaller files only` : "the member does not read back from the zip";
       return { weightShapesUnreadable: reason };
     }
-    const read = await readHdf5Bounded(target, { weightShapes: true });
+    const read = await readHdf5Bounded(target, { root: false, weightShapes: true });
     if (read.weightShapes) return { weightShapes: read.weightShapes };
     return { weightShapesUnreadable: read.weightShapesError ?? read.failure?.reason ?? "model.weights.h5 stores no weights HDF5 can list" };
   } finally {
