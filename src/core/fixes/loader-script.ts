@@ -2,6 +2,7 @@
 // outlives this session: the user's module imported by path, custom_objects keyed exactly as the file stores them.
 import { existsSync } from "node:fs";
 import { basename, join } from "node:path";
+import { toSafeJson } from "../safe-json.js";
 import type { EnvFacts, LoadFix, ModelFacts } from "../types.js";
 
 export interface LoaderScriptInput {
@@ -13,9 +14,10 @@ export interface LoaderScriptInput {
 
 type Loader = "keras3" | "tf.keras" | "tf_keras" | "keras2";
 
-/** A Python string literal for any text (JSON string escapes are valid Python escapes). */
+/** A Python string literal for any text (JSON string escapes are valid Python escapes); bidi and C1 characters
+ * from a model file are escaped too, so they cannot reorder what the user reads in the generated file. */
 export function pythonString(value: string): string {
-  return JSON.stringify(value);
+  return toSafeJson(value);
 }
 
 /** The Python module name the probe and the script give a file: its stem with non-word characters replaced. */

@@ -2,6 +2,7 @@
 // model file stores (constructor arguments, weight shapes, registered keys), so loading can get past them and the
 // user sees exactly what is left to write.
 import type { CustomObjectRef, EnvFacts, ModelFacts } from "../types.js";
+import { pythonString } from "./loader-script.js";
 
 export interface Skeleton {
   code: string;
@@ -44,11 +45,11 @@ export function pythonLiteral(value: unknown): string {
   if (value === null || value === undefined) return "None";
   if (value === true) return "True";
   if (value === false) return "False";
-  if (typeof value === "number") return Number.isFinite(value) ? String(value) : `float(${JSON.stringify(String(value))})`;
-  if (typeof value === "string") return JSON.stringify(value);
+  if (typeof value === "number") return Number.isFinite(value) ? String(value) : `float(${pythonString(String(value))})`;
+  if (typeof value === "string") return pythonString(value);
   if (Array.isArray(value)) return `[${value.map(pythonLiteral).join(", ")}]`;
   if (typeof value === "object") {
-    const entries = Object.entries(value as Record<string, unknown>).map(([k, v]) => `${JSON.stringify(k)}: ${pythonLiteral(v)}`);
+    const entries = Object.entries(value as Record<string, unknown>).map(([k, v]) => `${pythonString(k)}: ${pythonLiteral(v)}`);
     return `{${entries.join(", ")}}`;
   }
   return "None";
@@ -69,7 +70,7 @@ function kerasImport(env: EnvFacts | null): string {
 function registration(key: string): string | null {
   const at = key.lastIndexOf(">");
   if (at <= 0) return null;
-  return `@keras.utils.register_keras_serializable(package=${JSON.stringify(key.slice(0, at))}, name=${JSON.stringify(key.slice(at + 1))})`;
+  return `@keras.utils.register_keras_serializable(package=${pythonString(key.slice(0, at))}, name=${pythonString(key.slice(at + 1))})`;
 }
 
 function storedWeights(facts: ModelFacts, ref: CustomObjectRef): StoredWeight[] | null {
@@ -135,7 +136,7 @@ function layerClass(ref: CustomObjectRef, facts: ModelFacts, notes: string[]): s
       weights.forEach((weight, index) => {
         const attribute = weightAttribute(weight.name, index);
         lines.push(
-          `        self.${attribute} = self.add_weight(name=${JSON.stringify(attribute)}, shape=(${weight.shape.join(", ")}${weight.shape.length === 1 ? "," : ""}), initializer="zeros")`,
+          `        self.${attribute} = self.add_weight(name=${pythonString(attribute)}, shape=(${weight.shape.join(", ")}${weight.shape.length === 1 ? "," : ""}), initializer="zeros")`,
         );
       });
     } else if (weights) {
@@ -150,16 +151,16 @@ function layerClass(ref: CustomObjectRef, facts: ModelFacts, notes: string[]): s
       "",
       "    def call(self, inputs):",
       "        # TODO: the computation the original class did.",
-      `        raise NotImplementedError(${JSON.stringify(`${ref.className}.call() is a ${SKELETON_MARKER}: write the computation the original layer did`)})`,
+      `        raise NotImplementedError(${pythonString(`${ref.className}.call() is a ${SKELETON_MARKER}: write the computation the original layer did`)})`,
     );
   } else {
     lines.push(
       "",
       "    def __call__(self, *args, **kwargs):",
-      `        raise NotImplementedError(${JSON.stringify(`${ref.className} is a ${SKELETON_MARKER}: write what the original ${ref.kind} did`)})`,
+      `        raise NotImplementedError(${pythonString(`${ref.className} is a ${SKELETON_MARKER}: write what the original ${ref.kind} did`)})`,
     );
   }
-  const ownConfig = `{${args.map(([key]) => `${JSON.stringify(key)}: self.${key}`).join(", ")}}`;
+  const ownConfig = `{${args.map(([key]) => `${pythonString(key)}: self.${key}`).join(", ")}}`;
   const isLayer = ref.kind === "layer" || ref.kind === "model" || ref.kind === "other";
   // Layers extend the base config (name, trainable, dtype); Keras 3's Regularizer.get_config raises, so others don't.
   lines.push(
@@ -181,7 +182,7 @@ function functionStub(ref: CustomObjectRef, notes: string[]): string[] {
   lines.push(
     `def ${ref.className}(${signature}):`,
     `    """Stands in for the ${ref.kind === "function" ? "function" : ref.kind} the model refers to by name; its body is not stored in the file."""`,
-    `    raise NotImplementedError(${JSON.stringify(`${ref.className}() is a ${SKELETON_MARKER}: write what the original ${ref.kind} computed`)})`,
+    `    raise NotImplementedError(${pythonString(`${ref.className}() is a ${SKELETON_MARKER}: write what the original ${ref.kind} computed`)})`,
   );
   const whenNeeded =
     ref.kind === "loss" || ref.kind === "metric"
