@@ -10,5 +10,8 @@ export default defineConfig({
     pool: "forks",
     maxWorkers: 2,
     globalSetup: ["test/global-setup.ts"],
+    // CI runs `npm test` with CI=true, and Ink then stops redrawing (it prints only the last frame). The wizard's
+    // tests stand for a person at a terminal, so they run, and spawn the CLI, as outside CI.
+    env: { CI: "0", CONTINUOUS_INTEGRATION: "0" },
   },
 });

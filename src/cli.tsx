@@ -75,14 +75,16 @@ async function main(): Promise<number> {
     return runExplain(rest[0], options);
   }
   if (rest.length > 0) throw new UserError(`keras-fix takes one model path; got ${cli.input.length} arguments.`);
-  const interactive = !options.auto && !options.json && process.stdin.isTTY === true && process.stdout.isTTY === true;
+  // The same test as Ink's own: in CI it stops redrawing, so a wizard there could not be followed.
+  const inCi = ["CI", "CONTINUOUS_INTEGRATION"].some((key) => key in process.env && !["0", "false"].includes(process.env[key]!));
+  const interactive = !options.auto && !options.json && !inCi && process.stdin.isTTY === true && process.stdout.isTTY === true;
   if (interactive) {
     const { runInteractive } = await import("./modes/interactive.js");
     return runInteractive(first, options);
   }
   if (!first) throw new UserError("Without a terminal, give the model path.", "keras-fix path/to/model.h5 --auto");
   if (!options.auto && !options.json) {
-    process.stderr.write("keras-fix: no terminal here, so running as --auto (no questions asked).\n");
+    process.stderr.write(`keras-fix: ${inCi ? "running in CI" : "no terminal here"}, so running as --auto (no questions asked).\n`);
   }
   const { runAuto } = await import("./modes/auto.js");
   return runAuto(first, options);
