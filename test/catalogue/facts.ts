@@ -1,32 +1,10 @@
 // Builds complete Facts from the partial ones a test or a fixture sidecar gives, so that a fixture only states
 // what matters to it (format, size, versions) and the rest is the neutral default.
+import { baseFacts } from "../../src/core/inspect/facts.js";
 import type { EnvFacts, Facts, ModelFacts } from "../../src/core/types.js";
 
 export function modelFacts(partial: Partial<ModelFacts> = {}): ModelFacts {
-  return {
-    schemaVersion: 1,
-    path: "model.h5",
-    format: "h5-model",
-    problem: null,
-    kerasVersion: null,
-    backend: null,
-    topClass: null,
-    layerClasses: [],
-    customClasses: [],
-    hasLambda: false,
-    compiled: false,
-    loss: null,
-    metrics: null,
-    optimizer: null,
-    fileSize: null,
-    customObjects: [],
-    lambdas: [],
-    layers: null,
-    kerasLine: null,
-    tensorflowVersion: null,
-    details: {},
-    ...partial,
-  };
+  return { ...baseFacts("model.h5", "h5-model", null), ...partial };
 }
 
 export function envFacts(partial: Partial<EnvFacts> = {}): EnvFacts {

@@ -1,9 +1,9 @@
 // custom-loss-missing: the legacy wording names the kind; the Keras 3 wording is placed by the compile-step frames
 // or the file's facts; --auto proves compile=False and writes a loader with it.
 import { describe, expect, it } from "vitest";
-import { walkAutomatically } from "../../src/core/auto-walk.js";
 import { facts } from "../catalogue/facts.js";
-import { baseFor, causeOf, ok, plainWalk, scriptedRunner } from "../catalogue/walk.js";
+import { baseFor, causeOf } from "../catalogue/walk.js";
+import { expectAutoProvesCompileFalse, factsNaming } from "./compile-family.js";
 
 const cause = causeOf("custom-loss-missing");
 const r1 = [
@@ -20,19 +20,11 @@ describe("custom-loss-missing", () => {
       cause: "custom-loss-missing",
       culprit: "weighted_mse",
     });
-    const withFacts = facts({ file: { customObjects: [{ kind: "loss", className: "weighted_mse", registeredName: null, module: null, key: "weighted_mse", config: null, where: [] }] } });
+    const withFacts = factsNaming("loss", "weighted_mse");
     expect(baseFor(withFacts, r1).diagnosis.cause).toBe("custom-loss-missing");
   });
 
   it("--auto verifies compile=False, then writes a loader that keeps it", async () => {
-    const base = baseFor(facts({ file: { path: "/m/x.keras", customObjects: [{ kind: "loss", className: "weighted_mse", registeredName: null, module: null, key: "weighted_mse", config: null, where: [] }] } }), "ValueError: Unknown loss function: 'weighted_mse'.");
-    const runner = scriptedRunner([
-      { expect: (r) => r.kind === "find-sources", result: ok({ matches: [] }) },
-      { expect: (r) => r.kind === "verify-load" && r.fix.compile === false && !r.fix.customObjectsModule, result: ok({ fix: { compile: false } }) },
-      { expect: (r) => r.kind === "write-loader" && r.fix.compile === false, result: ok({ path: "/cwd/load_x.py" }) },
-    ]);
-    const walk = await walkAutomatically(cause, base, {}, runner.run);
-    expect(walk.outcome).toBe("fixed");
-    expect(plainWalk(walk)).toContain("model.compile(");
+    await expectAutoProvesCompileFalse(cause, "loss", "weighted_mse", "ValueError: Unknown loss function: 'weighted_mse'.");
   });
 });

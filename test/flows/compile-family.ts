@@ -1,0 +1,23 @@
+// What the loss, metric and optimizer causes share in their tests: the file's facts naming one custom object of a
+// kind, and the --auto walk that proves compile=False and writes a loader keeping it.
+import { expect } from "vitest";
+import { walkAutomatically } from "../../src/core/auto-walk.js";
+import type { Cause, CustomObjectKind, Facts } from "../../src/core/types.js";
+import { facts } from "../catalogue/facts.js";
+import { baseFor, ok, plainWalk, scriptedRunner } from "../catalogue/walk.js";
+
+export function factsNaming(kind: CustomObjectKind, name: string, path = "model.h5"): Facts {
+  return facts({ file: { path, customObjects: [{ kind, className: name, registeredName: null, module: null, key: name, config: null, where: [] }] } });
+}
+
+export async function expectAutoProvesCompileFalse(cause: Cause, kind: CustomObjectKind, name: string, traceback: string): Promise<void> {
+  const base = baseFor(factsNaming(kind, name, "/m/x.keras"), traceback);
+  const runner = scriptedRunner([
+    { expect: (r) => r.kind === "find-sources", result: ok({ matches: [] }) },
+    { expect: (r) => r.kind === "verify-load" && r.fix.compile === false && !r.fix.customObjectsModule, result: ok({ fix: { compile: false } }) },
+    { expect: (r) => r.kind === "write-loader" && r.fix.compile === false, result: ok({ path: "/cwd/load_x.py" }) },
+  ]);
+  const walk = await walkAutomatically(cause, base, {}, runner.run);
+  expect(walk.outcome).toBe("fixed");
+  expect(plainWalk(walk)).toContain("model.compile(");
+}
