@@ -49,6 +49,14 @@ export const lambdaSafeMode: Cause = {
       means: "Keras' safe mode refuses to run the bytecode stored for a Lambda",
     },
     {
+      // keras-fix's own guard in the probe (every Keras line; Keras' safe_mode misses .h5/SavedModel in many):
+      // "keras-fix refused to run the Python bytecode stored for Lambda layer 'x' before it ran: ...".
+      type: /^KerasFixRefusedLambda$/,
+      message: /keras-fix refused to run the Python bytecode stored for (?:Lambda layer '(?<layer>[^']*)'|a Lambda layer)/,
+      weight: 0.95,
+      means: "keras-fix refused to run the bytecode stored for a Lambda before it ran",
+    },
+    {
       // K2 "Exception encountered when calling layer 'lambda' (type Lambda)." / K3 "... calling Lambda.call()."
       // around a NameError; the classifier unwraps both (wrappedClass Lambda).
       type: /^NameError$/,
@@ -113,7 +121,8 @@ export const lambdaSafeMode: Cause = {
       kind: "action",
       id: "verify-unsafe",
       title: "Load with safe_mode=False",
-      action: () => ({ kind: "verify-load", fix: { safeMode: false } }),
+      // Reached only through the typed "yes": allowStoredCode lifts keras-fix's own guard, safeMode Keras' one.
+      action: () => ({ kind: "verify-load", fix: { safeMode: false, allowStoredCode: true } }),
       onSuccess: "loaded",
       onFailure: "unsafe-failed",
     },

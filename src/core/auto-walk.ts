@@ -53,6 +53,8 @@ export async function walkAutomatically(
       case "action": {
         const request = step.action(ctx);
         taken.request = request;
+        // Stored code runs only after a typed "yes", which --auto never gives: refuse even if a flow is wrong.
+        if ("fix" in request && request.fix.allowStoredCode) throw new Error(`cause ${cause.id}: step ${step.id} would run the model's stored code without consent`);
         let result: ActionResult;
         try {
           result = await runAction(request);

@@ -144,6 +144,11 @@ export interface LoadAttempt {
 export interface LoadFix {
   compile?: boolean;
   safeMode?: boolean;
+  /**
+   * Lifts keras-fix's own guard (the probe refuses Lambda bytecode and config-named imports outside Keras and the
+   * user's code) for this one load. Only a step reached through a typed "yes" may set it; --auto never does.
+   */
+  allowStoredCode?: boolean;
   /** A Python file whose top level defines the missing objects; imported by path before the load. */
   customObjectsModule?: string;
   /** custom_objects key (as stored in the file) -> attribute name in customObjectsModule. */

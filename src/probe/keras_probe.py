@@ -38,7 +38,8 @@ COMPARE_SEED = 1234
 UNKNOWN_DIM = 32
 COMPARE_BATCH = 2
 # The parts of a fix the fresh reload of a re-saved file still needs.
-RELOAD_FIX_KEYS = ("customObjectsModule", "customObjects", "safeMode", "legacyKeras")
+# allowStoredCode: the user allowed the original file's code; the re-saved file carries the same code.
+RELOAD_FIX_KEYS = ("customObjectsModule", "customObjects", "safeMode", "legacyKeras", "allowStoredCode")
 
 # Distribution names that provide each package (tensorflow-cpu installs its own dist name).
 PACKAGE_DISTS = {
@@ -423,6 +424,214 @@ def start_keras(state):
 
 
 # --------------------------------------------------------------------------------------------------------------
+# Guard: a model's stored code never runs unless the user typed "yes"
+#
+# Keras' own safe_mode does not cover .h5/SavedModel Lambdas in tf.keras 2.x, Keras 2 and tf_keras, nor in Keras 3
+# before 3.11.3; and Keras 3 < 3.9 and tf_keras import any module a .keras config names (CVE-2025-1550). So the
+# probe guards the two doors itself, in every Keras line: the function unmarshalling every Lambda goes through
+# (`func_load`), and the deserializers' `importlib`. Both refuse unless the fix carries `allowStoredCode: true`,
+# which only the wizard's typed "yes" sets (safeMode: false alone does not).
+
+
+class KerasFixRefusedLambda(ValueError):
+    """A Lambda's stored bytecode was about to be unmarshalled; keras-fix refused before anything ran."""
+
+
+class KerasFixRefusedImport(ImportError):
+    """A model config named a module outside Keras and the user's own code; keras-fix refused to import it."""
+
+
+# Reported as keras_fix.<Name> (not __main__.<Name>): the type is what keras-fix's classifier matches.
+KerasFixRefusedLambda.__module__ = "keras_fix"
+KerasFixRefusedImport.__module__ = "keras_fix"
+
+# Where each Keras line keeps func_load (python_utils in Keras 3, generic_utils elsewhere, across versions).
+FUNC_LOAD_MODULES = (
+    "keras.src.utils.python_utils",
+    "keras.utils.python_utils",
+    "keras.src.utils.generic_utils",
+    "keras.utils.generic_utils",
+    "tf_keras.src.utils.generic_utils",
+    "tensorflow.python.keras.utils.generic_utils",
+    "tensorflow_core.python.keras.utils.generic_utils",
+)
+# The deserializers that `importlib.import_module(config["module"])` (Keras 3, Keras 2.13-2.15, tf_keras).
+SERIALIZATION_MODULES = (
+    "keras.src.saving.serialization_lib",
+    "keras.saving.serialization_lib",
+    "tf_keras.src.saving.serialization_lib",
+)
+ALLOWED_IMPORT_ROOTS = ("keras", "keras_hub", "keras_cv", "keras_nlp", "tf_keras", "tensorflow", "tensorflow_core")
+# Swapped-in code objects reach the guard through this sys.modules entry (they run with Keras' module globals).
+GUARD_MODULE = "keras_fix_guard"
+
+
+def _guarded_func_load(code, defaults=None, closure=None, globs=None):
+    # Becomes the __code__ of every func_load: `__name__` is then the Keras module's name, so the guard can call
+    # that module's original func_load once the user has allowed stored code.
+    import sys
+
+    return sys.modules["keras_fix_guard"].func_load(__name__, code, defaults, closure, globs)
+
+
+class ImportlibGuard(object):
+    """Stands in for `importlib` inside a deserializer module: import_module asks the guard first."""
+
+    def __init__(self, real, guard):
+        self._real = real
+        self._guard = guard
+
+    def import_module(self, name, package=None):
+        caller = sys._getframe(1).f_locals
+        return self._guard.import_module(self._real, name, package, caller.get("name"))
+
+    def __getattr__(self, attribute):
+        return getattr(self._real, attribute)
+
+
+class Guard(object):
+    def __init__(self):
+        self.allow_stored_code = False
+        self.user_files = []
+        self.originals = {}  # Keras module name -> a copy of its original func_load
+        self.patched = set()  # id() of func_load functions already swapped
+        self.refusals = 0
+        module = type(sys)(GUARD_MODULE)
+        module.func_load = self.func_load
+        sys.modules[GUARD_MODULE] = module
+
+    def install(self):
+        """Patches every func_load and deserializer present now; called again before each load (lazy imports)."""
+        for name in FUNC_LOAD_MODULES + SERIALIZATION_MODULES:
+            if name.split(".")[0] in sys.modules and name not in sys.modules:
+                try:
+                    importlib.import_module(name)
+                except Exception:
+                    pass
+        for name, module in list(sys.modules.items()):
+            if module is None or name.split(".")[0] not in ALLOWED_IMPORT_ROOTS:
+                continue
+            namespace = getattr(module, "__dict__", {})
+            function = namespace.get("func_load")
+            if inspect.isfunction(function) and id(function) not in self.patched:
+                self.patch_func_load(function)
+            if namespace.get("importlib") is importlib and name.endswith("serialization_lib"):
+                namespace["importlib"] = ImportlibGuard(importlib, self)
+
+    def patch_func_load(self, function):
+        if function.__code__.co_freevars:
+            return  # not the plain module-level func_load we know; never seen in any Keras
+        owner = function.__globals__.get("__name__")
+        self.originals[owner] = type(function)(
+            function.__code__, function.__globals__, function.__name__, function.__defaults__, function.__closure__
+        )
+        function.__code__ = _guarded_func_load.__code__
+        self.patched.add(id(function))
+
+    def scope(self, fix, user_files):
+        return GuardScope(self, fix.get("allowStoredCode") is True, user_files)
+
+    def func_load(self, owner, code, defaults, closure, globs):
+        if self.allow_stored_code:
+            return self.originals[owner](code, defaults=defaults, closure=closure, globs=globs)
+        self.refusals += 1
+        layer = layer_being_loaded(sys._getframe(2))
+        raise KerasFixRefusedLambda(
+            "keras-fix refused to run the Python bytecode stored for %s before it ran: loading it would execute "
+            "code from the model file on this machine. Only if you trust the file, allow it by running keras-fix "
+            "without --auto and typing yes when asked."
+            % ("Lambda layer '%s'" % layer if layer else "a Lambda layer")
+        )
+
+    def import_module(self, real, name, package, wanted):
+        if self.allow_stored_code or self.may_import(real, name, package):
+            return real.import_module(name, package)
+        if name == "__main__":
+            # Keras looks a custom class saved from a script or notebook up in __main__, which here is keras-fix:
+            # an empty stand-in gives Keras' usual "could not locate" error instead of our own functions.
+            return type(sys)("__main__")
+        self.refusals += 1
+        raise KerasFixRefusedImport(
+            "keras-fix refused to import module '%s'%s while loading the model: the file asks Keras to import it, "
+            "and code outside Keras, TensorFlow and your own files (the current folder, --custom-objects) can do "
+            "anything on this machine. Nothing from it ran."
+            % (name, " (for '%s')" % wanted if isinstance(wanted, str) and wanted else ""),
+            name=name,
+        )
+
+    def may_import(self, real, name, package):
+        if not isinstance(name, str) or name.startswith(".") or package:
+            return False
+        if name.split(".")[0] in ALLOWED_IMPORT_ROOTS:
+            return True
+        return self.is_user_code(real, name)
+
+    def is_user_code(self, real, name):
+        """The module (or its top package) is a file under the working directory or the --custom-objects file, or
+        does not exist at all."""
+        top = name.split(".")[0]
+        loaded = sys.modules.get(name) or sys.modules.get(top)
+        if loaded is not None:
+            origin = getattr(loaded, "__file__", None)
+        else:
+            try:
+                # For a top-level name this only searches sys.path: nothing is imported or run.
+                spec = real.util.find_spec(top)
+            except (ImportError, ValueError):
+                return False
+            if spec is None:
+                return True  # nothing by that name: the import fails as usual (a custom object the user must supply)
+            origin = spec.origin
+        if not origin or not os.path.isabs(origin):
+            return False  # built-in, frozen, namespace package
+        origin = os.path.realpath(origin)
+        if origin in self.user_files:
+            return True
+        cwd = os.path.realpath(os.getcwd())
+        return origin.startswith(cwd + os.sep) and not in_site_packages(origin)
+
+
+def in_site_packages(path):
+    parts = path.split(os.sep)
+    return "site-packages" in parts or "dist-packages" in parts
+
+
+def layer_being_loaded(frame):
+    """The name in the nearest caller's `config` (Lambda.from_config and friends), for the refusal message."""
+    depth = 0
+    while frame is not None and depth < 12:
+        config = frame.f_locals.get("config")
+        if isinstance(config, dict) and isinstance(config.get("name"), str):
+            return config["name"]
+        frame = frame.f_back
+        depth += 1
+    return None
+
+
+class GuardScope(object):
+    """The guard state for one load: stored code allowed only when the fix says so; refused again afterwards."""
+
+    def __init__(self, guard, allow, user_files):
+        self._guard = guard
+        self._allow = allow
+        self._user_files = [os.path.realpath(path) for path in user_files if path]
+
+    def __enter__(self):
+        self._guard.install()
+        self._guard.allow_stored_code = self._allow
+        self._guard.user_files = self._user_files
+        return self._guard
+
+    def __exit__(self, *exc_info):
+        self._guard.allow_stored_code = False
+        self._guard.user_files = []
+        return False
+
+
+GUARD = Guard()
+
+
+# --------------------------------------------------------------------------------------------------------------
 # Fixes
 
 
@@ -590,7 +799,8 @@ def load_with_fix(state, path, fix, objects, notes):
         else:
             notes.append("this loader has no safe_mode argument; it was not passed")
     clear_session(runtime)
-    with Scopes([custom_object_scope(runtime, objects) if objects else None, unsafe_scope(runtime, fix)]):
+    guard = GUARD.scope(fix, [fix.get("customObjectsModule")])
+    with Scopes([guard, custom_object_scope(runtime, objects) if objects else None, unsafe_scope(runtime, fix)]):
         return runtime.load_model(path, **kwargs)
 
 

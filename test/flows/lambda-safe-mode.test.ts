@@ -31,11 +31,12 @@ describe("lambda-safe-mode", () => {
     expect(unsafe?.needsConsent?.risk).toMatch(/trust/);
   });
 
-  it("with consent, verifies safeMode false and writes a loader carrying it", () => {
-    const walk = walkWith(cause, baseFor(lambdaFacts, L2), { choose: "unsafe" }, { "verify-unsafe": ok({ fix: { safeMode: false } }), "loaded-loader": ok({}) });
+  it("with consent, verifies safeMode false with keras-fix's guard lifted, and writes a loader carrying it", () => {
+    const fix = { safeMode: false, allowStoredCode: true };
+    const walk = walkWith(cause, baseFor(lambdaFacts, L2), { choose: "unsafe" }, { "verify-unsafe": ok({ fix }), "loaded-loader": ok({}) });
     expect(walk.requests).toEqual([
-      { kind: "verify-load", fix: { safeMode: false } },
-      { kind: "write-loader", fix: { safeMode: false } },
+      { kind: "verify-load", fix },
+      { kind: "write-loader", fix },
     ]);
     expect(walk.state.outcome).toBe("fixed");
   });

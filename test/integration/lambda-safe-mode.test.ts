@@ -23,7 +23,10 @@ describe("lambda-safe-mode (real Keras)", () => {
     const session = createDiagnoseSession({ modelPath: model, python: pythonFor("keras3"), timeoutSeconds: 120 });
     try {
       expect((await session.diagnose(() => {})).diagnosis?.cause).toBe("lambda-safe-mode");
-      expect((await session.runAction({ kind: "verify-load", fix: { safeMode: false } })).ok).toBe(true);
+      // safeMode false alone still meets keras-fix's own guard; the consented fix lifts both.
+      const alone = await session.runAction({ kind: "verify-load", fix: { safeMode: false } });
+      expect(alone.ok).toBe(false);
+      expect((await session.runAction({ kind: "verify-load", fix: { safeMode: false, allowStoredCode: true } })).ok).toBe(true);
     } finally {
       await session.close();
     }
