@@ -800,8 +800,16 @@ def load_with_fix(state, path, fix, objects, notes):
             notes.append("this loader has no safe_mode argument; it was not passed")
     clear_session(runtime)
     guard = GUARD.scope(fix, [fix.get("customObjectsModule")])
+    refused_before = GUARD.refusals
     with Scopes([guard, custom_object_scope(runtime, objects) if objects else None, unsafe_scope(runtime, fix)]):
-        return runtime.load_model(path, **kwargs)
+        model = runtime.load_model(path, **kwargs)
+    if GUARD.refusals > refused_before:
+        # SavedModel: Keras falls back to the traced graph when a layer's config cannot be rebuilt.
+        notes.append(
+            "keras-fix refused the Python bytecode stored for a Lambda; Keras rebuilt the model from the graph "
+            "saved with it instead, so none of the file's Python code ran"
+        )
+    return model
 
 
 def saved_model_endpoints(runtime, path):

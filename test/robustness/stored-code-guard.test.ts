@@ -1,0 +1,229 @@
+// keras-fix's own guard in the probe (issue 8): a model's stored code never runs unasked, in every Keras line, even
+// where Keras' safe_mode does not look (tf.keras 2.x / Keras 2 .h5 and SavedModel, Keras 3 .h5 before 3.11.3) and
+// where Keras imports whatever module a .keras config names (Keras 3 < 3.9, tf_keras). Every canary below is a file
+// that only running the model's code would create; each test checks it is absent afterwards, and two controls
+// (allowStoredCode, the typed-yes fix) show that the very same files do create it once the guard is lifted.
+import { EventEmitter } from "node:events";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { stripVTControlCharacters } from "node:util";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startProbe, type ProbeSession } from "../../src/core/probe.js";
+import { runInteractive } from "../../src/modes/interactive.js";
+import { envVarsFor, pythonFor, repoRoot, type EnvName } from "../helpers/envs.js";
+import { runBounded, runCli } from "./helpers.js";
+
+const maker = new URL("make_canary_lambda.py", import.meta.url).pathname;
+const harness = new URL("guard_harness.py", import.meta.url).pathname;
+const probeScript = join(repoRoot, "src", "probe", "keras_probe.py");
+const REFUSED_LAMBDA = "keras_fix.KerasFixRefusedLambda";
+const REFUSED_IMPORT = "keras_fix.KerasFixRefusedImport";
+
+let dir: string;
+const at = (name: string) => join(dir, name);
+// The Lambda canary's path is read from KERAS_FIX_CANARY when the lambda runs; the import canaries are in the configs.
+const lambdaCanary = () => at("CANARY-lambda");
+
+async function make(env: EnvName, args: string[], extraEnv: Record<string, string> = {}): Promise<void> {
+  const made = await runBounded([pythonFor(env), maker, ...args], { timeoutMs: 300_000, env: { ...envVarsFor(env), ...extraEnv } });
+  expect(made.code, `${env} ${args.join(" ")}: ${made.stderr.slice(-1500)}`).toBe(0);
+}
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), "keras-fix-guard-"));
+  await Promise.all([
+    make("keras2", [at("k2.h5"), at("k2_savedmodel")]),
+    make("tf21-py37", ["--lib", "tf.keras", at("tf21.h5")]),
+    make("keras35-py312", [at("k35.h5"), at("k35.keras")]).then(() =>
+      make("keras35-py312", ["--import-canary", at("CANARY-import-k35"), at("import-k35.keras")]),
+    ),
+    make("keras3", ["--import-canary", at("CANARY-import-k315"), at("import-k315.keras")]).then(() =>
+      make("keras3", ["--lib", "tf_keras", "--import-canary", at("CANARY-import-tfk"), at("import-tfk.keras")], { TF_USE_LEGACY_KERAS: "1" }),
+    ),
+  ]);
+}, 600_000);
+
+afterAll(() => {
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+function expectNoCanary(): void {
+  for (const name of ["CANARY-lambda", "CANARY-import-k35", "CANARY-import-k315", "CANARY-import-tfk"]) {
+    expect(existsSync(at(name)), `${name}: the model's code ran`).toBe(false);
+  }
+}
+
+async function probeFor(env: EnvName): Promise<ProbeSession> {
+  return startProbe({ python: { path: pythonFor(env), source: "flag" }, timeoutSeconds: 300, env: { ...envVarsFor(env), KERAS_FIX_CANARY: lambdaCanary() } });
+}
+
+describe("the probe refuses stored code before it runs (one warm worker per env)", () => {
+  it("tf.keras 2.15 (Keras never gates .h5/SavedModel): Lambda .h5 refused, SavedModel revived without its bytecode, safeMode false alone changes nothing", async () => {
+    const probe = await probeFor("keras2");
+    try {
+      for (const fix of [{}, { safeMode: false }]) {
+        const h5 = await probe.load(at("k2.h5"), fix);
+        expect(h5.ok).toBe(false);
+        expect(h5.chain.at(-1)?.type).toBe(REFUSED_LAMBDA);
+        expect(h5.chain.at(-1)?.message).toMatch(/Lambda layer 'canary_lambda'/);
+        // Keras falls back to the traced graph when a layer's config cannot be rebuilt: it loads, nothing ran.
+        const savedModel = await probe.load(at("k2_savedmodel"), fix);
+        expect(savedModel.chain.map((e) => e.type)).not.toContain("NameError");
+        expect(savedModel.warnings.join("\n")).toMatch(/refused the Python bytecode/);
+        expectNoCanary();
+      }
+      // Control: with the typed-yes fix, the same file runs its Lambda (so the absence above means something).
+      expect((await probe.load(at("k2.h5"), { safeMode: false, allowStoredCode: true })).ok).toBe(true);
+      expect(existsSync(lambdaCanary())).toBe(true);
+      rmSync(lambdaCanary());
+    } finally {
+      await probe.close();
+    }
+  });
+
+  it("Keras 3.5 (< 3.9, < 3.11.3): Lambda .h5 and .keras refused, subprocess named by the config refused", async () => {
+    const probe = await probeFor("keras35-py312");
+    try {
+      for (const fix of [{}, { safeMode: false }]) {
+        expect((await probe.load(at("k35.h5"), fix)).chain.at(-1)?.type).toBe(REFUSED_LAMBDA);
+        const imported = await probe.load(at("import-k35.keras"), fix);
+        expect(imported.chain.at(-1)?.type).toBe(REFUSED_IMPORT);
+        expect(imported.chain.at(-1)?.message).toMatch(/module 'subprocess' \(for 'run'\)/);
+      }
+      // Keras 3.5 refuses a .keras Lambda itself in safe mode; with safe_mode off, keras-fix still does.
+      expect((await probe.load(at("k35.keras"), { safeMode: false })).chain.at(-1)?.type).toBe(REFUSED_LAMBDA);
+      expectNoCanary();
+      // Control: lifted, Keras 3.5 imports subprocess and calls run(["touch", canary]) (CVE-2025-1550).
+      await probe.load(at("import-k35.keras"), { allowStoredCode: true });
+      expect(existsSync(at("CANARY-import-k35"))).toBe(true);
+      rmSync(at("CANARY-import-k35"));
+    } finally {
+      await probe.close();
+    }
+  });
+
+  it("Keras 3.15 refuses the subprocess config itself; tf_keras (which imports any module) is refused by keras-fix", async () => {
+    const probe = await probeFor("keras3");
+    try {
+      const current = await probe.load(at("import-k315.keras"));
+      expect(current.ok).toBe(false);
+      const tfKeras = await probe.load(at("import-tfk.keras"), { legacyKeras: true });
+      expect(tfKeras.chain.at(-1)?.type).toBe(REFUSED_IMPORT);
+      expect(tfKeras.chain.at(-1)?.message).toMatch(/module 'subprocess'/);
+      expectNoCanary();
+    } finally {
+      await probe.close();
+    }
+  });
+
+  it("TF 2.1 tf.keras: the Lambda's func_load (tensorflow_core) is guarded too", async () => {
+    const run = async (...extra: string[]) => {
+      const done = await runBounded([pythonFor("tf21-py37"), harness, probeScript, at("tf21.h5"), ...extra], {
+        timeoutMs: 300_000, env: { KERAS_FIX_CANARY: lambdaCanary() },
+      });
+      expect(done.code, done.stderr.slice(-1500)).toBe(0);
+      return JSON.parse(done.stdout.trim().split("\n").at(-1) ?? "{}") as { ok: boolean; type: string | null };
+    };
+    expect(await run()).toMatchObject({ ok: false, type: REFUSED_LAMBDA });
+    expectNoCanary();
+  });
+});
+
+describe("the CLI never runs stored code without a typed yes", () => {
+  it("--auto --json: a tf.keras 2.15 Lambda .h5 is diagnosed lambda-safe-mode, exit 1, nothing ran", async () => {
+    const run = await runCli([at("k2.h5"), "--auto", "--json", "--python", pythonFor("keras2")], { env: { KERAS_FIX_CANARY: lambdaCanary() } });
+    const report = JSON.parse(run.stdout);
+    expect(run.code, run.stderr.slice(-800)).toBe(1);
+    expect(report.diagnosis?.cause).toBe("lambda-safe-mode");
+    expect(report.load?.exceptionType).toBe(REFUSED_LAMBDA);
+    expect(report.walk?.fix?.allowStoredCode).toBeUndefined();
+    expectNoCanary();
+  });
+
+  it("--auto --json: the subprocess config on Keras 3.5 is refused, never reported as loading", async () => {
+    const run = await runCli([at("import-k35.keras"), "--auto", "--json", "--python", pythonFor("keras35-py312")], { env: envVarsFor("keras35-py312") });
+    const report = JSON.parse(run.stdout);
+    expect(run.code, run.stderr.slice(-800)).not.toBe(0);
+    expect(report.outcome).not.toBe("loads");
+    expect(report.load?.exceptionType).toBe(REFUSED_IMPORT);
+    // unsafe-model-file (the safety read's flow) once merged; never a missing custom object.
+    expect(["unsafe-model-file", "unclassified"]).toContain(report.diagnosis?.cause);
+    expectNoCanary();
+  });
+
+  it("the wizard: refusing consent (typed no, Esc) and the rebuild route run nothing", async () => {
+    process.env.KERAS_FIX_CANARY = lambdaCanary();
+    const stdin = new FakeStdin();
+    const stdout = new FakeStdout();
+    const exit = runInteractive(at("k2.h5"), { auto: false, json: false, python: pythonFor("keras2"), timeoutSeconds: 300 }, {
+      stdin: stdin as unknown as NodeJS.ReadStream,
+      stdout: stdout as unknown as NodeJS.WriteStream,
+      stderr: new FakeStdout() as unknown as NodeJS.WriteStream,
+      folder: dir,
+    });
+    const screen = () => stripVTControlCharacters(stdout.output);
+    const see = async (text: string | RegExp, ticks = 3000) => {
+      for (let i = 0; i < ticks; i++) {
+        const seen = screen();
+        if (typeof text === "string" ? seen.includes(text) : text.test(seen)) return;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      throw new Error(`never saw ${text}; screen:\n${screen().slice(-3000)}`);
+    };
+    const press = async (key: string) => {
+      stdin.write(key);
+      await new Promise((r) => setTimeout(r, 150));
+    };
+    await see("What a Lambda layer stores");
+    await press("\r");
+    await see("How do you want to load it?");
+    // The consent road, declined twice: a typed "no", then Esc.
+    for (const decline of ["no\r", "\u001b"]) {
+      await press("\u001b[B");
+      await press("\r");
+      await see('Type "yes"');
+      for (const key of decline === "\u001b" ? [decline] : [...decline]) await press(key);
+      await see("Not confirmed: nothing was run");
+      await press("\u001b[A");
+    }
+    // The rebuild road to its end.
+    await press("\r");
+    await see("Rebuild the architecture, then load only the weights");
+    await press("\r");
+    expect(await exit).toBe(1);
+    expectNoCanary();
+    delete process.env.KERAS_FIX_CANARY;
+  }, 600_000);
+});
+
+class FakeStdin extends EventEmitter {
+  isTTY = true;
+  private pending: string | null = null;
+  write(data: string) {
+    this.pending = data;
+    this.emit("readable");
+    this.emit("data", data);
+  }
+  read() {
+    const data = this.pending;
+    this.pending = null;
+    return data;
+  }
+  setEncoding() {}
+  setRawMode() {}
+  resume() {}
+  pause() {}
+  ref() {}
+  unref() {}
+}
+
+class FakeStdout extends EventEmitter {
+  columns = 100;
+  rows = 40;
+  output = "";
+  write = (chunk: string) => {
+    this.output += chunk;
+    return true;
+  };
+}
