@@ -4,6 +4,7 @@
 // The rules follow the Keras advisories of 2024–2026 (/work/shared/research/keras-security.md §1–§5); which releases
 // each finding can harm is data in safety-exposure.ts. A clean read is not a proof of safety (README).
 import type { SafetyFinding, SafetyRead } from "../types.js";
+import type { Hdf5StorageNote } from "./hdf5-extract.js";
 import { clipText } from "./bounds.js";
 import { describeExposure, knownExposure } from "./safety-exposure.js";
 
@@ -180,5 +181,25 @@ function objectFindings(
   if (name !== null && className !== null && PATH_ESCAPE.test(name)) {
     found.push(finding("config-path-in-name", "dangerous", `${path}.config.name`, `A layer is named ${clipText(name, 80)}: Keras 3 before 3.12.3 / 3.15.0 joins layer names into asset paths, so this name reads or writes outside its folder.`));
   }
+  return found;
+}
+
+// ----------------------------------------------------------------------------------------------------------------
+// HDF5 structure (read in the HDF5 worker: hdf5-extract.ts readStorage)
+
+export function hdf5Findings(notes: Hdf5StorageNote[], error: string | null): SafetyFinding[] {
+  const found = notes.map((note) => {
+    switch (note.kind) {
+      case "external-link":
+        return finding("h5-link", "dangerous", note.path, `An external link to ${clipText(note.detail, 120)}: reading the weights reads another HDF5 file of your machine into the model.`);
+      case "soft-link":
+        return finding("h5-link", "dangerous", note.path, `A soft link to ${clipText(note.detail, 120)}, which does not exist in the file: Keras never writes links, and a link where weights belong redirects what loads.`);
+      case "virtual-dataset":
+        return finding("h5-external-data", "dangerous", note.path, `A virtual dataset mapped onto ${clipText(note.detail, 120)}: its values are read from other files of your machine.`);
+      case "object-data":
+        return finding("h5-object-data", "caution", note.path, `A dataset of ${note.detail} where Keras stores numbers; Keras never writes one.`);
+    }
+  });
+  if (error) found.push(finding("safety-read-incomplete", "caution", "(hdf5)", `keras-fix could not walk the file's HDF5 structure (${clipText(error, 120)}); links and datasets were not all checked.`));
   return found;
 }
