@@ -44,11 +44,13 @@ export function factsFromModel(found: FoundModel): ModelFacts {
   if (after.tooDeep) details.configDepthLimit = MAX_CONFIG_DEPTH;
   const isKerasBuiltin = (name: string) => (["activations", "losses", "metrics", "initializers", "regularizers", "constraints"] as const).some((kind) => builtins.has(kind, name));
   const style = native ? "native" : "legacy";
+  // Where the config lives, as findings name it: `config.json:config.layers[0]`.
+  const root = { zip: "config.json:", h5: "model_config:", savedmodel: "keras_metadata.pb:", json: "model.json:" }[found.container];
   const safety = safetyRead([
-    ...scanConfig(found.modelConfig, "config", style, isKerasBuiltin),
-    ...(found.trainingConfig != null ? scanConfig(found.trainingConfig, "training_config", style, isKerasBuiltin) : []),
+    ...scanConfig(found.modelConfig, root, style, isKerasBuiltin),
+    ...(found.trainingConfig != null ? scanConfig(found.trainingConfig, found.container === "h5" ? "training_config:" : `${root}training_config`, style, isKerasBuiltin) : []),
     // A .keras compile_config sits inside the model config and was scanned with it.
-    ...(found.compileConfig != null && !(isRecord(found.modelConfig) && found.modelConfig.compile_config === found.compileConfig) ? scanConfig(found.compileConfig, "compile_config", style, isKerasBuiltin) : []),
+    ...(found.compileConfig != null && !(isRecord(found.modelConfig) && found.modelConfig.compile_config === found.compileConfig) ? scanConfig(found.compileConfig, `${root}compile_config`, style, isKerasBuiltin) : []),
   ]);
   return {
     ...baseFacts(found.path, after.tooDeep ? "not-a-model" : found.format, found.fileSize),

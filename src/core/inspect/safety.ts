@@ -109,7 +109,7 @@ export function scanConfig(config: unknown, root: string, style: "native" | "leg
     const entries = Object.entries(object);
     for (let i = entries.length - 1; i >= 0; i--) {
       const [key, child] = entries[i];
-      stack.push({ value: child, path: `${path}.${key}`, depth: depth + 1, inLayers: key === "layers" });
+      stack.push({ value: child, path: `${path}${path.endsWith(":") ? "" : "."}${key}`, depth: depth + 1, inLayers: key === "layers" });
     }
   }
   return found;
