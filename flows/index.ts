@@ -27,6 +27,7 @@ import { savedmodelInKeras3 } from "./savedmodel-in-keras3/cause.js";
 import { tfhubLayerMissing } from "./tfhub-layer-missing/cause.js";
 import { truncatedFile } from "./truncated-file/cause.js";
 import { unclassified } from "./unclassified/cause.js";
+import { unsafeModelFile } from "./unsafe-model-file/cause.js";
 import { weightsArchitectureMismatch } from "./weights-architecture-mismatch/cause.js";
 import { weightsOnlyFile } from "./weights-only-file/cause.js";
 import type { Cause } from "../src/core/types.js";
@@ -60,6 +61,7 @@ export const causes: Cause[] = [
   tfhubLayerMissing,
   truncatedFile,
   unclassified,
+  unsafeModelFile,
   weightsArchitectureMismatch,
   weightsOnlyFile,
 ];

@@ -22,7 +22,8 @@
 //  4. `detect(facts)` adds evidence from the file and environment alone. With a hit, the two combine as
 //     independent evidence (1 - (1-a)(1-b)); without one it stands alone, times 0.85 when a traceback exists but
 //     says nothing this cause recognises.
-//  5. Causes are sorted by confidence (capped at 0.99), then by named captures, then by registry order. Below
+//  5. A cause whose `outranks(facts)` holds comes first (unsafe-model-file: a file the safety read named dangerous
+//     is never advised on as anything else). The rest are sorted by confidence (capped at 0.99), then by named captures, then by registry order. Below
 //     MIN_CONFIDENCE the diagnosis is `unclassified`, carrying the real final error, with the weak candidates as
 //     alternatives.
 import { unwrapChain, wrapperCaptures, type ChainEntry } from "./traceback.js";
@@ -195,7 +196,9 @@ export function rankCauses(chain: ExceptionInfo[] | null, facts: Facts, causes: 
       order,
     });
   });
-  ranked.sort((a, b) => b.confidence - a.confidence || b.specificity - a.specificity || a.order - b.order);
+  // A cause that outranks (unsafe-model-file on a dangerous file) goes first whatever the others scored.
+  const first = (entry: RankedCause) => (entry.cause.outranks?.(facts) ? 1 : 0);
+  ranked.sort((a, b) => first(b) - first(a) || b.confidence - a.confidence || b.specificity - a.specificity || a.order - b.order);
   return ranked.map(({ order: _order, ...rest }) => rest);
 }
 

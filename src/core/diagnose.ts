@@ -1,6 +1,7 @@
 // The real diagnosis session: inspect the file, find Python, import Keras and try the load in one warm worker,
 // classify, and then run the actions a cause's steps ask for. Every front door (wizard, --auto, --json) uses it.
 import { causeById, causes } from "../../flows/index.js";
+import { dangerousFindings } from "../../flows/unsafe-model-file/cause.js";
 import { classify } from "./classify.js";
 import { describeFile, describeKeras, describeLoad } from "./describe.js";
 import { runEffect, sourceRoots } from "./effects.js";
@@ -106,6 +107,12 @@ export function createDiagnoseSession(options: DiagnoseOptions): DiagnoseSession
       return diagnosed(onProgress, env.importError);
     }
 
+    // A file the safety read named dangerous is never loaded here: its cause (unsafe-model-file) explains each
+    // finding and loads it only after a typed yes (flows/unsafe-model-file).
+    if (dangerousFindings(facts).length > 0) {
+      onProgress({ stage: "load", status: "skipped", detail: "not loaded: the safety read found something that acts outside the model" });
+      return diagnosed(onProgress, null);
+    }
     onProgress({ stage: "load", status: "running", detail: "keras.models.load_model(...)" });
     const load = await probe.load(options.modelPath);
     facts.load = load;

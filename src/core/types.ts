@@ -70,6 +70,34 @@ export interface FileProblem {
   hint?: string;
 }
 
+/** Which releases of a Keras line a finding can harm: the first fixed release of each 3.x branch (fixes went out as
+ * point releases on old branches, so "fixed in 3.13.2" says nothing about 3.14.0), every release, or none. */
+export type LineExposure = { fixedIn: string[] } | "every-release" | "not-reachable";
+
+export interface SafetyFinding {
+  /** Stable id of the kind of finding, e.g. `config-imports-module`. */
+  id: string;
+  severity: "caution" | "dangerous";
+  /** Where in the file: a zip member, a config path (`layers[2].config.function`), an HDF5 path. */
+  where: string;
+  /** One plain sentence: what is there and what it would do. */
+  why: string;
+  /** The advisory that covers it (CVE / GHSA id), when there is one. */
+  advisory: string | null;
+  /** keras3 = the `keras` 3.x package, tfKeras = the `tf_keras` package, keras2 = tf.keras in TF 2.x / keras 2.x. */
+  exposure: { keras3: LineExposure; tfKeras: LineExposure; keras2: LineExposure };
+  /** Which releases are open to it, in words. */
+  openIn: string;
+  /** Set once the user's environment is known: whether its Keras would act on it. */
+  installedOpen?: boolean | null;
+}
+
+/** `inspect`'s safety read, made from the bytes alone (src/core/inspect/safety.ts). */
+export interface SafetyRead {
+  verdict: "ok" | "caution" | "dangerous";
+  findings: SafetyFinding[];
+}
+
 export interface ModelFacts {
   schemaVersion: 1;
   path: string;
@@ -94,6 +122,8 @@ export interface ModelFacts {
   /** keras1 | keras2 (multi-backend) | tf-keras2 (tf.keras / tf_keras) | keras3, derived from kerasVersion and layout. */
   kerasLine: "keras1" | "keras2" | "tf-keras2" | "keras3" | null;
   tensorflowVersion: string | null;
+  /** What in the file could run code, read files or fool a reader, before any Python touches it. */
+  safety: SafetyRead;
   details: Record<string, unknown>;
 }
 
@@ -297,6 +327,8 @@ export interface Cause {
   /** Refines a traceback match with the facts: false vetoes, a number multiplies the confidence. */
   when?: (captures: Record<string, string>, facts: Facts) => boolean | number;
   culprit?: (captures: Record<string, string>, facts: Facts) => string | null;
+  /** When true for these facts, this cause ranks above every other one that found something (unsafe-model-file). */
+  outranks?: (facts: Facts) => boolean;
   steps: Step[];
   /** Id of the first step. */
   start: string;

@@ -12,6 +12,28 @@ const layerNode: z.ZodType<unknown> = z.lazy(() =>
   }),
 );
 
+const lineExposure = z.union([z.object({ fixedIn: z.array(z.string().regex(/^\d+\.\d+\.\d+$/)).min(1) }).strict(), z.enum(["every-release", "not-reachable"])]);
+
+/** ModelFacts.safety: the static safety read (src/core/inspect/safety.ts). */
+export const safetySchema = z.object({
+  verdict: z.enum(["ok", "caution", "dangerous"]),
+  findings: z.array(
+    z.object({
+      id: z.string().regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/),
+      severity: z.enum(["caution", "dangerous"]),
+      where: z.string().min(1),
+      why: z.string().min(10),
+      advisory: z.string().nullable(),
+      exposure: z.object({ keras3: lineExposure, tfKeras: lineExposure, keras2: lineExposure }).strict(),
+      openIn: z.string().min(5),
+      installedOpen: z.boolean().nullable().optional(),
+    }).strict(),
+  ),
+}).strict().refine(
+  (read) => read.verdict === (read.findings.some((f) => f.severity === "dangerous") ? "dangerous" : read.findings.length > 0 ? "caution" : "ok"),
+  "the verdict follows from the findings",
+);
+
 export const modelFactsSchema = z.object({
   schemaVersion: z.literal(1),
   path: z.string(),
@@ -55,5 +77,6 @@ export const modelFactsSchema = z.object({
   layers: layerNode.nullable(),
   kerasLine: z.enum(["keras1", "keras2", "tf-keras2", "keras3"]).nullable(),
   tensorflowVersion: z.string().nullable(),
+  safety: safetySchema,
   details: z.record(z.string(), z.unknown()),
 }).strict();

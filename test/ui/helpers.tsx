@@ -79,6 +79,7 @@ export const fileFacts: ModelFacts = {
   layers: null,
   kerasLine: "keras3",
   tensorflowVersion: null,
+  safety: { verdict: "ok", findings: [] },
   details: {},
 };
 

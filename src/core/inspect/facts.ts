@@ -24,6 +24,7 @@ export function baseFacts(path: string, format: ModelFormat, fileSize: number | 
     layers: null,
     kerasLine: null,
     tensorflowVersion: null,
+    safety: { verdict: "ok", findings: [] },
     details: {},
   };
 }

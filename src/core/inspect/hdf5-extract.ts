@@ -168,3 +168,68 @@ export function readWeightShapes(file: H5Group): WeightShapes | null {
   }
   return null;
 }
+
+/** What the safety read needs from an HDF5 file's structure (src/core/inspect/safety.ts turns it into findings). */
+export interface Hdf5StorageNote {
+  path: string;
+  kind: "external-link" | "soft-link" | "virtual-dataset" | "object-data";
+  /** The link target, the virtual dataset's source files, or the stored type. */
+  detail: string;
+}
+
+/** Entities visited by the storage scan; Keras files hold a few per weight. */
+const MAX_STORAGE_ENTITIES = 50_000;
+const MAX_STORAGE_NOTES = 50;
+
+/** A datatype that holds Python objects, references or untyped bytes rather than numbers, however nested. */
+function objectType(wasm: H5Wasm, metadata: { type: number; vlen?: boolean; compound_type?: { members: unknown[] }; array_type?: unknown; vlen_type?: unknown }, depth = 0): string | null {
+  const classes = wasm.H5T_class_t;
+  if (depth > 8) return null;
+  if (metadata.type === classes.H5T_OPAQUE.value) return "opaque bytes";
+  if (metadata.type === classes.H5T_REFERENCE.value) return "object references";
+  if (metadata.type === classes.H5T_VLEN.value) return "variable-length sequences";
+  for (const member of metadata.compound_type?.members ?? []) {
+    const inner = objectType(wasm, member as typeof metadata, depth + 1);
+    if (inner) return `a compound type holding ${inner}`;
+  }
+  if (metadata.array_type) return objectType(wasm, metadata.array_type as typeof metadata, depth + 1);
+  return null;
+}
+
+/**
+ * Links that lead outside the file (external links, and soft links whose target is missing), virtual datasets
+ * mapped onto other files, and datasets whose type is not numbers (research keras-security.md rows 9-10, §1c).
+ * An external link whose target exists is followed by HDF5 and looks like the object it points at: h5wasm does not
+ * expose the link itself, so such a link goes unseen here.
+ */
+export function readStorage(wasm: H5Wasm, file: H5Group): Hdf5StorageNote[] {
+  const notes: Hdf5StorageNote[] = [];
+  let budget = MAX_STORAGE_ENTITIES;
+  const walk = (group: H5Group, depth: number) => {
+    if (depth > MAX_GROUP_DEPTH) return;
+    for (const key of group.keys()) {
+      if (--budget <= 0 || notes.length >= MAX_STORAGE_NOTES) return;
+      const path = group.path === "/" ? `/${key}` : `${group.path}/${key}`;
+      const type = group.get_type(path);
+      if (type === wasm.H5G_UDLINK) {
+        const target = group.get_external_link(path) as { filename?: string; obj_path?: string } | null;
+        notes.push({ path, kind: "external-link", detail: `${target?.filename ?? "?"}:${target?.obj_path ?? "?"}` });
+      } else if (type === wasm.H5G_LINK) {
+        notes.push({ path, kind: "soft-link", detail: String(group.get_link(path)) });
+      } else if (type === wasm.H5G_GROUP) {
+        const child = group.get(key);
+        if (isGroup(child)) walk(child, depth + 1);
+      } else if (type === wasm.H5G_DATASET) {
+        const metadata = wasm.get_dataset_metadata(group.file_id, path);
+        if (metadata.virtual_sources && metadata.virtual_sources.length > 0) {
+          const files = metadata.virtual_sources.map((source) => source.file_name).slice(0, 3).join(", ");
+          notes.push({ path, kind: "virtual-dataset", detail: files });
+        }
+        const stored = objectType(wasm, metadata);
+        if (stored) notes.push({ path, kind: "object-data", detail: stored });
+      }
+    }
+  };
+  walk(file, 0);
+  return notes;
+}

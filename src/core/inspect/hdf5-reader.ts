@@ -11,6 +11,7 @@ import { readSuperblock } from "./hdf5-superblock.js";
 import { readHdf5Bounded, type Hdf5Read } from "./hdf5-thread.js";
 import { factsFromModel } from "./model-facts.js";
 import { problems } from "./problems.js";
+import { hdf5Findings, mergeSafety } from "./safety.js";
 
 /** A string attribute: the worker sends scalar variable-length strings as UTF-8 bytes (hdf5-extract.ts). */
 function asString(value: unknown): string | null {
@@ -50,7 +51,7 @@ export async function readHdf5(path: string, fileSize: number, offset: number): 
       actualSize: fileSize,
     });
   }
-  const read = await readHdf5Bounded(path, { root: true, weightShapes: false });
+  const read = await readHdf5Bounded(path, { root: true, weightShapes: false, storage: true });
   if (read.failure || !read.root) {
     const failure = read.failure ?? { stage: "read" as const, reason: "no root group" };
     return problemFacts(path, "not-a-model", fileSize, problems.damagedHdf5(damageReason(failure)), {
@@ -59,7 +60,8 @@ export async function readHdf5(path: string, fileSize: number, offset: number): 
       hdf5Error: failure.reason,
     });
   }
-  const facts = describe(read.root, path, fileSize, details);
+  const described = describe(read.root, path, fileSize, details);
+  const facts = { ...described, safety: mergeSafety(described.safety, hdf5Findings(read.storage ?? [], read.storageError ?? null)) };
   // Weight shapes serve the stand-in classes written for custom layers (src/core/fixes/skeleton.ts): a lookup per
   // weight, worth it only when there is a custom layer to stand in for.
   if (facts.format === "h5-model" && facts.customClasses.length > 0) Object.assign(facts.details, await weightShapesOf(path));

@@ -6,7 +6,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { Worker } from "node:worker_threads";
 import type { Hdf5Job, Hdf5Parts, Hdf5WorkerMessage, WeightShapes } from "./hdf5-contents.js";
-import type { Hdf5Root } from "./hdf5-extract.js";
+import type { Hdf5Root, Hdf5StorageNote } from "./hdf5-extract.js";
 
 /**
  * How long one file may take, worker start-up included. A 1 GB model's headers read in ~20 ms and a 50 MB config
@@ -21,6 +21,9 @@ export interface Hdf5Read {
   root: Hdf5Root | null;
   weightShapes: WeightShapes | null;
   weightShapesError: string | null;
+  /** Set when the job asked for `storage` (the safety read). */
+  storage?: Hdf5StorageNote[] | null;
+  storageError?: string | null;
   /** Why reading stopped before the end: HDF5 refused the file, threw while reading, or ran past the limit. */
   failure: { stage: "open" | "read" | "time-limit"; reason: string } | null;
 }
@@ -82,6 +85,9 @@ function run(path: string, parts: Hdf5Parts): Promise<Hdf5Read> {
       else if ("weightShapes" in message) {
         read.weightShapes = message.weightShapes;
         read.weightShapesError = message.weightShapesError;
+      } else if ("storage" in message) {
+        read.storage = message.storage;
+        read.storageError = message.storageError;
       } else if ("failed" in message) void finish({ stage: message.stage, reason: message.failed }, false);
       else void finish(null, message.heapBytes < RETIRE_HEAP_BYTES);
     };

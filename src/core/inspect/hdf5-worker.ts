@@ -3,7 +3,7 @@
 // runs on. Here the main thread can terminate it (hdf5-thread.ts).
 import { parentPort } from "node:worker_threads";
 import type { Hdf5Job, Hdf5WorkerMessage } from "./hdf5-contents.js";
-import { readRoot, readWeightShapes } from "./hdf5-extract.js";
+import { readRoot, readStorage, readWeightShapes } from "./hdf5-extract.js";
 
 // Emscripten binds console.log/error when h5wasm loads and prints "Aborted(...)" and "warning: Invalid UTF-8" on
 // damaged files: the facts already say so, and a worker's console reaches the user's terminal.
@@ -37,6 +37,13 @@ parentPort!.on("message", (job: Hdf5Job) => {
         send({ id: job.id, weightShapes: readWeightShapes(file), weightShapesError: null });
       } catch (error) {
         send({ id: job.id, weightShapes: null, weightShapesError: reason(error) });
+      }
+    }
+    if (job.storage) {
+      try {
+        send({ id: job.id, storage: readStorage(module, file), storageError: null });
+      } catch (error) {
+        send({ id: job.id, storage: null, storageError: reason(error) });
       }
     }
     send({ id: job.id, done: true, heapBytes: module.HEAPU8.length });

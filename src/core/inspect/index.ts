@@ -3,13 +3,16 @@
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { stat } from "node:fs/promises";
 import { basename, dirname, extname, join } from "node:path";
-import type { ModelFacts } from "../types.js";
+import type { ModelFacts, SafetyFinding } from "../types.js";
 import { boundFacts } from "./bounds.js";
 import { isRecord, parseJson, problemFacts } from "./facts.js";
 import { readHdf5 } from "./hdf5-reader.js";
 import { readJson } from "./json-reader.js";
 import { factsFromModel } from "./model-facts.js";
 import { problems } from "./problems.js";
+import { finding, mergeSafety } from "./safety.js";
+import { folderFindings } from "./safety-folder.js";
+import { zipFindings } from "./safety-zip.js";
 import { readSavedModel } from "./savedmodel-reader.js";
 import { sniffFile } from "./sniff.js";
 import { readZip } from "./zip-reader.js";
@@ -18,7 +21,7 @@ const MODEL_EXTENSIONS = /\.(keras|h5|hdf5|h5f|model|pb|json|tflite|onnx|pt|pth|
 
 export async function inspectModel(path: string): Promise<ModelFacts> {
   try {
-    return boundFacts(await inspectPath(path));
+    return boundFacts(await withSafety(await inspectPath(path)));
   } catch (error) {
     // A reader bug must not become a stack trace for the user; the message says it is ours.
     const reason = error instanceof Error ? error.message : String(error);
@@ -28,6 +31,21 @@ export async function inspectModel(path: string): Promise<ModelFacts> {
       hint: "If the file loads in Keras, please report this as a keras-fix bug.",
     }, { internalError: reason });
   }
+}
+
+/** The facts with the container's safety findings added to the config's (src/core/inspect/safety.ts). */
+async function withSafety(facts: ModelFacts): Promise<ModelFacts> {
+  let container: SafetyFinding[];
+  try {
+    if (facts.details.container === "zip") container = await zipFindings(facts.path);
+    else if (facts.format === "savedmodel") container = folderFindings(facts.path, "savedmodel");
+    else if (facts.details.layout === "directory") container = folderFindings(facts.path, "keras-folder");
+    else container = [];
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    container = [finding("safety-read-incomplete", "caution", "(file)", `keras-fix could not finish its safety read (${reason.slice(0, 160)}); treat the file as unchecked.`)];
+  }
+  return { ...facts, safety: mergeSafety(facts.safety, container) };
 }
 
 async function inspectPath(path: string): Promise<ModelFacts> {

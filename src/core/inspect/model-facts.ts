@@ -6,6 +6,7 @@ import { readCompileConfig, readTrainingConfig } from "./compile-config.js";
 import { ConfigWalker, MAX_CONFIG_DEPTH, walkModelConfig } from "./config-walk.js";
 import { baseFacts, isRecord, kerasLineOf } from "./facts.js";
 import { problems } from "./problems.js";
+import { safetyRead, scanConfig } from "./safety.js";
 
 export interface FoundModel {
   path: string;
@@ -28,7 +29,8 @@ export function factsFromModel(found: FoundModel): ModelFacts {
   // the legacy loaders, which know only class names.
   const native =
     found.container === "zip" || (found.container === "json" && found.format === "keras-json" && isRecord(found.modelConfig) && "module" in found.modelConfig);
-  const walker = new ConfigWalker(builtinsFor(kerasLine), native ? "native" : "legacy");
+  const builtins = builtinsFor(kerasLine);
+  const walker = new ConfigWalker(builtins, native ? "native" : "legacy");
   const config = walkModelConfig(found.modelConfig, walker);
   const compile =
     found.trainingConfig != null
@@ -40,6 +42,16 @@ export function factsFromModel(found: FoundModel): ModelFacts {
   // (read by flows/lambda-python-mismatch through src/core/fixes/marshal-hint.ts).
   if (after.lambdaBytecode.length > 0) details.lambdaBytecode = after.lambdaBytecode;
   if (after.tooDeep) details.configDepthLimit = MAX_CONFIG_DEPTH;
+  const isKerasBuiltin = (name: string) => (["activations", "losses", "metrics", "initializers", "regularizers", "constraints"] as const).some((kind) => builtins.has(kind, name));
+  const style = native ? "native" : "legacy";
+  // Where the config lives, as findings name it: `config.json:config.layers[0]`.
+  const root = { zip: "config.json:", h5: "model_config:", savedmodel: "keras_metadata.pb:", json: "model.json:" }[found.container];
+  const safety = safetyRead([
+    ...scanConfig(found.modelConfig, root, style, isKerasBuiltin),
+    ...(found.trainingConfig != null ? scanConfig(found.trainingConfig, found.container === "h5" ? "training_config:" : `${root}training_config`, style, isKerasBuiltin) : []),
+    // A .keras compile_config sits inside the model config and was scanned with it.
+    ...(found.compileConfig != null && !(isRecord(found.modelConfig) && found.modelConfig.compile_config === found.compileConfig) ? scanConfig(found.compileConfig, `${root}compile_config`, style, isKerasBuiltin) : []),
+  ]);
   return {
     ...baseFacts(found.path, after.tooDeep ? "not-a-model" : found.format, found.fileSize),
     problem: after.tooDeep ? problems.configTooDeep(MAX_CONFIG_DEPTH) : null,
@@ -57,6 +69,7 @@ export function factsFromModel(found: FoundModel): ModelFacts {
     loss: compile.loss,
     metrics: compile.metrics,
     optimizer: compile.optimizer,
+    safety,
     details,
   };
 }
