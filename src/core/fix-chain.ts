@@ -24,6 +24,9 @@ export interface ChainLink {
 // Four causes deep is already rare; the bound only keeps a pathological file from looping.
 export const MAX_LINKS = 4;
 
+/** Two diagnoses are the same error met again when cause and culprit agree. */
+const identity = (d: Diagnosis) => `${d.cause}\u0000${d.culprit ?? ""}`;
+
 /** Both fixes at once, or null when they cannot be combined (two different modules of custom objects). */
 export function mergeFix(earlier: LoadFix, later: LoadFix): LoadFix | null {
   if (earlier.customObjectsModule && later.customObjectsModule && resolve(earlier.customObjectsModule) !== resolve(later.customObjectsModule)) {
@@ -44,13 +47,25 @@ export function withCarriedFix(request: ActionRequest, carried: LoadFix): Action
   return { ...request, fix: mergeFix(carried, request.fix) ?? request.fix };
 }
 
-/** The last load this walk tried that failed with another diagnosed error: the fix got past the link's own error. */
-function movedOn(walk: AutoWalk): ChainLink["next"] {
-  const failed = walk.steps.filter((s) => s.request?.kind === "verify-load" && s.result && !s.result.ok).at(-1);
-  const data = failed?.result?.data;
+/** The last load a walk tried that failed with another diagnosed error: the fix got past the walk's own error. */
+export function movedOn(results: Record<string, ActionResult>): ChainLink["next"] {
+  // effects.ts records a failed verify-load's fix, attempt and the new error's diagnosis as result.data.
+  const failed = Object.values(results).filter((result) => !result.ok && result.data?.diagnosis && result.data?.attempt).at(-1);
+  const data = failed?.data;
   const diagnosis = data?.diagnosis as Diagnosis | undefined;
   if (!data || !diagnosis || diagnosis.cause === "unclassified") return null;
   return { fix: data.fix as LoadFix, diagnosis, attempt: data.attempt as LoadAttempt };
+}
+
+/** The link after one whose walk ended unfixed, unless the error is one already met or the chain is long enough. */
+export function nextLink(
+  results: Record<string, ActionResult>,
+  metBefore: Diagnosis[],
+): { next: NonNullable<ChainLink["next"]>; cause: Cause } | null {
+  const next = movedOn(results);
+  if (!next || metBefore.length >= MAX_LINKS || metBefore.some((d) => identity(d) === identity(next.diagnosis))) return null;
+  const cause = causeById(next.diagnosis.cause);
+  return cause ? { next, cause } : null;
 }
 
 /** A fix in a few words, for the chain in the plain report. */
@@ -68,8 +83,6 @@ export function describeFix(fix: LoadFix): string {
   return parts.join(" + ") || "no change";
 }
 
-const identity = (d: Diagnosis) => `${d.cause}\u0000${d.culprit ?? ""}`;
-
 export async function walkChain(
   first: { cause: Cause; diagnosis: Diagnosis },
   base: Omit<StepContext, "results" | "inputs" | "diagnosis">,
@@ -77,18 +90,15 @@ export async function walkChain(
   runAction: (request: ActionRequest) => Promise<ActionResult>,
 ): Promise<ChainLink[]> {
   const links: ChainLink[] = [];
-  const seen = new Set<string>([identity(first.diagnosis)]);
   let current = { ...first, carried: {} as LoadFix, load: base.load };
   for (;;) {
     const { cause, diagnosis, carried } = current;
     const context = { ...base, load: current.load, diagnosis };
     const walk = await walkAutomatically(cause, context, inputs, (request) => runAction(withCarriedFix(request, carried)));
-    const next = walk.outcome === "fixed" ? null : movedOn(walk);
+    const next = walk.outcome === "fixed" ? null : movedOn(walk.state.results);
     links.push({ diagnosis, cause, walk, load: current.load, carried, next });
-    if (!next || links.length >= MAX_LINKS || seen.has(identity(next.diagnosis))) return links;
-    const nextCause = causeById(next.diagnosis.cause);
-    if (!nextCause) return links;
-    seen.add(identity(next.diagnosis));
-    current = { cause: nextCause, diagnosis: next.diagnosis, carried: next.fix, load: next.attempt };
+    const link = next ? nextLink(walk.state.results, links.map((l) => l.diagnosis)) : null;
+    if (!link) return links;
+    current = { cause: link.cause, diagnosis: link.next.diagnosis, carried: link.next.fix, load: link.next.attempt };
   }
 }
