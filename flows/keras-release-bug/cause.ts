@@ -12,8 +12,22 @@ import { compareVersions, loaderKerasVersion } from "../../src/core/versions.js"
  * verification fails and the walk ends with the manual copy.
  */
 
+/**
+ * An HDF5 model under a name Keras 3 does not read as HDF5: it goes by the name, and takes only `.h5`/`.hdf5`
+ * (saving_api.load_model, case-sensitive). `.keras` (Keras 2.12 saved HDF5 under it) says "File not found";
+ * anything else (`.model`, `.tf`, none) says "File format not supported". A copy named .h5 loads in both cases.
+ */
 function hdf5NamedKeras(facts: Facts): boolean {
-  return facts.file?.format === "h5-model" && /\.keras$/i.test(facts.file.path);
+  return facts.file?.format === "h5-model" && !/\.(?:h5|hdf5)$/.test(facts.file.path);
+}
+
+/** The name's extension as the user sees it (`.keras`, `.model`), or "no extension". */
+function extensionOf(path: string): string {
+  return /(\.[^./\\]+)$/.exec(path)?.[1] ?? "no extension";
+}
+
+function asH5(path: string, suffix = ".h5"): string {
+  return /\.[^./\\]+$/.test(path) ? path.replace(/\.[^./\\]+$/, suffix) : `${path}${suffix}`;
 }
 
 /** Keras 3.0.0–3.2.x pass only the path to the legacy H5 loader (saving_api.py before 3.3.0). */
@@ -27,7 +41,7 @@ function isCopyCase(ctx: StepContext): boolean {
 }
 
 function copyCommand(path: string): string {
-  const copy = path.replace(/\.keras$/i, ".h5");
+  const copy = asH5(path);
   return process.platform === "win32" ? `copy "${path}" "${copy}"` : `cp "${path}" "${copy}"`;
 }
 
@@ -50,7 +64,11 @@ export const kerasReleaseBug: Cause = {
   title: "A known bug of this Keras release",
   summary: (ctx) =>
     isCopyCase(ctx)
-      ? paragraphs("The file is HDF5 with a .keras name (Keras 2.12 saved it that way); Keras 3 only reads .keras zips under that name.")
+      ? paragraphs(
+          /\.keras$/i.test(ctx.file?.path ?? ctx.modelPath ?? "")
+            ? "The file is HDF5 with a .keras name (Keras 2.12 saved it that way); Keras 3 only reads .keras zips under that name."
+            : `The file is an HDF5 model named ${extensionOf(ctx.file?.path ?? ctx.modelPath ?? "")}; Keras 3 picks the loader by the name and reads HDF5 only as .h5 or .hdf5.`,
+        )
       : paragraphs(`Keras ${loaderKerasVersion(ctx.env) ?? "3.0–3.2"} ignores custom_objects= and compile= for .h5 files (fixed in Keras 3.3).`),
   matchers: [
     {
@@ -58,6 +76,13 @@ export const kerasReleaseBug: Cause = {
       message: /File not found: filepath=(?<path>.*?)\. Please ensure the file is an accessible `\.keras` zip file/,
       weight: 0.7,
       means: "Keras 3 could not open the path as a .keras zip",
+    },
+    {
+      type: /^ValueError$/,
+      // Keras 3 saving_api for a name that is neither .keras nor .h5/.hdf5; an HDF5 model under it (see `when`).
+      message: /(?<unsupported>File format not supported): filepath=(?<path>.*?)\. Keras 3 only supports V3 `\.keras` files/,
+      weight: 0.7,
+      means: "Keras 3 reads a file by its name, and this name is neither .keras nor .h5",
     },
     {
       type: /^ValueError$/,
@@ -70,6 +95,7 @@ export const kerasReleaseBug: Cause = {
     },
   ],
   when: (captures, facts) => {
+    if (captures.unsupported !== undefined) return hdf5NamedKeras(facts) ? 1.3 : false;
     if (captures.path !== undefined) {
       if (!facts.file) return 0.6;
       return hdf5NamedKeras(facts) ? 1.3 : false;
@@ -82,14 +108,14 @@ export const kerasReleaseBug: Cause = {
           confidence: 0.7,
           captures: { path: facts.file!.path },
           evidence: [
-            `${facts.file!.path} is an HDF5 file with a .keras name${facts.file!.kerasVersion ? ` (saved by Keras ${facts.file!.kerasVersion})` : ""}`,
-            "Keras 3 opens .keras names only as zip archives",
+            `${facts.file!.path} is an HDF5 file named ${extensionOf(facts.file!.path)}${facts.file!.kerasVersion ? ` (saved by Keras ${facts.file!.kerasVersion})` : ""}`,
+            "Keras 3 reads HDF5 only under a .h5 or .hdf5 name",
           ],
         }
       : null,
   culprit: (captures, facts) =>
     captures.path !== undefined || hdf5NamedKeras(facts)
-      ? `HDF5 file named .keras${facts.file?.kerasVersion ? ` (Keras ${facts.file.kerasVersion})` : ""}`
+      ? `HDF5 file named ${extensionOf(facts.file?.path ?? captures.path ?? "")}${facts.file?.kerasVersion ? ` (Keras ${facts.file.kerasVersion})` : ""}`
       : `Keras ${loaderKerasVersion(facts.env) ?? "3.0–3.2"} drops custom_objects for .h5${captures.className ? `: ${captures.className}` : ""}`,
   start: "explain",
   steps: [
@@ -100,7 +126,9 @@ export const kerasReleaseBug: Cause = {
       body: (ctx) =>
         isCopyCase(ctx)
           ? paragraphs(
-              "The file exists, but it is an HDF5 file with a .keras name. Keras 2.12 wrote HDF5 even for names ending in .keras (its new format was off by default); Keras 3 decides by the name, expects a zip archive, and reports \"File not found\".",
+              /\.keras$/i.test(ctx.file?.path ?? ctx.modelPath ?? "")
+                ? "The file exists, but it is an HDF5 file with a .keras name. Keras 2.12 wrote HDF5 even for names ending in .keras (its new format was off by default); Keras 3 decides by the name, expects a zip archive, and reports \"File not found\"."
+                : `The file is an HDF5 model named ${extensionOf(ctx.file?.path ?? ctx.modelPath ?? "")}. Keras 3 decides by the name: it reads HDF5 only from .h5 or .hdf5 names and reports "File format not supported" for others.`,
               "Loading a copy named .h5 uses the HDF5 loader. keras-fix checks that with a temporary copy; your file is not touched.",
             )
           : paragraphs(
@@ -134,7 +162,7 @@ export const kerasReleaseBug: Cause = {
           ...(ctx.results.try?.summary ?? []),
           ...(isCopyCase(ctx)
             ? paragraphs("Make a copy with the .h5 name and load that (or re-save it as a real .keras file afterwards):", [shell(copyCommand(path))], [
-                python(`import keras\nmodel = keras.models.load_model(${JSON.stringify(path.replace(/\.keras$/i, ".h5"))})\nmodel.save(${JSON.stringify(path.replace(/\.keras$/i, ".resaved.keras"))})  # a real .keras zip`),
+                python(`import keras\nmodel = keras.models.load_model(${JSON.stringify(asH5(path))})\nmodel.save(${JSON.stringify(asH5(path, ".resaved.keras"))})  # a real .keras zip`),
               ])
             : paragraphs("Load it inside a custom_object_scope:", [python(scopeCode(ctx))])),
         ];
@@ -151,7 +179,7 @@ export const kerasReleaseBug: Cause = {
           ...(ctx.results.try?.summary ?? []),
           ...(isCopyCase(ctx)
             ? paragraphs([strong("Copy the file to a .h5 name"), text(" and load the copy:")], [shell(copyCommand(path))], [
-                python(`import keras\nmodel = keras.models.load_model(${JSON.stringify(path.replace(/\.keras$/i, ".h5"))})`),
+                python(`import keras\nmodel = keras.models.load_model(${JSON.stringify(asH5(path))})`),
               ])
             : paragraphs(
                 "Use a custom_object_scope (pass the module that defines the classes to keras-fix with --custom-objects to check it):",

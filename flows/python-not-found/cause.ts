@@ -45,14 +45,17 @@ export const pythonNotFound: Cause = {
       means: "the virtual environment points at a Python that no longer exists",
     },
   ],
-  detect: (facts) =>
-    facts.pythonMissing
-      ? {
-          confidence: 0.97,
-          captures: {},
-          evidence: ["no interpreter was found: no --python, no KERAS_FIX_PYTHON, no active virtualenv or conda env, nothing on PATH"],
-        }
-      : null,
+  detect: (facts) => {
+    if (!facts.pythonMissing) return null;
+    const named = facts.pythonMissingReason;
+    // A --python that points at nothing is the user's own choice: name it rather than search further.
+    if (named) return { confidence: 0.97, captures: { python: named.flag }, evidence: [named.message] };
+    return {
+      confidence: 0.97,
+      captures: {} as Record<string, string>,
+      evidence: ["no interpreter was found: no --python, no KERAS_FIX_PYTHON, no active virtualenv or conda env, nothing on PATH"],
+    };
+  },
   culprit: (captures) => captures.python ?? null,
   start: "explain",
   steps: [

@@ -1,12 +1,13 @@
 // The real diagnosis session: inspect the file, find Python, import Keras and try the load in one warm worker,
 // classify, and then run the actions a cause's steps ask for. Every front door (wizard, --auto, --json) uses it.
 import { causeById, causes } from "../../flows/index.js";
+import { resolve } from "node:path";
 import { dangerousFindings } from "../../flows/unsafe-model-file/cause.js";
 import { classify } from "./classify.js";
 import { describeFile, describeKeras, describeLoad } from "./describe.js";
 import { runEffect, sourceRoots } from "./effects.js";
 import { findSources } from "./fixes/find-sources.js";
-import { findPython } from "./find-python.js";
+import { findPython, isExecutableFile } from "./find-python.js";
 import { inspectModel } from "./inspect/index.js";
 import { startProbe, type ProbeSession } from "./probe.js";
 import type { DiagnoseResult, DiagnoseSession, StageProgress } from "./session.js";
@@ -24,6 +25,12 @@ export interface DiagnoseOptions {
 
 // Formats where the file alone settles the question: starting Python would only repeat what the bytes say.
 const DECIDED_BY_FILE = new Set(["missing", "git-lfs-pointer", "html", "empty", "truncated", "not-a-model", "h5-weights"]);
+
+/** `--python PATH` naming no executable file: diagnosed as python-not-found rather than thrown as a usage error. */
+function pythonFlagPointsAtNothing(flag: string | undefined): { flag: string; message: string } | null {
+  if (!flag || isExecutableFile(resolve(flag))) return null;
+  return { flag, message: `--python ${flag} is not an executable file.` };
+}
 
 function secondsSince(start: number): number {
   return (performance.now() - start) / 1000;
@@ -71,13 +78,16 @@ export function createDiagnoseSession(options: DiagnoseOptions): DiagnoseSession
 
     start = performance.now();
     onProgress({ stage: "find-python", status: "running" });
-    const python = await findPython({ flag: options.python, modelPath: options.modelPath });
+    const missingFlag = pythonFlagPointsAtNothing(options.python);
+    const python = missingFlag ? null : await findPython({ flag: options.python, modelPath: options.modelPath });
     if (!python) {
+      // No interpreter is an environment error (exit 2) that still carries its diagnosis, python-not-found.
       facts.pythonMissing = true;
-      onProgress({ stage: "find-python", status: "failed", detail: "no Python interpreter found" });
+      if (missingFlag) facts.pythonMissingReason = missingFlag;
+      onProgress({ stage: "find-python", status: "failed", detail: missingFlag?.message ?? "no Python interpreter found" });
       onProgress({ stage: "import", status: "skipped" });
       onProgress({ stage: "load", status: "skipped" });
-      return diagnosed(onProgress, null);
+      return { ...diagnosed(onProgress, null), outcome: "error" };
     }
     onProgress({ stage: "find-python", status: "done", detail: `${python.path} (${python.source})`, seconds: secondsSince(start) });
 

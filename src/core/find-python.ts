@@ -34,7 +34,7 @@ export interface FindPythonOptions {
 
 const isWindows = (platform: NodeJS.Platform) => platform === "win32";
 
-function isExecutableFile(path: string, platform: NodeJS.Platform): boolean {
+export function isExecutableFile(path: string, platform: NodeJS.Platform = process.platform): boolean {
   try {
     if (!statSync(path).isFile()) return false;
     if (!isWindows(platform)) accessSync(path, constants.X_OK);

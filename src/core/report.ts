@@ -2,6 +2,7 @@
 // Every string that came from a file, a traceback or Python goes through sanitize here or in contentToPlain.
 import chalk from "chalk";
 import type { AutoWalk } from "./auto-walk.js";
+import { describeFix, type ChainLink } from "./fix-chain.js";
 import { contentToPlain, sanitize } from "./content.js";
 import { describeFile, describeKeras, describeLoad, describePython } from "./describe.js";
 import type { DiagnoseResult } from "./session.js";
@@ -15,6 +16,8 @@ export interface RunReport {
   summary: Content | null;
   /** Set when the run could not happen (bad input, no Python, a broken probe). */
   error?: { message: string; hint?: string };
+  /** Causes met before the final one, in order: each walk's fix got the load past it into the next error. */
+  history?: ChainLink[];
 }
 
 function diagnosisJson(diagnosis: Diagnosis | null) {
@@ -26,15 +29,48 @@ function diagnosisJson(diagnosis: Diagnosis | null) {
 /** The fix that a successful verify step proved, if any. */
 export function provenFix(walk: AutoWalk | null): LoadFix | null {
   const proven = walk?.steps.find((s) => s.request?.kind === "verify-load" && s.result?.ok);
-  return proven && proven.request?.kind === "verify-load" ? proven.request.fix : null;
+  if (!proven || proven.request?.kind !== "verify-load") return null;
+  // The fix as it was loaded: with the fixes of earlier causes that a chain carried into it (effects records it).
+  return (proven.result?.data?.fix as LoadFix | undefined) ?? proven.request.fix;
 }
 
 export function writtenFiles(walk: AutoWalk | null): string[] {
   return (walk?.steps ?? []).flatMap((s) => (s.result?.ok && typeof s.result.data?.path === "string" ? [s.result.data.path] : []));
 }
 
+function walkJson(walk: AutoWalk) {
+  return {
+    outcome: walk.outcome,
+    fix: provenFix(walk),
+    wrote: writtenFiles(walk),
+    steps: walk.steps.map((s) => ({
+      id: s.id,
+      kind: s.kind,
+      title: s.title,
+      text: contentToPlain(s.content),
+      choice: s.choice?.id ?? null,
+      action: s.request?.kind ?? null,
+      ok: s.result ? s.result.ok : null,
+      result: s.result ? contentToPlain(s.result.summary) : null,
+    })),
+  };
+}
+
+/** One entry per cause met, in order: the fix each one's walk tried, and whether it got past it or loaded. */
+function fixChain(history: ChainLink[], walk: AutoWalk | null, final: Diagnosis | null) {
+  const earlier = history.map((link) => ({ cause: link.diagnosis.cause, fix: link.next?.fix ?? null, result: "next-error" as const }));
+  if (!walk || !final) return earlier;
+  return [...earlier, { cause: final.cause, fix: provenFix(walk), result: walk.outcome === "fixed" ? ("loads" as const) : ("not-fixed" as const) }];
+}
+
+function lastLine(attempt: { chain: { type: string; message: string }[] } | null | undefined): string | null {
+  const last = attempt?.chain[attempt.chain.length - 1];
+  return last ? `${last.type}: ${last.message.split("\n")[0]}` : null;
+}
+
 export function toJsonDocument(report: RunReport): Record<string, unknown> {
   const { result, walk } = report;
+  const history = report.history ?? [];
   const last = result.load?.chain[result.load.chain.length - 1];
   return {
     schemaVersion: 1,
@@ -45,24 +81,14 @@ export function toJsonDocument(report: RunReport): Record<string, unknown> {
       ? { ok: result.load.ok, exceptionType: last?.type ?? null, message: last?.message ?? null, seconds: result.load.seconds, warnings: result.load.warnings }
       : null,
     diagnosis: diagnosisJson(result.diagnosis),
+    history: history.map((link) => ({
+      ...diagnosisJson(link.diagnosis),
+      walk: walkJson(link.walk),
+      // The fix that got the load past this cause, and the error the load met next (the next entry, or the diagnosis).
+      gotPastWith: link.next ? { fix: link.next.fix, nextError: lastLine(link.next.attempt), nextCause: link.next.diagnosis.cause } : null,
+    })),
     summary: report.summary ? contentToPlain(report.summary) : null,
-    walk: walk
-      ? {
-          outcome: walk.outcome,
-          fix: provenFix(walk),
-          wrote: writtenFiles(walk),
-          steps: walk.steps.map((s) => ({
-            id: s.id,
-            kind: s.kind,
-            title: s.title,
-            text: contentToPlain(s.content),
-            choice: s.choice?.id ?? null,
-            action: s.request?.kind ?? null,
-            ok: s.result ? s.result.ok : null,
-            result: s.result ? contentToPlain(s.result.summary) : null,
-          })),
-        }
-      : null,
+    walk: walk ? { ...walkJson(walk), chain: fixChain(history, walk, result.diagnosis) } : null,
     outcome: result.outcome,
     exitCode: report.exitCode,
     error: report.error ?? null,
@@ -91,6 +117,17 @@ export function toText(report: RunReport): string {
     out.push(chalk.green("The model loads in this environment: nothing to fix here."));
     return out.join("\n");
   }
+  const history = report.history ?? [];
+  if (history.length > 0) {
+    // Each earlier cause, the fix that got the load past it, and what it met next: the chain that led here.
+    const lines = history.map((link, n) => {
+      const culprit = link.diagnosis.culprit ? ` (${link.diagnosis.culprit})` : "";
+      const then = link.next ? sanitize(`got past it with ${describeFix(link.next.fix)}; then: ${lastLine(link.next.attempt) ?? link.next.diagnosis.cause}`) : "";
+      const next = link.next ? `\n   ${chalk.green("✔")} ${then}` : "";
+      return `${n + 1}. ${sanitize(link.diagnosis.title)}${sanitize(culprit)}  ${chalk.dim(`[${link.diagnosis.cause}]`)}${next}`;
+    });
+    out.push(section("Earlier causes (fixed on the way)", lines.join("\n")));
+  }
   const d = result.diagnosis;
   if (d) {
     const lines = [
@@ -112,8 +149,12 @@ export function toText(report: RunReport): string {
       return parts.join("\n");
     });
     out.push(section("Fix", steps.join("\n\n")));
+    const chain = fixChain(history, walk, result.diagnosis);
+    const proven = provenFix(walk);
     const verdict =
-      walk.outcome === "fixed"
+      walk.outcome === "fixed" && chain.length > 1 && proven
+        ? chalk.green(`Fixed: the model loads with ${describeFix(proven)} (${chain.length} causes, one after the other; verified by loading it again).`)
+        : walk.outcome === "fixed"
         ? chalk.green("Fixed: the model loads with the fix above (verified by loading it again).")
         : walk.outcome === "escalate"
           ? chalk.yellow("Not fixed automatically: see the steps above, or run keras-fix in a terminal for the guided walk.")

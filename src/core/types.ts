@@ -214,6 +214,8 @@ export interface Facts {
   load: LoadAttempt | null;
   /** Set when keras-fix looked for an interpreter and found none (env is then null for that reason). */
   pythonMissing?: boolean;
+  /** Why, when the user named one: `--python PATH` that is not an executable file. */
+  pythonMissingReason?: { flag: string; message: string };
   /** Definitions of the file's custom object names found in the user's .py files (read, never run). */
   sources?: SourceMatch[];
 }

@@ -2,9 +2,10 @@
 import { existsSync } from "node:fs";
 import { resolve } from "node:path";
 import type { CliOptions } from "../cli.js";
-import { walkAutomatically, type AutoWalk } from "../core/auto-walk.js";
+import type { AutoWalk } from "../core/auto-walk.js";
 import { createDiagnoseSession } from "../core/diagnose.js";
 import { isUserError, UserError } from "../core/errors.js";
+import { walkChain, type ChainLink } from "../core/fix-chain.js";
 import { ExitCode } from "../core/exit-codes.js";
 import type { DiagnoseResult } from "../core/session.js";
 import { exitCodeFor, printReport, progressToStderr } from "./run-report.js";
@@ -30,13 +31,20 @@ export async function runAuto(target: string | undefined, options: CliOptions): 
     result = await session.diagnose(progressToStderr);
     let walk: AutoWalk | null = null;
     let summary = null;
+    let history: ChainLink[] = [];
     if (result.cause && result.diagnosis) {
-      const base = { ...result, diagnosis: result.diagnosis, modelPath: target };
-      summary = result.cause.summary({ ...base, results: {}, inputs });
-      walk = await walkAutomatically(result.cause, base, inputs, (request) => session.runAction(request));
+      const links = await walkChain({ cause: result.cause, diagnosis: result.diagnosis }, { ...result, modelPath: target }, inputs, (request) =>
+        session.runAction(request),
+      );
+      // The report ends on the cause that is true at the end of the walk; the ones the fixes got past are history.
+      const final = links.at(-1)!;
+      history = links.slice(0, -1);
+      walk = final.walk;
+      result = { ...result, diagnosis: final.diagnosis, cause: final.cause };
+      summary = final.cause.summary({ ...result, load: final.load, diagnosis: final.diagnosis, modelPath: target, results: {}, inputs });
     }
     const exitCode = exitCodeFor(result, walk);
-    printReport({ result, walk, exitCode, summary }, options);
+    printReport({ result, walk, exitCode, summary, history }, options);
     return exitCode;
   } catch (error) {
     if (!options.json || !isUserError(error)) throw error;

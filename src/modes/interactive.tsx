@@ -8,6 +8,7 @@ import { createDiagnoseSession, type DiagnoseOptions } from "../core/diagnose.js
 import { ExitCode } from "../core/exit-codes.js";
 import { readExplainDoc } from "../core/explain-doc.js";
 import { findModelFiles } from "../core/find-model-files.js";
+import { nextLink, withCarriedFix } from "../core/fix-chain.js";
 import type { DiagnoseResult, DiagnoseSession } from "../core/session.js";
 import { App, type WizardText } from "../ui/app.js";
 import { inputsFrom } from "./auto.js";
@@ -66,6 +67,7 @@ export async function runInteractive(target: string | undefined, options: CliOpt
       inputs={inputs}
       readExplain={readExplainDoc}
       text={wizardText}
+      chain={{ next: nextLink, carry: withCarriedFix }}
       onExit={(code) => settle(code)}
     />,
     {

@@ -1123,7 +1123,17 @@ def serve(channel, state):
         channel.send(response)
 
 
+def path_as_users_python_c():
+    """sys.path as the user's own `python -c "...load_model(p)"` run in this folder has it: '' (the working directory)
+    first, and not the probe's folder, which `python keras_probe.py` put there. Keras < 3.9 imports the module a
+    custom class was saved from, so the first load must see the user's modules exactly as their load does."""
+    probe_folder = os.path.realpath(os.path.dirname(PROBE_FILE))
+    if sys.path and sys.path[0] and os.path.realpath(sys.path[0]) == probe_folder:
+        sys.path[0] = ""
+
+
 def main(argv):
+    path_as_users_python_c()
     channel = Channel()
     watch_parent()
     if len(argv) >= 3 and argv[1] == "--reload-predict":

@@ -10,7 +10,7 @@ import { ExitCode } from "../core/exit-codes.js";
 import type { ExplainDoc } from "../core/explain-doc.js";
 import type { ModelCandidate } from "../core/find-model-files.js";
 import type { DiagnoseResult, DiagnoseSession, StageId, StageProgress } from "../core/session.js";
-import type { Cause, Content, Diagnosis, Outcome, StepContext } from "../core/types.js";
+import type { ActionRequest, ActionResult, Cause, Content, Diagnosis, LoadAttempt, LoadFix, Outcome, StepContext } from "../core/types.js";
 import { DiagnosisView } from "./diagnosis-view.js";
 import { ErrorBox } from "./error-box.js";
 import { FilePicker } from "./file-picker.js";
@@ -37,12 +37,29 @@ export interface AppProps {
   readExplain: (causeId: string) => ExplainDoc | null;
   text: WizardText;
   onExit: (code: number) => void;
+  /** When a walk's fix got the load past its error into another diagnosed one: the next cause to walk (fix-chain.ts). */
+  chain?: ChainSteps;
+}
+
+export interface ChainSteps {
+  next: (results: Record<string, ActionResult>, metBefore: Diagnosis[]) => { next: { fix: LoadFix; diagnosis: Diagnosis; attempt: LoadAttempt }; cause: Cause } | null;
+  carry: (request: ActionRequest, carried: LoadFix) => ActionRequest;
 }
 
 type Phase =
   | { kind: "pick" }
   | { kind: "diagnosing" }
-  | { kind: "walk"; cause: Cause; diagnosis: Diagnosis; result: DiagnoseResult; modelPath: string; explain: ExplainDoc | null }
+  | {
+      kind: "walk";
+      cause: Cause;
+      diagnosis: Diagnosis;
+      result: DiagnoseResult;
+      modelPath: string;
+      explain: ExplainDoc | null;
+      /** Fixes proven to get past the causes met before (carried into every load), and those causes in order. */
+      carried?: LoadFix;
+      met?: Diagnosis[];
+    }
   | { kind: "done" };
 
 interface LogEntry {
@@ -74,7 +91,7 @@ function failedStageDetail(stages: Partial<Record<StageId, StageState>>): string
   return failed.at(-1)?.detail ?? null;
 }
 
-export function App({ target, folder, findCandidates, createSession, inputs, readExplain, text, onExit }: AppProps) {
+export function App({ target, folder, findCandidates, createSession, inputs, readExplain, text, onExit, chain }: AppProps) {
   const [phase, setPhase] = useState<Phase>(target ? { kind: "diagnosing" } : { kind: "pick" });
   const [modelPath, setModelPath] = useState<string | undefined>(target);
   const [candidates, setCandidates] = useState<ModelCandidate[] | null>(null);
@@ -201,6 +218,21 @@ export function App({ target, folder, findCandidates, createSession, inputs, rea
     setPhase({ kind: "walk", cause: result.cause, diagnosis: result.diagnosis, result, modelPath: modelPath!, explain });
   }
 
+  /** Walks the next cause when the fix got past this one into another error; false when the walk really ends. */
+  function continueChain(outcome: Outcome | "quit", state: WalkState): boolean {
+    if (!chain || phase.kind !== "walk" || outcome === "fixed" || outcome === "quit") return false;
+    const met = [...(phase.met ?? []), phase.diagnosis];
+    const link = chain.next(state.results, met);
+    if (!link) return false;
+    const { next, cause } = link;
+    const result = { ...phase.result, load: next.attempt, diagnosis: next.diagnosis, cause };
+    const ctx: StepContext = { file: result.file, env: result.env, load: next.attempt, diagnosis: next.diagnosis, modelPath: phase.modelPath, results: {}, inputs };
+    append(<Text color="green">{`✔ That got past "${sanitize(phase.cause.title)}"; the load now meets another problem:`}</Text>);
+    append(<DiagnosisView title={cause.title} summary={cause.summary(ctx)} diagnosis={next.diagnosis} />);
+    setPhase({ ...phase, cause, diagnosis: next.diagnosis, result, explain: readExplain(cause.id), carried: next.fix, met });
+    return true;
+  }
+
   const finishWalk = useCallback(
     (outcome: Outcome | "quit", state: WalkState, undiagnosed: boolean) => {
       const fixed = outcome === "fixed" || (outcome === "quit" && verifiedLoad(state));
@@ -225,14 +257,15 @@ export function App({ target, folder, findCandidates, createSession, inputs, rea
       {phase.kind === "diagnosing" && <StageList stages={stages} labels={text.stageLabels} />}
       {phase.kind === "walk" && (
         <Walk
+          key={`${phase.cause.id}-${phase.met?.length ?? 0}`}
           cause={phase.cause}
           base={{ file: phase.result.file, env: phase.result.env, load: phase.result.load, diagnosis: phase.diagnosis, modelPath: phase.modelPath }}
           inputs={inputs}
           problem={phase.diagnosis.culprit ? `${phase.cause.title} (${phase.diagnosis.culprit})` : phase.cause.title}
           explain={phase.explain}
-          runAction={(request) => session.current!.runAction(request)}
+          runAction={(request) => session.current!.runAction(chain && phase.carried ? chain.carry(request, phase.carried) : request)}
           log={append}
-          onFinish={(outcome, state) => finishWalk(outcome, state, phase.result.outcome === "undiagnosed")}
+          onFinish={(outcome, state) => continueChain(outcome, state) || finishWalk(outcome, state, phase.result.outcome === "undiagnosed")}
         />
       )}
     </>

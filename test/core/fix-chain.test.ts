@@ -1,0 +1,35 @@
+// How a chain carries proven fixes into the next cause's loads: combined, never silently dropping one, and refusing
+// to combine two different modules of custom objects (LoadFix holds one).
+import { describe, expect, it } from "vitest";
+import { describeFix, mergeFix, withCarriedFix } from "../../src/core/fix-chain.js";
+
+describe("mergeFix", () => {
+  it("keeps the earlier fix and adds the later one", () => {
+    expect(mergeFix({ loadAs: ".h5" }, { compile: false })).toEqual({ loadAs: ".h5", compile: false });
+  });
+
+  it("joins custom objects and shims from the same module", () => {
+    const earlier = { customObjectsModule: "/p/layers.py", customObjects: { A: "A" }, shims: ["depthwise-conv2d-groups"] };
+    const later = { customObjectsModule: "/p/layers.py", customObjects: { B: "B" }, shims: ["depthwise-conv2d-groups"] };
+    expect(mergeFix(earlier, later)).toEqual({ customObjectsModule: "/p/layers.py", customObjects: { A: "A", B: "B" }, shims: ["depthwise-conv2d-groups"] });
+  });
+
+  it("ignores a later key left undefined, and refuses two different modules", () => {
+    expect(mergeFix({ compile: false }, { compile: undefined, safeMode: true })).toEqual({ compile: false, safeMode: true });
+    expect(mergeFix({ customObjectsModule: "/p/a.py" }, { customObjectsModule: "/p/b.py" })).toBeNull();
+  });
+});
+
+describe("withCarriedFix", () => {
+  it("folds the carried fix into loads, loader scripts and re-saves, and leaves other actions alone", () => {
+    const carried = { loadAs: ".h5" as const };
+    expect(withCarriedFix({ kind: "verify-load", fix: { compile: false } }, carried)).toEqual({ kind: "verify-load", fix: { loadAs: ".h5", compile: false } });
+    expect(withCarriedFix({ kind: "write-loader", fix: {} }, carried)).toEqual({ kind: "write-loader", fix: { loadAs: ".h5" } });
+    expect(withCarriedFix({ kind: "find-sources", names: ["X"] }, carried)).toEqual({ kind: "find-sources", names: ["X"] });
+  });
+
+  it("describes a combined fix in a few words", () => {
+    expect(describeFix({ loadAs: ".h5", compile: false })).toBe("a temporary copy named *.h5 + compile=False");
+    expect(describeFix({})).toBe("no change");
+  });
+});
