@@ -3,16 +3,15 @@
 Started as `python -u keras_probe.py` by src/core/probe.ts, it speaks JSON lines: a `facts` event (versions, read
 without importing anything heavy), then it imports Keras once (timed; a failing import is data) and writes a `ready`
 event, then answers one request per stdin line (`load`, `resave-compare`, `env`, `quit`) with one response line.
-Stdlib only; must import on Python 3.8+ (and start on 3.7) with or without Keras installed.
+Stdlib only; must import on Python 3.6+ with or without Keras installed (TF 1.15 projects still live on 3.6).
 """
 
 import sys
 
-if sys.version_info < (3, 7):
+if sys.version_info < (3, 6):
     # Checked before anything else so that an old interpreter fails with this line rather than an ImportError.
-    sys.stderr.write(
-        "keras-fix needs Python 3.8 or newer (3.7 works for old TensorFlow); this is %s\n" % sys.version.split()[0]
-    )
+    # keras-fix (src/core/probe.ts) then asks the interpreter its version and diagnoses python-too-old.
+    sys.stderr.write("keras-fix needs Python 3.6 or newer; this is %s\n" % sys.version.split()[0])
     sys.exit(2)
 
 import json
@@ -38,7 +37,7 @@ COMPARE_SEED = 1234
 UNKNOWN_DIM = 32
 COMPARE_BATCH = 2
 # The parts of a fix the fresh reload of a re-saved file still needs.
-RELOAD_FIX_KEYS = ("customObjectsModule", "customObjects", "safeMode", "legacyKeras")
+RELOAD_FIX_KEYS = ("customObjectsModule", "customObjects", "safeMode", "legacyKeras", "backend")
 
 # Distribution names that provide each package (tensorflow-cpu installs its own dist name).
 PACKAGE_DISTS = {
@@ -59,7 +58,14 @@ PACKAGE_DISTS = {
     "h5py": ("h5py",),
     "numpy": ("numpy",),
     "protobuf": ("protobuf",),
+    "ml_dtypes": ("ml-dtypes",),
+    "jaxlib": ("jaxlib",),
 }
+
+# Keras 3 backends and the package each one imports (keras/src/backend/__init__.py).
+BACKEND_PACKAGES = {"tensorflow": "tensorflow", "jax": "jax", "torch": "torch", "numpy": "numpy"}
+# Bytes of what Python printed on stderr while importing Keras that the facts keep (NumPy's ABI paragraph is ~1 KB).
+IMPORT_STDERR_KEEP = 16384
 
 # Never write __pycache__ next to a user's custom-objects module (we must leave their folders as they were).
 sys.dont_write_bytecode = True
@@ -170,6 +176,72 @@ def package_versions():
     return versions
 
 
+def read_dist_requires(folder):
+    """Requires-Dist lines of one *.dist-info/METADATA (Python 3.6/3.7 have no importlib.metadata)."""
+    import email.parser
+
+    try:
+        with open(os.path.join(folder, "METADATA"), "rb") as handle:
+            message = email.parser.BytesHeaderParser().parse(handle)
+    except (OSError, ValueError):
+        return None
+    return [str(line) for line in message.get_all("Requires-Dist") or []]
+
+
+def distribution_requirements():
+    """For the packages that matter, every installed dist's version and declared requirements, raw (Node evaluates
+    the specifiers and markers, like `pip check`). First on sys.path wins, as imports do."""
+    wanted = set(normalize_dist_name(name) for names in PACKAGE_DISTS.values() for name in names)
+    found = {}
+    try:
+        import importlib.metadata as metadata
+    except ImportError:
+        metadata = None
+    if metadata is not None:
+        for dist in metadata.distributions():
+            try:
+                name = normalize_dist_name(dist.metadata["Name"] or "")
+                if name in wanted and name not in found:
+                    found[name] = {"name": name, "version": dist.version, "requires": list(dist.requires or [])}
+            except Exception:
+                continue
+        return sorted(found.values(), key=lambda d: d["name"])
+    pattern = re.compile(r"^(?P<name>.+?)-(?P<version>[^-]+?)\.dist-info$")
+    for entry in sys.path:
+        try:
+            names = os.listdir(entry or ".")
+        except OSError:
+            continue
+        for item in names:
+            match = pattern.match(item)
+            name = normalize_dist_name(match.group("name")) if match else None
+            if name in wanted and name not in found:
+                requires = read_dist_requires(os.path.join(entry or ".", item))
+                found[name] = {"name": name, "version": match.group("version"), "requires": requires or []}
+    return sorted(found.values(), key=lambda d: d["name"])
+
+
+def marker_environment():
+    """The PEP 508 marker variables of this interpreter, so that Node can evaluate `; python_version < "3.11"`."""
+    implementation = sys.implementation
+    info = implementation.version
+    full = "%d.%d.%d" % (info.major, info.minor, info.micro)
+    if info.releaselevel != "final":
+        full += info.releaselevel[0] + str(info.serial)
+    return {
+        "implementation_name": implementation.name,
+        "implementation_version": full,
+        "os_name": os.name,
+        "platform_machine": platform.machine(),
+        "platform_release": platform.release(),
+        "platform_system": platform.system(),
+        "platform_python_implementation": platform.python_implementation(),
+        "python_full_version": platform.python_version(),
+        "python_version": ".".join(platform.python_version_tuple()[:2]),
+        "sys_platform": sys.platform,
+    }
+
+
 def major_minor(version):
     match = re.match(r"(\d+)(?:\.(\d+))?", version or "")
     if not match:
@@ -182,23 +254,32 @@ def legacy_keras_requested():
     return os.environ.get("TF_USE_LEGACY_KERAS") in ("true", "True", "1")
 
 
-def configured_backend(loader):
-    """The backend Keras will pick, read as Keras 3 reads it: KERAS_BACKEND, then $KERAS_HOME/keras.json."""
+def keras_json_path():
+    return os.path.join(os.environ.get("KERAS_HOME") or os.path.join(os.path.expanduser("~"), ".keras"), "keras.json")
+
+
+def backend_choice(loader):
+    """(backend, where it was set) as Keras 3 reads it: KERAS_BACKEND, then $KERAS_HOME/keras.json, then its
+    default, tensorflow. `where` is "KERAS_BACKEND", the keras.json path, "default" or "tf.keras"."""
     if loader in ("tf.keras", "tf_keras"):
-        return "tensorflow"
+        return "tensorflow", "tf.keras"
     if loader is None:
-        return None
+        return None, None
     if os.environ.get("KERAS_BACKEND"):
-        return os.environ["KERAS_BACKEND"]
-    home = os.environ.get("KERAS_HOME") or os.path.join(os.path.expanduser("~"), ".keras")
+        return os.environ["KERAS_BACKEND"], "KERAS_BACKEND"
     try:
-        with open(os.path.join(home, "keras.json")) as handle:
+        with open(keras_json_path()) as handle:
             backend = json.load(handle).get("backend")
         if backend:
-            return str(backend)
+            return str(backend), keras_json_path()
     except (OSError, ValueError, AttributeError):
         pass
-    return "tensorflow"
+    return "tensorflow", "default"
+
+
+def configured_backend(loader):
+    """The backend Keras will pick, read as Keras 3 reads it: KERAS_BACKEND, then $KERAS_HOME/keras.json."""
+    return backend_choice(loader)[0]
 
 
 def choose_loader(packages):
@@ -218,10 +299,15 @@ def choose_loader(packages):
 def initial_env():
     packages = package_versions()
     loader = choose_loader(packages)
+    backend, backend_source = backend_choice(loader)
     return {
         "python": {"path": sys.executable, "version": platform.python_version()},
         "packages": packages,
-        "backend": configured_backend(loader),
+        "backend": backend,
+        "backendSource": backend_source,
+        "distributions": distribution_requirements(),
+        "markers": marker_environment(),
+        "importStderr": None,
         "legacyKeras": loader == "tf_keras",
         "loader": loader,
         "importError": None,
@@ -401,6 +487,41 @@ def imported_backend(runtime):
     return None
 
 
+class StderrTee(object):
+    """Keeps what Python and C code print on fd 2 while Keras imports (NumPy's "compiled using NumPy 1.x" paragraph
+    comes before the exception and says more than it), and still passes it on to our stderr afterwards."""
+
+    def __init__(self):
+        self.text = ""
+
+    def __enter__(self):
+        sys.stderr.flush()
+        self._saved = os.dup(2)
+        self._file = tempfile.TemporaryFile()
+        os.dup2(self._file.fileno(), 2)
+        return self
+
+    def __exit__(self, *exc_info):
+        try:
+            sys.stderr.flush()
+        except Exception:
+            pass
+        os.dup2(self._saved, 2)
+        os.close(self._saved)
+        self._file.seek(0)
+        data = self._file.read()
+        self._file.close()
+        try:
+            os.write(2, data)
+        except OSError:
+            pass
+        if len(data) > IMPORT_STDERR_KEEP:  # the first lines say why, the last ones what failed
+            half = IMPORT_STDERR_KEEP // 2
+            data = data[:half] + b"\n[...]\n" + data[-half:]
+        self.text = data.decode("utf-8", "replace")
+        return False
+
+
 def start_keras(state):
     loader = state.env["loader"]
     if loader is None:
@@ -408,12 +529,15 @@ def start_keras(state):
     started = time.perf_counter()
     state.keras_imports += 1
     try:
-        runtime = import_keras(loader)
+        with StderrTee() as printed:
+            runtime = import_keras(loader)
     except (Exception, SystemExit) as exc:
         state.env["importError"] = exception_chain(exc)
         state.env["importSeconds"] = time.perf_counter() - started
+        state.env["importStderr"] = printed.text or None
         return
     state.env["importSeconds"] = time.perf_counter() - started
+    state.env["importStderr"] = printed.text or None
     state.runtime = runtime
     disable_traceback_filtering(runtime)
     state.env["backend"] = imported_backend(runtime) or state.env["backend"]
@@ -494,6 +618,16 @@ def custom_objects_for(state, fix):
             raise ValueError("unknown shim %r (known: %s)" % (shim, ", ".join(sorted(SHIMS))))
         objects.update(SHIMS[shim](state.runtime))
     return objects
+
+
+def check_fix_fits_backend(state, fix):
+    """A fix that names a Keras 3 backend must run in a worker started with KERAS_BACKEND set to it."""
+    wanted = fix.get("backend")
+    if wanted and state.runtime is not None and imported_backend(state.runtime) != wanted:
+        raise ValueError(
+            "backend %s needs a worker started with KERAS_BACKEND=%s (this one runs %s)"
+            % (wanted, wanted, imported_backend(state.runtime))
+        )
 
 
 def check_fix_fits_loader(state, fix):
@@ -641,6 +775,7 @@ def attempt_load(state, path, fix):
             stage = "fix"
             try:
                 check_fix_fits_loader(state, fix)
+                check_fix_fits_backend(state, fix)
                 objects = custom_objects_for(state, fix)
                 stage = "load"
                 model = load_with_fix(state, path, fix, objects, notes)
