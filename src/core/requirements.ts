@@ -2,7 +2,7 @@
 // specifier, marker), evaluates its marker against the interpreter's marker variables, and tests the installed
 // version with a PEP 440 library. Only requirements between reported distributions count: the probe reports the
 // packages that decide whether Keras imports, and nothing else.
-import { satisfies, validRange } from "@renovatebot/pep440";
+import { gt, lt, satisfies, validRange } from "@renovatebot/pep440";
 import type { InstalledDistribution, RequirementConflict } from "./types.js";
 
 export interface Requirement {
@@ -144,5 +144,17 @@ export function pinSatisfying(name: string, distributions: InstalledDistribution
       for (const part of requirement.specifier.split(",")) if (part) specifiers.add(part);
     }
   }
-  return `${normalizeName(name)}${[...specifiers].join(",")}`;
+  return `${normalizeName(name)}${tightest([...specifiers]).join(",")}`;
+}
+
+/** Drops bounds another one implies (">=1.21.2" next to ">=1.22"), so the pin reads as the range it is. */
+function tightest(parts: string[]): string[] {
+  const bound = (part: string) => /^(>=|>|<=|<)(\d[\w.]*)$/.exec(part);
+  const keep = (ops: string[], better: (a: string, b: string) => boolean) => {
+    const candidates = parts.filter((part) => ops.includes(bound(part)?.[1] ?? ""));
+    return candidates.reduce<string | null>((best, part) => (best === null || better(bound(part)![2]!, bound(best)![2]!) ? part : best), null);
+  };
+  const lower = keep([">=", ">"], (a, b) => gt(a, b));
+  const upper = keep(["<=", "<"], (a, b) => lt(a, b));
+  return [...(lower ? [lower] : []), ...(upper ? [upper] : []), ...parts.filter((part) => !bound(part))];
 }
