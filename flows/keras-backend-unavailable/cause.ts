@@ -66,7 +66,7 @@ export function backendProblem(facts: Facts): Problem | null {
     }
     return null;
   }
-  if (needed && needed !== backend && facts.load && !facts.load.ok) {
+  if (needed && needed !== backend && !facts.load?.ok) {
     return { kind: "file-needs", evidence: `the file has layers that run only on ${needed}; Keras runs on ${backend} (${where})`, confidence: 0.9 };
   }
   return null;
