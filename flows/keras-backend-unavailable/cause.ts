@@ -117,8 +117,9 @@ export const kerasBackendUnavailable: Cause = {
     return { confidence: problem.confidence, captures: { backend: facts.env!.backend!, problem: problem.kind, ...(alt ? { alternative: alt } : {}) }, evidence };
   },
   culprit: (captures, facts) => {
+    const backend = captures.backend ?? captures.module ?? facts.env?.backend ?? "tensorflow";
     const where = facts.env?.backendSource ?? "default";
-    return `backend ${captures.backend} (${where === "default" ? "Keras' default" : where})${captures.alternative ? `; ${captures.alternative} is installed` : ""}`;
+    return `backend ${backend} (${where === "default" ? "Keras' default" : where})${captures.alternative ? `; ${captures.alternative} is installed` : ""}`;
   },
   start: "explain",
   steps: [
