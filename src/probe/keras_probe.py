@@ -134,22 +134,27 @@ def normalize_dist_name(name):
     return re.sub(r"[-_.]+", "-", name).lower()
 
 
-def installed_distributions():
-    """Normalized distribution name -> version, first on sys.path wins (as imports do)."""
+def installed_distributions(requires=None):
+    """Normalized distribution name -> version, first on sys.path wins (as imports do). A `requires` dict also gets
+    the Requires-Dist lines of the distributions that matter (PACKAGE_DISTS), from the same single read."""
+    wanted = set(normalize_dist_name(name) for names in PACKAGE_DISTS.values() for name in names)
     found = {}
     try:
         import importlib.metadata as metadata
-    except ImportError:  # Python 3.7: read the *.dist-info / *.egg-info folder names on sys.path
+    except ImportError:  # Python 3.6/3.7: read the *.dist-info / *.egg-info folders on sys.path
         metadata = None
     if metadata is not None:
         for dist in metadata.distributions():
             try:
-                name = dist.metadata["Name"]
-                version = dist.version
+                meta = dist.metadata  # parses METADATA once (dist.version would parse it again)
+                name = normalize_dist_name(meta["Name"] or "")
+                version = meta["Version"]
             except Exception:
                 continue
-            if name and normalize_dist_name(name) not in found:
-                found[normalize_dist_name(name)] = version
+            if name and name not in found:
+                found[name] = version
+                if requires is not None and name in wanted:
+                    requires[name] = [str(line) for line in meta.get_all("Requires-Dist") or []]
         return found
     pattern = re.compile(r"^(?P<name>.+?)-(?P<version>[^-]+?)(-py\d[\d.]*)?\.(dist-info|egg-info)$")
     for entry in sys.path:
@@ -160,12 +165,15 @@ def installed_distributions():
         for item in names:
             match = pattern.match(item)
             if match and normalize_dist_name(match.group("name")) not in found:
-                found[normalize_dist_name(match.group("name"))] = match.group("version")
+                name = normalize_dist_name(match.group("name"))
+                found[name] = match.group("version")
+                if requires is not None and name in wanted:
+                    requires[name] = read_dist_requires(os.path.join(entry or ".", item)) or []
     return found
 
 
-def package_versions():
-    dists = installed_distributions()
+def package_versions(dists=None):
+    dists = installed_distributions() if dists is None else dists
     versions = {}
     for package, candidates in PACKAGE_DISTS.items():
         versions[package] = None
@@ -188,37 +196,10 @@ def read_dist_requires(folder):
     return [str(line) for line in message.get_all("Requires-Dist") or []]
 
 
-def distribution_requirements():
-    """For the packages that matter, every installed dist's version and declared requirements, raw (Node evaluates
-    the specifiers and markers, like `pip check`). First on sys.path wins, as imports do."""
-    wanted = set(normalize_dist_name(name) for names in PACKAGE_DISTS.values() for name in names)
-    found = {}
-    try:
-        import importlib.metadata as metadata
-    except ImportError:
-        metadata = None
-    if metadata is not None:
-        for dist in metadata.distributions():
-            try:
-                name = normalize_dist_name(dist.metadata["Name"] or "")
-                if name in wanted and name not in found:
-                    found[name] = {"name": name, "version": dist.version, "requires": list(dist.requires or [])}
-            except Exception:
-                continue
-        return sorted(found.values(), key=lambda d: d["name"])
-    pattern = re.compile(r"^(?P<name>.+?)-(?P<version>[^-]+?)\.dist-info$")
-    for entry in sys.path:
-        try:
-            names = os.listdir(entry or ".")
-        except OSError:
-            continue
-        for item in names:
-            match = pattern.match(item)
-            name = normalize_dist_name(match.group("name")) if match else None
-            if name in wanted and name not in found:
-                requires = read_dist_requires(os.path.join(entry or ".", item))
-                found[name] = {"name": name, "version": match.group("version"), "requires": requires or []}
-    return sorted(found.values(), key=lambda d: d["name"])
+def distribution_requirements(dists, requires):
+    """The distributions that matter with their declared requirements, raw: Node evaluates specifiers and markers
+    (src/core/requirements.ts), as `pip check` does."""
+    return [{"name": name, "version": dists[name], "requires": requires[name]} for name in sorted(requires)]
 
 
 def marker_environment():
@@ -297,7 +278,9 @@ def choose_loader(packages):
 
 
 def initial_env():
-    packages = package_versions()
+    requires = {}
+    dists = installed_distributions(requires)
+    packages = package_versions(dists)
     loader = choose_loader(packages)
     backend, backend_source = backend_choice(loader)
     return {
@@ -305,7 +288,7 @@ def initial_env():
         "packages": packages,
         "backend": backend,
         "backendSource": backend_source,
-        "distributions": distribution_requirements(),
+        "distributions": distribution_requirements(dists, requires),
         "markers": marker_environment(),
         "importStderr": None,
         "legacyKeras": loader == "tf_keras",
