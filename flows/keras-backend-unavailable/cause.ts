@@ -92,7 +92,12 @@ export const kerasBackendUnavailable: Cause = {
     return paragraphs([
       `Keras ${env?.packages.keras ?? "3"} is installed and configured to run on `,
       strong(env?.backend ?? "tensorflow"),
-      problem?.kind === "file-needs" ? `, but this file's layers run only on ${fileBackend(ctx)}.` : problem?.kind === "broken" ? ", which fails to import." : ", which is not installed.",
+      {
+        "file-needs": `, but this file's layers run only on ${fileBackend(ctx)}.`,
+        broken: ", which fails to import.",
+        unknown: ", which is not a Keras backend (tensorflow, jax, torch, numpy).",
+        missing: ", which is not installed.",
+      }[problem?.kind ?? "missing"],
       alt ? ` ${alt} is installed: KERAS_BACKEND=${alt} picks it.` : "",
     ]);
   },

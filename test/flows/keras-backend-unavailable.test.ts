@@ -57,6 +57,13 @@ describe("keras-backend-unavailable", () => {
     expect(plainWalk(walk)).toContain('os.environ["KERAS_BACKEND"] = "torch"');
   });
 
+  it("tells a misspelt backend from a missing one", () => {
+    const importError = [{ type: "ValueError", message: "Unable to import backend : foo", frames: [] }];
+    const base = baseFor(facts({ env: { loader: "keras3", backend: "foo", backendSource: "KERAS_BACKEND", importError, packages: { keras: "3.5.0", jax: "0.4.31" } } }), null);
+    expect(base.diagnosis).toMatchObject({ cause: "keras-backend-unavailable", culprit: "backend foo (KERAS_BACKEND); jax is installed" });
+    expect(backendProblem(base)?.kind).toBe("unknown");
+  });
+
   it("writes KERAS_BACKEND into the loader script before Keras is imported", () => {
     const script = loaderScript({ modelPath: "/m/model.h5", fix: { backend: "jax" }, fileFacts: null, env: null });
     expect(script.indexOf('os.environ["KERAS_BACKEND"] = "jax"')).toBeLessThan(script.indexOf("import keras"));
