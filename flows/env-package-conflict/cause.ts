@@ -108,7 +108,9 @@ function pipLine(ctx: StepContext, install: string[]): string {
 /** The declared requirement the installed set violates when the metadata shows one, else the pin the error implies. */
 function pinFrom(captures: Record<string, string>, facts: Facts): Pin {
   const declared = facts.env?.importError ? declaredConflict(facts.env) : null;
-  if (declared) return declaredPin(declared, facts.env!);
+  // The metadata wins when the failing import printed that package, or when the error alone names no pair: a
+  // numpy pin must not answer a protobuf error that the declared ranges happen to allow (TF 2.1: protobuf>=3.8).
+  if (declared && (conflictPrinted(declared, facts.env!) || conflictKind(captures) === "unknown")) return declaredPin(declared, facts.env!);
   return pinFor(conflictKind(captures), facts.env?.packages ?? {}, facts.env?.importError ?? facts.load?.chain ?? null);
 }
 

@@ -64,6 +64,13 @@ describe("keras-backend-unavailable", () => {
     expect(backendProblem(base)?.kind).toBe("unknown");
   });
 
+  it("calls a backend that raises inside its own package broken, and offers the other installed one", () => {
+    const importError = [{ type: "ImportError", message: "jaxlib is version 0.4.20, but this version of jax requires version >= 0.4.27.", frames: [{ file: "/v/lib/python3.12/site-packages/jax/_src/lib/__init__.py", line: 87, function: "<module>" }] }];
+    const base = baseFor(facts({ env: { loader: "keras3", backend: "jax", backendSource: "KERAS_BACKEND", importError, packages: { keras: "3.5.0", jax: "0.4.31", torch: "2.4.0" } } }), null);
+    expect(backendProblem(base)?.kind).toBe("broken");
+    expect(base.diagnosis.captures).toMatchObject({ backend: "jax", alternative: "torch" });
+  });
+
   it("writes KERAS_BACKEND into the loader script before Keras is imported", () => {
     const script = loaderScript({ modelPath: "/m/model.h5", fix: { backend: "jax" }, fileFacts: null, env: null });
     expect(script.indexOf('os.environ["KERAS_BACKEND"] = "jax"')).toBeLessThan(script.indexOf("import keras"));
