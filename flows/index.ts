@@ -12,6 +12,7 @@ import { fileFromNewerKeras } from "./file-from-newer-keras/cause.js";
 import { fileNotFound } from "./file-not-found/cause.js";
 import { gitLfsPointer } from "./git-lfs-pointer/cause.js";
 import { h5py3StrDecode } from "./h5py3-str-decode/cause.js";
+import { kerasBackendUnavailable } from "./keras-backend-unavailable/cause.js";
 import { kerasNotInstalled } from "./keras-not-installed/cause.js";
 import { kerasReleaseBug } from "./keras-release-bug/cause.js";
 import { kerasTfkerasMixing } from "./keras-tfkeras-mixing/cause.js";
@@ -21,6 +22,7 @@ import { lambdaPythonMismatch } from "./lambda-python-mismatch/cause.js";
 import { lambdaSafeMode } from "./lambda-safe-mode/cause.js";
 import { notAModelFile } from "./not-a-model-file/cause.js";
 import { pythonNotFound } from "./python-not-found/cause.js";
+import { pythonTooOld } from "./python-too-old/cause.js";
 import { registeredNameMismatch } from "./registered-name-mismatch/cause.js";
 import { savedVariablesMismatch } from "./saved-variables-mismatch/cause.js";
 import { savedmodelInKeras3 } from "./savedmodel-in-keras3/cause.js";
@@ -46,6 +48,7 @@ export const causes: Cause[] = [
   fileNotFound,
   gitLfsPointer,
   h5py3StrDecode,
+  kerasBackendUnavailable,
   kerasNotInstalled,
   kerasReleaseBug,
   kerasTfkerasMixing,
@@ -55,6 +58,7 @@ export const causes: Cause[] = [
   lambdaSafeMode,
   notAModelFile,
   pythonNotFound,
+  pythonTooOld,
   registeredNameMismatch,
   savedVariablesMismatch,
   savedmodelInKeras3,

@@ -63,11 +63,17 @@ function ensureEnv(name, env) {
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(cacheRoot, { recursive: true });
   execFileSync(base, ["-m", "venv", dir], { stdio: "inherit" });
-  if (env.packages.length > 0) {
-    execFileSync(envPython(name), ["-m", "pip", "install", "--quiet", "--disable-pip-version-check", ...env.packages], {
+  const pip = (...args) =>
+    execFileSync(envPython(name), ["-m", "pip", "install", "--quiet", "--disable-pip-version-check", ...args], {
       stdio: "inherit",
     });
-  }
+  // Optional steps, only for the envs that name them:
+  // - `pip`: the pip to install first (Python 3.6 ships pip 18, which cannot read the manylinux2010 wheels);
+  // - `then`: packages forced in afterwards with --no-deps, to build a broken env on purpose (one pip call would
+  //   refuse the conflict).
+  if (env.pip) pip(env.pip);
+  if (env.packages.length > 0) pip(...env.packages);
+  if (env.then?.length > 0) pip("--no-deps", ...env.then);
   writeFileSync(stampFile, `${stamp}\n`);
   log(`${name}: created`);
 }

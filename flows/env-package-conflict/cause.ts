@@ -3,7 +3,7 @@
 // TensorFlow, a mismatched ml_dtypes. Nothing is wrong with the model; the environment needs one pin.
 import { code, paragraphs, shell, strong } from "../../src/core/content.js";
 import type { Cause, ExceptionInfo, Facts, Matcher, StepContext } from "../../src/core/types.js";
-import { conflictKind, pinFor } from "./pins.js";
+import { conflictKind, conflictPrinted, declaredConflict, declaredPin, pinFor, type Pin } from "./pins.js";
 
 const matchers: Matcher[] = [
   {
@@ -105,8 +105,23 @@ function pipLine(ctx: StepContext, install: string[]): string {
   return `${ctx.env?.python.path ?? "python"} -m pip install ${quoted.join(" ")}`;
 }
 
+/** The declared requirement the installed set violates when the metadata shows one, else the pin the error implies. */
+function pinFrom(captures: Record<string, string>, facts: Facts): Pin {
+  const declared = facts.env?.importError ? declaredConflict(facts.env) : null;
+  // The metadata wins when the failing import printed that package, or when the error alone names no pair: a
+  // numpy pin must not answer a protobuf error that the declared ranges happen to allow (TF 2.1: protobuf>=3.8).
+  if (declared && (conflictPrinted(declared, facts.env!) || conflictKind(captures) === "unknown")) return declaredPin(declared, facts.env!);
+  return pinFor(conflictKind(captures), facts.env?.packages ?? {}, facts.env?.importError ?? facts.load?.chain ?? null);
+}
+
 function pinOf(ctx: StepContext) {
-  return pinFor(conflictKind(ctx.diagnosis.captures), ctx.env?.packages ?? {}, failingChain(ctx));
+  return pinFrom(ctx.diagnosis.captures, ctx);
+}
+
+/** NumPy prints its ABI paragraph on stderr before the import error, which may say only "Unable to convert...". */
+function capturesFromStderr(stderr: string | null | undefined): Record<string, string> | null {
+  const match = stderr ? matchers[0]!.message.exec(stderr) : null;
+  return match?.groups ? { numpyAbi: match.groups.numpyAbi!, numpy: match.groups.numpy! } : null;
 }
 
 export const envPackageConflict: Cause = {
@@ -114,18 +129,27 @@ export const envPackageConflict: Cause = {
   title: "Two installed packages do not work together",
   summary: (ctx) => {
     const pin = pinOf(ctx);
-    return paragraphs(["Keras could not even be imported: ", strong(pin.pair), " do not match. The model file is not the problem."]);
+    return pin.kind === "declared"
+      ? paragraphs(["Keras could not even be imported: ", strong(pin.pair), ". The model file is not the problem."])
+      : paragraphs(["Keras could not even be imported: ", strong(pin.pair), " do not match. The model file is not the problem."]);
   },
   matchers,
   when: versionsAgree,
   detect: (facts) => {
     const chain = facts.env?.importError;
-    const captures = chain ? capturesFromChain(chain) : null;
+    if (!chain) return null;
+    const declared = declaredConflict(facts.env);
+    const captures = capturesFromChain(chain) ?? capturesFromStderr(facts.env!.importStderr) ?? (declared ? {} : null);
     if (!captures) return null;
-    const pin = pinFor(conflictKind(captures), facts.env!.packages, chain);
-    return { confidence: 0.9, captures, evidence: [`importing Keras failed: ${pin.pair} do not match`] };
+    const evidence = [`importing Keras failed: ${pinFrom(captures, facts).pair}`];
+    for (const conflict of facts.env!.conflicts ?? []) evidence.push(`pip check: ${conflict.requirer} ${conflict.requirerVersion} requires ${conflict.requirement.split(";")[0]!.trim()}, but ${conflict.name} ${conflict.installed} is installed`);
+    if (capturesFromStderr(facts.env!.importStderr)) evidence.push("NumPy printed: A module that was compiled using NumPy 1.x cannot be run in NumPy 2");
+    // A violated requirement whose package the failing import printed is near proof; one it never mentions is a
+    // lead (an unrelated pin may be off while something else broke the import).
+    const confidence = declared ? (conflictPrinted(declared, facts.env!) ? 0.95 : 0.6) : 0.9;
+    return { confidence, captures: declared ? { ...captures, declared: declared.name } : captures, evidence };
   },
-  culprit: (captures, facts) => pinFor(conflictKind(captures), facts.env?.packages ?? {}, facts.env?.importError).pair,
+  culprit: (captures, facts) => pinFrom(captures, facts).pair,
   start: "explain",
   steps: [
     {
@@ -134,7 +158,7 @@ export const envPackageConflict: Cause = {
       title: "A version pair that does not fit",
       body: (ctx) => {
         const pin = pinOf(ctx);
-        return paragraphs([strong(pin.pair), ": ", pin.why]);
+        return paragraphs([strong(pin.pair), pin.kind === "declared" ? ". " : ": ", pin.why]);
       },
       next: "route",
     },

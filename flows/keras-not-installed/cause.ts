@@ -3,6 +3,7 @@
 // The fix is one pip line, chosen from the file's Keras version and the Python's version.
 import { code, paragraphs, shell } from "../../src/core/content.js";
 import type { Cause, Facts, StepContext } from "../../src/core/types.js";
+import { tooOldPython } from "../python-too-old/cause.js";
 import { installAdvice, pipCommand } from "./install-line.js";
 
 const KERAS_PACKAGES = ["keras", "tensorflow", "tf_keras"];
@@ -16,7 +17,7 @@ function pythonPath(ctx: StepContext): string {
 }
 
 function nothingImportable(facts: Facts): boolean {
-  return facts.env !== null && facts.env.loader === null && facts.env.importError === null;
+  return facts.env !== null && facts.env.loader === null && facts.env.importError === null && !tooOldPython(facts.env);
 }
 
 export const kerasNotInstalled: Cause = {
@@ -40,8 +41,11 @@ export const kerasNotInstalled: Cause = {
   ],
   // When the probe saw the package installed, the traceback came from another Python (an IDE's interpreter, a
   // notebook kernel): say so through a lower score instead of claiming it.
+  // Keras 3 installed without its configured backend fails `import keras` with "No module named 'tensorflow'":
+  // Keras is there, its backend is not (keras-backend-unavailable), so this cause steps aside.
   when: (captures, facts) => {
     const installed = facts.env?.packages[captures.module ?? ""];
+    if (captures.module !== "keras" && facts.env?.loader === "keras3") return false;
     return installed ? 0.4 : 1;
   },
   detect: (facts) =>

@@ -45,8 +45,11 @@ export function describeKeras(env: EnvFacts): string {
   if (p.keras) parts.push(`keras ${p.keras}`);
   if (p.tensorflow) parts.push(`tensorflow ${p.tensorflow}`);
   if (p.tf_keras) parts.push(`tf_keras ${p.tf_keras}`);
-  if (env.backend) parts.push(`backend ${env.backend}`);
+  // Keras 3 configured for a backend whose package is missing must not read as a working "backend tensorflow".
+  const backendMissing = env.loader === "keras3" && env.backend && env.backend in p && !p[env.backend];
+  if (env.backend) parts.push(`backend ${env.backend}${backendMissing ? " (not installed)" : ""}`);
   if (env.legacyKeras) parts.push("TF_USE_LEGACY_KERAS=1");
+  if (parts.length === 0 && /^(?:[0-2]\.|3\.[0-5]\.)/.test(env.python.version)) return "too old for keras-fix (needs Python 3.6+)";
   if (parts.length === 0) return "no Keras installed";
   return parts.join(", ");
 }

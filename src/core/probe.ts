@@ -11,6 +11,7 @@ import { execa } from "execa";
 import { z } from "zod";
 import { BugError, UserError } from "./errors.js";
 import { isInsideModelFolder, type FoundPython } from "./find-python.js";
+import { findConflicts } from "./requirements.js";
 import type { EnvFacts, ExceptionInfo, LoadAttempt, LoadFix } from "./types.js";
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -178,6 +179,10 @@ const pythonEnvSchema = z.object({
   loader: loaderSchema,
   importError: chainSchema.nullable(),
   importSeconds: z.number().nullable(),
+  backendSource: z.string().nullable().optional(),
+  distributions: z.array(z.object({ name: z.string(), version: z.string(), requires: z.array(z.string()) })).optional(),
+  markers: z.record(z.string(), z.string()).optional(),
+  importStderr: z.string().nullable().optional(),
 });
 const workerSchema = z.object({ pid: z.number().int(), kerasImports: z.number().int(), requests: z.number().int() });
 const loadSchema = z.object({
@@ -407,7 +412,7 @@ class ProbeWorker {
       `The keras-fix probe broke: Python (${this.python}) ${how} ${when}.`,
       "exit",
       this.stderrTail(),
-      "keras-fix needs Python 3.8 or newer; pass --python to choose another interpreter.",
+      "keras-fix needs Python 3.6 or newer; pass --python to choose another interpreter.",
     );
   }
 
@@ -518,6 +523,11 @@ export function probeScriptPath(): string {
 
 const legacyEnvVar = { TF_USE_LEGACY_KERAS: "1" };
 
+/** EnvFacts plus the declared requirements its installed versions violate (`pip check`, evaluated here). */
+function withConflicts(env: EnvFacts): EnvFacts {
+  return env.distributions ? { ...env, conflicts: findConflicts(env.distributions, env.markers ?? {}) } : env;
+}
+
 const withMessage = (result: Omit<ResaveCompareResult, "message">): ResaveCompareResult => ({
   ...result,
   message: resaveFailureMessage(result),
@@ -536,8 +546,8 @@ export async function startProbe(options: StartProbeOptions): Promise<ProbeSessi
   const baseEnv = { ...options.env, PYTHONIOENCODING: "utf-8", PYTHONDONTWRITEBYTECODE: "1" };
   const workerEnv = (legacy: boolean) => (legacy ? { ...baseEnv, ...legacyEnvVar } : baseEnv);
 
-  const spawnWorker = async (legacy: boolean): Promise<ProbeWorker> => {
-    const child = runner(options.python.path, ["-u", script], { env: workerEnv(legacy) });
+  const spawnWorker = async (legacy: boolean, extraEnv: Record<string, string> = {}): Promise<ProbeWorker> => {
+    const child = runner(options.python.path, ["-u", script], { env: { ...workerEnv(legacy), ...extraEnv } });
     const worker = new ProbeWorker(child, options.python.path, timeoutMs);
     const abort = () => void worker.kill("close");
     if (options.signal?.aborted) abort();
@@ -557,11 +567,22 @@ export async function startProbe(options: StartProbeOptions): Promise<ProbeSessi
       // Died by a signal before it could even report versions.
       return { python, packages: {}, backend: null, legacyKeras: false, loader: null, importError: worker.importCrash, importSeconds: null };
     }
-    return { ...env, python, importError: worker.importCrash ?? env.importError };
+    return withConflicts({ ...env, python, importError: worker.importCrash ?? env.importError });
   };
 
-  let main = await spawnWorker(options.legacyKeras === true);
+  let main: ProbeWorker;
+  try {
+    main = await spawnWorker(options.legacyKeras === true);
+  } catch (error) {
+    // The probe exits at once on a Python older than it can run on (and may not even parse there): ask the
+    // interpreter its version with a line every Python understands, and report that as the fact it is.
+    const version = error instanceof ProbeError && error.reason === "exit" ? await oldPythonVersion(options.python.path) : null;
+    if (version) return unsupportedPythonSession(options.python, version);
+    throw error;
+  }
   const mainEnv = toEnvFacts(main);
+  // Workers started with KERAS_BACKEND=<name>, for loads that try another Keras 3 backend.
+  const backendWorkers = new Map<string, ProbeWorker>();
   let legacy: ProbeWorker | null = null;
   let legacyFacts: EnvFacts | null = null;
   let closed = false;
@@ -577,6 +598,13 @@ export async function startProbe(options: StartProbeOptions): Promise<ProbeSessi
 
   const workerFor = async (fix: LoadFix): Promise<ProbeWorker> => {
     if (closed) throw new BugError("the probe session is closed");
+    if (fix.backend && !(fix.backend === mainEnv.backend && mainEnv.importError === null)) {
+      const existing = backendWorkers.get(fix.backend);
+      if (existing && existing.state !== "dead") return existing;
+      const fresh = await spawnWorker(false, { KERAS_BACKEND: fix.backend });
+      backendWorkers.set(fix.backend, fresh);
+      return fresh;
+    }
     if (!fix.legacyKeras || mainEnv.legacyKeras) return usable(main, false);
     if (!legacy) {
       legacy = await spawnWorker(true);
@@ -639,18 +667,62 @@ export async function startProbe(options: StartProbeOptions): Promise<ProbeSessi
       if (worker.state === "crashed-on-import") return mainEnv;
       const response = await worker.request({ op: "env" });
       if (!("op" in response) || response.op !== "env") return unexpected(response, "env");
-      return { ...response.env, python: mainEnv.python };
+      return withConflicts({ ...response.env, python: mainEnv.python });
     },
     pids() {
-      return [main, legacy]
+      return [main, legacy, ...backendWorkers.values()]
         .filter((w): w is ProbeWorker => w !== null && (w.state === "ready" || w.state === "starting"))
         .map((w) => w.pid)
         .filter((pid): pid is number => pid !== undefined);
     },
     async close() {
       closed = true;
-      await Promise.all([main.close(), legacy?.close()]);
+      await Promise.all([main.close(), legacy?.close(), ...[...backendWorkers.values()].map((worker) => worker.close())]);
     },
+  };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Pythons older than the probe runs on (2.7, 3.5): a fact about the interpreter, diagnosed as python-too-old.
+
+/** The oldest Python keras_probe.py runs on. */
+export const MIN_PYTHON: [number, number] = [3, 6];
+
+/** The interpreter's version when it is older than MIN_PYTHON, else null (the probe failed for another reason). */
+async function oldPythonVersion(python: string): Promise<string | null> {
+  const result = await execa(python, ["-c", "import sys; sys.stdout.write('%d.%d.%d' % tuple(sys.version_info[:3]))"], {
+    reject: false,
+    timeout: 10_000,
+    stdin: "ignore",
+    windowsHide: true,
+  });
+  const match = typeof result.stdout === "string" ? /^(\d+)\.(\d+)\.\d+$/.exec(result.stdout.trim()) : null;
+  if (!match) return null;
+  const [major, minor] = [Number(match[1]), Number(match[2])];
+  return major < MIN_PYTHON[0] || (major === MIN_PYTHON[0] && minor < MIN_PYTHON[1]) ? match[0] : null;
+}
+
+function unsupportedPythonSession(python: FoundPython, version: string): ProbeSession {
+  const env: EnvFacts = {
+    python: { path: python.path, version, source: python.source },
+    packages: {},
+    backend: null,
+    legacyKeras: false,
+    loader: null,
+    importError: null,
+    importSeconds: null,
+  };
+  const refuse = (): Promise<never> =>
+    Promise.reject(new UserError(`Python ${version} (${python.path}) is older than keras-fix can run.`, "Pass --python with Python 3.6 or newer."));
+  return {
+    python,
+    env,
+    legacyEnv: null,
+    load: refuse,
+    resaveCompare: refuse,
+    refreshEnv: async () => env,
+    pids: () => [],
+    close: async () => undefined,
   };
 }
 

@@ -157,6 +157,36 @@ export interface EnvFacts {
   /** When importing Keras itself failed, the chain that says why (numpy ABI, protobuf, SIGILL, ...). */
   importError: ExceptionInfo[] | null;
   importSeconds: number | null;
+  /** Where `backend` was set: "KERAS_BACKEND", the keras.json path, "default" (Keras 3's tensorflow), "tf.keras". */
+  backendSource?: string | null;
+  /** The installed distributions that matter (tensorflow*, keras, tf_keras, numpy, protobuf, h5py, ml_dtypes, jax,
+   *  jaxlib, torch) with the requirements they declare, raw (Requires-Dist). */
+  distributions?: InstalledDistribution[];
+  /** PEP 508 marker variables of this Python (python_version, sys_platform, ...), to evaluate `; markers`. */
+  markers?: Record<string, string>;
+  /** What Python printed on stderr while importing Keras (head and tail), e.g. NumPy's ABI paragraph. */
+  importStderr?: string | null;
+  /** Declared requirements that the installed versions violate, as `pip check` reports them. */
+  conflicts?: RequirementConflict[];
+}
+
+export interface InstalledDistribution {
+  /** Normalized distribution name (tensorflow-cpu, tf-keras, ml-dtypes). */
+  name: string;
+  version: string;
+  requires: string[];
+}
+
+export interface RequirementConflict {
+  /** The distribution that declares the requirement, e.g. tensorflow-cpu 2.13.1. */
+  requirer: string;
+  requirerVersion: string;
+  /** The required distribution and its installed version, e.g. numpy 2.0.2. */
+  name: string;
+  installed: string;
+  /** The declared specifier, e.g. "<=1.24.3,>=1.22", and the whole Requires-Dist line. */
+  specifier: string;
+  requirement: string;
 }
 
 export interface LoadAttempt {
@@ -185,6 +215,8 @@ export interface LoadFix {
   customObjects?: Record<string, string>;
   /** Known shims keras-fix ships (e.g. DepthwiseConv2D without `groups`), by id. */
   shims?: string[];
+  /** Load in a worker started with KERAS_BACKEND=<backend> (Keras 3 reads it once, at import). */
+  backend?: string;
   /** Load through tf_keras with TF_USE_LEGACY_KERAS=1 (needs a fresh process: TF reads it at import). */
   legacyKeras?: boolean;
   /** Load a temporary copy named with this extension (a `.keras`-named HDF5 file that Keras 3 refuses by name). */

@@ -3,16 +3,15 @@
 Started as `python -u keras_probe.py` by src/core/probe.ts, it speaks JSON lines: a `facts` event (versions, read
 without importing anything heavy), then it imports Keras once (timed; a failing import is data) and writes a `ready`
 event, then answers one request per stdin line (`load`, `resave-compare`, `env`, `quit`) with one response line.
-Stdlib only; must import on Python 3.8+ (and start on 3.7) with or without Keras installed.
+Stdlib only; must import on Python 3.6+ with or without Keras installed (TF 1.15 projects still live on 3.6).
 """
 
 import sys
 
-if sys.version_info < (3, 7):
+if sys.version_info < (3, 6):
     # Checked before anything else so that an old interpreter fails with this line rather than an ImportError.
-    sys.stderr.write(
-        "keras-fix needs Python 3.8 or newer (3.7 works for old TensorFlow); this is %s\n" % sys.version.split()[0]
-    )
+    # keras-fix (src/core/probe.ts) then asks the interpreter its version and diagnoses python-too-old.
+    sys.stderr.write("keras-fix needs Python 3.6 or newer; this is %s\n" % sys.version.split()[0])
     sys.exit(2)
 
 import json
@@ -39,7 +38,7 @@ UNKNOWN_DIM = 32
 COMPARE_BATCH = 2
 # The parts of a fix the fresh reload of a re-saved file still needs.
 # allowStoredCode: the user allowed the original file's code; the re-saved file carries the same code.
-RELOAD_FIX_KEYS = ("customObjectsModule", "customObjects", "safeMode", "legacyKeras", "allowStoredCode")
+RELOAD_FIX_KEYS = ("customObjectsModule", "customObjects", "safeMode", "legacyKeras", "allowStoredCode", "backend")
 
 # Distribution names that provide each package (tensorflow-cpu installs its own dist name).
 PACKAGE_DISTS = {
@@ -60,7 +59,14 @@ PACKAGE_DISTS = {
     "h5py": ("h5py",),
     "numpy": ("numpy",),
     "protobuf": ("protobuf",),
+    "ml_dtypes": ("ml-dtypes",),
+    "jaxlib": ("jaxlib",),
 }
+
+# Keras 3 backends and the package each one imports (keras/src/backend/__init__.py).
+BACKEND_PACKAGES = {"tensorflow": "tensorflow", "jax": "jax", "torch": "torch", "numpy": "numpy"}
+# Bytes of what Python printed on stderr while importing Keras that the facts keep (NumPy's ABI paragraph is ~1 KB).
+IMPORT_STDERR_KEEP = 16384
 
 # Never write __pycache__ next to a user's custom-objects module (we must leave their folders as they were).
 sys.dont_write_bytecode = True
@@ -129,22 +135,27 @@ def normalize_dist_name(name):
     return re.sub(r"[-_.]+", "-", name).lower()
 
 
-def installed_distributions():
-    """Normalized distribution name -> version, first on sys.path wins (as imports do)."""
+def installed_distributions(requires=None):
+    """Normalized distribution name -> version, first on sys.path wins (as imports do). A `requires` dict also gets
+    the Requires-Dist lines of the distributions that matter (PACKAGE_DISTS), from the same single read."""
+    wanted = set(normalize_dist_name(name) for names in PACKAGE_DISTS.values() for name in names)
     found = {}
     try:
         import importlib.metadata as metadata
-    except ImportError:  # Python 3.7: read the *.dist-info / *.egg-info folder names on sys.path
+    except ImportError:  # Python 3.6/3.7: read the *.dist-info / *.egg-info folders on sys.path
         metadata = None
     if metadata is not None:
         for dist in metadata.distributions():
             try:
-                name = dist.metadata["Name"]
-                version = dist.version
+                meta = dist.metadata  # parses METADATA once (dist.version would parse it again)
+                name = normalize_dist_name(meta["Name"] or "")
+                version = meta["Version"]
             except Exception:
                 continue
-            if name and normalize_dist_name(name) not in found:
-                found[normalize_dist_name(name)] = version
+            if name and name not in found:
+                found[name] = version
+                if requires is not None and name in wanted:
+                    requires[name] = [str(line) for line in meta.get_all("Requires-Dist") or []]
         return found
     pattern = re.compile(r"^(?P<name>.+?)-(?P<version>[^-]+?)(-py\d[\d.]*)?\.(dist-info|egg-info)$")
     for entry in sys.path:
@@ -155,12 +166,15 @@ def installed_distributions():
         for item in names:
             match = pattern.match(item)
             if match and normalize_dist_name(match.group("name")) not in found:
-                found[normalize_dist_name(match.group("name"))] = match.group("version")
+                name = normalize_dist_name(match.group("name"))
+                found[name] = match.group("version")
+                if requires is not None and name in wanted:
+                    requires[name] = read_dist_requires(os.path.join(entry or ".", item)) or []
     return found
 
 
-def package_versions():
-    dists = installed_distributions()
+def package_versions(dists=None):
+    dists = installed_distributions() if dists is None else dists
     versions = {}
     for package, candidates in PACKAGE_DISTS.items():
         versions[package] = None
@@ -169,6 +183,45 @@ def package_versions():
                 versions[package] = dists[normalize_dist_name(candidate)]
                 break
     return versions
+
+
+def read_dist_requires(folder):
+    """Requires-Dist lines of one *.dist-info/METADATA (Python 3.6/3.7 have no importlib.metadata)."""
+    import email.parser
+
+    try:
+        with open(os.path.join(folder, "METADATA"), "rb") as handle:
+            message = email.parser.BytesHeaderParser().parse(handle)
+    except (OSError, ValueError):
+        return None
+    return [str(line) for line in message.get_all("Requires-Dist") or []]
+
+
+def distribution_requirements(dists, requires):
+    """The distributions that matter with their declared requirements, raw: Node evaluates specifiers and markers
+    (src/core/requirements.ts), as `pip check` does."""
+    return [{"name": name, "version": dists[name], "requires": requires[name]} for name in sorted(requires)]
+
+
+def marker_environment():
+    """The PEP 508 marker variables of this interpreter, so that Node can evaluate `; python_version < "3.11"`."""
+    implementation = sys.implementation
+    info = implementation.version
+    full = "%d.%d.%d" % (info.major, info.minor, info.micro)
+    if info.releaselevel != "final":
+        full += info.releaselevel[0] + str(info.serial)
+    return {
+        "implementation_name": implementation.name,
+        "implementation_version": full,
+        "os_name": os.name,
+        "platform_machine": platform.machine(),
+        "platform_release": platform.release(),
+        "platform_system": platform.system(),
+        "platform_python_implementation": platform.python_implementation(),
+        "python_full_version": platform.python_version(),
+        "python_version": ".".join(platform.python_version_tuple()[:2]),
+        "sys_platform": sys.platform,
+    }
 
 
 def major_minor(version):
@@ -183,23 +236,32 @@ def legacy_keras_requested():
     return os.environ.get("TF_USE_LEGACY_KERAS") in ("true", "True", "1")
 
 
-def configured_backend(loader):
-    """The backend Keras will pick, read as Keras 3 reads it: KERAS_BACKEND, then $KERAS_HOME/keras.json."""
+def keras_json_path():
+    return os.path.join(os.environ.get("KERAS_HOME") or os.path.join(os.path.expanduser("~"), ".keras"), "keras.json")
+
+
+def backend_choice(loader):
+    """(backend, where it was set) as Keras 3 reads it: KERAS_BACKEND, then $KERAS_HOME/keras.json, then its
+    default, tensorflow. `where` is "KERAS_BACKEND", the keras.json path, "default" or "tf.keras"."""
     if loader in ("tf.keras", "tf_keras"):
-        return "tensorflow"
+        return "tensorflow", "tf.keras"
     if loader is None:
-        return None
+        return None, None
     if os.environ.get("KERAS_BACKEND"):
-        return os.environ["KERAS_BACKEND"]
-    home = os.environ.get("KERAS_HOME") or os.path.join(os.path.expanduser("~"), ".keras")
+        return os.environ["KERAS_BACKEND"], "KERAS_BACKEND"
     try:
-        with open(os.path.join(home, "keras.json")) as handle:
+        with open(keras_json_path()) as handle:
             backend = json.load(handle).get("backend")
         if backend:
-            return str(backend)
+            return str(backend), keras_json_path()
     except (OSError, ValueError, AttributeError):
         pass
-    return "tensorflow"
+    return "tensorflow", "default"
+
+
+def configured_backend(loader):
+    """The backend Keras will pick, read as Keras 3 reads it: KERAS_BACKEND, then $KERAS_HOME/keras.json."""
+    return backend_choice(loader)[0]
 
 
 def choose_loader(packages):
@@ -217,12 +279,19 @@ def choose_loader(packages):
 
 
 def initial_env():
-    packages = package_versions()
+    requires = {}
+    dists = installed_distributions(requires)
+    packages = package_versions(dists)
     loader = choose_loader(packages)
+    backend, backend_source = backend_choice(loader)
     return {
         "python": {"path": sys.executable, "version": platform.python_version()},
         "packages": packages,
-        "backend": configured_backend(loader),
+        "backend": backend,
+        "backendSource": backend_source,
+        "distributions": distribution_requirements(dists, requires),
+        "markers": marker_environment(),
+        "importStderr": None,
         "legacyKeras": loader == "tf_keras",
         "loader": loader,
         "importError": None,
@@ -402,6 +471,41 @@ def imported_backend(runtime):
     return None
 
 
+class StderrTee(object):
+    """Keeps what Python and C code print on fd 2 while Keras imports (NumPy's "compiled using NumPy 1.x" paragraph
+    comes before the exception and says more than it), and still passes it on to our stderr afterwards."""
+
+    def __init__(self):
+        self.text = ""
+
+    def __enter__(self):
+        sys.stderr.flush()
+        self._saved = os.dup(2)
+        self._file = tempfile.TemporaryFile()
+        os.dup2(self._file.fileno(), 2)
+        return self
+
+    def __exit__(self, *exc_info):
+        try:
+            sys.stderr.flush()
+        except Exception:
+            pass
+        os.dup2(self._saved, 2)
+        os.close(self._saved)
+        self._file.seek(0)
+        data = self._file.read()
+        self._file.close()
+        try:
+            os.write(2, data)
+        except OSError:
+            pass
+        if len(data) > IMPORT_STDERR_KEEP:  # the first lines say why, the last ones what failed
+            half = IMPORT_STDERR_KEEP // 2
+            data = data[:half] + b"\n[...]\n" + data[-half:]
+        self.text = data.decode("utf-8", "replace")
+        return False
+
+
 def start_keras(state):
     loader = state.env["loader"]
     if loader is None:
@@ -409,12 +513,15 @@ def start_keras(state):
     started = time.perf_counter()
     state.keras_imports += 1
     try:
-        runtime = import_keras(loader)
+        with StderrTee() as printed:
+            runtime = import_keras(loader)
     except (Exception, SystemExit) as exc:
         state.env["importError"] = exception_chain(exc)
         state.env["importSeconds"] = time.perf_counter() - started
+        state.env["importStderr"] = printed.text or None
         return
     state.env["importSeconds"] = time.perf_counter() - started
+    state.env["importStderr"] = printed.text or None
     state.runtime = runtime
     disable_traceback_filtering(runtime)
     state.env["backend"] = imported_backend(runtime) or state.env["backend"]
@@ -705,6 +812,16 @@ def custom_objects_for(state, fix):
     return objects
 
 
+def check_fix_fits_backend(state, fix):
+    """A fix that names a Keras 3 backend must run in a worker started with KERAS_BACKEND set to it."""
+    wanted = fix.get("backend")
+    if wanted and state.runtime is not None and imported_backend(state.runtime) != wanted:
+        raise ValueError(
+            "backend %s needs a worker started with KERAS_BACKEND=%s (this one runs %s)"
+            % (wanted, wanted, imported_backend(state.runtime))
+        )
+
+
 def check_fix_fits_loader(state, fix):
     loader = state.runtime.loader
     if fix.get("legacyKeras") and loader != "tf_keras":
@@ -859,6 +976,7 @@ def attempt_load(state, path, fix):
             stage = "fix"
             try:
                 check_fix_fits_loader(state, fix)
+                check_fix_fits_backend(state, fix)
                 objects = custom_objects_for(state, fix)
                 stage = "load"
                 model = load_with_fix(state, path, fix, objects, notes)

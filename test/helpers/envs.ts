@@ -1,6 +1,6 @@
 // Where the real Python test environments live (made by scripts/setup-python-envs.mjs, which `npm test` runs
 // first). A missing one is a loud failure, never a skip.
-import { existsSync, mkdtempSync, readFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync } from "node:fs";
 import { homedir, tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -10,7 +10,7 @@ const spec = JSON.parse(readFileSync(join(repoRoot, "scripts", "python-envs.json
   envs: Record<string, { python: string; packages: string[]; backend?: string }>;
 };
 
-export type EnvName = "keras2" | "keras3" | "keras35-py312" | "tf21-py37" | "bare";
+export type EnvName = "keras2" | "keras3" | "keras35-py312" | "tf21-py37" | "tf115-py36" | "tf213-numpy2" | "bare";
 
 export const envCache = process.env.KERAS_FIX_ENV_CACHE ?? join(homedir(), ".cache", "keras-fix", "envs");
 
@@ -37,4 +37,23 @@ export const cliPath = join(repoRoot, "dist", "src", "cli.js");
 /** A new empty folder to run the CLI in, so that files a fix writes (loader scripts, re-saved copies) land there. */
 export function scratchDir(): string {
   return mkdtempSync(join(tmpdir(), "keras-fix-run-"));
+}
+
+/** A Python 2.7 interpreter (pyenv's): keras-fix must diagnose it as too old, never run the probe in it. */
+export function python27(): string {
+  const versions = join(process.env.PYENV_ROOT ?? join(homedir(), ".pyenv"), "versions");
+  const candidates = [
+    ...(existsSync(versions) ? readdirSync(versions).filter((v) => v.startsWith("2.7.")).sort().reverse() : []).map((v) => join(versions, v, "bin", "python2.7")),
+    "/usr/bin/python2.7",
+  ];
+  const python = candidates.find((candidate) => existsSync(candidate));
+  if (!python) throw new Error(`no Python 2.7 found (looked in ${candidates.join(", ")}): run 'pyenv install 2.7.18'`);
+  return python;
+}
+
+/** Process environment without KERAS_BACKEND and with a fresh, empty KERAS_HOME: Keras 3 then picks its default
+ *  backend (tensorflow), as on a machine where nobody configured one. */
+export function unconfiguredKerasEnv(): NodeJS.ProcessEnv {
+  const { KERAS_BACKEND: _unused, ...rest } = process.env;
+  return { ...rest, KERAS_HOME: mkdtempSync(join(tmpdir(), "keras-fix-keras-home-")) };
 }

@@ -86,13 +86,13 @@ describe("ready facts in each environment", () => {
 });
 
 describe("keras_probe.py on other Pythons", () => {
-  it("compiles under Python 3.8 and 3.13 (written elsewhere: the source folder stays clean)", () => {
+  it("compiles under Python 3.6, 3.8 and 3.13 (written elsewhere: the source folder stays clean)", () => {
     const out = makeTempDir();
-    for (const minor of ["3.8", "3.13"]) {
+    for (const minor of ["3.6", "3.8", "3.13"]) {
       const code = "import py_compile, sys; py_compile.compile(sys.argv[1], cfile=sys.argv[2], doraise=True)";
       execFileSync(pyenvPython(minor), ["-c", code, probeScript, join(out, `probe-${minor}.pyc`)]);
     }
-    expect(readdirSync(out).sort()).toEqual(["probe-3.13.pyc", "probe-3.8.pyc"]);
+    expect(readdirSync(out).sort()).toEqual(["probe-3.13.pyc", "probe-3.6.pyc", "probe-3.8.pyc"]);
   });
 
   it("runs under a bare Python 3.8", async () => {
@@ -106,8 +106,11 @@ describe("keras_probe.py on other Pythons", () => {
     }
   });
 
-  it("fails clearly on Python 2.7, quoting the probe's own message", async () => {
-    const attempt = startProbe({ python: { path: pyenvPython("2.7"), source: "flag" }, timeoutSeconds: 60 });
-    await expect(attempt).rejects.toMatchObject({ name: "ProbeError", reason: "exit", stderrTail: expect.stringMatching(/needs Python 3\.8 or newer/) });
+  it("reports Python 2.7 as the fact it is: its version, nothing imported, no load possible", async () => {
+    const session = await startProbe({ python: { path: pyenvPython("2.7"), source: "flag" }, timeoutSeconds: 60 });
+    expect(session.env).toMatchObject({ python: { version: expect.stringMatching(/^2\.7\.\d+$/), source: "flag" }, loader: null, importError: null });
+    await expect(session.load("/nowhere/model.h5")).rejects.toMatchObject({ name: "UserError", message: expect.stringMatching(/older than keras-fix can run/) });
+    expect(session.pids()).toEqual([]);
+    await session.close();
   });
 });

@@ -128,6 +128,8 @@ export function loaderScript({ modelPath, fix, fileFacts, env }: LoaderScriptInp
   lines.push(...(module ? ["import importlib.util", "import os", "import re", "import sys"] : ["import os"]));
   if (fix.loadAs) lines.push("import shutil", "import tempfile");
   lines.push("");
+  // Keras 3 reads KERAS_BACKEND once, when it is imported.
+  if (fix.backend) lines.push(`os.environ["KERAS_BACKEND"] = ${pythonString(fix.backend)}`);
   lines.push(...importLines(loader));
   lines.push("", `MODEL_PATH = ${pythonString(modelPath)}`);
   if (module) lines.push(`CUSTOM_OBJECTS_FILE = ${pythonString(module)}`);
