@@ -114,7 +114,8 @@ function messageVariants(entry: ChainEntry): string[] {
   const oneLine = entry.message.replace(/[ \t]*\n[ \t]*/g, " ");
   if (oneLine !== entry.message) variants.push(oneLine);
   if (!entry.type && entry.depth === 0) {
-    for (const quoted of entry.message.matchAll(/"([^"\n]{8,})"|“([^”\n]{8,})”|`([^`\n]{8,})`/g)) variants.push(quoted[1] ?? quoted[2] ?? quoted[3]);
+    const quotedSpans = /"([^"\n]{8,})"|“([^”\n]{8,})”|`([^`\n]{8,})`|(?<![\w])'([^'\n]{8,})'(?![\w])/g;
+    for (const quoted of entry.message.matchAll(quotedSpans)) variants.push(quoted[1] ?? quoted[2] ?? quoted[3] ?? quoted[4]);
     const lines = entry.message.split("\n").map((line) => line.trim()).filter((line) => line.length >= 8);
     if (lines.length > 1) variants.push(...lines);
   }
