@@ -39,8 +39,19 @@ async function factsFor(sidecar) {
   }
   if (sidecar.file) file = { ...modelDefaults, ...(file ?? {}), ...sidecar.file };
   const env = sidecar.env ? { ...envDefaults, ...sidecar.env } : null;
-  return { file, env, load: null, ...(sidecar.sources ? { sources: sidecar.sources } : {}) };
+  return {
+    file, env, load: null,
+    ...(sidecar.pythonMissing ? { pythonMissing: true } : {}),
+    ...(sidecar.sources ? { sources: sidecar.sources } : {}),
+  };
 }
+
+// The paste-form set: every real (captured) fixture turned into the shapes users paste (scripts/paste-forms.mjs),
+// split by source fixture into a tuning half and a sealed half; test/eval/paste-eval.test.ts holds the sealed floor.
+const { pasteCases } = await import(pathToFileURL(join(root, "scripts", "paste-cases.mjs")).href);
+const { scorePasteForms, summarise } = await import(pathToFileURL(join(root, "scripts", "paste-forms.mjs")).href);
+const pasteScored = await scorePasteForms(pasteCases(root), { parseTraceback, classify, causes, factsFor });
+const halves = ["tuning", "sealed"].map((half) => [half, pasteScored.filter((entry) => entry.half === half)]);
 
 const names = readdirSync(evalDir).filter((name) => name.endsWith(".txt")).sort();
 const results = [];
@@ -73,7 +84,8 @@ const summary = {
 };
 
 if (process.argv.includes("--json")) {
-  console.log(JSON.stringify({ summary, results }, null, 2));
+  const paste = Object.fromEntries(halves.map(([half, list]) => [half, summarise(list)]));
+  console.log(JSON.stringify({ summary, results, paste }, null, 2));
   process.exit(0);
 }
 
@@ -102,4 +114,24 @@ const badNear = nearMisses.filter((r) => !r.exact);
 if (badNear.length) console.log(`\nnear-misses not answered as expected (! = classified as the look-alike):`);
 for (const r of badNear) {
   console.log(`${r.ok ? " " : "!"} ${r.name}\n    not ${r.notCause}${r.expected ? `, expected ${r.expected}` : ""}; got ${show(r)}`);
+}
+
+// Paste forms: both halves, per cause. Misses are listed for the tuning half only: the sealed half is measured, never
+// looked into (print it with --show-sealed only when the figure is final).
+const fmt = (x) => `${(100 * x).toFixed(1)}%`;
+console.log(`\npaste forms of the real fixtures (${pasteScored.length} cases)`);
+for (const [half, list] of halves) {
+  const all = summarise(list);
+  console.log(`\n${half} half: n=${all.n} top-1 ${fmt(all.top1)} top-3 ${fmt(all.top3)} culprit named ${fmt(all.culpritNamed)} (of ${all.culpritCases})`);
+  const causesSeen = [...new Set(list.map((entry) => entry.expected))].sort();
+  for (const cause of causesSeen) {
+    const row = summarise(list.filter((entry) => entry.expected === cause));
+    console.log(`  ${cause.padEnd(30)} ${String(row.n).padStart(4)} ${fmt(row.top1).padStart(7)} ${fmt(row.top3).padStart(7)} ${fmt(row.culpritNamed).padStart(7)}`);
+  }
+}
+if (process.argv.includes("--misses")) {
+  const show = process.argv.includes("--show-sealed") ? pasteScored : pasteScored.filter((entry) => entry.half === "tuning");
+  for (const entry of show.filter((e) => !e.top1 || e.culpritNamed === false)) {
+    console.log(`${entry.top3 ? " " : "*"} [${entry.form}] ${entry.source}\n    expected ${entry.expected} (${entry.culprit}); got ${entry.ranked.slice(0, 3).join(", ")} culprit=${entry.got}`);
+  }
 }

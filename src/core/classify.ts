@@ -38,6 +38,7 @@ const CAPTURE_BONUS = 0.02;
 const FRAME_BONUS = 0.04;
 const WRAPPER_BONUS = 0.04;
 const UNCONFIRMED_DETECT_FACTOR = 0.85;
+const UNTYPED_FACTOR = 0.95;
 const SNIPPET_LENGTH = 160;
 
 export interface RankedCause {
@@ -106,10 +107,32 @@ function describeEntry(entry: ChainEntry, isFinal: boolean): string {
   return `the error wrapped inside ${where}${named}`;
 }
 
+// The texts a matcher is tried on, most literal first: the message as printed; the message with its line breaks
+// turned into spaces (a forum or an editor wrapped it); and for text pasted without any exception type (a message
+// alone, or a sentence around it), each quoted or backticked span and each line on its own.
+function messageVariants(entry: ChainEntry): string[] {
+  const variants = [entry.message];
+  const oneLine = entry.message.replace(/[ \t]*\n[ \t]*/g, " ");
+  if (oneLine !== entry.message) variants.push(oneLine);
+  if (!entry.type && entry.depth === 0) {
+    const quotedSpans = /"([^"\n]{8,})"|“([^”\n]{8,})”|`([^`\n]{8,})`|(?<![\w])'([^'\n]{8,})'(?![\w])/g;
+    for (const quoted of entry.message.matchAll(quotedSpans)) variants.push(quoted[1] ?? quoted[2] ?? quoted[3] ?? quoted[4]);
+    const lines = entry.message.split("\n").map((line) => line.trim()).filter((line) => line.length >= 8);
+    if (lines.length > 1) variants.push(...lines);
+  }
+  return variants;
+}
+
 function tryMatcher(matcher: Matcher, entry: ChainEntry, frames: Frame[], isFinal: boolean): Hit | null {
   if (matcher.type && entry.type && !matcher.type.test(lastDottedPart(entry.type))) return null;
-  if (matcher.type && !entry.type && entry.depth === 0) return null;
-  const match = matcher.message.exec(entry.message);
+  // Text without an exception type (the message alone, or in a sentence) may still be the matcher's: it loses a
+  // little for the type it could not confirm.
+  const untyped = Boolean(matcher.type && !entry.type && entry.depth === 0);
+  let match: RegExpExecArray | null = null;
+  for (const text of messageVariants(entry)) {
+    match = matcher.message.exec(text);
+    if (match) break;
+  }
   if (!match) return null;
   let frame: Frame | null = null;
   if (matcher.frame) {
@@ -120,7 +143,7 @@ function tryMatcher(matcher: Matcher, entry: ChainEntry, frames: Frame[], isFina
   const captures = { ...wrapperCaptures(entry), ...Object.fromEntries(named) };
   const namedCount = named.filter(([, value]) => value !== "").length;
   const score =
-    (matcher.weight ?? DEFAULT_WEIGHT) * (isFinal ? 1 : NOT_FINAL_FACTOR) +
+    (matcher.weight ?? DEFAULT_WEIGHT) * (isFinal ? 1 : NOT_FINAL_FACTOR) * (untyped ? UNTYPED_FACTOR : 1) +
     CAPTURE_BONUS * Math.min(namedCount, 3) +
     (frame ? FRAME_BONUS : 0) +
     WRAPPER_BONUS * Math.min(entry.depth, 2);

@@ -37,7 +37,8 @@ const PYTHON_WARNING = /^\S.*:\d+: [A-Z]\w*Warning: /;
 // Shapes of traceback lines
 
 // NumPy's "compiled using NumPy 1.x" report prints the header and the first frame on one line.
-const HEADER = /^\s*Traceback \(most recent call last\):?(?<rest>.*)$/;
+// Text before it is tolerated: prose ("I got Traceback (most recent ...") or a repr's opening quote (`err = 'Traceback`).
+const HEADER = /^(?:.*?[\s'"(=:`])?Traceback \(most recent call last\):?(?<rest>.*)$/;
 // IPython/Jupyter: "ValueError                                Traceback (most recent call last)"
 const IPYTHON_HEADER = /^([A-Za-z_][\w.]*)\s+Traceback \(most recent call last\)/;
 const IPYTHON_BANNER = /^-{20,}\s*$/;
@@ -66,6 +67,73 @@ const BARE_EXCEPTION_TYPE =
 /** Removes terminal colour codes and the ESC-less remains of them. */
 export function stripAnsi(text: string): string {
   return text.replace(ANSI, "").replace(BARE_SGR, "");
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Paste repair: what forums, chats, notebooks and terminals do to a traceback before it reaches us.
+
+// A markdown fence line ("```", "```python", "~~~").
+const FENCE = /^\s*(?:```|~~~)[\w+-]*\s*$/;
+// E-mail / markdown quoting ("> ") and comment quoting ("# "), possibly nested; never the REPL's ">>>".
+const QUOTE_PREFIX = /^\s{0,3}(?:>(?!>>)|#(?!#))(?: |$)/;
+
+/** Removes `> ` / `# ` quoting when most lines carry it (a single quoted line is left alone: it may be prose). */
+function unquote(lines: string[]): string[] {
+  let current = lines;
+  for (let round = 0; round < 3; round++) {
+    const filled = current.filter((line) => line.trim() !== "");
+    const quoted = filled.filter((line) => QUOTE_PREFIX.test(line));
+    if (filled.length === 0 || quoted.length < 2 || quoted.length < 0.6 * filled.length) break;
+    current = current.map((line) => line.replace(QUOTE_PREFIX, ""));
+  }
+  return current;
+}
+
+/**
+ * A Python repr or JSON string of a traceback ("'Traceback (most recent call last):\\n  File ...'"): more escaped
+ * newlines than real ones. Unescapes them and drops the quotes around the string.
+ */
+function unrepr(text: string): string {
+  const escaped = text.match(/\\n/g)?.length ?? 0;
+  const real = text.match(/\n/g)?.length ?? 0;
+  if (escaped < 2 || escaped <= real) return text;
+  const unescaped = text.replace(/\\(n|t|r|'|"|\\)/g, (_all, ch: string) => ({ n: "\n", t: "\t", r: "" })[ch as "n"] ?? ch);
+  const opened = /^(\s*(?:[\w.\[\]]+\s*[=:]\s*)?[rbuf]?)(['"])/.exec(unescaped);
+  if (!opened) return unescaped;
+  const quote = opened[2];
+  const body = unescaped.slice(opened[0].length);
+  return body.replace(new RegExp(`${quote}[\\s,;)]*$`), "");
+}
+
+/**
+ * Undoes a hard wrap at a fixed width (a terminal, a log viewer or a forum cut every line at N columns, even inside a
+ * word): when several lines are exactly as long as the longest one, each of them continues on the next line.
+ */
+function unwrapHardWrap(lines: string[]): string[] {
+  const width = Math.max(0, ...lines.map((line) => line.length));
+  if (width < 40) return lines;
+  const atWidth = lines.filter((line) => line.length === width).length;
+  const nearWidth = lines.filter((line) => line.length >= width * 0.85).length;
+  if (atWidth < 3 || atWidth < 0.6 * nearWidth) return lines;
+  const joined: string[] = [];
+  let carry = "";
+  for (const line of lines) {
+    if (line.length === width) {
+      carry += line;
+      continue;
+    }
+    joined.push(carry + line);
+    carry = "";
+  }
+  if (carry) joined.push(carry);
+  return joined;
+}
+
+/** The paste as Python printed it, as far as that can be told: colours, quoting, fences, repr escapes and hard wraps undone. */
+export function repairPaste(text: string): string[] {
+  const plain = unrepr(stripAnsi(text).replace(/\r\n?/g, "\n"));
+  const lines = unquote(plain.split("\n")).map((line) => (FENCE.test(line) ? "" : line));
+  return unwrapHardWrap(lines);
 }
 
 function withoutNoise(lines: string[]): string[] {
@@ -125,7 +193,7 @@ interface Draft {
  * first, the final one last. Text with no recognisable exception yields one entry of type "" carrying the text.
  */
 export function parseTraceback(text: string): ExceptionInfo[] {
-  const allLines = stripAnsi(text).replace(/\r\n?/g, "\n").split("\n");
+  const allLines = repairPaste(text);
   const lines = withoutNoise(allLines);
   const drafts: Draft[] = [];
   let frames: Frame[] = [];

@@ -4,7 +4,7 @@ import { readFileSync } from "node:fs";
 import { causeById, causes } from "../../flows/index.js";
 import type { CliOptions } from "../cli.js";
 import { classify } from "../core/classify.js";
-import { UserError } from "../core/errors.js";
+import { isUserError, UserError } from "../core/errors.js";
 import { ExitCode } from "../core/exit-codes.js";
 import { inspectModel } from "../core/inspect/index.js";
 import { parseTraceback } from "../core/traceback.js";
@@ -33,6 +33,18 @@ function readTraceback(source: string): string {
 }
 
 export async function runExplain(source: string | undefined, options: CliOptions): Promise<number> {
+  try {
+    return await explainText(source, options);
+  } catch (error) {
+    // With --json, stdout is one JSON document for every exit code: a refusal or an unreadable input too.
+    if (!options.json || !isUserError(error)) throw error;
+    const result = { file: null, env: null, load: null, diagnosis: null, cause: null, outcome: "error" } as const;
+    printReport({ result, walk: null, exitCode: ExitCode.usage, summary: null, error: { message: error.message, hint: error.hint } }, options);
+    return ExitCode.usage;
+  }
+}
+
+async function explainText(source: string | undefined, options: CliOptions): Promise<number> {
   if (!source) throw new UserError("explain takes a traceback file, or - for standard input.");
   const text = readTraceback(source);
   const chain = parseTraceback(text);

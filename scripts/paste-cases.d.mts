@@ -1,0 +1,2 @@
+import type { PasteCase } from "./paste-forms.mjs";
+export function pasteCases(root: string): PasteCase[];
