@@ -22,7 +22,7 @@ export interface DiagnoseOptions {
 }
 
 // Formats where the file alone settles the question: starting Python would only repeat what the bytes say.
-const DECIDED_BY_FILE = new Set(["missing", "git-lfs-pointer", "html", "empty", "truncated", "not-a-model", "h5-weights"]);
+const DECIDED_BY_FILE = new Set(["missing", "git-lfs-pointer", "html", "empty", "truncated", "not-a-model", "h5-weights", "tf-checkpoint"]);
 
 function secondsSince(start: number): number {
   return (performance.now() - start) / 1000;
