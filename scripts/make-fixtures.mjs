@@ -20,7 +20,20 @@ const sets = {
   keras2: { maker: "make_keras2.py", env: "keras2", overlay: "fixture-tfjs" },
   tf21: { maker: "make_tf21.py", env: "tf21-py37" },
   bad: { maker: "make_bad_inputs.py", env: "fixture-bad", fixtureEnv: true },
+  // Checkpoints, old and incomplete SavedModels, one-layer save_weights: formats inspect reads from their layout.
+  "formats-keras2": { maker: "make_formats.py", env: "keras2" },
+  "formats-tf21": { maker: "make_formats.py", env: "tf21-py37" },
+  // The cross-version matrix (test/matrix/): the same model kinds saved by every test env that has Keras, one
+  // folder per env, so a new env in python-envs.json adds its row here and its column in the test.
+  matrix: { maker: "make_matrix.py", env: null, everyKerasEnv: true },
 };
+
+/** The test envs whose packages include Keras or TensorFlow (the ones that can save a model). */
+function kerasEnvs() {
+  return Object.entries(spec.envs)
+    .filter(([, env]) => env.packages.some((p) => /^(keras|tensorflow|tensorflow-cpu|tf_keras)==/.test(p)))
+    .map(([name]) => name);
+}
 
 function fail(message) {
   process.stderr.write(`[make-fixtures] ${message}\n`);
@@ -28,7 +41,7 @@ function fail(message) {
 }
 
 function ensureEnvs(chosen) {
-  const testEnvs = [...new Set(chosen.filter((s) => !sets[s].fixtureEnv).map((s) => sets[s].env))];
+  const testEnvs = [...new Set(chosen.filter((s) => !sets[s].fixtureEnv).flatMap((s) => (sets[s].everyKerasEnv ? kerasEnvs() : [sets[s].env])))];
   const fixtureEnvs = chosen.flatMap((s) => (sets[s].fixtureEnv ? [sets[s].env] : sets[s].overlay ? [sets[s].overlay] : []));
   const setup = join(root, "scripts", "setup-python-envs.mjs");
   for (const args of [testEnvs, fixtureEnvs.length > 0 ? ["--fixture-envs", ...fixtureEnvs] : []]) {
@@ -38,8 +51,8 @@ function ensureEnvs(chosen) {
   }
 }
 
-function runMaker(name) {
-  const { maker, env, overlay } = sets[name];
+function runMaker(name, env = sets[name].env, outDir = join(modelsDir, name)) {
+  const { maker, overlay } = sets[name];
   const python = join(cacheRoot, env, "bin", "python");
   const environment = {
     ...process.env,
@@ -51,7 +64,7 @@ function runMaker(name) {
     ...(overlay ? { PYTHONPATH: join(cacheRoot, overlay, "site") } : {}),
   };
   const started = Date.now();
-  const r = spawnSync(python, [join(makersDir, maker), join(modelsDir, name)], {
+  const r = spawnSync(python, [join(makersDir, maker), outDir, env], {
     cwd: makersDir,
     env: environment,
     stdio: ["ignore", "inherit", "pipe"],
@@ -61,11 +74,14 @@ function runMaker(name) {
     process.stderr.write(r.stderr ?? "");
     fail(`${maker} failed in env ${env} (exit ${r.status})`);
   }
-  process.stderr.write(`[make-fixtures] ${name}: ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
+  process.stderr.write(`[make-fixtures] ${name}${env !== sets[name].env ? `/${env}` : ""}: ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
 }
 
 const requested = process.argv.slice(2);
 for (const name of requested) if (!sets[name]) fail(`unknown set ${name}; known: ${Object.keys(sets).join(", ")}`);
 const chosen = Object.keys(sets).filter((name) => requested.length === 0 || requested.includes(name));
 ensureEnvs(chosen);
-for (const name of chosen) runMaker(name);
+for (const name of chosen) {
+  if (sets[name].everyKerasEnv) for (const env of kerasEnvs()) runMaker(name, env, join(modelsDir, name, env));
+  else runMaker(name);
+}

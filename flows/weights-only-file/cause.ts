@@ -14,14 +14,32 @@ export function storedLayerNames(file: ModelFacts | null): string[] {
   return root ? root.children.map((child) => child.name) : [];
 }
 
-const targetOf = (ctx: StepContext) => ctx.file?.path ?? ctx.modelPath ?? ctx.diagnosis.captures.path ?? "model.weights.h5";
+/** What load_weights takes: a TF checkpoint's prefix (never its folder or .index), otherwise the file itself. */
+const targetOf = (ctx: StepContext) => {
+  const prefix = (ctx.file?.details ?? {}).checkpointPrefix;
+  if (typeof prefix === "string") return prefix;
+  return ctx.file?.path ?? ctx.modelPath ?? ctx.diagnosis.captures.path ?? "model.weights.h5";
+};
+
+/** A TF checkpoint's stored variables as `name shape` lines, when the inspector read its index. */
+function checkpointVariables(file: ModelFacts | null): string[] {
+  const variables = (file?.details ?? {}).variables;
+  if (file?.format !== "tf-checkpoint" || !Array.isArray(variables)) return [];
+  return variables.map((v: { name?: unknown; shape?: unknown }) => `${String(v.name)} ${JSON.stringify(v.shape)}`);
+}
 
 /** The build-then-load_weights code, naming the stored layers so the rebuilt model can be checked against them. */
-export function loadWeightsCode(target: string, layerNames: string[], kerasLine: ModelFacts["kerasLine"]): string {
+export function loadWeightsCode(target: string, layerNames: string[], kerasLine: ModelFacts["kerasLine"], checkpointVars: string[] = []): string {
   const importLine = kerasLine === "tf-keras2" ? "from tensorflow import keras  # the file was written by tf.keras 2" : "import keras";
   const listed = layerNames.slice(0, 12);
   const layerComment =
-    listed.length > 0
+    checkpointVars.length > 0
+      ? [
+          "    # The checkpoint stores these variables (name, shape); TF matches them by position in the model:",
+          ...checkpointVars.slice(0, 12).map((line) => `    #   ${line}`),
+          ...(checkpointVars.length > 12 ? [`    #   ... and ${checkpointVars.length - 12} more`] : []),
+        ]
+      : listed.length > 0
       ? [
           "    # The file stores weights for these layers (same names, same order, same shapes needed):",
           ...listed.map((name) => `    #   ${name}`),
@@ -38,8 +56,8 @@ export function loadWeightsCode(target: string, layerNames: string[], kerasLine:
     "    return keras.Model(inputs, outputs)",
     "",
     "model = build_model()",
-    `model.load_weights(${JSON.stringify(target)})`,
-    ...(target.endsWith(".weights.h5") ? [] : ["# Layer names differ from the file's? model.load_weights(path, by_name=True) matches them by name (.h5 only)."]),
+    `model.load_weights(${JSON.stringify(target)})${checkpointVars.length > 0 ? "  # the checkpoint's prefix, not the .index file" : ""}`,
+    ...(target.endsWith(".weights.h5") || checkpointVars.length > 0 ? [] : ["# Layer names differ from the file's? model.load_weights(path, by_name=True) matches them by name (.h5 only)."]),
   ].join("\n");
 }
 
@@ -81,7 +99,7 @@ export const weightsOnlyFile: Cause = {
   ],
   when: (_captures, facts) => {
     if (!facts.file) return 1;
-    if (facts.file.format === "h5-weights") return 1.3;
+    if (facts.file.format === "h5-weights" || facts.file.format === "tf-checkpoint") return 1.3;
     return facts.file.format === "h5-model" ? 0.5 : 1;
   },
   detect: (facts) =>
@@ -91,7 +109,13 @@ export const weightsOnlyFile: Cause = {
           captures: { path: facts.file.path },
           evidence: ["the HDF5 file has weights but no model_config: it was written by save_weights"],
         }
-      : null,
+      : facts.file?.format === "tf-checkpoint"
+        ? {
+            confidence: 0.95,
+            captures: { path: facts.file.path },
+            evidence: ["the path is a TensorFlow checkpoint (.index + .data shards): variables only, no architecture"],
+          }
+        : null,
   culprit: (captures, facts) => facts.file?.path ?? captures.path ?? null,
   start: "explain",
   steps: [
@@ -115,7 +139,7 @@ export const weightsOnlyFile: Cause = {
       title: "Build the model in code, then load the weights",
       body: (ctx) =>
         paragraphs(
-          [python(loadWeightsCode(targetOf(ctx), storedLayerNames(ctx.file), ctx.file?.kerasLine ?? null))],
+          [python(loadWeightsCode(targetOf(ctx), storedLayerNames(ctx.file), ctx.file?.kerasLine ?? null, checkpointVariables(ctx.file)))],
           "Look for a save_model/model.save call next to the save_weights one in the original project: a full model file may exist too.",
           "Once it loads, model.save(\"model.keras\") keeps architecture and weights together.",
         ),

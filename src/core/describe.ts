@@ -6,6 +6,7 @@ import type { EnvFacts, LoadAttempt, ModelFacts } from "./types.js";
 const FORMAT_NAMES: Record<string, string> = {
   "h5-model": "HDF5 model",
   "h5-weights": "HDF5 weights-only file",
+  "tf-checkpoint": "TensorFlow checkpoint (weights only)",
   "keras-zip": ".keras archive",
   savedmodel: "TensorFlow SavedModel folder",
   tfjs: "TensorFlow.js model",

@@ -24,7 +24,7 @@ export interface DiagnoseOptions {
 }
 
 // Formats where the file alone settles the question: starting Python would only repeat what the bytes say.
-const DECIDED_BY_FILE = new Set(["missing", "git-lfs-pointer", "html", "empty", "truncated", "not-a-model", "h5-weights"]);
+const DECIDED_BY_FILE = new Set(["missing", "git-lfs-pointer", "html", "empty", "truncated", "not-a-model", "h5-weights", "tf-checkpoint"]);
 
 /** `--python PATH` naming no executable file: diagnosed as python-not-found rather than thrown as a usage error. */
 function pythonFlagPointsAtNothing(flag: string | undefined): { flag: string; message: string } | null {

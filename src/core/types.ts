@@ -9,6 +9,7 @@ import type { SourceMatch } from "./fixes/find-sources.js";
 export type ModelFormat =
   | "h5-model"
   | "h5-weights"
+  | "tf-checkpoint"
   | "keras-zip"
   | "savedmodel"
   | "tfjs"

@@ -38,7 +38,7 @@ export const modelFactsSchema = z.object({
   schemaVersion: z.literal(1),
   path: z.string(),
   format: z.enum([
-    "h5-model", "h5-weights", "keras-zip", "savedmodel", "tfjs", "keras-json", "git-lfs-pointer", "html", "empty",
+    "h5-model", "h5-weights", "tf-checkpoint", "keras-zip", "savedmodel", "tfjs", "keras-json", "git-lfs-pointer", "html", "empty",
     "truncated", "missing", "not-a-model",
   ]),
   problem: z.object({ cause: z.string(), message: z.string().min(10), hint: z.string().optional() }).nullable(),

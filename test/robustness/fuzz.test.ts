@@ -21,7 +21,7 @@ const MEMORY_CAP_KB = 512 * 1024;
 const PER_INPUT_MS = 30_000;
 const CLI_BOUND_MS = 120_000;
 
-const KNOWN_FORMATS = ["h5-model", "h5-weights", "keras-zip", "savedmodel", "tfjs", "keras-json", "git-lfs-pointer", "html",
+const KNOWN_FORMATS = ["h5-model", "h5-weights", "tf-checkpoint", "keras-zip", "savedmodel", "tfjs", "keras-json", "git-lfs-pointer", "html",
   "empty", "truncated", "missing", "not-a-model"];
 // Formats that mean "this is not a loadable model": inspect must say why, with a cause.
 const BROKEN_FORMATS = new Set(["git-lfs-pointer", "html", "empty", "truncated", "missing", "not-a-model"]);

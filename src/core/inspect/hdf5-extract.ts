@@ -45,6 +45,9 @@ function decode(value: unknown): unknown {
 function stringBytes(wasm: H5Wasm, group: H5Group, name: string): Uint8Array | null {
   const metadata = wasm.get_attribute_metadata(group.file_id, group.path, name);
   if (metadata.type !== wasm.H5T_class_t.H5T_STRING.value || !metadata.vlen || metadata.total_size !== 1) return null;
+  // A one-element array (save_weights of a model with one weighted layer: layer_names = ["dense"]) is a list,
+  // not a scalar string: it must stay an array.
+  if (Array.isArray(metadata.shape) && metadata.shape.length > 0) return null;
   const pointer = wasm._malloc(Math.max(metadata.size, 8));
   if (!pointer) throw new Error("out of memory in the HDF5 reader");
   try {

@@ -109,7 +109,8 @@ function describe(root: Hdf5Root, path: string, fileSize: number, details: Recor
   }
   const layerNames = root.attributes.layer_names;
   if (Array.isArray(layerNames) || root.keys.includes("model_weights")) {
-    // Keras 2 (and tf.keras 2.2.4-tf) save_weights: root layer_names + one group per layer.
+    // Keras 2 (and tf.keras 2.2.4-tf) save_weights: root layer_names + one group per layer (TF >= 2.13 adds a
+    // `top_level_model_weights` group, the model's own weights, usually with an empty weight_names).
     const names = Array.isArray(layerNames) ? layerNames.map(String) : [];
     return weightsFacts(path, fileSize, kerasVersion, backend, "Keras 2 save_weights layout", {
       ...details,

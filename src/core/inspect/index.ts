@@ -5,6 +5,7 @@ import { stat } from "node:fs/promises";
 import { basename, dirname, extname, join } from "node:path";
 import type { ModelFacts, SafetyFinding } from "../types.js";
 import { boundFacts } from "./bounds.js";
+import { findCheckpoint, readCheckpoint } from "./checkpoint-reader.js";
 import { isRecord, parseJson, problemFacts } from "./facts.js";
 import { readHdf5 } from "./hdf5-reader.js";
 import { readJson } from "./json-reader.js";
@@ -13,7 +14,7 @@ import { problems } from "./problems.js";
 import { finding, mergeSafety } from "./safety.js";
 import { folderFindings } from "./safety-folder.js";
 import { zipFindings } from "./safety-zip.js";
-import { readSavedModel } from "./savedmodel-reader.js";
+import { looksLikeSavedModel, readSavedModel } from "./savedmodel-reader.js";
 import { sniffFile } from "./sniff.js";
 import { readZip } from "./zip-reader.js";
 
@@ -55,10 +56,15 @@ async function inspectPath(path: string): Promise<ModelFacts> {
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === "EACCES" || code === "EPERM") return problemFacts(path, "missing", null, problems.unreadable(path, "permission denied"));
+    // A TF checkpoint's prefix names no file: `<prefix>.index` and `<prefix>.data-*` are what exist.
+    const checkpoint = findCheckpoint(path);
+    if (checkpoint) return readCheckpoint(path, checkpoint);
     return problemFacts(path, "missing", null, problems.missing(path));
   }
   if (info.isDirectory()) return inspectDirectory(path);
   const name = basename(path);
+  const checkpoint = /\.index$|\.data-\d{5}-of-\d{5}$|^checkpoint$/.test(name) ? findCheckpoint(path) : null;
+  if (checkpoint) return readCheckpoint(path, checkpoint);
   if (name === "saved_model.pb" || name === "saved_model.pbtxt") return readSavedModel(dirname(path), name);
   if (info.size === 0) return problemFacts(path, "empty", 0, problems.empty());
   let sniffed;
@@ -106,14 +112,14 @@ async function inspectPath(path: string): Promise<ModelFacts> {
 }
 
 async function inspectDirectory(dir: string): Promise<ModelFacts> {
-  if (existsSync(join(dir, "saved_model.pb")) || existsSync(join(dir, "saved_model.pbtxt"))) {
-    return readSavedModel(dir, null);
-  }
+  if (looksLikeSavedModel(dir)) return readSavedModel(dir, null);
   if (existsSync(join(dir, "model.json"))) {
     const facts = await inspectPath(join(dir, "model.json"));
     return { ...facts, details: { ...facts.details, note: `You gave a folder; keras-fix inspected its model.json.` } };
   }
   if (existsSync(join(dir, "config.json")) && existsSync(join(dir, "metadata.json"))) return readUnzippedKeras(dir);
+  const checkpoint = findCheckpoint(dir);
+  if (checkpoint) return readCheckpoint(dir, checkpoint);
   let entries: string[] = [];
   try {
     entries = readdirSync(dir).sort();

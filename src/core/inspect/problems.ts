@@ -103,6 +103,14 @@ export const problems = {
     message: `This file holds weights only (${layout}), without the model's architecture, so load_model cannot build a model from it.`,
     hint: "Rebuild the model in code exactly as it was trained, then call model.load_weights(path). Or load the full model file saved with model.save().",
   }),
+  tfCheckpoint: (prefix: string, variables: number, missingShards: string[]): FileProblem => ({
+    cause: CAUSE.weightsOnly,
+    message:
+      `This is a TensorFlow checkpoint (save_weights without .h5, or ModelCheckpoint(save_weights_only=True)): ` +
+      `${variables} stored variables and no architecture, so load_model cannot build a model from it.` +
+      (missingShards.length ? ` Its data file${missingShards.length > 1 ? "s" : ""} ${list(missingShards, 3)} ${missingShards.length > 1 ? "are" : "is"} missing: copy ${missingShards.length > 1 ? "them" : "it"} too.` : ""),
+    hint: `Build the model in code exactly as it was trained, then call model.load_weights(${JSON.stringify(prefix)}) with the prefix (not the .index file).`,
+  }),
   pytorch: (): FileProblem => ({
     cause: CAUSE.notAModel,
     message: "This is a PyTorch checkpoint (torch.save), not a Keras model.",
@@ -177,6 +185,11 @@ export const problems = {
     cause: CAUSE.notAModel,
     message: `This JSON file is not a Keras model description (${reason}).`,
     hint: "Point keras-fix at the model file itself (.keras, .h5, or a SavedModel folder).",
+  }),
+  incompleteSavedModel: (missing: string[]): FileProblem => ({
+    cause: CAUSE.truncated,
+    message: `This SavedModel folder is incomplete: ${list(missing, 4)} ${missing.length > 1 ? "are" : "is"} missing. A SavedModel is the whole folder (saved_model.pb, variables/, assets/), and a partial copy or download cannot load.`,
+    hint: "Copy or download the whole folder again (zip it first, or use `gsutil -m cp -r` / `scp -r`), and check that the missing parts arrive.",
   }),
   badSavedModel: (reason: string): FileProblem => ({
     cause: CAUSE.truncated,

@@ -1,8 +1,9 @@
 // Reads a TensorFlow SavedModel folder without TensorFlow: keras_metadata.pb (Keras 2's model.save(dir), TF >= 2.5)
 // carries the Keras version and configs; saved_model.pb's MetaInfoDef carries the TensorFlow version and signatures.
-import { closeSync, existsSync, openSync, statSync } from "node:fs";
+import { closeSync, existsSync, openSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import type { ModelFacts } from "../types.js";
+import { readCheckpointIndex } from "./checkpoint-index.js";
 import { baseFacts, isRecord, parseJson, problemFacts } from "./facts.js";
 import { factsFromModel } from "./model-facts.js";
 import { problems } from "./problems.js";
@@ -14,7 +15,14 @@ import { ProtoFile } from "./protobuf.js";
 // SignatureDef { map<string, TensorInfo> inputs = 1; map<string, TensorInfo> outputs = 2; string method_name = 3; }
 // Verified on fixtures/models/keras2/savedmodel_keras (TF 2.15.1) and keras3/savedmodel_export (TF 2.21.0).
 const SAVED_MODEL = { metaGraphs: 2 };
-const META_GRAPH = { metaInfo: 1, signatureDef: 5 };
+const META_GRAPH = { metaInfo: 1, signatureDef: 5, objectGraph: 7 };
+// saved_object_graph.proto: SavedObjectGraph { repeated SavedObject nodes = 1; ... } (node 0 is the root);
+// SavedObject { ...; SavedUserObject user_object = 4; ... }; SavedUserObject { string identifier = 1;
+// VersionDef version = 2; string metadata = 3; }. TF 2.0-2.4 kept Keras' metadata JSON there (deprecated from
+// TF 2.5, which moved it to keras_metadata.pb). Verified on fixtures/models/formats-tf21-py37/savedmodel (TF 2.1).
+const OBJECT_GRAPH = { nodes: 1 };
+const SAVED_OBJECT_KIND = { userObject: 4 };
+const USER_OBJECT = { identifier: 1, metadata: 3 };
 const META_INFO = { tags: 4, tensorflowVersion: 5, tensorflowGitVersion: 6 };
 const SIGNATURE = { inputs: 1, outputs: 2, methodName: 3 };
 const MAP_ENTRY = { key: 1, value: 2 };
@@ -111,12 +119,73 @@ function readKerasRoot(path: string): Record<string, unknown> | null {
   });
 }
 
+/** The root object's Keras metadata from saved_model.pb's object graph (TF 2.0-2.4 SavedModels), when it has one. */
+function readObjectGraphRoot(path: string): Record<string, unknown> | null {
+  return withProto(path, (proto) => {
+    const metaGraph = [...proto.fields()].find((f) => f.number === SAVED_MODEL.metaGraphs && f.wireType === 2);
+    if (!metaGraph) return null;
+    const graph = [...proto.fields(metaGraph.start, metaGraph.end)].find((f) => f.number === META_GRAPH.objectGraph && f.wireType === 2);
+    if (!graph) return null;
+    for (const node of proto.fields(graph.start, graph.end)) {
+      if (node.number !== OBJECT_GRAPH.nodes || node.wireType !== 2) continue;
+      // Only the first node, the root, is read.
+      for (const kind of proto.fields(node.start, node.end)) {
+        if (kind.number !== SAVED_OBJECT_KIND.userObject || kind.wireType !== 2) continue;
+        let identifier = "";
+        let metadata: string | null = null;
+        for (const field of proto.fields(kind.start, kind.end)) {
+          if (field.number === USER_OBJECT.identifier) identifier = proto.string(field);
+          if (field.number === USER_OBJECT.metadata) metadata = proto.string(field);
+        }
+        if (!metadata) return null;
+        const parsed = parseJson(metadata);
+        return parsed.ok && isRecord(parsed.value) ? { ...parsed.value, __identifier: identifier } : null;
+      }
+      return null;
+    }
+    return null;
+  });
+}
+
+/** True when a folder holds part of a SavedModel, even with saved_model.pb missing (an incomplete copy). */
+export function looksLikeSavedModel(dir: string): boolean {
+  return ["saved_model.pb", "saved_model.pbtxt", "keras_metadata.pb"].some((name) => existsSync(join(dir, name))) ||
+    (existsSync(join(dir, "variables", "variables.index")) && existsSync(join(dir, "fingerprint.pb")));
+}
+
+/**
+ * What a SavedModel folder lacks: saved_model.pb, variables/, its index, or data shards the index counts. A model
+ * with no variables at all still gets variables/ from TF, so a missing one means a partial copy.
+ */
+function missingParts(dir: string, hasPb: boolean): string[] {
+  const missing: string[] = [];
+  if (!hasPb) missing.push("saved_model.pb");
+  const variables = join(dir, "variables");
+  if (!existsSync(variables)) return [...missing, "variables/"];
+  const indexPath = join(variables, "variables.index");
+  if (!existsSync(indexPath)) return [...missing, "variables/variables.index"];
+  try {
+    const shards = statSync(indexPath).size <= 64 * 1024 * 1024 ? readCheckpointIndex(readFileSync(indexPath)).numShards : null;
+    const present = readdirSync(variables);
+    for (let shard = 0; shards !== null && shard < shards && missing.length < 10; shard++) {
+      const name = `variables.data-${String(shard).padStart(5, "0")}-of-${String(shards).padStart(5, "0")}`;
+      if (!present.includes(name)) missing.push(`variables/${name}`);
+    }
+  } catch {
+    // An unreadable index is TF's to report at load time; the parts that exist are what is checked here.
+  }
+  return missing;
+}
+
 export function readSavedModel(dir: string, viaFile: string | null): ModelFacts {
   const pbPath = join(dir, "saved_model.pb");
   const details: Record<string, unknown> = { container: "savedmodel" };
   if (viaFile) details.note = `You gave ${viaFile}; a SavedModel is the whole folder, so keras-fix inspected ${dir}.`;
   details.hasVariables = existsSync(join(dir, "variables", "variables.index"));
   const fileSize = existsSync(pbPath) ? statSync(pbPath).size : null;
+  const textProto = !existsSync(pbPath) && existsSync(join(dir, "saved_model.pbtxt"));
+  const missing = textProto ? [] : missingParts(dir, existsSync(pbPath));
+  if (missing.length > 0) return incompleteSavedModel(dir, missing, details);
   if (!existsSync(pbPath)) {
     // saved_model.pbtxt: the text form, rare; only its presence is reported.
     return { ...baseFacts(dir, "savedmodel", null), details: { ...details, textProto: true } };
@@ -140,6 +209,14 @@ export function readSavedModel(dir: string, viaFile: string | null): ModelFacts 
       details.kerasMetadataUnreadable = true;
     }
   }
+  if (!root && !details.kerasMetadata) {
+    try {
+      root = readObjectGraphRoot(pbPath);
+      if (root) details.kerasMetadataIn = "saved_model.pb";
+    } catch {
+      // An object graph that does not read back: the folder is still reported, without Keras facts.
+    }
+  }
   if (!root) {
     // tf.saved_model.save / Keras 3 model.export(): no Keras config; TFSMLayer or tf.saved_model.load read it.
     return { ...baseFacts(dir, "savedmodel", fileSize), tensorflowVersion: graph.tensorflowVersion, details };
@@ -158,4 +235,32 @@ export function readSavedModel(dir: string, viaFile: string | null): ModelFacts 
     details,
   });
   return { ...facts, tensorflowVersion: graph.tensorflowVersion };
+}
+
+/**
+ * A SavedModel folder with parts missing (a partial download or copy): what is missing, plus the version and
+ * classes from keras_metadata.pb when it is there. The file settles it, so it is reported as an incomplete copy.
+ */
+function incompleteSavedModel(dir: string, missing: string[], details: Record<string, unknown>): ModelFacts {
+  const problem = problems.incompleteSavedModel(missing);
+  let root: Record<string, unknown> | null = null;
+  try {
+    root = existsSync(join(dir, "keras_metadata.pb")) ? readKerasRoot(join(dir, "keras_metadata.pb")) : null;
+  } catch {
+    details.kerasMetadataUnreadable = true;
+  }
+  details.missingParts = missing;
+  if (!root) return problemFacts(dir, "truncated", null, problem, details);
+  const facts = factsFromModel({
+    path: dir,
+    format: "truncated",
+    fileSize: null,
+    container: "savedmodel",
+    kerasVersion: typeof root.keras_version === "string" ? root.keras_version : null,
+    backend: typeof root.backend === "string" ? root.backend : null,
+    modelConfig: isRecord(root.model_config) ? root.model_config : { class_name: root.class_name, config: root.config ?? {} },
+    trainingConfig: root.training_config,
+    details,
+  });
+  return { ...facts, problem };
 }
