@@ -37,6 +37,8 @@ export interface AppProps {
   readExplain: (causeId: string) => ExplainDoc | null;
   text: WizardText;
   onExit: (code: number) => void;
+  /** The model path whose header line the CLI already wrote before Ink loaded; it is not drawn twice. */
+  headerPrinted?: string;
 }
 
 type Phase =
@@ -74,7 +76,7 @@ function failedStageDetail(stages: Partial<Record<StageId, StageState>>): string
   return failed.at(-1)?.detail ?? null;
 }
 
-export function App({ target, folder, findCandidates, createSession, inputs, readExplain, text, onExit }: AppProps) {
+export function App({ target, folder, findCandidates, createSession, inputs, readExplain, text, onExit, headerPrinted }: AppProps) {
   const [phase, setPhase] = useState<Phase>(target ? { kind: "diagnosing" } : { kind: "pick" });
   const [modelPath, setModelPath] = useState<string | undefined>(target);
   const [candidates, setCandidates] = useState<ModelCandidate[] | null>(null);
@@ -124,13 +126,15 @@ export function App({ target, folder, findCandidates, createSession, inputs, rea
 
   useEffect(() => {
     if (!modelPath) return;
-    append(
-      <Text>
-        <Text bold>keras-fix</Text>
-        {" · "}
-        <Text color="magenta">{sanitize(modelPath)}</Text>
-      </Text>,
-    );
+    if (modelPath !== headerPrinted) {
+      append(
+        <Text>
+          <Text bold>keras-fix</Text>
+          {" · "}
+          <Text color="magenta">{sanitize(modelPath)}</Text>
+        </Text>,
+      );
+    }
     const current = createSession(modelPath);
     session.current = current;
     const stagesSeen: Partial<Record<StageId, StageState>> = {};
