@@ -16,6 +16,7 @@ import { ErrorBox } from "./error-box.js";
 import { FilePicker } from "./file-picker.js";
 import { StageList, type StageState } from "./stage-list.js";
 import { Tokens } from "./tokens.js";
+import { useColumns } from "./use-columns.js";
 import { Walk } from "./walk.js";
 
 /** The words the wizard needs from outside: the UI itself knows nothing about Keras. */
@@ -85,6 +86,7 @@ export function App({ target, folder, findCandidates, createSession, inputs, rea
   const [exitCode, setExitCode] = useState<number | null>(null);
   const session = useRef<DiagnoseSession | null>(null);
   const nextLogId = useRef(0);
+  const columns = useColumns();
 
   const append = useCallback((node: ReactElement) => {
     const id = nextLogId.current++;
@@ -215,7 +217,13 @@ export function App({ target, folder, findCandidates, createSession, inputs, rea
 
   return (
     <>
-      <Static items={log}>{(entry) => <Box key={entry.id}>{entry.node}</Box>}</Static>
+      <Static items={log}>
+        {(entry) => (
+          <Box key={entry.id} width={columns}>
+            {entry.node}
+          </Box>
+        )}
+      </Static>
       {phase.kind === "pick" && (
         <FilePicker
           folder={folder}
