@@ -21,7 +21,10 @@ def main(argv):
     master, slave = os.openpty()
     fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", rows, columns, 0, 0))
     env = dict(os.environ, TERM=os.environ.get("TERM", "xterm-256color"), COLUMNS=str(columns), LINES=str(rows))
-    env.pop("CI", None)
+    for unset in ("CI", "CONTINUOUS_INTEGRATION"):
+        env.pop(unset, None)
+    # An empty value asks for the variable to be absent (the caller's environment may set it).
+    env = {key: value for key, value in env.items() if value != ""}
     start = time.perf_counter()
     child = subprocess.Popen(command, stdin=slave, stdout=slave, stderr=slave, env=env, start_new_session=True, close_fds=True)
     os.close(slave)
@@ -57,7 +60,7 @@ def main(argv):
         child.wait()
     os.close(master)
     ms = lambda t: None if t is None else (t - start) * 1000
-    print(json.dumps({"firstByteMs": ms(first_byte), "markerMs": ms(seen), "output": output[:4000].decode("utf-8", "replace")}))
+    print(json.dumps({"firstByteMs": ms(first_byte), "markerMs": ms(seen), "output": output[:20000].decode("utf-8", "replace")}))
     return 0 if seen is not None else 1
 
 
