@@ -106,7 +106,8 @@ function wallMs(command, args) {
   return performance.now() - start;
 }
 const median = (values) => values.sort((a, b) => a - b)[Math.floor(values.length / 2)];
-const cliPath = join(root, "dist", "src", "cli.js");
+// The published bin (the bundle), or another build given by npm run bench -- --cli.
+const cliPath = process.env.KERAS_FIX_BENCH_CLI ?? join(root, "dist", "bin", "keras-fix.js");
 const cliMs = median(Array.from({ length: runs }, () => wallMs(process.execPath, [cliPath, "inspect", modelPath, "--json"])));
 const pyProcessMs = median(Array.from({ length: runs }, () => wallMs(python, ["-c", PY_READ, modelPath, "1"])));
 

@@ -23,10 +23,14 @@ const { values } = parseArgs({
     markdown: { type: "string" },
     "fuzz-long": { type: "boolean", default: false },
     seed: { type: "string", default: "1" },
+    // Another build of the CLI to measure (e.g. a copy of an older dist/), for before/after figures.
+    cli: { type: "string" },
   },
 });
 
-const cli = join(root, "dist", "src", "cli.js");
+// The published bin (package.json "bin"): the bundle users run.
+const cli = values.cli ?? join(root, "dist", "bin", "keras-fix.js");
+const envCache = process.env.KERAS_FIX_ENV_CACHE ?? join(homedir(), ".cache", "keras-fix", "envs");
 const python = process.env.KERAS_FIX_BENCH_PYTHON ?? join(homedir(), ".cache", "keras-fix", "envs", "keras3", "bin", "python");
 const runs = Number(values.runs);
 const only = values.only ? new Set(values.only.split(",")) : null;
@@ -56,7 +60,12 @@ if (wanted("inspect")) {
   const script = join(root, "scripts", "bench-inspect.mjs");
   if (existsSync(script)) {
     console.log("\n## inspect of a >= 1 GB HDF5 model vs h5py (scripts/bench-inspect.mjs)");
-    const run = spawnSync(process.execPath, [script, String(runs)], { cwd: root, encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] });
+    const run = spawnSync(process.execPath, [script, String(runs)], {
+      cwd: root,
+      encoding: "utf8",
+      stdio: ["ignore", "pipe", "inherit"],
+      env: { ...process.env, KERAS_FIX_BENCH_CLI: cli },
+    });
     process.stdout.write(run.stdout ?? "");
     results.inspect = { exitCode: run.status, output: run.stdout ?? "" };
   } else {
@@ -71,12 +80,31 @@ if (wanted("load") || wanted("warm") || wanted("screen")) {
 }
 
 if (wanted("load")) {
-  console.log("\n## keras-fix --auto --json vs a bare load_model (the floor)");
+  console.log("\n## keras-fix --auto --json vs a bare load_model (the floor), per environment");
   results.load = [];
-  for (const model of [models.loads, models.fails]) {
-    const r = await benchLoadVsFloor({ cli, python, model, runs });
-    results.load.push(r);
-    console.log(describeLoadVsFloor({ ...r, model: r.model.slice(root.length + 1) }));
+  // A TF env (Keras 3), a JAX env (Keras 3.5, no TF) and a Keras 2 env: a model that loads and one that fails.
+  const loadEnvs = [
+    { name: "keras3 (TF 2.21, Keras 3.15)", env: "keras3", vars: {}, models: [models.loads, models.fails] },
+    { name: "keras35-py312 (JAX, Keras 3.5)", env: "keras35-py312", vars: { KERAS_BACKEND: "jax" }, models: [models.loads, models.fails] },
+    {
+      name: "keras2 (TF 2.15, tf.keras 2.15)",
+      env: "keras2",
+      vars: {},
+      models: [join(root, "fixtures", "models", "keras2", "sequential.h5"), join(root, "fixtures", "models", "keras2", "custom_layer_unregistered.h5")],
+    },
+  ];
+  for (const spec of loadEnvs) {
+    const envPython = spec.env === "keras3" ? python : join(envCache, spec.env, "bin", "python");
+    if (!existsSync(envPython)) {
+      console.log(`${spec.name}: no env at ${envPython} (node scripts/setup-python-envs.mjs ${spec.env}); skipped`);
+      continue;
+    }
+    for (const model of spec.models) {
+      const r = await benchLoadVsFloor({ cli, python: envPython, model, runs, env: { TF_CPP_MIN_LOG_LEVEL: "3", ...spec.vars } });
+      r.envName = spec.name;
+      results.load.push(r);
+      console.log(`[${spec.name}] ${describeLoadVsFloor({ ...r, model: r.model.slice(root.length + 1) })}`);
+    }
   }
 }
 
@@ -91,7 +119,7 @@ if (wanted("warm")) {
 }
 
 if (wanted("screen")) {
-  console.log("\n## time to the wizard's first screen (tmux pane)");
+  console.log("\n## time to the wizard's first screen (pty, spawn to the header's first byte)");
   results.screen = await benchFirstScreen({ cli, model: models.fails, python, runs });
   console.log(describeFirstScreen(results.screen));
 }

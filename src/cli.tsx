@@ -1,12 +1,17 @@
 #!/usr/bin/env node
-// Entry point: parses the flags, picks the mode, maps the result to an exit code. Nothing else lives here.
-import meow from "meow";
+// Entry point: parses the flags, picks the mode, maps the result to an exit code. It imports only what parsing
+// needs: each mode (and Ink, h5wasm, execa, the flows) loads once it is chosen, so the first line comes quickly.
+import { parseArgs } from "node:util";
+import { readFileSync } from "node:fs";
 import { isUserError, UserError } from "./core/errors.js";
 import { ExitCode } from "./core/exit-codes.js";
 import { sanitize } from "./core/content.js";
+import { applyColorChoice } from "./modes/color.js";
+import type { CliOptions } from "./modes/options.js";
 
-const cli = meow(
-  `
+const HELP = `
+  Find out why keras.models.load_model fails on your model file, and fix it.
+
   Usage
     $ keras-fix [model]              walk from the load error to a fix (interactive in a terminal)
     $ keras-fix <model> --auto       the same without questions; prints a report
@@ -20,6 +25,7 @@ const cli = meow(
     --timeout <s>      time limit for the Python probe in seconds (default 300)
     --model <path>     with explain: the model file the traceback came from
     --custom-objects <file.py>   a Python file that defines the missing custom objects (imported before loading)
+    --no-color         no colours or bold (also NO_COLOR=1; FORCE_COLOR=1 forces them)
 
   Exit codes
     0 the model loads (now, or after a verified fix)   1 diagnosed, not fixed   2 usage or environment error
@@ -29,39 +35,63 @@ const cli = meow(
     $ npx keras-fix model.h5
     $ keras-fix inspect model.keras --json
     $ pbpaste | keras-fix explain -
-`,
-  {
-    importMeta: import.meta,
-    flags: {
-      auto: { type: "boolean", default: false },
-      json: { type: "boolean", default: false },
-      python: { type: "string" },
-      timeout: { type: "number", default: 300 },
-      model: { type: "string" },
-      customObjects: { type: "string" },
-    },
-    allowUnknownFlags: false,
-  },
-);
+`;
 
-export interface CliOptions {
-  auto: boolean;
-  json: boolean;
-  python?: string;
-  timeoutSeconds: number;
-  model?: string;
-  customObjects?: string;
+function parse(argv: string[]) {
+  try {
+    return parseArgs({
+      args: argv,
+      allowPositionals: true,
+      strict: true,
+      options: {
+        auto: { type: "boolean", default: false },
+        json: { type: "boolean", default: false },
+        python: { type: "string" },
+        timeout: { type: "string" },
+        model: { type: "string" },
+        "custom-objects": { type: "string" },
+        "no-color": { type: "boolean", default: false },
+        help: { type: "boolean", short: "h", default: false },
+        version: { type: "boolean", default: false },
+      },
+    });
+  } catch (error) {
+    // parseArgs says what was wrong ("Unknown option '-m'"); a name starting with a dash needs ./ or --.
+    throw new UserError(`${(error as Error).message.split("\n")[0]}`, "keras-fix --help (a path that starts with - goes after --, or write it as ./-name)");
+  }
+}
+
+/** package.json's version: read beside the built files (dist/src or the bundle in dist/bin). */
+function version(): string {
+  for (const up of ["../package.json", "../../package.json", "../../../package.json"]) {
+    try {
+      return JSON.parse(readFileSync(new URL(up, import.meta.url), "utf8")).version;
+    } catch {
+      // Not at this level.
+    }
+  }
+  return "unknown";
 }
 
 async function main(): Promise<number> {
-  const [first, ...rest] = cli.input;
+  const { values, positionals } = parse(process.argv.slice(2));
+  applyColorChoice(values["no-color"]);
+  if (values.help) {
+    process.stdout.write(`${HELP}\n`);
+    return ExitCode.loads;
+  }
+  if (values.version) {
+    process.stdout.write(`${version()}\n`);
+    return ExitCode.loads;
+  }
+  const [first, ...rest] = positionals;
   const options: CliOptions = {
-    auto: cli.flags.auto,
-    json: cli.flags.json,
-    python: cli.flags.python,
-    timeoutSeconds: cli.flags.timeout,
-    model: cli.flags.model,
-    customObjects: cli.flags.customObjects,
+    auto: values.auto,
+    json: values.json,
+    python: values.python,
+    timeoutSeconds: values.timeout === undefined ? 300 : Number(values.timeout),
+    model: values.model,
+    customObjects: values["custom-objects"],
   };
   if (!(options.timeoutSeconds > 0)) throw new UserError("--timeout takes a positive number of seconds.");
   if (first === "inspect") {
@@ -74,13 +104,16 @@ async function main(): Promise<number> {
     const { runExplain } = await import("./modes/explain.js");
     return runExplain(rest[0], options);
   }
-  if (rest.length > 0) throw new UserError(`keras-fix takes one model path; got ${cli.input.length} arguments.`);
+  if (rest.length > 0) throw new UserError(`keras-fix takes one model path; got ${positionals.length} arguments.`);
   // The same test as Ink's own: in CI it stops redrawing, so a wizard there could not be followed.
   const inCi = ["CI", "CONTINUOUS_INTEGRATION"].some((key) => key in process.env && !["0", "false"].includes(process.env[key]!));
   const interactive = !options.auto && !options.json && !inCi && process.stdin.isTTY === true && process.stdout.isTTY === true;
   if (interactive) {
+    // The header goes out before Ink and the rest of the wizard load (a few hundred ms): the user sees it at once.
+    const { printHeader } = await import("./ui/header.js");
+    if (first) printHeader(first);
     const { runInteractive } = await import("./modes/interactive.js");
-    return runInteractive(first, options);
+    return runInteractive(first, options, { headerPrinted: first });
   }
   if (!first) throw new UserError("Without a terminal, give the model path.", "keras-fix path/to/model.h5 --auto");
   if (!options.auto && !options.json) {

@@ -138,14 +138,16 @@ export function versionSteps(spec: VersionStepsSpec): Step[] {
       id: "install-failed",
       outcome: "not-fixed",
       title: "pip could not install them",
-      body: (ctx) => [...resultSummary(ctx.results.install), ...planBody(ctx)],
+      // The plan is on screen (and in the report) already, from the "Versions that read this file" step.
+      body: (ctx) => [...resultSummary(ctx.results.install), ...paragraphs("Install the version set above by hand, then run keras-fix again.")],
     },
     {
       kind: "end",
       id: "plan-end",
       outcome: "not-fixed",
       title: "Load it with a Keras that can read it",
-      body: (ctx) => [...planBody(ctx), ...paragraphs("Then run keras-fix again, or the load code above, to check.")],
+      // Said once: the plan itself is the "Versions that read this file" step just above.
+      body: () => paragraphs("Install the version set above, then run keras-fix again, or its load code, to check."),
     },
     { kind: "end", id: "rebuild", outcome: "not-fixed", title: "Rebuild, then load the weights", body: spec.rebuildBody },
   ];

@@ -7,9 +7,15 @@ const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g;
 // Bidirectional overrides can make displayed text differ from what is stored.
 const BIDI = /[\u202a-\u202e\u2066-\u2069]/g;
 
-/** Makes a string from an untrusted source safe to print: control and bidi characters become visible escapes. */
+// SGR (colour and bold) sequences only style text: Keras 3 bolds its own messages with them. They are dropped, so a
+// quoted error reads as text; every other sequence (clearing the screen, moving the cursor, OSC) stays defused below.
+const SGR = /(?:\u001b\[|\u009b)[0-9;:]*m/g;
+
+/** Makes a string from an untrusted source safe to print: styling is dropped, other control and bidi characters
+ * become visible escapes. */
 export function sanitize(value: string): string {
   return value
+    .replace(SGR, "")
     .replace(CONTROL, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, "0")}`)
     .replace(BIDI, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
 }

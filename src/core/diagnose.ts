@@ -41,6 +41,7 @@ export function createDiagnoseSession(options: DiagnoseOptions): DiagnoseSession
   let closed = false;
   const starting = new AbortController();
   const facts: Facts = { file: null, env: null, load: null };
+  let importSeconds = 0;
 
   function result(outcome: DiagnoseResult["outcome"], extra: Partial<DiagnoseResult> = {}): DiagnoseResult {
     return { file: facts.file, env: facts.env, load: facts.load, diagnosis: null, cause: null, outcome, ...extra };
@@ -55,8 +56,36 @@ export function createDiagnoseSession(options: DiagnoseOptions): DiagnoseSession
     return result(diagnosis.cause === "unclassified" ? "undiagnosed" : "diagnosed", { diagnosis, cause });
   }
 
+  /** Finds Python and starts the worker; a failure is kept for later, since the file may settle the question. */
+  async function startPython(onProgress: (p: StageProgress) => void): Promise<{ probe: ProbeSession | null; error?: unknown }> {
+    try {
+      let start = performance.now();
+      onProgress({ stage: "find-python", status: "running" });
+      const missingFlag = pythonFlagPointsAtNothing(options.python);
+      const python = missingFlag ? null : await findPython({ flag: options.python, modelPath: options.modelPath });
+      if (!python) {
+        facts.pythonMissing = true;
+        if (missingFlag) facts.pythonMissingReason = missingFlag;
+        onProgress({ stage: "find-python", status: "failed", detail: missingFlag?.message ?? "no Python interpreter found" });
+        return { probe: null };
+      }
+      onProgress({ stage: "find-python", status: "done", detail: `${python.path} (${python.source})`, seconds: secondsSince(start) });
+      start = performance.now();
+      onProgress({ stage: "import", status: "running", detail: "starting Python and importing Keras" });
+      const started = await startProbe({ python, modelPath: options.modelPath, timeoutSeconds: options.timeoutSeconds, signal: starting.signal });
+      importSeconds = secondsSince(start);
+      // Held by the session at once, so close() stops it even if the diagnosis itself failed meanwhile.
+      if (closed) await started.close();
+      else probe = started;
+      return { probe: closed ? null : started };
+    } catch (error) {
+      return { probe: null, error };
+    }
+  }
   async function diagnose(onProgress: (p: StageProgress) => void): Promise<DiagnoseResult> {
-    let start = performance.now();
+    // The Keras import is the long pole: Python starts first and imports it while the file is read.
+    const pythonReady = startPython(onProgress);
+    const start = performance.now();
     onProgress({ stage: "inspect", status: "running" });
     const file: ModelFacts = await inspectModel(options.modelPath);
     facts.file = file;
@@ -70,47 +99,37 @@ export function createDiagnoseSession(options: DiagnoseOptions): DiagnoseSession
     // A static read of the user's code: it tells a renamed registration from a class that is simply missing.
     if (customNames.length > 0) facts.sources = await findSources(customNames, sourceRoots(options.modelPath));
     if (DECIDED_BY_FILE.has(file.format)) {
+      // Python was started for nothing: stop it, and forget whatever it found or failed at.
+      starting.abort();
+      await pythonReady;
+      const started = probe;
+      probe = null;
+      await started?.close();
+      delete facts.pythonMissing;
+      delete facts.pythonMissingReason;
       for (const stage of ["find-python", "import", "load"] as const) {
         onProgress({ stage, status: "skipped", detail: "not needed: the file itself says what is wrong" });
       }
       return diagnosed(onProgress, null);
     }
 
-    start = performance.now();
-    onProgress({ stage: "find-python", status: "running" });
-    const missingFlag = pythonFlagPointsAtNothing(options.python);
-    const python = missingFlag ? null : await findPython({ flag: options.python, modelPath: options.modelPath });
-    if (!python) {
+    const { probe: started, error } = await pythonReady;
+    if (closed) return result("error");
+    if (error) throw error;
+    if (!started) {
       // No interpreter is an environment error (exit 2) that still carries its diagnosis, python-not-found.
-      facts.pythonMissing = true;
-      if (missingFlag) facts.pythonMissingReason = missingFlag;
-      onProgress({ stage: "find-python", status: "failed", detail: missingFlag?.message ?? "no Python interpreter found" });
       onProgress({ stage: "import", status: "skipped" });
       onProgress({ stage: "load", status: "skipped" });
       return { ...diagnosed(onProgress, null), outcome: "error" };
     }
-    onProgress({ stage: "find-python", status: "done", detail: `${python.path} (${python.source})`, seconds: secondsSince(start) });
-
-    start = performance.now();
-    onProgress({ stage: "import", status: "running", detail: "starting Python and importing Keras" });
-    try {
-      probe = await startProbe({ python, modelPath: options.modelPath, timeoutSeconds: options.timeoutSeconds, signal: starting.signal });
-    } catch (error) {
-      if (closed) return result("error");
-      throw error;
-    }
-    if (closed) {
-      await probe.close();
-      return result("error");
-    }
-    const env: EnvFacts = probe.env;
+    const env: EnvFacts = started.env;
     facts.env = env;
     const importFailed = env.importError !== null;
     onProgress({
       stage: "import",
       status: importFailed || env.loader === null ? "failed" : "done",
       detail: `Python ${env.python.version} · ${describeKeras(env)}`,
-      seconds: secondsSince(start),
+      seconds: importSeconds,
     });
     if (importFailed || env.loader === null) {
       onProgress({ stage: "load", status: "skipped" });
@@ -124,7 +143,7 @@ export function createDiagnoseSession(options: DiagnoseOptions): DiagnoseSession
       return diagnosed(onProgress, null);
     }
     onProgress({ stage: "load", status: "running", detail: "keras.models.load_model(...)" });
-    const load = await probe.load(options.modelPath);
+    const load = await started.load(options.modelPath);
     facts.load = load;
     onProgress({ stage: "load", status: load.ok ? "done" : "failed", detail: describeLoad(load), seconds: load.seconds });
     if (load.ok) return result("loads");

@@ -512,10 +512,12 @@ export interface ProbeSession {
   close(): Promise<void>;
 }
 
-/** keras_probe.py ships at src/probe/ of the package; this module runs from src/core (tests) or dist/src/core. */
+/** keras_probe.py ships at src/probe/ of the package; this module runs from src/core (tests), dist/src/core (the
+ * build) or dist/bin (the bundled bin), so the package root is found by walking up. */
 export function probeScriptPath(): string {
   const here = dirname(fileURLToPath(import.meta.url));
-  const candidates = [join(here, "..", "probe", "keras_probe.py"), join(here, "..", "..", "..", "src", "probe", "keras_probe.py")];
+  const candidates = [join(here, "..", "probe", "keras_probe.py")];
+  for (let dir = here; dirname(dir) !== dir; dir = dirname(dir)) candidates.push(join(dir, "src", "probe", "keras_probe.py"));
   const found = candidates.find((candidate) => existsSync(candidate));
   if (!found) throw new BugError(`keras_probe.py is missing (looked in ${candidates.join(", ")})`);
   return found;

@@ -650,15 +650,36 @@ export function installPlansForFacts(facts: Facts, modelPath: string | null): In
 }
 
 /** A plan as step content: the command, the environment variable, the load code and why. */
+/** The interpreter to make a new environment with, for "needs Python 3.9–3.11": the newest of the range. */
+function pythonToCreateWith(needed: string | null): string {
+  const newest = /(\d+\.\d+)\s*$/.exec(needed ?? "");
+  return newest ? `python${newest[1]}` : "python3";
+}
+
+/** The folder the advice names for a new environment. */
+export const NEW_ENV_DIR = "keras-env";
+
+/**
+ * One plan, said once, every command for the interpreter it is meant for: the user's own Python when it can install
+ * the set, else a new environment made with a Python that can (never the user's pip after "you need another Python").
+ */
 export function planContent(plan: InstallPlan, pythonPath = "python"): Content {
   const content: Content = [];
-  const pip = pipCommand(plan, pythonPath);
   if (!plan.pythonOk) {
-    content.push([strong(`This needs Python ${plan.pythonNeeded}. `), text("Create a virtual environment with such a Python first, then:")]);
-  } else if (plan.newEnvRecommended) {
-    content.push([text("This changes which Keras the environment uses; a separate virtual environment keeps your other work intact:")]);
+    const creator = pythonToCreateWith(plan.pythonNeeded);
+    content.push([
+      strong(`This needs Python ${plan.pythonNeeded}`),
+      text(`: ${pythonPath} cannot install it. Make an environment with such a Python (here ${creator}) and install into it:`),
+    ]);
+    const pip = pipCommand(plan, `${NEW_ENV_DIR}/bin/python`);
+    content.push([shell([`${creator} -m venv ${NEW_ENV_DIR}`, ...(pip ? [pip] : [])].join("\n"))]);
+  } else {
+    const pip = pipCommand(plan, pythonPath);
+    if (pip && plan.newEnvRecommended) {
+      content.push([text("This changes which Keras this environment uses (a separate virtual environment keeps your other work intact). For the Python keras-fix ran:")]);
+    }
+    if (pip) content.push([shell(pip)]);
   }
-  if (pip) content.push([shell(pip)]);
   const envEntries = Object.entries(plan.env);
   if (envEntries.length > 0) {
     content.push([

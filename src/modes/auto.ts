@@ -1,7 +1,7 @@
 // --auto, --json and the non-TTY run: diagnose, take each flow's safe automatic path, print one report.
 import { existsSync } from "node:fs";
 import { resolve } from "node:path";
-import type { CliOptions } from "../cli.js";
+import type { CliOptions } from "./options.js";
 import type { AutoWalk } from "../core/auto-walk.js";
 import { createDiagnoseSession } from "../core/diagnose.js";
 import { isUserError, UserError } from "../core/errors.js";

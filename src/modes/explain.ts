@@ -2,7 +2,7 @@
 // --model is given. No Python runs: the steps that need a load are described, not performed.
 import { readFileSync } from "node:fs";
 import { causeById, causes } from "../../flows/index.js";
-import type { CliOptions } from "../cli.js";
+import type { CliOptions } from "./options.js";
 import { classify } from "../core/classify.js";
 import { isUserError, UserError } from "../core/errors.js";
 import { ExitCode } from "../core/exit-codes.js";

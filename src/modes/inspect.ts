@@ -1,6 +1,6 @@
 // `keras-fix inspect <path> [--json]`: what the file holds, without Python. Prints the text tree, or exactly one
 // JSON document (ModelFacts) on stdout, and maps the file's state to an exit code.
-import type { CliOptions } from "../cli.js";
+import type { CliOptions } from "./options.js";
 import { ExitCode } from "../core/exit-codes.js";
 import { inspectModel } from "../core/inspect/index.js";
 import { renderInspectReport } from "../core/inspect-report.js";

@@ -1,7 +1,7 @@
 // The wizard mode (`keras-fix [model]` in a terminal): renders the Ink App with the real diagnosis session and
 // turns how it ended into the exit code. Loaded lazily by the CLI so the other modes never load React.
 import { render } from "ink";
-import type { CliOptions } from "../cli.js";
+import type { CliOptions } from "./options.js";
 import { command, paragraphs, strong } from "../core/content.js";
 import { describeKeras, describeLoad, describePython } from "../core/describe.js";
 import { createDiagnoseSession, type DiagnoseOptions } from "../core/diagnose.js";
@@ -40,6 +40,8 @@ export interface InteractiveDeps {
   stdin?: NodeJS.ReadStream;
   stdout?: NodeJS.WriteStream;
   stderr?: NodeJS.WriteStream;
+  /** The model path whose header the CLI already printed (src/ui/header.ts). */
+  headerPrinted?: string;
 }
 
 export async function runInteractive(target: string | undefined, options: CliOptions, deps: InteractiveDeps = {}): Promise<number> {
@@ -69,6 +71,7 @@ export async function runInteractive(target: string | undefined, options: CliOpt
       text={wizardText}
       chain={{ next: nextLink, carry: withCarriedFix }}
       onExit={(code) => settle(code)}
+      headerPrinted={deps.headerPrinted}
     />,
     {
       exitOnCtrlC: false,

@@ -1,6 +1,6 @@
 // What --auto and explain share: the exit code of a finished run, the progress lines on stderr, and printing the
 // report in the one format asked for (exactly one JSON document on stdout with --json).
-import type { CliOptions } from "../cli.js";
+import type { CliOptions } from "./options.js";
 import type { AutoWalk } from "../core/auto-walk.js";
 import { sanitize } from "../core/content.js";
 import { toSafeJson } from "../core/safe-json.js";

@@ -16,6 +16,7 @@ import { ErrorBox } from "./error-box.js";
 import { FilePicker } from "./file-picker.js";
 import { StageList, type StageState } from "./stage-list.js";
 import { Tokens } from "./tokens.js";
+import { useColumns } from "./use-columns.js";
 import { Walk } from "./walk.js";
 
 /** The words the wizard needs from outside: the UI itself knows nothing about Keras. */
@@ -39,6 +40,8 @@ export interface AppProps {
   onExit: (code: number) => void;
   /** When a walk's fix got the load past its error into another diagnosed one: the next cause to walk (fix-chain.ts). */
   chain?: ChainSteps;
+  /** The model path whose header line the CLI already wrote before Ink loaded; it is not drawn twice. */
+  headerPrinted?: string;
 }
 
 export interface ChainSteps {
@@ -91,7 +94,7 @@ function failedStageDetail(stages: Partial<Record<StageId, StageState>>): string
   return failed.at(-1)?.detail ?? null;
 }
 
-export function App({ target, folder, findCandidates, createSession, inputs, readExplain, text, onExit, chain }: AppProps) {
+export function App({ target, folder, findCandidates, createSession, inputs, readExplain, text, onExit, chain, headerPrinted }: AppProps) {
   const [phase, setPhase] = useState<Phase>(target ? { kind: "diagnosing" } : { kind: "pick" });
   const [modelPath, setModelPath] = useState<string | undefined>(target);
   const [candidates, setCandidates] = useState<ModelCandidate[] | null>(null);
@@ -100,6 +103,7 @@ export function App({ target, folder, findCandidates, createSession, inputs, rea
   const [exitCode, setExitCode] = useState<number | null>(null);
   const session = useRef<DiagnoseSession | null>(null);
   const nextLogId = useRef(0);
+  const columns = useColumns();
 
   const append = useCallback((node: ReactElement) => {
     const id = nextLogId.current++;
@@ -141,13 +145,15 @@ export function App({ target, folder, findCandidates, createSession, inputs, rea
 
   useEffect(() => {
     if (!modelPath) return;
-    append(
-      <Text>
-        <Text bold>keras-fix</Text>
-        {" · "}
-        <Text color="magenta">{sanitize(modelPath)}</Text>
-      </Text>,
-    );
+    if (modelPath !== headerPrinted) {
+      append(
+        <Text>
+          <Text bold>keras-fix</Text>
+          {" · "}
+          <Text color="magenta">{sanitize(modelPath)}</Text>
+        </Text>,
+      );
+    }
     const current = createSession(modelPath);
     session.current = current;
     const stagesSeen: Partial<Record<StageId, StageState>> = {};
@@ -243,7 +249,13 @@ export function App({ target, folder, findCandidates, createSession, inputs, rea
 
   return (
     <>
-      <Static items={log}>{(entry) => <Box key={entry.id}>{entry.node}</Box>}</Static>
+      <Static items={log}>
+        {(entry) => (
+          <Box key={entry.id} width={columns}>
+            {entry.node}
+          </Box>
+        )}
+      </Static>
       {phase.kind === "pick" && (
         <FilePicker
           folder={folder}

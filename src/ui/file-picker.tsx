@@ -1,10 +1,10 @@
 // Run without a path, the wizard starts here: the model files found in the folder, or a typed path.
 import { Box, Text } from "ink";
 import Spinner from "ink-spinner";
-import SelectInput from "ink-select-input";
 import { useState } from "react";
 import { sanitize } from "../core/content.js";
 import type { CandidateKind, ModelCandidate } from "../core/find-model-files.js";
+import { ChoiceList } from "./choice-list.js";
 import { TextField } from "./text-field.js";
 
 const TYPE_A_PATH = "\u0000type-a-path";
@@ -69,12 +69,9 @@ export function FilePicker({
           }}
         />
       ) : (
-        <SelectInput
-          items={[
-            ...candidates.map((c) => ({ key: c.name, value: c.name, label: candidateLabel(c) })),
-            { key: TYPE_A_PATH, value: TYPE_A_PATH, label: "Type a path…" },
-          ]}
-          onSelect={(item) => (item.value === TYPE_A_PATH ? setTyping(true) : onPick(item.value))}
+        <ChoiceList
+          items={[...candidates.map((c) => ({ id: c.name, label: candidateLabel(c) })), { id: TYPE_A_PATH, label: "Type a path…" }]}
+          onSelect={(id) => (id === TYPE_A_PATH ? setTyping(true) : onPick(id))}
         />
       )}
     </Box>

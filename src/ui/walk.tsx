@@ -132,16 +132,18 @@ export function Walk({ cause, base, inputs, problem, explain, runAction, log, on
   useInput(
     (input, key) => {
       if (key.ctrl) return;
-      if (step.kind === "end" && (key.return || input === "q")) {
+      // Q and B work as q and b (Caps Lock, Shift held from the previous key).
+      const letter = input.toLowerCase();
+      if (step.kind === "end" && (key.return || letter === "q")) {
         log(<Summary outcome={step.outcome} title={step.title} body={step.body(ctx)} problem={problem} results={state.results} />);
         return finish(step.outcome);
       }
-      if (input === "q") {
+      if (letter === "q") {
         log(<Text dimColor>You quit before the end of the walk.</Text>);
         return finish("quit");
       }
-      if (input === "b" || key.escape) return goBack();
-      if ((input === "w" || input === "?") && explain && !whyShown) {
+      if (letter === "b" || key.escape) return goBack();
+      if ((letter === "w" || input === "?") && explain && !whyShown) {
         setWhyShown(true);
         log(<ExplainView doc={explain} />);
         return;

@@ -10,15 +10,25 @@ export interface Terminal {
   screen: () => string;
   /** Polls the screen until `test` holds; throws with the last screen after `timeoutMs`. */
   waitFor: (test: RegExp | string, timeoutMs?: number) => Promise<string>;
+  /** The visible pane as the terminal shows it: one string per screen row, wrapped lines NOT joined. */
+  rows: () => string[];
+  /** Resizes the window, as a user dragging the terminal's edge. */
+  resize: (columns: number, rows?: number) => void;
   panePid: () => number;
   kill: () => void;
 }
 
-export function openTerminal(name: string, cwd: string, command: string[], env: Record<string, string>): Terminal {
+export function openTerminal(
+  name: string,
+  cwd: string,
+  command: string[],
+  env: Record<string, string>,
+  size: { columns: number; rows: number } = { columns: 110, rows: 45 },
+): Terminal {
   const socket = `kf-e2e-${process.pid}-${name}`;
   const tmux = (...args: string[]) => execFileSync("tmux", ["-L", socket, "-f", "/dev/null", ...args], { encoding: "utf8" });
   const envArgs = Object.entries(env).flatMap(([key, value]) => ["-e", `${key}=${value}`]);
-  tmux("new-session", "-d", "-s", "main", "-x", "110", "-y", "45", "-c", cwd, ...envArgs, ...command);
+  tmux("new-session", "-d", "-s", "main", "-x", String(size.columns), "-y", String(size.rows), "-c", cwd, ...envArgs, ...command);
   const screen = () =>
     tmux("capture-pane", "-p", "-J", "-t", "main", "-S", "-2000")
       .split("\n")
@@ -39,6 +49,10 @@ export function openTerminal(name: string, cwd: string, command: string[], env: 
         await new Promise((resolve) => setTimeout(resolve, 100));
       }
       throw new Error(`timed out after ${timeoutMs} ms waiting for ${test}; the screen:\n${last}`);
+    },
+    rows: () => tmux("capture-pane", "-p", "-t", "main").split("\n").map((line) => line.trimEnd()),
+    resize: (columns, rows = size.rows) => {
+      tmux("resize-window", "-t", "main", "-x", String(columns), "-y", String(rows));
     },
     panePid: () => Number(tmux("display-message", "-p", "-t", "main", "#{pane_pid}").trim()),
     kill: () => {

@@ -35,7 +35,11 @@ describe("walking a cause's steps", () => {
     await app.see("Type the path to the .py file");
     // The option guarded by `when` is hidden: nothing was found.
     expect(app.frame()).not.toContain("Use the module we found");
+    // "Type the path" is the first visible option: down moves off it, up comes back.
+    await app.see("❯ Type the path");
     await app.press(KEY.down);
+    await app.see("❯ Run the code stored in the file");
+    await app.press(KEY.up);
     await app.see("❯ Type the path");
     await app.press(KEY.enter);
     await app.see("Path to the .py file:");

@@ -1,0 +1,10 @@
+// The options every mode takes, as the CLI parsed them. It lives beside the modes (not in src/cli.tsx) so that the
+// modes never import the entry point that imports them.
+export interface CliOptions {
+  auto: boolean;
+  json: boolean;
+  python?: string;
+  timeoutSeconds: number;
+  model?: string;
+  customObjects?: string;
+}

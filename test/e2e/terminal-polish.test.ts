@@ -1,0 +1,98 @@
+// The published bin in a real terminal (tmux): text wraps at word boundaries to the window's width and again after
+// a resize; capital Q and B work; keys typed fast or pasted reach the select list one by one. The models here are
+// files the file alone diagnoses (missing, empty), so the test needs no Keras: it stays cheap.
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { pythonFor, repoRoot } from "../helpers/envs.js";
+import { openTerminal, type Terminal } from "./tmux.js";
+
+const BIN = join(repoRoot, "dist", "bin", "keras-fix.js");
+const EXITED = /\[exited (\d+)\]/;
+
+let terminal: Terminal | null = null;
+const folders: string[] = [];
+afterEach(() => {
+  terminal?.kill();
+  terminal = null;
+  for (const dir of folders.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+function folder(): string {
+  const dir = mkdtempSync(join(tmpdir(), "kf-polish-"));
+  folders.push(dir);
+  return dir;
+}
+
+function start(name: string, dir: string, args: string[], columns: number): Terminal {
+  const argv = [BIN, ...args, "--python", pythonFor("bare")].map((arg) => JSON.stringify(arg)).join(" ");
+  const script = `node ${argv}; echo "[exited $?]"; exec sleep 3600`;
+  return openTerminal(name, dir, ["sh", "-c", script], { PATH: process.env.PATH ?? "", TERM: "xterm-256color" }, { columns, rows: 60 });
+}
+
+/**
+ * Rows the terminal itself broke inside a word: a row filled to the last column that ends in a letter, followed by
+ * a row that starts with one. Paths and identifiers longer than the window (with / or _) cannot break elsewhere.
+ */
+function midWordBreaks(rows: string[], columns: number): string[] {
+  const found: string[] = [];
+  for (let i = 0; i + 1 < rows.length; i++) {
+    const [row, next] = [rows[i], rows[i + 1]];
+    if (row.length < columns || !/[A-Za-z]$/.test(row) || !/^[A-Za-z]/.test(next)) continue;
+    const word = `${/\S*$/.exec(row)![0]}${/^\S*/.exec(next)![0]}`;
+    if (!/[/_]/.test(word)) found.push(`${row} ⏎ ${next}`);
+  }
+  return found;
+}
+
+function rowsAfterLast(rows: string[], marker: string): string[] {
+  const at = rows.map((row) => row.includes(marker)).lastIndexOf(true);
+  return rows.slice(Math.max(at, 0));
+}
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+describe("the wizard in a real terminal", () => {
+  it("wraps at word boundaries to the width, follows a resize, and quits on capital Q", { timeout: 120_000 }, async () => {
+    const dir = folder();
+    const missing = join(dir, "a_folder_with_quite_a_long_name", "and_a_model_file_that_is_not_there.h5");
+    terminal = start("wrap", dir, [missing], 50);
+    await terminal.waitFor("Press Enter to continue", 60_000);
+    const before = terminal.rows();
+    expect(before.join("\n")).toMatch(/How we know/);
+    expect(midWordBreaks(before, 50)).toEqual([]);
+
+    terminal.resize(34);
+    await sleep(1500);
+    const live = rowsAfterLast(terminal.rows(), "Check the path");
+    expect(live.join("\n")).toMatch(/Press Enter to/);
+    expect(live.every((row) => row.length <= 34)).toBe(true);
+    expect(midWordBreaks(live, 34)).toEqual([]);
+
+    terminal.send("Q", { literal: true });
+    const end = await terminal.waitFor(EXITED);
+    expect(end).toMatch(/You quit before the end/);
+    expect(EXITED.exec(end)![1]).toBe("1");
+  });
+
+  it("takes keys typed in one burst one by one (j j Enter picks the third file) and goes back on capital B", { timeout: 120_000 }, async () => {
+    const dir = folder();
+    for (const name of ["a.h5", "b.h5", "c.h5"]) writeFileSync(join(dir, name), "");
+    mkdirSync(join(dir, "other"));
+    terminal = start("keys", dir, [], 80);
+    await terminal.waitFor("Which model should keras-fix look at?", 60_000);
+    // One tmux command: the three keys reach the terminal back to back, as a paste or fast typing would.
+    terminal.send("jj\r", { literal: true });
+    await terminal.waitFor("Press Enter to continue", 60_000);
+    expect(terminal.screen()).toMatch(/keras-fix · c\.h5/);
+    terminal.send("Enter");
+    await terminal.waitFor("Enter: finish");
+    const liveAfterEnter = rowsAfterLast(terminal.rows(), "Not fixed yet").join("\n");
+    terminal.send("B", { literal: true });
+    // B answers as b does: back to the question before, or the note that this one was the first.
+    await terminal.waitFor(/nothing to go back to|Press Enter to continue[^]*Press Enter to continue/);
+    expect(rowsAfterLast(terminal.rows(), "Not fixed yet").join("\n")).not.toEqual(liveAfterEnter);
+    terminal.send("q", { literal: true });
+    await terminal.waitFor(EXITED);
+  });
+});
