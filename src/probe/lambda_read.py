@@ -114,11 +114,7 @@ def read_code(code, depth):
 
 def decode(text):
     raw = text.encode("ascii") if isinstance(text, str) else text
-    try:
-        return base64.b64decode(raw)
-    except (binascii.Error, ValueError):
-        # Keras 2 on Windows wrote "/" where base64 has "\\" replaced: the decoded bytes are the code string.
-        return base64.decodebytes(raw.replace(b"\\", b"/"))
+    return base64.b64decode(raw)
 
 
 def read_one(text):

@@ -17,6 +17,9 @@ export interface StoredLambda {
   layerName: string;
   code: string;
   arguments: Record<string, unknown>;
+  /** func_dump's defaults (the lambda's default argument values) and closure (its free variables' values). */
+  defaults?: unknown[] | null;
+  closure?: unknown[] | null;
 }
 
 const READ_TIME_LIMIT_MS = 20_000;
@@ -97,7 +100,7 @@ function unreadable(stored: StoredLambda, error: string): LambdaReport {
   return {
     layerName: stored.layerName, python: null, error, args: [], arguments: stored.arguments, uses: [], constants: [],
     verdict: "caution", reasons: ["its code could not be read, so nothing is known about what it does"], expression: null,
-    unsupported: null,
+    unsupported: null, defaults: stored.defaults ?? null, closure: {},
   };
 }
 
@@ -120,6 +123,8 @@ export function reportOf(stored: StoredLambda, code: CodeReading, python: string
     reasons,
     expression: decompiled.ok ? decompiled.expression : null,
     unsupported: decompiled.ok ? null : decompiled.unsupported,
+    defaults: stored.defaults ?? null,
+    closure: Object.fromEntries(code.freevars.map((name, i) => [name, stored.closure?.[i] ?? null])),
   };
 }
 

@@ -54,4 +54,8 @@ export interface LambdaReport {
   expression: string | null;
   /** Why there is no expression (the first unsupported instruction), when there is none. */
   unsupported: string | null;
+  /** Default values of its last parameters, as the config stores them. */
+  defaults: unknown[] | null;
+  /** Its free variables (closure) with the values the config stores. */
+  closure: Record<string, unknown>;
 }
