@@ -127,7 +127,7 @@ export async function resaveRebuilt(scriptPath: string, deps: EffectDeps): Promi
     summary: ok
       ? paragraphs(
           ["Saved ", pathToken(target), `: reloaded in a fresh Python in safe mode (after importing ${scriptPath.split(/[\\/]/).at(-1)}), its outputs differ from the rebuilt model's by at most ${result.maxAbsDiff ?? 0} on the same random input.`],
-          "Its Lambdas are registered named functions, so it loads without running any stored bytecode.",
+          "Any Lambda in it is a registered named function, so it loads without running stored bytecode.",
         )
       : paragraphs(["Re-saving did not work: ", code(failure)]),
     data: { path: target, rebuild: result },

@@ -11,6 +11,8 @@ export type RebuildLoader = "keras3" | "tf.keras" | "tf_keras" | "keras2";
 export interface LambdaFunction {
   layerName: string;
   functionName: string;
+  /** Keras 2 lines only: the small registered layer class that calls the function (see lambdaLayerClass). */
+  className: string | null;
   /** True when the body is a TODO (the decompiler could not write it, or its verdict is dangerous). */
   todo: boolean;
   why: string | null;
@@ -89,6 +91,10 @@ function layerExpression(layer: ConfigObject, writer: Writer, depth: number): st
     const name = String(config.name ?? "lambda");
     const fn = writer.lambdas.get(name);
     if (!fn) throw new Unbuildable(`Lambda ${name} stores no function keras-fix can write`);
+    if (fn.className) {
+      const args = isObject(config.arguments) && Object.keys(config.arguments).length > 0 ? [`arguments=${pythonLiteral(config.arguments)}`] : [];
+      return `${fn.className}(${[...args, `name=${pythonString(name)}`].join(", ")})`;
+    }
     const args = [fn.functionName];
     const shape = shapeOf(config.output_shape);
     if (shape && config.output_shape_type !== "lambda") args.push(`output_shape=${pythonLiteral({ __tuple__: true, items: shape })}`);
@@ -204,6 +210,8 @@ function modelBuilder(model: ConfigObject, writer: Writer, depth: number): strin
     const tensors = new Map<string, string>();
     const layerVars = new Map<string, string>();
     const pending: Call[] = [];
+    // Keras 2 numbers a nested model's calls from 1: its node 0 is its own construction (_should_skip_first_node).
+    const nodeBase = new Map<string, number>();
     for (const layer of layerList) {
       const layerConfig = isObject(layer.config) ? layer.config : {};
       const name = String(layerConfig.name ?? layer.name);
@@ -216,7 +224,9 @@ function modelBuilder(model: ConfigObject, writer: Writer, depth: number): strin
       const variable = identifier(name, locals, "_layer");
       layerVars.set(name, variable);
       body.push(`${variable} = ${layerExpression(layer, writer, depth)}`);
-      pending.push(...callsOf(layer));
+      const calls = callsOf(layer);
+      if (MODEL_CLASSES.has(String(layer.class_name)) && calls.some((c) => c.legacy)) nodeBase.set(name, 1);
+      pending.push(...calls);
     }
     // Tensors read at an index > 0 belong to layers with several outputs.
     const allRefs = [...pending.flatMap((c) => refsIn([c.args, c.kwargs] as Json, c.legacy)), ...endpoints(config.output_layers)];
@@ -231,9 +241,9 @@ function modelBuilder(model: ConfigObject, writer: Writer, depth: number): strin
       });
       if (index < 0) throw new Unbuildable(`the graph of ${modelName} refers to layers it does not contain`);
       const [call] = pending.splice(index, 1);
-      const node = nodeCount.get(call.layer) ?? 0;
-      nodeCount.set(call.layer, node + 1);
-      const variable = identifier(node === 0 ? call.layer : `${call.layer}_${node}`, locals, "_out");
+      const node = (nodeCount.get(call.layer) ?? 0) + (nodeBase.get(call.layer) ?? 0);
+      nodeCount.set(call.layer, (nodeCount.get(call.layer) ?? 0) + 1);
+      const variable = identifier(call.layer, locals, "_out");
       const args = call.args.map((a) => argumentText(a, call.legacy, tensors));
       const kwargs = Object.entries(call.kwargs).map(([k, v]) => `${k}=${argumentText(v, call.legacy, tensors)}`);
       body.push(`${variable} = ${layerVars.get(call.layer)}(${[...args, ...kwargs].join(", ")})`);
@@ -273,6 +283,31 @@ function lambdaFunctionLines(report: LambdaReport, fn: LambdaFunction): string[]
   return lines;
 }
 
+/**
+ * tf.keras / Keras 2 save ANY Lambda function as bytecode (their get_config func_dumps every FunctionType), so a
+ * re-saved Lambda would need safe_mode=False again; there each Lambda becomes a registered layer calling the
+ * function, which saves by name. Lambda layers have no weights, so the weight order is unchanged.
+ */
+function lambdaLayerClass(fn: LambdaFunction): string[] {
+  return [
+    '@keras.utils.register_keras_serializable(package="keras_fix")',
+    `class ${fn.className}(layers.Layer):`,
+    `    """Lambda layer ${fn.layerName.replace(/"/g, "'")} as a named layer that calls ${fn.functionName}."""`,
+    "",
+    "    def __init__(self, arguments=None, **kwargs):",
+    "        super().__init__(**kwargs)",
+    "        self.arguments = dict(arguments or {})",
+    "",
+    "    def call(self, inputs):",
+    `        return ${fn.functionName}(inputs, **self.arguments)`,
+    "",
+    "    def get_config(self):",
+    "        config = super().get_config()",
+    '        config["arguments"] = self.arguments',
+    "        return config",
+  ];
+}
+
 /** Roots the decompiled bodies use, and the import that provides each in this Keras. */
 function importsFor(roots: Set<string>, loader: RebuildLoader): string[] {
   const keras3 = loader === "keras3";
@@ -307,10 +342,13 @@ export function buildModelScript({ config, lambdas, loader, modelPath }: BuildSc
         : report.expression === null
           ? `the decompiler cannot write it (${report.error ?? report.unsupported ?? "unknown"})`
           : null;
-    const fn: LambdaFunction = { layerName: report.layerName, functionName: identifier(report.layerName, used, "_fn"), todo: why !== null, why };
+    const functionName = identifier(report.layerName, used, "_fn");
+    const className = loader === "keras3" ? null : identifier(`${functionName.replace(/_fn$/, "").replace(/(^|_)(\w)/g, (_m, _u, c: string) => c.toUpperCase())}Layer`, used, "");
+    const fn: LambdaFunction = { layerName: report.layerName, functionName, className, todo: why !== null, why };
     functions.set(report.layerName, fn);
     if (!fn.todo) for (const use of report.uses) roots.add(use.split(".")[0]);
     fnLines.push(...lambdaFunctionLines(report, fn), "", "");
+    if (className) fnLines.push(...lambdaLayerClass(fn), "", "");
   }
   const writer: Writer = { lines: [], used, lambdas: functions, notes: [], builders: [] };
   modelBuilder(config, writer, 0);
