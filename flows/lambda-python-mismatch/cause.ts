@@ -5,6 +5,7 @@
 import { code, paragraphs, python, strong } from "../../src/core/content.js";
 import { bytecodeHint, type BytecodeHint } from "../../src/core/fixes/marshal-hint.js";
 import type { Cause, Facts, StepContext } from "../../src/core/types.js";
+import { lambdaFactsContent, READ_STEP, readLambdasStep, REBUILD_STEP, rebuildSteps } from "../../src/core/lambda/steps.js";
 
 const LAMBDA_FRAMES = /func_load|marshal|python_utils|generic_utils|lambda_layer|layers\/core/;
 
@@ -87,8 +88,9 @@ export const lambdaPythonMismatch: Cause = {
     const what = layers.length > 0 ? `Lambda ${layers.join(", ")}` : "Lambda bytecode";
     return hint ? `${what} (written by Python ${hint.range})` : what;
   },
-  start: "explain",
+  start: READ_STEP,
   steps: [
+    readLambdasStep("explain"),
     {
       kind: "info",
       id: "explain",
@@ -96,16 +98,32 @@ export const lambdaPythonMismatch: Cause = {
       body: (ctx) => {
         const writer = writerPython(ctx);
         const hint = hintOf(ctx);
-        return paragraphs(
-          ["A Lambda layer keeps its function as Python bytecode, and bytecode changes between Python minor versions. You are loading with Python ", code(ctx.env?.python.version ?? "?"), "."],
-          writer
-            ? [strong(`It was written by Python ${writer}`), hint ? " (read from the bytecode's layout)." : ` (the range the file's Keras ${ctx.file?.kerasVersion ?? ""} supported).`]
-            : ["The file does not say which Python wrote it."],
-          "Two routes: load it with that Python (a virtualenv with the same Keras), or rebuild the model in code and load only its weights, which works in any Python.",
-        );
+        return [
+          ...paragraphs(
+            ["A Lambda layer keeps its function as Python bytecode, and bytecode changes between Python minor versions. You are loading with Python ", code(ctx.env?.python.version ?? "?"), "."],
+            writer
+              ? [strong(`It was written by Python ${writer}`), hint ? " (read from the bytecode's layout)." : ` (the range the file's Keras ${ctx.file?.kerasVersion ?? ""} supported).`]
+              : ["The file does not say which Python wrote it."],
+          ),
+          ...lambdaFactsContent(ctx),
+          ...paragraphs("Two routes: rebuild the model in code and load only its weights, which works in any Python, or load it with that Python (a virtualenv with the same Keras)."),
+        ];
       },
-      next: "route",
+      next: "choose",
     },
+    {
+      kind: "choice",
+      id: "choose",
+      title: "How do you want to load it?",
+      options: [
+        { id: "rebuild", label: "Rebuild the model in code and load only its weights (works in this Python, runs nothing from the file)", next: REBUILD_STEP },
+        { id: "saving-python", label: "Show how to load it with the Python that saved it", next: "route" },
+      ],
+      auto: "rebuild",
+    },
+    ...rebuildSteps({
+      unprovenExtra: () => paragraphs("The other road: load the file with the Python that saved it (run keras-fix without --auto to see how)."),
+    }),
     {
       kind: "end",
       id: "route",

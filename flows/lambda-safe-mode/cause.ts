@@ -4,6 +4,7 @@
 // give it; the cure is the same "trust it and supply what it needs, or rebuild" conversation, not Python versions.
 import { code, command, paragraphs, python, strong } from "../../src/core/content.js";
 import { keepFixSteps } from "../_shared/keep-fix.js";
+import { dangerousLambdas, lambdaFactsContent, READ_STEP, readLambdasStep, REBUILD_STEP, rebuildSteps } from "../../src/core/lambda/steps.js";
 import type { Cause, LoadAttempt, StepContext } from "../../src/core/types.js";
 
 const RISK =
@@ -78,8 +79,9 @@ export const lambdaSafeMode: Cause = {
     if (captures.globalName) return `Lambda uses ${captures.globalName}`;
     return layers.length > 0 ? `Lambda layer ${layers.join(", ")}` : "Lambda layer";
   },
-  start: "explain",
+  start: READ_STEP,
   steps: [
+    readLambdasStep("explain"),
     {
       kind: "info",
       id: "explain",
@@ -93,11 +95,19 @@ export const lambdaSafeMode: Cause = {
             ["Keras 2 looks such names up in ", code("custom_objects"), ": pass ", code(`custom_objects={"${name}": ${name}}`), " after importing it. Keras 3 gives the lambda no globals at all, so there the reliable route is to rebuild the model in code and load only the weights."],
           );
         }
-        return paragraphs(
-          ["The model has ", names.length ? code(names.join(", ")) : "a Lambda layer", ": a layer whose function is a Python ", code("lambda"), ". The file keeps that function as Python bytecode."],
-          [strong("Loading it runs that bytecode. "), RISK],
-          "Keras therefore refuses it by default (safe mode). You can allow it for this file, or rebuild the model in code and load only the weights, which runs nothing from the file.",
-        );
+        const dangerous = dangerousLambdas(ctx);
+        return [
+          ...paragraphs(
+            ["The model has ", names.length ? code(names.join(", ")) : "a Lambda layer", ": a layer whose function is a Python ", code("lambda"), ". The file keeps that function as Python bytecode."],
+            [strong("Loading it runs that bytecode. "), RISK],
+          ),
+          ...lambdaFactsContent(ctx),
+          ...paragraphs(
+            dangerous.length > 0
+              ? [strong("Do not allow this file's code to run: "), `${dangerous.map((r) => r.layerName).join(", ")} would do more than tensor maths. Rebuilding in code copies no bytecode.`]
+              : "Keras therefore refuses it by default (safe mode). You can allow it for this file, or rebuild the model in code and load only the weights, which runs nothing from the file.",
+          ),
+        ];
       },
       next: "choose",
     },
@@ -106,10 +116,13 @@ export const lambdaSafeMode: Cause = {
       id: "choose",
       title: "How do you want to load it?",
       options: [
-        { id: "rebuild", label: "Rebuild the model in code and load only its weights (runs nothing from the file)", next: "rebuild" },
+        { id: "rebuild", label: "Rebuild the model in code and load only its weights (runs nothing from the file)", next: REBUILD_STEP },
         {
           id: "unsafe",
-          label: "I trust this file: load it with safe_mode=False",
+          label: (ctx) =>
+            dangerousLambdas(ctx).length > 0
+              ? "I trust this file despite the DANGEROUS Lambda: load it with safe_mode=False"
+              : "I trust this file: load it with safe_mode=False",
           when: (ctx) => !isNameError(ctx),
           needsConsent: { risk: RISK },
           next: "verify-unsafe",
@@ -153,19 +166,11 @@ export const lambdaSafeMode: Cause = {
         );
       },
     },
-    {
-      kind: "end",
-      id: "rebuild",
-      outcome: "not-fixed",
-      title: "Rebuild the architecture, then load only the weights",
-      body: (ctx) =>
-        paragraphs(
-          "Write the model-building code again (the same layers, in the same order, with the same names), replacing each Lambda's lambda by a named function. Then load the weights, which are plain numbers:",
-          [python(rebuildCode(ctx))],
-          ...(isNameError(ctx)
-            ? []
-            : [["If you trust the file's source, keras-fix can load it with ", code("safe_mode=False"), " after asking you: run ", command(`keras-fix ${JSON.stringify(ctx.modelPath ?? "model.keras")}`), " without --auto."]]),
-        ),
-    },
+    ...rebuildSteps({
+      unprovenExtra: (ctx) =>
+        isNameError(ctx)
+          ? []
+          : paragraphs(["If you trust the file's source, keras-fix can load it with ", code("safe_mode=False"), " after asking you: run ", command(`keras-fix ${JSON.stringify(ctx.modelPath ?? "model.keras")}`), " without --auto."]),
+    }),
   ],
 };

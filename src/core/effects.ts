@@ -11,6 +11,7 @@ import { describeLoad } from "./describe.js";
 import { findSources, gitRootOf } from "./fixes/find-sources.js";
 import { loaderFileName, loaderScript } from "./fixes/loader-script.js";
 import { skeletonModule } from "./fixes/skeleton.js";
+import { readLambdaFacts, rebuildModel, resaveRebuilt } from "./lambda/actions.js";
 import { runCommand, type ProbeSession } from "./probe.js";
 import type { ActionRequest, ActionResult, Facts, LoadFix } from "./types.js";
 
@@ -135,6 +136,12 @@ export async function runEffect(request: ActionRequest, deps: EffectDeps): Promi
       return generateSkeleton(request.keys, deps);
     case "resave-compare":
       return resaveCompare(request.fix, deps);
+    case "read-lambdas":
+      return readLambdaFacts(deps);
+    case "rebuild-model":
+      return rebuildModel(deps);
+    case "resave-rebuilt":
+      return resaveRebuilt(request.script, deps);
     case "run-command": {
       const outcome = await runCommand(request.argv);
       return {

@@ -205,6 +205,28 @@ const resaveSchema = z.object({
   inputShapes: z.array(z.array(z.number().int())).nullable(),
   error: chainSchema.nullable(),
 });
+// The rebuild-load op (keras_probe.py rebuild_load): a generated build_model() script, load_weights, weight check.
+const rebuildSchema = z.object({
+  ok: z.boolean(),
+  stage: z.string().nullable(),
+  error: chainSchema.nullable(),
+  model: z.object({ className: z.string(), params: z.number().nullable() }).nullable(),
+  weights: z
+    .object({
+      model: z.number(),
+      stored: z.number(),
+      matched: z.number(),
+      unmatched: z.array(z.object({ name: z.string(), shape: z.array(z.number()).nullable() })),
+      unused: z.array(z.object({ name: z.string(), shape: z.array(z.number()).nullable() })),
+      unusedCount: z.number(),
+    })
+    .nullable(),
+  outPath: z.string().nullable(),
+  reload: loadSchema.nullable(),
+  maxAbsDiff: z.number().nullable(),
+  seconds: z.number(),
+});
+export type RebuildLoadResult = z.infer<typeof rebuildSchema>;
 const eventSchema = z.object({
   event: z.enum(["facts", "ready"]),
   protocol: z.literal(1),
@@ -215,6 +237,7 @@ const responseSchema = z.union([
   z.object({ id: z.number(), op: z.literal("load"), result: loadSchema, worker: workerSchema }),
   z.object({ id: z.number(), op: z.literal("resave-compare"), result: resaveSchema, worker: workerSchema }),
   z.object({ id: z.number(), op: z.literal("env"), env: pythonEnvSchema, worker: workerSchema }),
+  z.object({ id: z.number(), op: z.literal("rebuild-load"), result: rebuildSchema, worker: workerSchema }),
   z.object({ id: z.number(), op: z.literal("quit"), worker: workerSchema }),
   z.object({ id: z.number().nullable(), error: chainSchema, worker: workerSchema }),
 ]);
@@ -505,6 +528,8 @@ export interface ProbeSession {
   readonly legacyEnv: EnvFacts | null;
   load(path: string, fix?: LoadFix): Promise<ProbeLoadAttempt>;
   resaveCompare(path: string, fix: LoadFix, outPath: string): Promise<ResaveCompareResult>;
+  /** Builds the model with a generated script, loads only the weights, checks them; re-saves to `outPath` if given. */
+  rebuildLoad(script: string, path: string, outPath: string | null): Promise<RebuildLoadResult>;
   /** Asks the main worker for its facts again. */
   refreshEnv(): Promise<EnvFacts>;
   /** Pids of this session's live Python workers. */
@@ -663,6 +688,19 @@ export async function startProbe(options: StartProbeOptions): Promise<ProbeSessi
       }
       if (!("op" in response) || response.op !== "resave-compare") return unexpected(response, "resave-compare");
       return withMessage({ ...response.result, worker: response.worker });
+    },
+    async rebuildLoad(script, path, outPath) {
+      const worker = await workerFor({});
+      if (worker.state === "crashed-on-import") {
+        return { ok: false, stage: "import-keras", error: worker.importCrash ?? [], model: null, weights: null, outPath, reload: null, maxAbsDiff: null, seconds: 0 };
+      }
+      const request = { op: "rebuild-load", script: resolve(script), path: resolve(path), out: outPath ? resolve(outPath) : null };
+      const response = await worker.request(request);
+      if ("op" in response && response.op === "load") {
+        return { ok: false, stage: "crash", error: response.result.chain, model: null, weights: null, outPath, reload: null, maxAbsDiff: null, seconds: 0 };
+      }
+      if (!("op" in response) || response.op !== "rebuild-load") return unexpected(response, "rebuild-load");
+      return response.result;
     },
     async refreshEnv() {
       const worker = await usable(main, mainEnv.legacyKeras);

@@ -290,7 +290,11 @@ export type ActionRequest =
   | { kind: "write-loader"; fix: LoadFix }
   | { kind: "generate-skeleton"; keys: string[] }
   | { kind: "resave-compare"; fix: LoadFix }
-  | { kind: "run-command"; argv: string[] };
+  | { kind: "run-command"; argv: string[] }
+  // src/core/lambda/actions.ts: what each Lambda would run; rebuild in code + load_weights; re-save the rebuild.
+  | { kind: "read-lambdas" }
+  | { kind: "rebuild-model" }
+  | { kind: "resave-rebuilt"; script: string };
 
 export interface ActionResult {
   ok: boolean;

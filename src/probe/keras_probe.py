@@ -1197,6 +1197,139 @@ def reload_predict(channel, request):
 # The worker loop
 
 
+# --------------------------------------------------------------------------------------------------------------
+# Rebuild a model in code (keras-fix's generated build_model() script) and load only its weights: nothing from
+# the model file runs. Proven when every weight of the rebuilt model equals an array the file stores and every
+# stored array is used; with `out`, the rebuilt model is re-saved and reloaded in a fresh Python (safe mode).
+
+
+def stored_weight_arrays(path):
+    """(path, array) for every weight array the file stores: legacy HDF5 model_weights, or a .keras zip's
+    model.weights.h5. The optimizer's state is left out: it is not part of the model."""
+    import io
+    import zipfile
+
+    import h5py
+    import numpy as np
+
+    arrays = []
+
+    def collect(group, prefix):
+        for key in group.keys():
+            item = group.get(key)
+            if isinstance(item, h5py.Dataset):
+                arrays.append((prefix + key, np.asarray(item[()])))
+            elif isinstance(item, h5py.Group) and not (prefix == "" and key == "optimizer"):
+                collect(item, prefix + key + "/")
+
+    if zipfile.is_zipfile(path):
+        with zipfile.ZipFile(path) as archive:
+            if "model.weights.h5" not in archive.namelist():
+                raise ValueError("the archive has no model.weights.h5")
+            data = archive.read("model.weights.h5")
+        with h5py.File(io.BytesIO(data), "r") as weights:
+            collect(weights, "")
+    else:
+        with h5py.File(path, "r") as weights:
+            root = weights["model_weights"] if "model_weights" in weights else weights
+            collect(root, "")
+    return arrays
+
+
+def weight_match(np, model, stored):
+    """Each model weight must equal one stored array (same shape, dtype and bytes), each used once."""
+    import hashlib
+
+    def key(array):
+        array = np.ascontiguousarray(array)
+        return (tuple(array.shape), array.dtype.str, hashlib.sha1(array.tobytes()).hexdigest())
+
+    pool = {}
+    for name, array in stored:
+        pool.setdefault(key(array), []).append(name)
+    unmatched = []
+    matched = 0
+    for weight in model.weights:
+        value = weight.numpy() if hasattr(weight, "numpy") else np.asarray(weight)
+        names = pool.get(key(np.asarray(value)))
+        if names:
+            names.pop()
+            matched += 1
+        else:
+            unmatched.append({"name": str(getattr(weight, "path", None) or weight.name), "shape": list(np.shape(value))})
+    unused = [{"name": name, "shape": None} for names in pool.values() for name in names]
+    return {"model": len(model.weights), "stored": len(stored), "matched": matched, "unmatched": unmatched[:50],
+            "unused": unused[:50], "unusedCount": len(unused)}
+
+
+def rebuild_load(state, request):
+    result = {"ok": False, "stage": None, "error": None, "model": None, "weights": None, "outPath": None,
+              "reload": None, "maxAbsDiff": None, "seconds": 0.0}
+    started = time.perf_counter()
+    if state.runtime is None:
+        result["stage"] = "import-keras"
+        result["error"] = state.env["importError"] or missing_keras_chain()
+        return result
+    stage = "import-script"
+    try:
+        import numpy as np
+
+        with CapturedOutput():
+            module = import_module_from_path(state, request["script"])
+            stage = "build"
+            model = module.build_model()
+            stage = "read-weights"
+            stored = stored_weight_arrays(request["path"])
+            stage = "load-weights"
+            model.load_weights(request["path"])
+        result["model"] = model_summary(model)
+        stage = "check-weights"
+        result["weights"] = weight_match(np, model, stored)
+    except (Exception, SystemExit) as exc:
+        result["seconds"] = time.perf_counter() - started
+        return stage_failure(result, stage, exc)
+    weights = result["weights"]
+    result["ok"] = not weights["unmatched"] and weights["unusedCount"] == 0 and weights["matched"] > 0
+    if not result["ok"]:
+        result["stage"] = "check-weights"
+    out = request.get("out")
+    if result["ok"] and out:
+        result["ok"] = False
+        result["outPath"] = out
+        try:
+            check_out_path(state, request["path"], out)
+            with CapturedOutput():
+                model.save(out)
+        except (Exception, SystemExit) as exc:
+            return stage_failure(result, "save", exc)
+        workdir = tempfile.mkdtemp(prefix="keras-fix-rebuild-")
+        try:
+            try:
+                arrays = random_inputs(np, input_specs(model))
+                expected = predict(np, model, arrays)
+                np.savez(os.path.join(workdir, "inputs.npz"), *arrays)
+            except (Exception, SystemExit) as exc:
+                return stage_failure(result, "predict", exc)
+            # The fresh Python imports the generated script (which registers the Lambda functions) and loads the
+            # new file in safe mode: it must not need to run any bytecode.
+            reload = reload_in_fresh_process(out, {"customObjectsModule": request["script"]}, workdir)
+            result["reload"] = reload
+            if not reload["ok"]:
+                result["stage"] = "reload"
+                return result
+            try:
+                with np.load(os.path.join(workdir, "outputs.npz")) as saved:
+                    got = [saved["arr_%d" % i] for i in range(len(saved.files))]
+                result["maxAbsDiff"] = max_abs_diff(np, expected, got)
+            except (Exception, SystemExit) as exc:
+                return stage_failure(result, "compare", exc)
+            result["ok"] = True
+        finally:
+            remove_tree(workdir)
+    result["seconds"] = time.perf_counter() - started
+    return result
+
+
 def handle(state, request):
     op = request.get("op")
     if op == "env":
@@ -1211,6 +1344,8 @@ def handle(state, request):
                                "saveSeconds": None, "reload": None, "maxAbsDiff": None, "inputShapes": None,
                                "error": None}}
         return {"result": resave_compare(state, request)}
+    if op == "rebuild-load":
+        return {"result": rebuild_load(state, request)}
     raise ValueError("unknown op %r" % (op,))
 
 

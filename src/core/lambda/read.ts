@@ -1,0 +1,179 @@
+// Reads each Lambda's stored code object in a throwaway Python (src/probe/lambda_read.py): marshal + dis only,
+// never exec. Bytecode is tied to the Python minor that wrote it, so the reader is an interpreter of that minor
+// (the bytecode's layout tells it, src/core/fixes/marshal-hint.ts): the user's, pyenv's, or python3.X on PATH.
+// A separate process because marshal data from another Python, or crafted data, can crash the interpreter.
+import { existsSync, readdirSync } from "node:fs";
+import { homedir } from "node:os";
+import { delimiter, dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { execa } from "execa";
+import { bytecodeHint } from "../fixes/marshal-hint.js";
+import { decompile } from "./decompile.js";
+import type { CodeReading, LambdaReport } from "./types.js";
+import { verdictOf } from "./verdict.js";
+
+/** One stored lambda: the layer, its base64 code, and the `arguments=` its config passes. */
+export interface StoredLambda {
+  layerName: string;
+  code: string;
+  arguments: Record<string, unknown>;
+  /** func_dump's defaults (the lambda's default argument values) and closure (its free variables' values). */
+  defaults?: unknown[] | null;
+  closure?: unknown[] | null;
+}
+
+const READ_TIME_LIMIT_MS = 20_000;
+
+type Reading = { ok: true; code: CodeReading } | { ok: false; error: string };
+
+export function lambdaReaderPath(): string {
+  const here = dirname(fileURLToPath(import.meta.url));
+  const candidates = [join(here, "..", "..", "probe", "lambda_read.py"), join(here, "..", "..", "..", "..", "src", "probe", "lambda_read.py")];
+  const found = candidates.find((candidate) => existsSync(candidate));
+  if (!found) throw new Error(`lambda_read.py is missing (looked in ${candidates.join(", ")})`);
+  return found;
+}
+
+/** Interpreters of one minor ("3.11") on this machine: pyenv's builds, then python3.11 on PATH. */
+export function interpretersFor(minor: string, userPython: { path: string; version: string } | null): string[] {
+  const found: string[] = [];
+  if (userPython && (userPython.version === minor || userPython.version.startsWith(`${minor}.`))) found.push(userPython.path);
+  const pyenvRoot = process.env.PYENV_ROOT ?? join(homedir(), ".pyenv");
+  try {
+    for (const version of readdirSync(join(pyenvRoot, "versions")).sort().reverse()) {
+      if (version !== minor && !version.startsWith(`${minor}.`)) continue;
+      const candidate = join(pyenvRoot, "versions", version, "bin", `python${minor}`);
+      if (existsSync(candidate)) found.push(candidate);
+    }
+  } catch {
+    // no pyenv here
+  }
+  for (const dir of (process.env.PATH ?? "").split(delimiter)) {
+    const candidate = join(dir, `python${minor}`);
+    if (dir && existsSync(candidate)) found.push(candidate);
+  }
+  return [...new Set(found)];
+}
+
+async function runReader(python: string, codes: string[]): Promise<{ python: string; readings: Reading[] } | { failure: string }> {
+  const result = await execa(python, ["-I", "-S", lambdaReaderPath()], {
+    input: JSON.stringify({ codes }),
+    reject: false,
+    cleanup: true,
+    timeout: READ_TIME_LIMIT_MS,
+    windowsHide: true,
+    env: { PYTHONIOENCODING: "utf-8", PYTHONDONTWRITEBYTECODE: "1" },
+    extendEnv: false,
+  });
+  if (result.exitCode !== 0) {
+    const why = result.timedOut ? "timed out" : result.signal ? `crashed (${result.signal})` : `exited with ${result.exitCode}`;
+    return { failure: `${python} ${why}: ${String(result.stderr ?? "").trim().split("\n").at(-1) ?? ""}`.trim() };
+  }
+  try {
+    const parsed = JSON.parse(String(result.stdout)) as { python: string; readings: Reading[] };
+    return parsed;
+  } catch {
+    return { failure: `${python} printed no reading` };
+  }
+}
+
+const UNKNOWN_OPCODE = /^<\d+>$/;
+
+/** 3.11 always emits PRECALL before CALL; 3.12 dropped it (same marshal layout, different opcodes). */
+function callsWithoutPrecall(code: CodeReading): boolean {
+  const ops = code.instructions.map((i) => i.op).filter((op) => op !== "CACHE" && op !== "KW_NAMES");
+  return ops.some((op, i) => op === "CALL" && ops[i - 1] !== "PRECALL");
+}
+
+function isCleanReading(reading: Reading, python: string): boolean {
+  if (!reading.ok) return false;
+  const codes = [reading.code];
+  for (let code = codes.pop(); code; code = codes.pop()) {
+    if (code.instructions.some((i) => UNKNOWN_OPCODE.test(i.op))) return false;
+    if (python.startsWith("3.11.") && callsWithoutPrecall(code)) return false;
+    codes.push(...code.nested);
+  }
+  return true;
+}
+
+function unreadable(stored: StoredLambda, error: string): LambdaReport {
+  return {
+    layerName: stored.layerName, python: null, error, args: [], arguments: stored.arguments, uses: [], constants: [],
+    verdict: "caution", reasons: ["its code could not be read, so nothing is known about what it does"], expression: null,
+    unsupported: null, defaults: stored.defaults ?? null, closure: {},
+  };
+}
+
+export function reportOf(stored: StoredLambda, code: CodeReading, python: string): LambdaReport {
+  const parameters = [...code.args, ...code.kwonly, ...code.freevars, ...(code.varargs ? [code.varargs] : []), ...(code.varkw ? [code.varkw] : [])];
+  const { verdict, reasons, uses } = verdictOf(code, parameters);
+  const decompiled = decompile(code);
+  const constants = code.constants
+    .map((c) => c.python)
+    .filter((c): c is string => typeof c === "string" && c !== "None");
+  return {
+    layerName: stored.layerName,
+    python,
+    error: null,
+    args: [...code.args, ...(code.varargs ? [`*${code.varargs}`] : []), ...code.kwonly, ...(code.varkw ? [`**${code.varkw}`] : [])],
+    arguments: stored.arguments,
+    uses,
+    constants: [...new Set(constants)],
+    verdict,
+    reasons,
+    expression: decompiled.ok ? decompiled.expression : null,
+    unsupported: decompiled.ok ? null : decompiled.unsupported,
+    defaults: stored.defaults ?? null,
+    closure: Object.fromEntries(code.freevars.map((name, i) => [name, stored.closure?.[i] ?? null])),
+  };
+}
+
+/** Reads every stored lambda; a lambda no interpreter here can read is reported with why, never thrown. */
+export async function readLambdas(stored: StoredLambda[], userPython: { path: string; version: string } | null): Promise<LambdaReport[]> {
+  const reports = new Map<number, LambdaReport>();
+  const byMinor = new Map<string, number[]>();
+  stored.forEach((each, index) => {
+    const hint = bytecodeHint(each.code);
+    if (!hint) {
+      reports.set(index, unreadable(each, "the bytecode's layout matches no Python keras-fix knows"));
+      return;
+    }
+    if (hint.minors[0] === "2.7") {
+      reports.set(index, unreadable(each, "Python 2 bytecode: keras-fix reads bytecode with Python 3.6 or newer only"));
+      return;
+    }
+    // The hint names a family ("3.8 to 3.10"); any minor of it reads the layout, the newest first.
+    const key = hint.minors.join(",");
+    byMinor.set(key, [...(byMinor.get(key) ?? []), index]);
+  });
+  for (const [key, indices] of byMinor) {
+    const minors = key.split(",");
+    const codes = indices.map((i) => stored[i].code);
+    let lastFailure = `no Python ${minors.join(" or ")} found on this machine (pyenv, PATH or yours) to read it`;
+    let fallback: { python: string; readings: Reading[] } | null = null;
+    let chosen: { python: string; readings: Reading[] } | null = null;
+    // A family shares marshal's layout, not opcodes (3.11 vs 3.12): a reading with opcodes its Python does not
+    // know ("<166>") or that fails belongs to the next minor.
+    for (const minor of minors) {
+      const python = interpretersFor(minor, userPython)[0];
+      if (!python) continue;
+      const outcome = await runReader(python, codes);
+      if ("failure" in outcome) {
+        lastFailure = outcome.failure;
+        continue;
+      }
+      if (outcome.readings.every((reading) => isCleanReading(reading, outcome.python))) {
+        chosen = outcome;
+        break;
+      }
+      fallback ??= outcome;
+    }
+    const used = chosen ?? fallback;
+    indices.forEach((storedIndex, i) => {
+      const reading = used?.readings[i];
+      const each = stored[storedIndex];
+      reports.set(storedIndex, reading?.ok ? reportOf(each, reading.code, used!.python) : unreadable(each, reading && !reading.ok ? reading.error : lastFailure));
+    });
+  }
+  return stored.map((_, index) => reports.get(index)!);
+}
