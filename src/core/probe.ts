@@ -760,6 +760,7 @@ function unsupportedPythonSession(python: FoundPython, version: string): ProbeSe
     legacyEnv: null,
     load: refuse,
     resaveCompare: refuse,
+    rebuildLoad: refuse,
     refreshEnv: async () => env,
     pids: () => [],
     close: async () => undefined,
