@@ -33,7 +33,11 @@ export function mergeFix(earlier: LoadFix, later: LoadFix): LoadFix | null {
     return null;
   }
   const defined = Object.fromEntries(Object.entries(later).filter(([, value]) => value !== undefined)) as LoadFix;
-  const merged: LoadFix = { ...earlier, ...defined };
+  // tf_keras and TFSMLayer are two routes, not two additions: a later route replaces the earlier one.
+  const switchesRoute = later.legacyKeras === true || !!later.tfsmLayer;
+  const { tfsmLayer, legacyKeras, ...kept } = earlier;
+  const base: LoadFix = switchesRoute ? kept : { ...kept, ...(tfsmLayer ? { tfsmLayer } : {}), ...(legacyKeras ? { legacyKeras } : {}) };
+  const merged: LoadFix = { ...base, ...defined };
   const customObjects = { ...earlier.customObjects, ...later.customObjects };
   if (Object.keys(customObjects).length > 0) merged.customObjects = customObjects;
   const shims = [...new Set([...(earlier.shims ?? []), ...(later.shims ?? [])])];

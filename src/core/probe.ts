@@ -38,7 +38,12 @@ export type ProcessRunner = (file: string, args: readonly string[], options: { e
 
 const detachGroups = process.platform !== "win32";
 
-/** The real runner: execa with an argv array, no shell, pipes, in its own process group so a kill takes the tree. */
+/**
+ * The real runner: execa with an argv array, no shell, pipes, in its own process group so a kill takes the tree.
+ * The first load must be the user's own (issue 9 §1): Python runs in the user's working directory (no `cwd`
+ * given) with their whole environment (`extendEnv`: KERAS_BACKEND, PYTHONPATH, KERAS_HOME...), and the probe puts
+ * sys.path as `python -c` has it (keras_probe.py, path_as_users_python_c).
+ */
 export const execaRunner: ProcessRunner = (file, args, { env }) => {
   const child = execa(file, args, {
     env,

@@ -6,7 +6,7 @@ import { describeFix, type ChainLink } from "./fix-chain.js";
 import { contentToPlain, sanitize } from "./content.js";
 import { describeFile, describeKeras, describeLoad, describePython } from "./describe.js";
 import type { DiagnoseResult } from "./session.js";
-import type { Content, Diagnosis, LoadFix } from "./types.js";
+import type { Content, Diagnosis, LoadAttempt, LoadFix } from "./types.js";
 
 export interface RunReport {
   result: DiagnoseResult;
@@ -63,9 +63,9 @@ function fixChain(history: ChainLink[], walk: AutoWalk | null, final: Diagnosis 
   return [...earlier, { cause: final.cause, fix: provenFix(walk), result: walk.outcome === "fixed" ? ("loads" as const) : ("not-fixed" as const) }];
 }
 
-function lastLine(attempt: { chain: { type: string; message: string }[] } | null | undefined): string | null {
-  const last = attempt?.chain[attempt.chain.length - 1];
-  return last ? `${last.type}: ${last.message.split("\n")[0]}` : null;
+/** The error a load met, as one line: the innermost exception Keras wrapped, which is the one to read. */
+function lastLine(attempt: LoadAttempt | null | undefined): string | null {
+  return attempt && !attempt.ok ? describeLoad(attempt) : null;
 }
 
 export function toJsonDocument(report: RunReport): Record<string, unknown> {

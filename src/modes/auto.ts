@@ -40,7 +40,8 @@ export async function runAuto(target: string | undefined, options: CliOptions): 
       const final = links.at(-1)!;
       history = links.slice(0, -1);
       walk = final.walk;
-      result = { ...result, diagnosis: final.diagnosis, cause: final.cause };
+      const named = final.diagnosis.cause === "unclassified" ? "undiagnosed" : "diagnosed";
+      result = { ...result, diagnosis: final.diagnosis, cause: final.cause, outcome: result.outcome === "error" ? "error" : named };
       summary = final.cause.summary({ ...result, load: final.load, diagnosis: final.diagnosis, modelPath: target, results: {}, inputs });
     }
     const exitCode = exitCodeFor(result, walk);

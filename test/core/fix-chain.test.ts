@@ -14,6 +14,12 @@ describe("mergeFix", () => {
     expect(mergeFix(earlier, later)).toEqual({ customObjectsModule: "/p/layers.py", customObjects: { A: "A", B: "B" }, shims: ["depthwise-conv2d-groups"] });
   });
 
+  it("lets a later route (tf_keras, TFSMLayer) replace an earlier one instead of stacking both", () => {
+    expect(mergeFix({ tfsmLayer: { callEndpoint: "serving_default" }, compile: false }, { legacyKeras: true })).toEqual({ compile: false, legacyKeras: true });
+    expect(mergeFix({ legacyKeras: true, loadAs: ".h5" }, { tfsmLayer: { callEndpoint: "serve" } })).toEqual({ loadAs: ".h5", tfsmLayer: { callEndpoint: "serve" } });
+    expect(mergeFix({ legacyKeras: true }, { compile: false })).toEqual({ legacyKeras: true, compile: false });
+  });
+
   it("ignores a later key left undefined, and refuses two different modules", () => {
     expect(mergeFix({ compile: false }, { compile: undefined, safeMode: true })).toEqual({ compile: false, safeMode: true });
     expect(mergeFix({ customObjectsModule: "/p/a.py" }, { customObjectsModule: "/p/b.py" })).toBeNull();

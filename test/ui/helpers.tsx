@@ -5,7 +5,7 @@ import { stripVTControlCharacters } from "node:util";
 import { paragraphs } from "../../src/core/content.js";
 import type { DiagnoseResult, DiagnoseSession, StageProgress } from "../../src/core/session.js";
 import type { ActionRequest, ActionResult, Cause, Diagnosis, ModelFacts } from "../../src/core/types.js";
-import { App, type WizardText } from "../../src/ui/app.js";
+import { App, type ChainSteps, type WizardText } from "../../src/ui/app.js";
 import type { ModelCandidate } from "../../src/core/find-model-files.js";
 import type { ExplainDoc } from "../../src/core/explain-doc.js";
 
@@ -112,6 +112,7 @@ export interface RenderOptions {
   candidates?: ModelCandidate[];
   explain?: ExplainDoc | null;
   inputs?: Record<string, string>;
+  chain?: ChainSteps;
 }
 
 export function renderApp(options: RenderOptions) {
@@ -134,6 +135,7 @@ export function renderApp(options: RenderOptions) {
       readExplain={() => options.explain ?? null}
       text={testText}
       onExit={(code) => resolveExit(code)}
+      chain={options.chain}
     />,
   );
   const frame = () => plain(app.lastFrame());
