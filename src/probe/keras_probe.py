@@ -62,9 +62,6 @@ PACKAGE_DISTS = {
     "jaxlib": ("jaxlib",),
 }
 
-# Keras 3 backends and the package each one imports (keras/src/backend/__init__.py).
-BACKEND_PACKAGES = {"tensorflow": "tensorflow", "jax": "jax", "torch": "torch", "numpy": "numpy"}
-
 # Never write __pycache__ next to a user's custom-objects module (we must leave their folders as they were).
 sys.dont_write_bytecode = True
 
