@@ -316,6 +316,12 @@ class ProbeWorker {
   /** When Python died by a signal before `ready`: the EnvFacts.importError describing it. */
   importCrash: ExceptionInfo[] | null = null;
   private stderr = "";
+  /** Characters of stderr received so far, and how many had arrived when the probe started importing Keras. */
+  private stderrTotal = 0;
+  private stderrAtFacts: number | null = null;
+  /** What Python printed on stderr while importing Keras (NumPy's "compiled using NumPy 1.x" paragraph comes
+   *  before the exception and says more than it). Kept here, not in the probe, so a crash loses none of it. */
+  importStderr: string | null = null;
   private nextId = 1;
   private pending = new Map<number, Pending>();
   private killedBy: "timeout" | "close" | null = null;
@@ -329,7 +335,9 @@ class ProbeWorker {
   ) {
     track(child);
     child.stderr.on("data", (chunk: Buffer | string) => {
-      this.stderr = (this.stderr + chunk.toString()).slice(-stderrKeep);
+      const text = chunk.toString();
+      this.stderrTotal += text.length;
+      this.stderr = (this.stderr + text).slice(-stderrKeep);
     });
     child.stdin.on("error", () => {
       // EPIPE when the worker died; its exit is reported through `exited`.
@@ -362,6 +370,7 @@ class ProbeWorker {
         // A signal during import (SIGILL: CPU without AVX; SIGSEGV: broken wheel) is a fact about this Python.
         this.state = "crashed-on-import";
         this.importCrash = signalChain(exit.signal, "importing Keras", this.stderrTail());
+        this.importStderr = this.printedSinceFacts();
         onReady();
       } else if (wasStarting) {
         onStartFailure(this.exitError(exit, "while starting"));
@@ -372,6 +381,15 @@ class ProbeWorker {
 
   stderrTail(): string {
     return lastLines(this.stderr);
+  }
+
+  /** stderr since the facts event (the Keras import), its head and tail when long; null when nothing was printed. */
+  private printedSinceFacts(): string | null {
+    const count = this.stderrAtFacts === null ? 0 : this.stderrTotal - this.stderrAtFacts;
+    const printed = count > 0 ? this.stderr.slice(-Math.min(count, this.stderr.length)) : "";
+    if (!printed.trim()) return null;
+    const keep = 8 * 1024;
+    return printed.length > 2 * keep ? `${printed.slice(0, keep)}\n[...]\n${printed.slice(-keep)}` : printed;
   }
 
   waitReady(): Promise<void> {
@@ -394,10 +412,15 @@ class ProbeWorker {
       const event = eventSchema.safeParse(message);
       if (!event.success) throw this.protocolError("event", event.error, line);
       this.env = event.data.env;
+      if (event.data.event === "facts") this.stderrAtFacts = this.stderrTotal;
       if (event.data.event === "ready") {
         this.state = "ready";
         clearTimeout(this.startTimer);
-        onReady();
+        // Python wrote its stderr before this line on stdout; one turn of the event loop lets Node read it.
+        setImmediate(() => {
+          this.importStderr = this.printedSinceFacts();
+          onReady();
+        });
       }
       return;
     }
@@ -599,7 +622,7 @@ export async function startProbe(options: StartProbeOptions): Promise<ProbeSessi
       // Died by a signal before it could even report versions.
       return { python, packages: {}, backend: null, legacyKeras: false, loader: null, importError: worker.importCrash, importSeconds: null };
     }
-    return withConflicts({ ...env, python, importError: worker.importCrash ?? env.importError });
+    return withConflicts({ ...env, python, importError: worker.importCrash ?? env.importError, importStderr: worker.importStderr });
   };
 
   let main: ProbeWorker;
@@ -712,7 +735,7 @@ export async function startProbe(options: StartProbeOptions): Promise<ProbeSessi
       if (worker.state === "crashed-on-import") return mainEnv;
       const response = await worker.request({ op: "env" });
       if (!("op" in response) || response.op !== "env") return unexpected(response, "env");
-      return withConflicts({ ...response.env, python: mainEnv.python });
+      return withConflicts({ ...response.env, python: mainEnv.python, importStderr: mainEnv.importStderr ?? null });
     },
     pids() {
       return [main, legacy, ...backendWorkers.values()]

@@ -63,11 +63,6 @@ PACKAGE_DISTS = {
     "jaxlib": ("jaxlib",),
 }
 
-# Keras 3 backends and the package each one imports (keras/src/backend/__init__.py).
-BACKEND_PACKAGES = {"tensorflow": "tensorflow", "jax": "jax", "torch": "torch", "numpy": "numpy"}
-# Bytes of what Python printed on stderr while importing Keras that the facts keep (NumPy's ABI paragraph is ~1 KB).
-IMPORT_STDERR_KEEP = 16384
-
 # Never write __pycache__ next to a user's custom-objects module (we must leave their folders as they were).
 sys.dont_write_bytecode = True
 
@@ -291,7 +286,6 @@ def initial_env():
         "backendSource": backend_source,
         "distributions": distribution_requirements(dists, requires),
         "markers": marker_environment(),
-        "importStderr": None,
         "legacyKeras": loader == "tf_keras",
         "loader": loader,
         "importError": None,
@@ -471,41 +465,6 @@ def imported_backend(runtime):
     return None
 
 
-class StderrTee(object):
-    """Keeps what Python and C code print on fd 2 while Keras imports (NumPy's "compiled using NumPy 1.x" paragraph
-    comes before the exception and says more than it), and still passes it on to our stderr afterwards."""
-
-    def __init__(self):
-        self.text = ""
-
-    def __enter__(self):
-        sys.stderr.flush()
-        self._saved = os.dup(2)
-        self._file = tempfile.TemporaryFile()
-        os.dup2(self._file.fileno(), 2)
-        return self
-
-    def __exit__(self, *exc_info):
-        try:
-            sys.stderr.flush()
-        except Exception:
-            pass
-        os.dup2(self._saved, 2)
-        os.close(self._saved)
-        self._file.seek(0)
-        data = self._file.read()
-        self._file.close()
-        try:
-            os.write(2, data)
-        except OSError:
-            pass
-        if len(data) > IMPORT_STDERR_KEEP:  # the first lines say why, the last ones what failed
-            half = IMPORT_STDERR_KEEP // 2
-            data = data[:half] + b"\n[...]\n" + data[-half:]
-        self.text = data.decode("utf-8", "replace")
-        return False
-
-
 def start_keras(state):
     loader = state.env["loader"]
     if loader is None:
@@ -513,15 +472,12 @@ def start_keras(state):
     started = time.perf_counter()
     state.keras_imports += 1
     try:
-        with StderrTee() as printed:
-            runtime = import_keras(loader)
+        runtime = import_keras(loader)
     except (Exception, SystemExit) as exc:
         state.env["importError"] = exception_chain(exc)
         state.env["importSeconds"] = time.perf_counter() - started
-        state.env["importStderr"] = printed.text or None
         return
     state.env["importSeconds"] = time.perf_counter() - started
-    state.env["importStderr"] = printed.text or None
     state.runtime = runtime
     disable_traceback_filtering(runtime)
     state.env["backend"] = imported_backend(runtime) or state.env["backend"]

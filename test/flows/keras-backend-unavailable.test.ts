@@ -1,12 +1,13 @@
 // keras-backend-unavailable: Keras 3 installed, its configured backend not. The real keras35-py312 env (Keras 3.5 +
 // JAX, no TensorFlow) run with KERAS_BACKEND unset and an empty KERAS_HOME fails `import keras` with "No module
 // named 'tensorflow'": keras-fix must say so (not "Keras is not installed") and prove KERAS_BACKEND=jax by a load.
+import { spawnSync } from "node:child_process";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { backendProblem } from "../../flows/keras-backend-unavailable/cause.js";
 import { loaderScript } from "../../src/core/fixes/loader-script.js";
 import { jsonOf, runCli } from "../helpers/cli.js";
-import { modelsDir, pythonFor, unconfiguredKerasEnv } from "../helpers/envs.js";
+import { modelsDir, pythonFor, scratchDir, unconfiguredKerasEnv } from "../helpers/envs.js";
 import { autoWalk, baseFor, causeOf, ok, plainWalk } from "../catalogue/walk.js";
 import { facts } from "../catalogue/facts.js";
 
@@ -15,7 +16,9 @@ const cause = causeOf("keras-backend-unavailable");
 describe("keras-backend-unavailable", () => {
   it("diagnoses Keras 3.5 + JAX without KERAS_BACKEND and proves KERAS_BACKEND=jax by loading", () => {
     const model = join(modelsDir, "keras2", "sequential.h5");
-    const run = runCli(["--json", "--python", pythonFor("keras35-py312"), model], { env: unconfiguredKerasEnv() as Record<string, string> });
+    const cwd = scratchDir();
+    const env = unconfiguredKerasEnv() as Record<string, string>;
+    const run = runCli(["--json", "--python", pythonFor("keras35-py312"), model], { env, cwd });
     const report = jsonOf(run);
     expect(report.env).toMatchObject({ loader: "keras3", backend: "tensorflow", backendSource: "default", packages: { keras: "3.5.0", tensorflow: null } });
     expect(report.env.importError.at(-1)).toMatchObject({ type: "ModuleNotFoundError", message: "No module named 'tensorflow'" });
@@ -24,6 +27,10 @@ describe("keras-backend-unavailable", () => {
     expect(report.walk).toMatchObject({ outcome: "fixed", fix: { backend: "jax" } });
     expect(report.walk.steps.find((step: { id: string }) => step.id === "verify")).toMatchObject({ action: "verify-load", ok: true });
     expect(run.status).toBe(0);
+    // The loader script it wrote loads the model on its own, in the same unconfigured environment.
+    const loader = join(cwd, "load_sequential.py");
+    expect(report.walk.wrote).toEqual([loader]);
+    expect(spawnSync(pythonFor("keras35-py312"), [loader], { env, cwd, encoding: "utf8" }).status).toBe(0);
   });
 
   it("reads the captured traceback alone (no probe facts) as this cause, not as a missing Keras", () => {

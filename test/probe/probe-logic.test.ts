@@ -66,12 +66,12 @@ describe("probe session over a scripted worker", () => {
   it("reports a non-zero exit before ready as a ProbeError that quotes stderr", async () => {
     const attempt = start({
       [mainKey]: (worker) => {
-        worker.stderr("keras-fix needs Python 3.8 or newer; this is 2.7.18\n");
+        worker.stderr("keras-fix needs Python 3.6 or newer; this is 2.7.18\n");
         worker.exit(2);
       },
     });
     await expect(attempt).rejects.toBeInstanceOf(ProbeError);
-    await expect(attempt).rejects.toMatchObject({ reason: "exit", stderrTail: expect.stringMatching(/needs Python 3\.8/) });
+    await expect(attempt).rejects.toMatchObject({ reason: "exit", stderrTail: expect.stringMatching(/needs Python 3\.6/) });
   });
 
   it("turns a signal during the Keras import into EnvFacts.importError, keeping the versions already reported", async () => {
