@@ -30,19 +30,32 @@ async function make(env: EnvName, args: string[], extraEnv: Record<string, strin
   expect(made.code, `${env} ${args.join(" ")}: ${made.stderr.slice(-1500)}`).toBe(0);
 }
 
-beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), "keras-fix-guard-"));
-  await Promise.all([
-    make("keras2", [at("k2.h5"), at("k2_savedmodel")]),
-    make("tf21-py37", ["--lib", "tf.keras", at("tf21.h5")]),
-    make("keras35-py312", [at("k35.h5"), at("k35.keras")]).then(() =>
+// Each group of canary files is made once, by real Keras, when a test first needs it (so -t runs make only theirs).
+const made = new Map<string, Promise<void>>();
+function once(key: string, build: () => Promise<void>): Promise<void> {
+  if (!made.has(key)) made.set(key, build());
+  return made.get(key)!;
+}
+const keras2Files = () => once("keras2", () => make("keras2", [at("k2.h5"), at("k2_savedmodel")]));
+const tf21Files = () => once("tf21", () => make("tf21-py37", ["--lib", "tf.keras", at("tf21.h5")]));
+const keras35Files = () =>
+  once("keras35", () =>
+    Promise.all([
+      make("keras35-py312", [at("k35.h5"), at("k35.keras")]),
       make("keras35-py312", ["--import-canary", at("CANARY-import-k35"), at("import-k35.keras")]),
-    ),
-    make("keras3", ["--import-canary", at("CANARY-import-k315"), at("import-k315.keras")]).then(() =>
+    ]).then(() => undefined),
+  );
+const keras3Files = () =>
+  once("keras3", () =>
+    Promise.all([
+      make("keras3", ["--import-canary", at("CANARY-import-k315"), at("import-k315.keras")]),
       make("keras3", ["--lib", "tf_keras", "--import-canary", at("CANARY-import-tfk"), at("import-tfk.keras")], { TF_USE_LEGACY_KERAS: "1" }),
-    ),
-  ]);
-}, 600_000);
+    ]).then(() => undefined),
+  );
+
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), "keras-fix-guard-"));
+});
 
 afterAll(() => {
   if (dir) rmSync(dir, { recursive: true, force: true });
@@ -60,6 +73,7 @@ async function probeFor(env: EnvName): Promise<ProbeSession> {
 
 describe("the probe refuses stored code before it runs (one warm worker per env)", () => {
   it("tf.keras 2.15 (Keras never gates .h5/SavedModel): Lambda .h5 refused, SavedModel revived without its bytecode, safeMode false alone changes nothing", async () => {
+    await keras2Files();
     const probe = await probeFor("keras2");
     try {
       for (const fix of [{}, { safeMode: false }]) {
@@ -80,9 +94,10 @@ describe("the probe refuses stored code before it runs (one warm worker per env)
     } finally {
       await probe.close();
     }
-  });
+  }, 600_000);
 
   it("Keras 3.5 (< 3.9, < 3.11.3): Lambda .h5 and .keras refused, subprocess named by the config refused", async () => {
+    await keras35Files();
     const probe = await probeFor("keras35-py312");
     try {
       for (const fix of [{}, { safeMode: false }]) {
@@ -101,9 +116,10 @@ describe("the probe refuses stored code before it runs (one warm worker per env)
     } finally {
       await probe.close();
     }
-  });
+  }, 600_000);
 
   it("Keras 3.15 refuses the subprocess config itself; tf_keras (which imports any module) is refused by keras-fix", async () => {
+    await keras3Files();
     const probe = await probeFor("keras3");
     try {
       const current = await probe.load(at("import-k315.keras"));
@@ -115,9 +131,10 @@ describe("the probe refuses stored code before it runs (one warm worker per env)
     } finally {
       await probe.close();
     }
-  });
+  }, 600_000);
 
   it("TF 2.1 tf.keras: the Lambda's func_load (tensorflow_core) is guarded too", async () => {
+    await tf21Files();
     const run = async (...extra: string[]) => {
       const done = await runBounded([pythonFor("tf21-py37"), harness, probeScript, at("tf21.h5"), ...extra], {
         timeoutMs: 300_000, env: { KERAS_FIX_CANARY: lambdaCanary() },
@@ -127,11 +144,12 @@ describe("the probe refuses stored code before it runs (one warm worker per env)
     };
     expect(await run()).toMatchObject({ ok: false, type: REFUSED_LAMBDA });
     expectNoCanary();
-  });
+  }, 600_000);
 });
 
 describe("the CLI never runs stored code without a typed yes", () => {
   it("--auto --json: a tf.keras 2.15 Lambda .h5 is diagnosed lambda-safe-mode, exit 1, nothing ran", async () => {
+    await keras2Files();
     const run = await runCli([at("k2.h5"), "--auto", "--json", "--python", pythonFor("keras2")], { env: { KERAS_FIX_CANARY: lambdaCanary() } });
     const report = JSON.parse(run.stdout);
     expect(run.code, run.stderr.slice(-800)).toBe(1);
@@ -139,9 +157,10 @@ describe("the CLI never runs stored code without a typed yes", () => {
     expect(report.load?.exceptionType).toBe(REFUSED_LAMBDA);
     expect(report.walk?.fix?.allowStoredCode).toBeUndefined();
     expectNoCanary();
-  });
+  }, 600_000);
 
   it("--auto --json: the subprocess config on Keras 3.5 is refused, never reported as loading", async () => {
+    await keras35Files();
     const run = await runCli([at("import-k35.keras"), "--auto", "--json", "--python", pythonFor("keras35-py312")], { env: envVarsFor("keras35-py312") });
     const report = JSON.parse(run.stdout);
     expect(run.code, run.stderr.slice(-800)).not.toBe(0);
@@ -150,9 +169,10 @@ describe("the CLI never runs stored code without a typed yes", () => {
     // unsafe-model-file (the safety read's flow) once merged; never a missing custom object.
     expect(["unsafe-model-file", "unclassified"]).toContain(report.diagnosis?.cause);
     expectNoCanary();
-  });
+  }, 600_000);
 
   it("the wizard: refusing consent (typed no, Esc) and the rebuild route run nothing", async () => {
+    await keras2Files();
     process.env.KERAS_FIX_CANARY = lambdaCanary();
     const stdin = new FakeStdin();
     const stdout = new FakeStdout();
