@@ -11,7 +11,7 @@ import { stripVTControlCharacters } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startProbe, type ProbeSession } from "../../src/core/probe.js";
 import { runInteractive } from "../../src/modes/interactive.js";
-import { envVarsFor, pythonFor, repoRoot, type EnvName } from "../helpers/envs.js";
+import { envVarsFor, modelsDir, pythonFor, repoRoot, type EnvName } from "../helpers/envs.js";
 import { runBounded, runCli } from "./helpers.js";
 
 const maker = new URL("make_canary_lambda.py", import.meta.url).pathname;
@@ -43,6 +43,7 @@ const keras35Files = () =>
     Promise.all([
       make("keras35-py312", [at("k35.h5"), at("k35.keras")]),
       make("keras35-py312", ["--import-canary", at("CANARY-import-k35"), at("import-k35.keras")]),
+      make("keras35-py312", ["--import-canary", at("CANARY-import-k35"), "--builtins-exec", at("builtins-exec-k35.keras")]),
     ]).then(() => undefined),
   );
 const keras3Files = () =>
@@ -105,6 +106,15 @@ describe("the probe refuses stored code before it runs (one warm worker per env)
         const imported = await probe.load(at("import-k35.keras"), fix);
         expect(imported.chain.at(-1)?.type).toBe(REFUSED_IMPORT);
         expect(imported.chain.at(-1)?.message).toMatch(/module 'subprocess' \(for 'run'\)/);
+        // A Lambda whose function is builtins.exec: not a Keras built-in, so Keras 3.5 would import builtins.
+        const exec = await probe.load(at("builtins-exec-k35.keras"), fix);
+        expect(exec.chain.at(-1)?.message).toMatch(/module 'builtins' \(for 'exec'\)/);
+      }
+      // Custom objects saved under module "builtins" or an absent module of the user's keep Keras' usual error.
+      for (const name of ["custom_activation.keras", "custom_layer_unregistered.keras"]) {
+        const custom = await probe.load(join(modelsDir, "keras3", name));
+        expect(custom.ok, name).toBe(false);
+        expect(custom.chain.map((e) => e.type).filter((t) => t.startsWith("keras_fix.")), name).toEqual([]);
       }
       // Keras 3.5 refuses a .keras Lambda itself in safe mode; with safe_mode off, keras-fix still does.
       expect((await probe.load(at("k35.keras"), { safeMode: false })).chain.at(-1)?.type).toBe(REFUSED_LAMBDA);
