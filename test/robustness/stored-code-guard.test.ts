@@ -116,6 +116,11 @@ describe("the probe refuses stored code before it runs (one warm worker per env)
         expect(custom.ok, name).toBe(false);
         expect(custom.chain.map((e) => e.type).filter((t) => t.startsWith("keras_fix.")), name).toEqual([]);
       }
+      // The --custom-objects module is the user's own code: Keras 3.5 may import it by the config's module name.
+      const own = await probe.load(join(modelsDir, "keras3", "custom_layer_unregistered.keras"), {
+        customObjectsModule: join(modelsDir, "sources", "fixture_layers.py"),
+      });
+      expect(own.ok, JSON.stringify(own.chain.at(-1))).toBe(true);
       // Keras 3.5 refuses a .keras Lambda itself in safe mode; with safe_mode off, keras-fix still does.
       expect((await probe.load(at("k35.keras"), { safeMode: false })).chain.at(-1)?.type).toBe(REFUSED_LAMBDA);
       expectNoCanary();
@@ -193,32 +198,39 @@ describe("the CLI never runs stored code without a typed yes", () => {
       folder: dir,
     });
     const screen = () => stripVTControlCharacters(stdout.output);
-    const see = async (text: string | RegExp, ticks = 3000) => {
+    // Waits for text that appears after everything printed so far (earlier frames must not satisfy it).
+    let mark = 0;
+    const see = async (text: string, ticks = 3000) => {
       for (let i = 0; i < ticks; i++) {
-        const seen = screen();
-        if (typeof text === "string" ? seen.includes(text) : text.test(seen)) return;
+        const at = screen().indexOf(text, mark);
+        if (at >= 0) {
+          mark = at + text.length;
+          return;
+        }
         await new Promise((r) => setTimeout(r, 100));
       }
       throw new Error(`never saw ${text}; screen:\n${screen().slice(-3000)}`);
     };
-    const press = async (key: string) => {
-      stdin.write(key);
-      await new Promise((r) => setTimeout(r, 150));
+    const press = async (...keys: string[]) => {
+      for (const key of keys) {
+        stdin.write(key);
+        await new Promise((r) => setTimeout(r, 150));
+      }
     };
     await see("What a Lambda layer stores");
     await press("\r");
     await see("How do you want to load it?");
-    // The consent road, declined twice: a typed "no", then Esc.
-    for (const decline of ["no\r", "\u001b"]) {
-      await press("\u001b[B");
-      await press("\r");
-      await see('Type "yes"');
-      for (const key of decline === "\u001b" ? [decline] : [...decline]) await press(key);
-      await see("Not confirmed: nothing was run");
-      await press("\u001b[A");
-    }
-    // The rebuild road to its end.
+    // The consent road declined with a typed "no" (the cursor then stays on that option) and again with Esc.
+    await press("\u001b[B", "\r");
+    await see('Type "yes"');
+    await press("n", "o", "\r");
+    await see("Not confirmed: nothing was run");
     await press("\r");
+    await see('Type "yes"');
+    await press("\u001b");
+    await see("Not confirmed: nothing was run");
+    // The rebuild road to its end.
+    await press("\u001b[A", "\r");
     await see("Rebuild the architecture, then load only the weights");
     await press("\r");
     expect(await exit).toBe(1);
