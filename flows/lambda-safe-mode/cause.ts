@@ -11,6 +11,8 @@ const RISK =
   "The file contains Python bytecode that runs on your machine while loading, with your user's rights. Only allow it for files from a source you trust.";
 
 const isNameError = (ctx: StepContext) => !!ctx.diagnosis.captures.globalName;
+// keras-fix's own guard (src/probe/keras_probe.py) refused it, not Keras' safe_mode.
+const refusedByKerasFix = (ctx: StepContext) => ctx.diagnosis.captures.refusedBy === "keras-fix";
 
 function rebuildCode(ctx: StepContext): string {
   const model = JSON.stringify(ctx.modelPath ?? "model.h5");
@@ -32,7 +34,9 @@ export const lambdaSafeMode: Cause = {
   summary: (ctx) =>
     isNameError(ctx)
       ? paragraphs(["A Lambda layer's code ran while loading and uses ", code(ctx.diagnosis.captures.globalName), ", which the loader does not give it."])
-      : paragraphs("The model contains a Lambda layer whose Python code Keras refuses to run unless you allow it (safe_mode)."),
+      : refusedByKerasFix(ctx)
+        ? paragraphs("The model contains a Lambda layer whose Python code keras-fix refused to run before it could (this Keras would have run it without asking).")
+        : paragraphs("The model contains a Lambda layer whose Python code Keras refuses to run unless you allow it (safe_mode)."),
   matchers: [
     {
       // L1 (3.0-3.11), L1' (>= 3.12), L2' (>= 3.12, fixtures keras-3.15.1--lambda-layer-*), L3 (tf-keras), L4.
@@ -53,7 +57,7 @@ export const lambdaSafeMode: Cause = {
       // keras-fix's own guard in the probe (every Keras line; Keras' safe_mode misses .h5/SavedModel in many):
       // "keras-fix refused to run the Python bytecode stored for Lambda layer 'x' before it ran: ...".
       type: /^KerasFixRefusedLambda$/,
-      message: /keras-fix refused to run the Python bytecode stored for (?:Lambda layer '(?<layer>[^']*)'|a Lambda layer)/,
+      message: /(?<refusedBy>keras-fix) refused to run the Python bytecode stored for (?:Lambda layer '(?<layer>[^']*)'|a Lambda layer)/,
       weight: 0.95,
       means: "keras-fix refused to run the bytecode stored for a Lambda before it ran",
     },
@@ -77,7 +81,8 @@ export const lambdaSafeMode: Cause = {
   culprit: (captures, facts) => {
     const layers = (facts.file?.lambdas ?? []).filter((l) => l.hasBytecode).map((l) => l.layerName);
     if (captures.globalName) return `Lambda uses ${captures.globalName}`;
-    return layers.length > 0 ? `Lambda layer ${layers.join(", ")}` : "Lambda layer";
+    if (layers.length > 0) return `Lambda layer ${layers.join(", ")}`;
+    return captures.layer ? `Lambda layer ${captures.layer}` : "Lambda layer";
   },
   start: READ_STEP,
   steps: [

@@ -25,6 +25,7 @@ import traceback
 import warnings
 import logging
 import platform
+import builtins
 import importlib
 import importlib.util
 import inspect
@@ -609,10 +610,11 @@ class Guard(object):
     def import_module(self, real, name, package, wanted):
         if self.allow_stored_code or self.may_import(real, name, package):
             return real.import_module(name, package)
-        if name == "__main__":
-            # Keras looks a custom class saved from a script or notebook up in __main__, which here is keras-fix:
-            # an empty stand-in gives Keras' usual "could not locate" error instead of our own functions.
-            return type(sys)("__main__")
+        if name == "__main__" or (name == "builtins" and isinstance(wanted, str) and not hasattr(builtins, wanted)):
+            # Keras looks custom objects saved from a script or notebook up in __main__ (here: keras-fix itself), and
+            # custom functions Keras saved as module "builtins" up in builtins: an empty stand-in gives Keras' usual
+            # "could not locate" error (a missing custom object) and hands out nothing real.
+            return type(sys)(name)
         self.refusals += 1
         raise KerasFixRefusedImport(
             "keras-fix refused to import module '%s'%s while loading the model: the file asks Keras to import it, "

@@ -21,6 +21,17 @@ describe("lambda-safe-mode", () => {
     }
   });
 
+  it("recognises keras-fix's own refusal (any Keras line) and says keras-fix, not Keras, refused it", async () => {
+    // A bare last line is read as an exception only for *Error/*Exception names: the probe's chain always has frames.
+    const refused = "Traceback (most recent call last):\n  File \"/k/keras_probe.py\", line 539, in func_load\nkeras_fix.KerasFixRefusedLambda: keras-fix refused to run the Python bytecode stored for Lambda layer 'scale' before it ran: loading it would execute code from the model file on this machine.";
+    const base = baseFor(facts({ file: null }), refused);
+    expect(base.diagnosis).toMatchObject({ cause: "lambda-safe-mode", culprit: "Lambda layer scale" });
+    const walk = await autoWalk(cause, base);
+    expect(walk.outcome).toBe("not-fixed");
+    expect(plainWalk(walk)).not.toContain("safe_mode=False to");
+    expect(cause.summary(base as never).flat().map((t) => ("value" in t ? t.value : "")).join("")).toMatch(/keras-fix refused/);
+  });
+
   it("--auto explains the risk and ends on the rebuild route without loading unsafely", async () => {
     const walk = await autoWalk(cause, baseFor(lambdaFacts, L2));
     expect(walk.outcome).toBe("not-fixed");

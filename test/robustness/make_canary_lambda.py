@@ -4,7 +4,8 @@ Lambda canaries: the Lambda touches $KERAS_FIX_CANARY when it runs with that var
 unset). Import canaries (--import-canary PATH): a real Keras-made .keras whose config.json is then edited to list, as
 its first "layer", `subprocess.run` called with ["touch", PATH] (CVE-2025-1550, the shape of keras-fix issue 8).
 
-Run with any test env: python make_canary_lambda.py [--lib keras|tf.keras|tf_keras] [--import-canary PATH] OUT...
+Run with any test env: python make_canary_lambda.py [--lib keras|tf.keras|tf_keras] [--import-canary PATH
+[--builtins-exec]] OUT...
 The format follows each OUT's name: .h5, .keras, or else a SavedModel folder (Keras 2 / tf.keras only). --lib picks
 the Keras that saves (default `import keras`; tf.keras for TF 2.1, whose `keras` is the multi-backend package)."""
 
@@ -58,21 +59,22 @@ def save(keras, model, path):
         model.save(path, save_format="tf")
 
 
-def point_lambdas_at_subprocess(config):
-    """Every Lambda's function becomes a reference to subprocess.run, stored as a named function."""
+def point_lambdas_at(config, module, name):
+    """Every Lambda's function becomes a reference to module.name, stored as a named function."""
     for layer in config["config"]["layers"]:
         if layer.get("class_name") == "Lambda":
             layer["config"].update(
-                function={"module": "subprocess", "class_name": "function", "config": "run", "registered_name": "run"},
+                function={"module": module, "class_name": "function", "config": name, "registered_name": name},
                 function_type="function",
                 module=None,
             )
     return config
 
 
-def add_import_canary(path, canary, lib):
+def add_import_canary(path, canary, lib, builtins_exec=False):
     """Rewrites the .keras zip so that loading it imports subprocess (hand-made on purpose). Keras 3: a first "layer"
-    that is subprocess.run(["touch", canary]), called while the model is rebuilt; tf_keras: the Lambda's function."""
+    that is subprocess.run(["touch", canary]), called while the model is rebuilt; tf_keras: the Lambda's function.
+    builtins_exec: the Lambda's function is `builtins.exec` instead (what old Keras reached for non-Keras names)."""
     with zipfile.ZipFile(path) as archive:
         members = [(info, archive.read(info.filename)) for info in archive.infolist()]
     hostile = {"module": "subprocess", "class_name": "run", "config": {}, "registered_name": "run", "name": "run",
@@ -81,8 +83,10 @@ def add_import_canary(path, canary, lib):
         for info, data in members:
             if info.filename == "config.json":
                 config = json.loads(data.decode("utf-8"))
-                if lib == "tf_keras":
-                    config = point_lambdas_at_subprocess(config)
+                if builtins_exec:
+                    config = point_lambdas_at(config, "builtins", "exec")
+                elif lib == "tf_keras":
+                    config = point_lambdas_at(config, "subprocess", "run")
                 else:
                     config["config"]["layers"].insert(0, hostile)
                 data = json.dumps(config).encode("utf-8")
@@ -93,7 +97,12 @@ def main(argv):
     args = argv[1:]
     lib = None
     canary = None
+    builtins_exec = False
     while args and args[0].startswith("--"):
+        if args[0] == "--builtins-exec":
+            builtins_exec = True
+            args = args[1:]
+            continue
         if args[0] == "--lib":
             lib = args[1]
         elif args[0] == "--import-canary":
@@ -103,13 +112,13 @@ def main(argv):
         args = args[2:]
     keras = import_keras(lib)
     if canary:
-        model = named_lambda_model(keras) if lib == "tf_keras" else plain_model(keras)
+        model = named_lambda_model(keras) if lib == "tf_keras" or builtins_exec else plain_model(keras)
     else:
         model = lambda_model(keras)
     for path in args:
         save(keras, model, path)
         if canary:
-            add_import_canary(path, canary, lib)
+            add_import_canary(path, canary, lib, builtins_exec)
 
 
 if __name__ == "__main__":

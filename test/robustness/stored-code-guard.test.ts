@@ -11,7 +11,7 @@ import { stripVTControlCharacters } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startProbe, type ProbeSession } from "../../src/core/probe.js";
 import { runInteractive } from "../../src/modes/interactive.js";
-import { envVarsFor, pythonFor, repoRoot, type EnvName } from "../helpers/envs.js";
+import { envVarsFor, modelsDir, pythonFor, repoRoot, type EnvName } from "../helpers/envs.js";
 import { runBounded, runCli } from "./helpers.js";
 
 const maker = new URL("make_canary_lambda.py", import.meta.url).pathname;
@@ -30,19 +30,33 @@ async function make(env: EnvName, args: string[], extraEnv: Record<string, strin
   expect(made.code, `${env} ${args.join(" ")}: ${made.stderr.slice(-1500)}`).toBe(0);
 }
 
-beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), "keras-fix-guard-"));
-  await Promise.all([
-    make("keras2", [at("k2.h5"), at("k2_savedmodel")]),
-    make("tf21-py37", ["--lib", "tf.keras", at("tf21.h5")]),
-    make("keras35-py312", [at("k35.h5"), at("k35.keras")]).then(() =>
+// Each group of canary files is made once, by real Keras, when a test first needs it (so -t runs make only theirs).
+const made = new Map<string, Promise<void>>();
+function once(key: string, build: () => Promise<void>): Promise<void> {
+  if (!made.has(key)) made.set(key, build());
+  return made.get(key)!;
+}
+const keras2Files = () => once("keras2", () => make("keras2", [at("k2.h5"), at("k2_savedmodel")]));
+const tf21Files = () => once("tf21", () => make("tf21-py37", ["--lib", "tf.keras", at("tf21.h5")]));
+const keras35Files = () =>
+  once("keras35", () =>
+    Promise.all([
+      make("keras35-py312", [at("k35.h5"), at("k35.keras")]),
       make("keras35-py312", ["--import-canary", at("CANARY-import-k35"), at("import-k35.keras")]),
-    ),
-    make("keras3", ["--import-canary", at("CANARY-import-k315"), at("import-k315.keras")]).then(() =>
+      make("keras35-py312", ["--import-canary", at("CANARY-import-k35"), "--builtins-exec", at("builtins-exec-k35.keras")]),
+    ]).then(() => undefined),
+  );
+const keras3Files = () =>
+  once("keras3", () =>
+    Promise.all([
+      make("keras3", ["--import-canary", at("CANARY-import-k315"), at("import-k315.keras")]),
       make("keras3", ["--lib", "tf_keras", "--import-canary", at("CANARY-import-tfk"), at("import-tfk.keras")], { TF_USE_LEGACY_KERAS: "1" }),
-    ),
-  ]);
-}, 600_000);
+    ]).then(() => undefined),
+  );
+
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), "keras-fix-guard-"));
+});
 
 afterAll(() => {
   if (dir) rmSync(dir, { recursive: true, force: true });
@@ -60,6 +74,7 @@ async function probeFor(env: EnvName): Promise<ProbeSession> {
 
 describe("the probe refuses stored code before it runs (one warm worker per env)", () => {
   it("tf.keras 2.15 (Keras never gates .h5/SavedModel): Lambda .h5 refused, SavedModel revived without its bytecode, safeMode false alone changes nothing", async () => {
+    await keras2Files();
     const probe = await probeFor("keras2");
     try {
       for (const fix of [{}, { safeMode: false }]) {
@@ -80,9 +95,10 @@ describe("the probe refuses stored code before it runs (one warm worker per env)
     } finally {
       await probe.close();
     }
-  });
+  }, 600_000);
 
   it("Keras 3.5 (< 3.9, < 3.11.3): Lambda .h5 and .keras refused, subprocess named by the config refused", async () => {
+    await keras35Files();
     const probe = await probeFor("keras35-py312");
     try {
       for (const fix of [{}, { safeMode: false }]) {
@@ -90,7 +106,21 @@ describe("the probe refuses stored code before it runs (one warm worker per env)
         const imported = await probe.load(at("import-k35.keras"), fix);
         expect(imported.chain.at(-1)?.type).toBe(REFUSED_IMPORT);
         expect(imported.chain.at(-1)?.message).toMatch(/module 'subprocess' \(for 'run'\)/);
+        // A Lambda whose function is builtins.exec: not a Keras built-in, so Keras 3.5 would import builtins.
+        const exec = await probe.load(at("builtins-exec-k35.keras"), fix);
+        expect(exec.chain.at(-1)?.message).toMatch(/module 'builtins' \(for 'exec'\)/);
       }
+      // Custom objects saved under module "builtins" or an absent module of the user's keep Keras' usual error.
+      for (const name of ["custom_activation.keras", "custom_layer_unregistered.keras"]) {
+        const custom = await probe.load(join(modelsDir, "keras3", name));
+        expect(custom.ok, name).toBe(false);
+        expect(custom.chain.map((e) => e.type).filter((t) => t.startsWith("keras_fix.")), name).toEqual([]);
+      }
+      // The --custom-objects module is the user's own code: Keras 3.5 may import it by the config's module name.
+      const own = await probe.load(join(modelsDir, "keras3", "custom_layer_unregistered.keras"), {
+        customObjectsModule: join(modelsDir, "sources", "fixture_layers.py"),
+      });
+      expect(own.ok, JSON.stringify(own.chain.at(-1))).toBe(true);
       // Keras 3.5 refuses a .keras Lambda itself in safe mode; with safe_mode off, keras-fix still does.
       expect((await probe.load(at("k35.keras"), { safeMode: false })).chain.at(-1)?.type).toBe(REFUSED_LAMBDA);
       expectNoCanary();
@@ -101,9 +131,10 @@ describe("the probe refuses stored code before it runs (one warm worker per env)
     } finally {
       await probe.close();
     }
-  });
+  }, 600_000);
 
   it("Keras 3.15 refuses the subprocess config itself; tf_keras (which imports any module) is refused by keras-fix", async () => {
+    await keras3Files();
     const probe = await probeFor("keras3");
     try {
       const current = await probe.load(at("import-k315.keras"));
@@ -115,9 +146,10 @@ describe("the probe refuses stored code before it runs (one warm worker per env)
     } finally {
       await probe.close();
     }
-  });
+  }, 600_000);
 
   it("TF 2.1 tf.keras: the Lambda's func_load (tensorflow_core) is guarded too", async () => {
+    await tf21Files();
     const run = async (...extra: string[]) => {
       const done = await runBounded([pythonFor("tf21-py37"), harness, probeScript, at("tf21.h5"), ...extra], {
         timeoutMs: 300_000, env: { KERAS_FIX_CANARY: lambdaCanary() },
@@ -127,11 +159,12 @@ describe("the probe refuses stored code before it runs (one warm worker per env)
     };
     expect(await run()).toMatchObject({ ok: false, type: REFUSED_LAMBDA });
     expectNoCanary();
-  });
+  }, 600_000);
 });
 
 describe("the CLI never runs stored code without a typed yes", () => {
   it("--auto --json: a tf.keras 2.15 Lambda .h5 is diagnosed lambda-safe-mode, exit 1, nothing ran", async () => {
+    await keras2Files();
     const run = await runCli([at("k2.h5"), "--auto", "--json", "--python", pythonFor("keras2")], { env: { KERAS_FIX_CANARY: lambdaCanary() } });
     const report = JSON.parse(run.stdout);
     expect(run.code, run.stderr.slice(-800)).toBe(1);
@@ -139,9 +172,10 @@ describe("the CLI never runs stored code without a typed yes", () => {
     expect(report.load?.exceptionType).toBe(REFUSED_LAMBDA);
     expect(report.walk?.fix?.allowStoredCode).toBeUndefined();
     expectNoCanary();
-  });
+  }, 600_000);
 
   it("--auto --json: the subprocess config on Keras 3.5 is refused, never reported as loading", async () => {
+    await keras35Files();
     const run = await runCli([at("import-k35.keras"), "--auto", "--json", "--python", pythonFor("keras35-py312")], { env: envVarsFor("keras35-py312") });
     const report = JSON.parse(run.stdout);
     expect(run.code, run.stderr.slice(-800)).not.toBe(0);
@@ -150,9 +184,10 @@ describe("the CLI never runs stored code without a typed yes", () => {
     // unsafe-model-file (the safety read's flow) once merged; never a missing custom object.
     expect(["unsafe-model-file", "unclassified"]).toContain(report.diagnosis?.cause);
     expectNoCanary();
-  });
+  }, 600_000);
 
   it("the wizard: refusing consent (typed no, Esc) and the rebuild route run nothing", async () => {
+    await keras2Files();
     process.env.KERAS_FIX_CANARY = lambdaCanary();
     const stdin = new FakeStdin();
     const stdout = new FakeStdout();
@@ -163,29 +198,34 @@ describe("the CLI never runs stored code without a typed yes", () => {
       folder: dir,
     });
     const screen = () => stripVTControlCharacters(stdout.output);
-    const see = async (text: string | RegExp, ticks = 3000) => {
+    // Waits for text that appears after everything printed so far (earlier frames must not satisfy it).
+    let mark = 0;
+    const see = async (text: string, ticks = 3000) => {
       for (let i = 0; i < ticks; i++) {
-        const seen = screen();
-        if (typeof text === "string" ? seen.includes(text) : text.test(seen)) return;
+        const at = screen().indexOf(text, mark);
+        if (at >= 0) {
+          mark = at + text.length;
+          return;
+        }
         await new Promise((r) => setTimeout(r, 100));
       }
       throw new Error(`never saw ${text}; screen:\n${screen().slice(-3000)}`);
     };
-    const press = async (key: string) => {
-      stdin.write(key);
-      await new Promise((r) => setTimeout(r, 150));
+    const press = async (...keys: string[]) => {
+      for (const key of keys) {
+        stdin.write(key);
+        await new Promise((r) => setTimeout(r, 150));
+      }
     };
     await see("What a Lambda layer stores");
     await press("\r");
     await see("How do you want to load it?");
-    // The consent road, declined twice: a typed "no", then Esc.
-    for (const decline of ["no\r", "\u001b"]) {
-      await press("\u001b[B");
-      await press("\r");
+    // The consent road declined with a typed "no", then with Esc (the list comes back on its first option).
+    for (const decline of [["n", "o", "\r"], ["\u001b"]]) {
+      await press("\u001b[B", "\r");
       await see('Type "yes"');
-      for (const key of decline === "\u001b" ? [decline] : [...decline]) await press(key);
+      await press(...decline);
       await see("Not confirmed: nothing was run");
-      await press("\u001b[A");
     }
     // The rebuild road to its end.
     await press("\r");
