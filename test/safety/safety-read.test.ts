@@ -43,7 +43,7 @@ describe("hostile files", () => {
 
   it("reads HDF5 links and non-numeric datasets (files made by h5py from a real Keras 2 .h5)", async () => {
     const script = fileURLToPath(new URL("make_unsafe_h5.py", import.meta.url));
-    const made = spawnSync(pythonFor("keras3"), [script, join(modelsDir, "keras2", "sequential.h5"), dir], { encoding: "utf8", timeout: 120_000 });
+    const made = spawnSync(pythonFor("keras3"), [script, join(modelsDir, "keras2", "sequential.h5"), dir, join(modelsDir, "keras3", "sequential.keras")], { encoding: "utf8", timeout: 120_000 });
     expect(made.status, made.stderr).toBe(0);
     const byName = Object.fromEntries(
       await Promise.all((JSON.parse(made.stdout) as string[]).map(async (path) => [path.split("/").pop()!, (await inspectModel(path)).safety] as const)),
@@ -51,6 +51,7 @@ describe("hostile files", () => {
     expect(byName["h5-external-link.h5"]).toMatchObject({ verdict: "dangerous", findings: [{ id: "h5-link", where: "/model_weights/stolen" }] });
     expect(byName["h5-object-dataset.h5"].verdict).toBe("caution");
     expect(byName["h5-object-dataset.h5"].findings.map((f) => f.where).sort()).toEqual(["/model_weights/evil_objects", "/model_weights/evil_opaque"]);
+    expect(byName["keras-weights-external-link.keras"]).toMatchObject({ verdict: "dangerous", findings: [{ id: "h5-link", where: "model.weights.h5:/stolen" }] });
     expect(byName["h5-config-tfsmlayer.h5"]).toMatchObject({ verdict: "dangerous", findings: [{ id: "config-tfsmlayer" }] });
   });
 });

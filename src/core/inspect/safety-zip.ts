@@ -2,10 +2,14 @@
 // sees, duplicates included) is judged by its name, its attributes and its sizes, and the first bytes of every
 // member are checked for pickles (raw pickle streams, object `.npy` arrays, `.npz` archives inside the archive).
 // Nothing is extracted; only prefixes are read, and a nested archive at most MAX_MEMBER_BYTES.
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import yauzl from "yauzl";
 import type { SafetyFinding } from "../types.js";
-import { finding } from "./safety.js";
-import { MAX_MEMBER_BYTES } from "./zip-member.js";
+import { readHdf5Bounded } from "./hdf5-thread.js";
+import { finding, hdf5Findings } from "./safety.js";
+import { copyMember, MAX_MEMBER_BYTES } from "./zip-member.js";
 
 /** Entries judged; a hostile zip may claim 65535, and the first thousands say enough. */
 const MAX_ENTRIES = 10_000;
@@ -122,6 +126,22 @@ function entryFindings(entry: yauzl.Entry, name: string, seen: Map<string, numbe
   return found;
 }
 
+/** Links and virtual datasets inside `model.weights.h5` (CVE-2026-1669, GHSA-27f4-p4xq-cxg8): HDF5 reads files, so
+ * the member is copied to a private temporary file (at most MAX_MEMBER_BYTES) and walked by the HDF5 worker. */
+async function weightsFindings(zip: yauzl.ZipFile, entry: yauzl.Entry, name: string): Promise<SafetyFinding[]> {
+  if (entry.uncompressedSize > MAX_MEMBER_BYTES) return [];
+  const dir = mkdtempSync(join(tmpdir(), "keras-fix-safety-"));
+  try {
+    const target = join(dir, "model.weights.h5");
+    await copyMember(zip, entry, target);
+    const read = await readHdf5Bounded(target, { root: false, weightShapes: false, storage: true });
+    // A damaged weights file is for the load to report; only what HDF5 could walk is judged.
+    return hdf5Findings(read.storage ?? [], null).map((f) => ({ ...f, where: `${name}:${f.where}` }));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 /** The safety findings of a zip's container; a zip yauzl cannot open is the reader's problem, not a finding. */
 export async function zipFindings(path: string): Promise<SafetyFinding[]> {
   let zip: yauzl.ZipFile;
@@ -147,7 +167,9 @@ export async function zipFindings(path: string): Promise<SafetyFinding[]> {
       try {
         const prefix = await prefixOf(zip, entry, PREFIX_BYTES);
         const what = pickleIn(prefix);
-        if (what) {
+        if (name === "model.weights.h5" && prefix.subarray(0, 8).toString("latin1") === "\x89HDF\r\n\x1a\n") {
+          found.push(...(await weightsFindings(zip, entry, name)));
+        } else if (what) {
           found.push(finding("zip-pickle-member", "dangerous", name, `${name} is ${what}: whatever unpickles it runs the code the pickle names.`));
         } else if (prefix.subarray(0, 4).toString("latin1") === "PK\x03\x04") {
           found.push(...(await nestedFindings(zip, entry, name)));
