@@ -2,7 +2,7 @@
 // sees, duplicates included) is judged by its name, its attributes and its sizes, and the first bytes of every
 // member are checked for pickles (raw pickle streams, object `.npy` arrays, `.npz` archives inside the archive).
 // Nothing is extracted; only prefixes are read, and a nested archive at most MAX_MEMBER_BYTES.
-import { mkdtempSync, rmSync } from "node:fs";
+import { closeSync, mkdtempSync, openSync, readSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import yauzl from "yauzl";
@@ -142,6 +142,51 @@ async function weightsFindings(zip: yauzl.ZipFile, entry: yauzl.Entry, name: str
   }
 }
 
+const LOCAL_HEADER = 0x04034b50;
+
+function readAt(fd: number, position: number, length: number): Buffer {
+  const buffer = Buffer.alloc(length);
+  return buffer.subarray(0, readSync(fd, buffer, 0, length, position));
+}
+
+/**
+ * What a reader that walks local headers sees and Python's zipfile (central directory) does not: a local header
+ * whose name differs from its central entry (CPython refuses it, streaming readers take the local name), and members
+ * stored in the file that no central entry lists (invisible to Keras, visible to whoever streams the archive).
+ * The walk stops at the first header whose size is deferred to a data descriptor or zip64: Keras writes neither.
+ */
+export function localHeaderFindings(path: string, central: { name: Buffer; offset: number }[]): SafetyFinding[] {
+  const found: SafetyFinding[] = [];
+  const fd = openSync(path, "r");
+  try {
+    for (const entry of central) {
+      const header = readAt(fd, entry.offset, 30);
+      if (header.length < 30 || header.readUInt32LE(0) !== LOCAL_HEADER) continue;
+      const local = readAt(fd, entry.offset + 30, header.readUInt16LE(26));
+      if (!local.equals(entry.name)) {
+        found.push(finding("zip-name-mismatch", "dangerous", entry.name.toString("utf8"), `The member's local header names it ${JSON.stringify(local.toString("utf8").slice(0, 80))}: readers that stream the archive see another member than Keras does.`));
+      }
+    }
+    const listed = new Set(central.map((entry) => entry.offset));
+    let at = 0;
+    for (let count = 0; count < MAX_ENTRIES; count++) {
+      const header = readAt(fd, at, 30);
+      if (header.length < 30 || header.readUInt32LE(0) !== LOCAL_HEADER) break;
+      const size = header.readUInt32LE(18);
+      if (header.readUInt16LE(6) & 0x08 || size === 0xffffffff) break;
+      const nameLength = header.readUInt16LE(26);
+      if (!listed.has(at)) {
+        const name = readAt(fd, at + 30, nameLength).toString("utf8");
+        found.push(finding("zip-hidden-member", "dangerous", name || `(offset ${at})`, `The archive stores ${name || "a member"} that its table of contents does not list: Keras never sees it, but tools that stream the archive do.`));
+      }
+      at += 30 + nameLength + header.readUInt16LE(28) + size;
+    }
+  } finally {
+    closeSync(fd);
+  }
+  return found;
+}
+
 /** The safety findings of a zip's container; a zip yauzl cannot open is the reader's problem, not a finding. */
 export async function zipFindings(path: string): Promise<SafetyFinding[]> {
   let zip: yauzl.ZipFile;
@@ -154,6 +199,7 @@ export async function zipFindings(path: string): Promise<SafetyFinding[]> {
   const seen = new Map<string, number>();
   let count = 0;
   let prefixReads = 0;
+  const central: { name: Buffer; offset: number }[] = [];
   try {
     for await (const entry of zip.eachEntry()) {
       if (++count > MAX_ENTRIES) {
@@ -161,6 +207,7 @@ export async function zipFindings(path: string): Promise<SafetyFinding[]> {
         break;
       }
       const name = memberNameOf(entry);
+      central.push({ name: entry.fileNameRaw, offset: entry.relativeOffsetOfLocalHeader });
       found.push(...entryFindings(entry, name, seen));
       if (entry.uncompressedSize === 0 || name.endsWith("/") || prefixReads >= MAX_PREFIX_READS) continue;
       prefixReads++;
@@ -183,5 +230,6 @@ export async function zipFindings(path: string): Promise<SafetyFinding[]> {
   } finally {
     zip.close();
   }
+  found.push(...localHeaderFindings(path, central));
   return found;
 }
