@@ -9,6 +9,7 @@ import { runEffect, sourceRoots } from "./effects.js";
 import { findSources } from "./fixes/find-sources.js";
 import { findPython, isExecutableFile } from "./find-python.js";
 import { inspectModel } from "./inspect/index.js";
+import { withInstalled } from "./inspect/safety-exposure.js";
 import { startProbe, type ProbeSession } from "./probe.js";
 import type { DiagnoseResult, DiagnoseSession, StageProgress } from "./session.js";
 import type { ActionRequest, ActionResult, EnvFacts, Facts, LoadAttempt, ModelFacts } from "./types.js";
@@ -124,6 +125,8 @@ export function createDiagnoseSession(options: DiagnoseOptions): DiagnoseSession
     }
     const env: EnvFacts = started.env;
     facts.env = env;
+    // Each safety finding now says whether this environment's Keras would act on it.
+    facts.file = { ...file, safety: { ...file.safety, findings: file.safety.findings.map((f) => withInstalled(f, env)) } };
     const importFailed = env.importError !== null;
     onProgress({
       stage: "import",

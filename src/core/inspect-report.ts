@@ -107,10 +107,27 @@ export function renderInspectReport(facts: ModelFacts): string {
   if (facts.format === "savedmodel" && facts.details.kerasMetadata === false) {
     out.push(chalk.cyan("  note: no keras_metadata.pb: not a Keras model.save() folder; tf.saved_model.load or keras.layers.TFSMLayer read it."));
   }
+  out.push(...safetyLines(facts));
   if (facts.problem) {
     out.push("");
     out.push(`${chalk.red.bold("Problem:")} ${s(facts.problem.message)}`);
     if (facts.problem.hint) out.push(`${chalk.green.bold("Fix:")} ${s(facts.problem.hint)}`);
   }
   return `${out.join("\n")}\n`;
+}
+
+/** The safety read (src/core/inspect/safety.ts): its verdict, then each finding with where it sits and who is open. */
+function safetyLines(facts: ModelFacts): string[] {
+  const { verdict, findings } = facts.safety;
+  if (verdict === "ok") return ["", chalk.dim("  safety: nothing found (a scan is not a proof of safety)")];
+  const head = verdict === "dangerous"
+    ? chalk.red.bold("  safety: DANGEROUS: keras-fix will not load this file without your typed yes")
+    : chalk.yellow.bold("  safety: caution");
+  const lines = ["", head];
+  for (const finding of findings) {
+    const mark = finding.severity === "dangerous" ? chalk.red("✘") : chalk.yellow("!");
+    lines.push(`    ${mark} ${chalk.bold(s(finding.where))}: ${s(finding.why)}`);
+    lines.push(chalk.dim(`      open in: ${s(finding.openIn)}${finding.advisory ? ` (${s(finding.advisory)})` : ""}`));
+  }
+  return lines;
 }

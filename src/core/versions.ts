@@ -3,6 +3,7 @@
 // Pure: no I/O. The tables are checked by test/core/versions.test.ts against the real cases the flows meet.
 
 import { code, python, shell, strong, text } from "./content.js";
+import { plansClosedTo } from "./safe-plans.js";
 import type { Content, EnvFacts, Facts, ModelFacts } from "./types.js";
 
 export type KerasLine = NonNullable<ModelFacts["kerasLine"]>;
@@ -640,13 +641,14 @@ export function versionFacts(facts: Facts): VersionFacts {
 
 /** The plans for this file in this environment, from the facts. */
 export function installPlansForFacts(facts: Facts, modelPath: string | null): InstallPlan[] {
-  return installPlanFor({
+  // Never a release open to what the safety read found (src/core/safe-plans.ts).
+  return plansClosedTo(installPlanFor({
     fileKerasVersion: facts.file?.kerasVersion ?? null,
     fileLine: facts.file?.kerasLine ?? null,
     userPython: facts.env?.python.version ?? null,
     currentPackages: facts.env?.packages ?? {},
     modelPath: modelPath ?? facts.file?.path ?? "model.h5",
-  });
+  }), facts.file?.safety?.findings ?? []);
 }
 
 /** A plan as step content: the command, the environment variable, the load code and why. */

@@ -62,7 +62,7 @@ describe("unsafe-model-file", () => {
     expect(report.diagnosis).toMatchObject({ cause: "unsafe-model-file", culprit: "config.json:config.layers[0]" });
     expect(report.load).toBeNull();
     expect(report.env.packages.keras).toBe("3.5.0");
-    expect(report.file.safety).toMatchObject({ verdict: "dangerous", findings: [{ id: "config-imports-module", advisory: "CVE-2025-1550" }] });
+    expect(report.file.safety).toMatchObject({ verdict: "dangerous", findings: [{ id: "config-imports-module", advisory: "CVE-2025-1550", installedOpen: true }] });
     expect(JSON.stringify(report.walk)).toMatch(/Your installed Keras is open to it/);
     expect(existsSync(reproducerCanary)).toBe(false);
   }, 240_000);

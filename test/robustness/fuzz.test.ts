@@ -13,6 +13,7 @@ import { crc32Repeated } from "./crc32-combine.js";
 import { manifestFixtures, runCli, stackTraceIn } from "./helpers.js";
 import { hostileH5, hostileKerasZips, mutateFixtures, oddInputs, type HostileInput } from "./hostile-inputs.js";
 import { inspectAll, type InspectOutcome } from "./inspect-harness.js";
+import { writeUnsafeFiles } from "../safety/unsafe-files.js";
 
 const LONG = process.env.KERAS_FIX_FUZZ === "long";
 const SEED = Number(process.env.KERAS_FIX_FUZZ_SEED ?? 20_251_121);
@@ -50,6 +51,9 @@ function complaintsAbout(outcome: InspectOutcome, input: HostileInput): string[]
     if (!causeIds.has(problem.cause)) complaints.push(`problem.cause ${problem.cause} is not a registered cause`);
     if (typeof problem.message !== "string" || problem.message.trim() === "") complaints.push("empty problem message");
   }
+  // Every input ends in a safety verdict (the facts JSON is cut at 200 kB; `safety` precedes the big `details`).
+  const json = outcome.json ?? "";
+  if (json.length < 200_000 && !/"safety":\{"verdict":"(?:ok|caution|dangerous)"/.test(json)) complaints.push("no safety verdict in the facts");
   const leak = stackTraceIn(outcome.json ?? "");
   if (leak) complaints.push(`stack trace text in the facts: ${leak}`);
   return complaints;
@@ -72,8 +76,19 @@ beforeAll(() => {
     ...hostileKerasZips(join(repoRoot, "fixtures", "models", "keras3", "sequential.keras"), dir, big),
     ...hostileH5(join(repoRoot, "fixtures", "models", "keras3", "sequential.h5"), dir, big),
     ...oddInputs(dir),
+    ...unsafeCorpus(dir, options),
   ];
 });
+
+/** Hand-made hostile files (test/safety/unsafe-files.ts) as they are, and truncated, flipped and cut apart. */
+function unsafeCorpus(dir: string, options: { seed: number; truncationsPerFixture: number; flipsPerFixture: number; zipFixtures: number }): HostileInput[] {
+  const unsafe = writeUnsafeFiles(join(dir, "unsafe"), canaryDir(dir));
+  const asIs = unsafe.map((file) => ({ path: file.path, label: `unsafe ${file.label}`, intactContainer: true }));
+  const zips = unsafe.filter((file) => file.path.endsWith(".keras")).map((file) => ({ set: "unsafe", file: `${file.label}.keras`, path: file.path, expectFormat: null, loadsIn: {} }));
+  return [...asIs, ...mutateFixtures(zips, dir, { ...options, zipFixtures: LONG ? Infinity : 2 })];
+}
+
+const canaryDir = (dir: string) => join(dir, "canaries");
 
 afterAll(() => {
   // KERAS_FIX_FUZZ_KEEP=1 keeps the corpus, to hand a failing input to whoever fixes it.
@@ -105,6 +120,8 @@ describe("fuzz: inspect in-process", () => {
       }, null, 2));
     }
     expect(failures).toEqual([]);
+    // Reading hostile files never runs their payloads.
+    expect(existsSync(canaryDir(dir)) ? readdirSync(canaryDir(dir)) : []).toEqual([]);
     expect(outcomes).toHaveLength(inputs.length);
     expect(peakKb).toBeLessThan(MEMORY_CAP_KB);
   });

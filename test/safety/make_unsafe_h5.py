@@ -1,11 +1,13 @@
 """Writes hand-made hostile HDF5 models for the safety read (h5py, run with a test env's Python): copies of a real
-Keras .h5 with one hostile change each. Keras never writes any of these. Usage: python make_unsafe_h5.py
-<source.h5> <out-dir>; prints the list of files written as JSON."""
+Keras .h5 (and one real .keras, whose model.weights.h5 is changed) with one hostile change each. Keras never
+writes any of these. Usage: python make_unsafe_h5.py <source.h5> <out-dir> [<source.keras>]; prints the list of
+files written as JSON."""
 
 import json
 import os
 import shutil
 import sys
+import zipfile
 
 import h5py
 import numpy as np
@@ -45,6 +47,20 @@ def main():
         )
         f.attrs["model_config"] = json.dumps(config)
     written.append(path)
+
+    if len(sys.argv) > 3:
+        # A .keras whose model.weights.h5 links to another HDF5 file of the host (GHSA-27f4-p4xq-cxg8).
+        weights = os.path.join(out_dir, "model.weights.h5")
+        with zipfile.ZipFile(sys.argv[3]) as source:
+            with open(weights, "wb") as out:
+                out.write(source.read("model.weights.h5"))
+            with h5py.File(weights, "r+") as f:
+                f["stolen"] = h5py.ExternalLink("/etc/keras-fix-no-such-file.h5", "/secrets")
+            path = os.path.join(out_dir, "keras-weights-external-link.keras")
+            with zipfile.ZipFile(path, "w") as out:
+                for name in source.namelist():
+                    out.writestr(name, open(weights, "rb").read() if name == "model.weights.h5" else source.read(name))
+        written.append(path)
 
     print(json.dumps(written))
 

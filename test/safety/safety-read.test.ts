@@ -14,7 +14,8 @@ import { EXPOSURE, isOpen, releaseIsOpen, withInstalled } from "../../src/core/i
 import { scanConfig } from "../../src/core/inspect/safety.js";
 import { npyHeader, pickleIn, unsafeName } from "../../src/core/inspect/safety-zip.js";
 import { parseTraceback } from "../../src/core/traceback.js";
-import { envFacts } from "../catalogue/facts.js";
+import { installPlanFor, installPlansForFacts } from "../../src/core/versions.js";
+import { envFacts, modelFacts } from "../catalogue/facts.js";
 import { modelsDir, pythonFor } from "../helpers/envs.js";
 import { manifestFixtures } from "../robustness/helpers.js";
 import { modelFactsSchema } from "../inspect/schema.js";
@@ -42,7 +43,7 @@ describe("hostile files", () => {
 
   it("reads HDF5 links and non-numeric datasets (files made by h5py from a real Keras 2 .h5)", async () => {
     const script = fileURLToPath(new URL("make_unsafe_h5.py", import.meta.url));
-    const made = spawnSync(pythonFor("keras3"), [script, join(modelsDir, "keras2", "sequential.h5"), dir], { encoding: "utf8", timeout: 120_000 });
+    const made = spawnSync(pythonFor("keras3"), [script, join(modelsDir, "keras2", "sequential.h5"), dir, join(modelsDir, "keras3", "sequential.keras")], { encoding: "utf8", timeout: 120_000 });
     expect(made.status, made.stderr).toBe(0);
     const byName = Object.fromEntries(
       await Promise.all((JSON.parse(made.stdout) as string[]).map(async (path) => [path.split("/").pop()!, (await inspectModel(path)).safety] as const)),
@@ -50,6 +51,7 @@ describe("hostile files", () => {
     expect(byName["h5-external-link.h5"]).toMatchObject({ verdict: "dangerous", findings: [{ id: "h5-link", where: "/model_weights/stolen" }] });
     expect(byName["h5-object-dataset.h5"].verdict).toBe("caution");
     expect(byName["h5-object-dataset.h5"].findings.map((f) => f.where).sort()).toEqual(["/model_weights/evil_objects", "/model_weights/evil_opaque"]);
+    expect(byName["keras-weights-external-link.keras"]).toMatchObject({ verdict: "dangerous", findings: [{ id: "h5-link", where: "model.weights.h5:/stolen" }] });
     expect(byName["h5-config-tfsmlayer.h5"]).toMatchObject({ verdict: "dangerous", findings: [{ id: "config-tfsmlayer" }] });
   });
 });
@@ -123,5 +125,23 @@ describe("the policy in classification", () => {
     expect(classify(chain, { file: dangerous, env: null, load: null }, causes).cause).toBe("unsafe-model-file");
     const safe = await inspectModel(files.find((f) => f.label === "real-sequential")!.path);
     expect(classify(chain, { file: safe, env: null, load: null }, causes).cause).not.toBe("unsafe-model-file");
+  });
+});
+
+describe("version advice", () => {
+  it("never points at a release open to a dangerous finding", () => {
+    const [finding] = scanConfig({ layers: [{ module: "subprocess", class_name: "run", config: {} }] }, "c:", "native", () => false);
+    const env = envFacts({ loader: "keras3", packages: { keras: "3.4.0", tensorflow: "2.16.1" }, python: { path: "python", version: "3.11.9", source: "path" } });
+    const file = (safety: boolean) => modelFacts({ format: "keras-zip", kerasVersion: "3.5.0", kerasLine: "keras3", ...(safety ? { safety: { verdict: "dangerous" as const, findings: [finding] } } : {}) });
+    // Without findings the floor is the Keras that wrote the file; with CVE-2025-1550 in it, the release that refuses it.
+    expect(installPlansForFacts({ file: file(false), env, load: null }, "m.keras")[0].packages).toContain('"keras>=3.5"');
+    const plans = installPlansForFacts({ file: file(true), env, load: null }, "m.keras");
+    expect(plans[0].packages).toContain('"keras>=3.9.0"');
+    expect(plans[0].why.join(" ")).toMatch(/open to what keras-fix found/);
+    // tf_keras imports any module a config names, in every release: a Keras 2 file's tf_keras route is dropped.
+    const keras2File = modelFacts({ format: "keras-zip", kerasVersion: "2.15.0", kerasLine: "tf-keras2", safety: { verdict: "dangerous", findings: [finding] } });
+    const unfiltered = installPlanFor({ fileKerasVersion: "2.15.0", fileLine: "tf-keras2", userPython: "3.11.9", currentPackages: env.packages });
+    expect(unfiltered.length).toBeGreaterThan(0);
+    expect(installPlansForFacts({ file: keras2File, env, load: null }, "m.keras")).toEqual([]);
   });
 });

@@ -114,6 +114,22 @@ export function writeUnsafeFiles(dir: string, canaryDir: string): UnsafeFile[] {
   emit("zip-bomb-asset", writeZip([...members, bombMember("assets/big/vocabulary.txt", "a\n", 20, "")]), "dangerous", ["zip-bomb"]);
   emit("zip-unexpected-member", writeZip([...members, storedMember("run_me.sh", Buffer.from("#!/bin/sh\n"))]), "caution", ["zip-unexpected-member"]);
 
+  // A member stored in the archive but missing from its central directory (the last entry cut out of it).
+  const hiddenMember = storedMember("assets/hidden/payload.pkl", canaryPickle(canaryFor("zip-hidden-member")));
+  const withHidden = writeZip([...members, hiddenMember]);
+  const offsets = centralOffsets(withHidden);
+  const lastEntry = offsets.entries[offsets.entries.length - 1];
+  const cut = Buffer.concat([withHidden.subarray(0, lastEntry), withHidden.subarray(offsets.end)]);
+  const end = cut.length - 22;
+  cut.writeUInt16LE(members.length, end + 8);
+  cut.writeUInt16LE(members.length, end + 10);
+  cut.writeUInt32LE(cut.readUInt32LE(end + 12) - (offsets.end - lastEntry), end + 12);
+  emit("zip-hidden-member", cut, "dangerous", ["zip-hidden-member"], canaryFor("zip-hidden-member"));
+  // The first local header names another member than the central directory (same length, one letter changed).
+  const renamed = writeZip(members);
+  renamed.write(members[0].name.replace(/^./, (c) => c.toUpperCase()), 30, "utf8");
+  emit("zip-local-name-mismatch", renamed, "dangerous", ["zip-name-mismatch"]);
+
   // A symlink member: Unix "made by" and S_IFLNK in the external attributes.
   const linked = writeZip([...members, storedMember("assets/link/vocabulary.txt", Buffer.from("/etc/passwd"))]);
   const { entries } = centralOffsets(linked);

@@ -2,10 +2,14 @@
 // sees, duplicates included) is judged by its name, its attributes and its sizes, and the first bytes of every
 // member are checked for pickles (raw pickle streams, object `.npy` arrays, `.npz` archives inside the archive).
 // Nothing is extracted; only prefixes are read, and a nested archive at most MAX_MEMBER_BYTES.
+import { closeSync, mkdtempSync, openSync, readSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import yauzl from "yauzl";
 import type { SafetyFinding } from "../types.js";
-import { finding } from "./safety.js";
-import { MAX_MEMBER_BYTES } from "./zip-member.js";
+import { readHdf5Bounded } from "./hdf5-thread.js";
+import { finding, hdf5Findings } from "./safety.js";
+import { copyMember, MAX_MEMBER_BYTES } from "./zip-member.js";
 
 /** Entries judged; a hostile zip may claim 65535, and the first thousands say enough. */
 const MAX_ENTRIES = 10_000;
@@ -122,6 +126,67 @@ function entryFindings(entry: yauzl.Entry, name: string, seen: Map<string, numbe
   return found;
 }
 
+/** Links and virtual datasets inside `model.weights.h5` (CVE-2026-1669, GHSA-27f4-p4xq-cxg8): HDF5 reads files, so
+ * the member is copied to a private temporary file (at most MAX_MEMBER_BYTES) and walked by the HDF5 worker. */
+async function weightsFindings(zip: yauzl.ZipFile, entry: yauzl.Entry, name: string): Promise<SafetyFinding[]> {
+  if (entry.uncompressedSize > MAX_MEMBER_BYTES) return [];
+  const dir = mkdtempSync(join(tmpdir(), "keras-fix-safety-"));
+  try {
+    const target = join(dir, "model.weights.h5");
+    await copyMember(zip, entry, target);
+    const read = await readHdf5Bounded(target, { root: false, weightShapes: false, storage: true });
+    // A damaged weights file is for the load to report; only what HDF5 could walk is judged.
+    return hdf5Findings(read.storage ?? [], null).map((f) => ({ ...f, where: `${name}:${f.where}` }));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+const LOCAL_HEADER = 0x04034b50;
+
+function readAt(fd: number, position: number, length: number): Buffer {
+  const buffer = Buffer.alloc(length);
+  return buffer.subarray(0, readSync(fd, buffer, 0, length, position));
+}
+
+/**
+ * What a reader that walks local headers sees and Python's zipfile (central directory) does not: a local header
+ * whose name differs from its central entry (CPython refuses it, streaming readers take the local name), and members
+ * stored in the file that no central entry lists (invisible to Keras, visible to whoever streams the archive).
+ * The walk stops at the first header whose size is deferred to a data descriptor or zip64: Keras writes neither.
+ */
+export function localHeaderFindings(path: string, central: { name: Buffer; offset: number }[]): SafetyFinding[] {
+  const found: SafetyFinding[] = [];
+  const fd = openSync(path, "r");
+  try {
+    for (const entry of central) {
+      const header = readAt(fd, entry.offset, 30);
+      if (header.length < 30 || header.readUInt32LE(0) !== LOCAL_HEADER) continue;
+      const local = readAt(fd, entry.offset + 30, header.readUInt16LE(26));
+      if (!local.equals(entry.name)) {
+        found.push(finding("zip-name-mismatch", "dangerous", entry.name.toString("utf8"), `The member's local header names it ${JSON.stringify(local.toString("utf8").slice(0, 80))}: readers that stream the archive see another member than Keras does.`));
+      }
+    }
+    const listed = new Set(central.map((entry) => entry.offset));
+    let at = 0;
+    for (let count = 0; count < MAX_ENTRIES; count++) {
+      const header = readAt(fd, at, 30);
+      if (header.length < 30 || header.readUInt32LE(0) !== LOCAL_HEADER) break;
+      const size = header.readUInt32LE(18);
+      if (header.readUInt16LE(6) & 0x08 || size === 0xffffffff) break;
+      const nameLength = header.readUInt16LE(26);
+      if (!listed.has(at)) {
+        const name = readAt(fd, at + 30, nameLength).toString("utf8");
+        found.push(finding("zip-hidden-member", "dangerous", name || `(offset ${at})`, `The archive stores ${name || "a member"} that its table of contents does not list: Keras never sees it, but tools that stream the archive do.`));
+      }
+      at += 30 + nameLength + header.readUInt16LE(28) + size;
+    }
+  } finally {
+    closeSync(fd);
+  }
+  return found;
+}
+
 /** The safety findings of a zip's container; a zip yauzl cannot open is the reader's problem, not a finding. */
 export async function zipFindings(path: string): Promise<SafetyFinding[]> {
   let zip: yauzl.ZipFile;
@@ -134,6 +199,7 @@ export async function zipFindings(path: string): Promise<SafetyFinding[]> {
   const seen = new Map<string, number>();
   let count = 0;
   let prefixReads = 0;
+  const central: { name: Buffer; offset: number }[] = [];
   try {
     for await (const entry of zip.eachEntry()) {
       if (++count > MAX_ENTRIES) {
@@ -141,13 +207,16 @@ export async function zipFindings(path: string): Promise<SafetyFinding[]> {
         break;
       }
       const name = memberNameOf(entry);
+      central.push({ name: entry.fileNameRaw, offset: entry.relativeOffsetOfLocalHeader });
       found.push(...entryFindings(entry, name, seen));
       if (entry.uncompressedSize === 0 || name.endsWith("/") || prefixReads >= MAX_PREFIX_READS) continue;
       prefixReads++;
       try {
         const prefix = await prefixOf(zip, entry, PREFIX_BYTES);
         const what = pickleIn(prefix);
-        if (what) {
+        if (name === "model.weights.h5" && prefix.subarray(0, 8).toString("latin1") === "\x89HDF\r\n\x1a\n") {
+          found.push(...(await weightsFindings(zip, entry, name)));
+        } else if (what) {
           found.push(finding("zip-pickle-member", "dangerous", name, `${name} is ${what}: whatever unpickles it runs the code the pickle names.`));
         } else if (prefix.subarray(0, 4).toString("latin1") === "PK\x03\x04") {
           found.push(...(await nestedFindings(zip, entry, name)));
@@ -161,5 +230,6 @@ export async function zipFindings(path: string): Promise<SafetyFinding[]> {
   } finally {
     zip.close();
   }
+  found.push(...localHeaderFindings(path, central));
   return found;
 }

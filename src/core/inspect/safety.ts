@@ -94,7 +94,8 @@ export function scanConfig(config: unknown, root: string, style: "native" | "leg
     if (depth > MAX_DEPTH) continue;
     if (typeof value === "string") {
       if (URL_LIKE.test(value)) found.push(finding("config-url", "caution", path, `The config names a URL (${clipText(value, 80)}); a layer that fetches it at load time reads from the network.`));
-      if (value === "enable_unsafe_deserialization") {
+      // A function reference's own `config` string is judged with its object (objectFindings).
+      if (value === "enable_unsafe_deserialization" && !path.endsWith(".config")) {
         found.push(finding("config-disables-safe-mode", "dangerous", path, "The config names keras.config.enable_unsafe_deserialization: calling it during the load turns safe mode off, so a Lambda later in the file runs."));
       }
       continue;
