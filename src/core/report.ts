@@ -60,6 +60,8 @@ export function toJsonDocument(report: RunReport): Record<string, unknown> {
             action: s.request?.kind ?? null,
             ok: s.result ? s.result.ok : null,
             result: s.result ? contentToPlain(s.result.summary) : null,
+            // Per-Lambda facts (uses, constants, verdict, expression) of the read-lambdas and rebuild steps.
+            ...(Array.isArray(s.result?.data?.lambdas) ? { lambdas: s.result.data.lambdas } : {}),
           })),
         }
       : null,
