@@ -73,6 +73,14 @@ describe("rebuilding Lambda models in code (Keras 3.15)", () => {
     }, 120_000);
   }
 
+  for (const file of ["keras3/functional_nested.keras", "keras2/functional_nested.h5"]) {
+    it(`${file}: a nested functional model (Keras 3 and Keras 2 node formats) is rebuilt and every weight proven`, async () => {
+      const rebuilt = await rebuildModel(deps(join(modelsDir, file)));
+      expect(rebuilt.ok, String(rebuilt.data?.why)).toBe(true);
+      expect(rebuilt.data!.code as string).toMatch(/def build_\w+\(\):/);
+    }, 120_000);
+  }
+
   it("re-saves the rebuild as a .keras that loads in safe mode in a fresh Python, with equal outputs", async () => {
     const path = join(work, "closure_args.keras");
     const rebuilt = await rebuildModel(deps(path));
