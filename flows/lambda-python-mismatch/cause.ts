@@ -5,7 +5,7 @@
 import { code, paragraphs, python, strong } from "../../src/core/content.js";
 import { bytecodeHint, type BytecodeHint } from "../../src/core/fixes/marshal-hint.js";
 import type { Cause, Facts, StepContext } from "../../src/core/types.js";
-import { lambdaFactsContent, READ_STEP, readLambdasStep, REBUILD_STEP, rebuildSteps } from "../../src/core/lambda/steps.js";
+import { READ_STEP, readLambdasStep, REBUILD_STEP, rebuildSteps } from "../../src/core/lambda/steps.js";
 
 const LAMBDA_FRAMES = /func_load|marshal|python_utils|generic_utils|lambda_layer|layers\/core/;
 
@@ -105,7 +105,6 @@ export const lambdaPythonMismatch: Cause = {
               ? [strong(`It was written by Python ${writer}`), hint ? " (read from the bytecode's layout)." : ` (the range the file's Keras ${ctx.file?.kerasVersion ?? ""} supported).`]
               : ["The file does not say which Python wrote it."],
           ),
-          ...lambdaFactsContent(ctx),
           ...paragraphs("Two routes: rebuild the model in code and load only its weights, which works in any Python, or load it with that Python (a virtualenv with the same Keras)."),
         ];
       },

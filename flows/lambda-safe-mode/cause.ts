@@ -4,7 +4,7 @@
 // give it; the cure is the same "trust it and supply what it needs, or rebuild" conversation, not Python versions.
 import { code, command, paragraphs, python, strong } from "../../src/core/content.js";
 import { keepFixSteps } from "../_shared/keep-fix.js";
-import { dangerousLambdas, lambdaFactsContent, READ_STEP, readLambdasStep, REBUILD_STEP, rebuildSteps } from "../../src/core/lambda/steps.js";
+import { dangerousLambdas, READ_STEP, readLambdasStep, REBUILD_STEP, rebuildSteps } from "../../src/core/lambda/steps.js";
 import type { Cause, LoadAttempt, StepContext } from "../../src/core/types.js";
 
 const RISK =
@@ -106,7 +106,6 @@ export const lambdaSafeMode: Cause = {
             ["The model has ", names.length ? code(names.join(", ")) : "a Lambda layer", ": a layer whose function is a Python ", code("lambda"), ". The file keeps that function as Python bytecode."],
             [strong("Loading it runs that bytecode. "), RISK],
           ),
-          ...lambdaFactsContent(ctx),
           ...paragraphs(
             dangerous.length > 0
               ? [strong("Do not allow this file's code to run: "), `${dangerous.map((r) => r.layerName).join(", ")} would do more than tensor maths. Rebuilding in code copies no bytecode.`]

@@ -52,6 +52,8 @@ function walkJson(walk: AutoWalk) {
       action: s.request?.kind ?? null,
       ok: s.result ? s.result.ok : null,
       result: s.result ? contentToPlain(s.result.summary) : null,
+      // Per-Lambda facts (uses, constants, verdict, expression) of the read-lambdas and rebuild steps.
+      ...(Array.isArray(s.result?.data?.lambdas) ? { lambdas: s.result.data.lambdas } : {}),
     })),
   };
 }

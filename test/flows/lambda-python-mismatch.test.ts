@@ -4,7 +4,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { facts } from "../catalogue/facts.js";
-import { autoWalk, baseFor, causeOf, plainWalk } from "../catalogue/walk.js";
+import { autoWalk, baseFor, causeOf, failed, plainWalk, walkWith } from "../catalogue/walk.js";
 import { fixturesDir } from "../helpers/envs.js";
 
 // Marshalled by Python 3.11 (the Lambda of fixtures/models/keras3/lambda_layer.keras).
@@ -19,9 +19,15 @@ describe("lambda-python-mismatch", () => {
     });
     const base = baseFor(known, captured);
     expect(base.diagnosis).toMatchObject({ cause: "lambda-python-mismatch", culprit: "Lambda lambda (written by Python 3.11 or 3.12)" });
+    // --auto takes the rebuild (the only road that works in this Python); an unproven rebuild ends not-fixed.
     const walk = await autoWalk(causeOf("lambda-python-mismatch"), base);
+    expect(walk.steps.map((s) => s.request?.kind).filter(Boolean)).toEqual(["read-lambdas", "rebuild-model"]);
     expect(walk.outcome).toBe("not-fixed");
-    expect(plainWalk(walk)).toContain("python3.11 -m venv");
+    expect(plainWalk(walk)).toContain("Python that saved it");
+    // The other road names the saving Python.
+    const other = walkWith(causeOf("lambda-python-mismatch"), base, { choose: "saving-python" }, { "read-lambdas": failed });
+    expect(other.state.outcome).toBe("not-fixed");
+    expect(other.text).toContain("python3.11 -m venv");
   });
 
   it("falls back to the Pythons the file's Keras supported, and needs func_load frames for SystemErrors", () => {

@@ -2,7 +2,8 @@
 // ends on the rebuild route; with consent the verification carries safeMode false; NameError in a Lambda is here.
 import { describe, expect, it } from "vitest";
 import { facts } from "../catalogue/facts.js";
-import { autoWalk, baseFor, causeOf, ok, plainWalk, walkWith } from "../catalogue/walk.js";
+import { autoWalk, baseFor, causeOf, failed, ok, plainWalk, scriptedRunner, walkWith } from "../catalogue/walk.js";
+import type { LambdaReport } from "../../src/core/lambda/types.js";
 
 const cause = causeOf("lambda-safe-mode");
 const lambdaFacts = facts({ file: { path: "/m/l.keras", hasLambda: true, lambdas: [{ layerName: "lambda", functionType: "lambda", functionName: null, hasBytecode: true, module: null }] } });
@@ -32,24 +33,46 @@ describe("lambda-safe-mode", () => {
     expect(cause.summary(base as never).flat().map((t) => ("value" in t ? t.value : "")).join("")).toMatch(/keras-fix refused/);
   });
 
-  it("--auto explains the risk and ends on the rebuild route without loading unsafely", async () => {
-    const walk = await autoWalk(cause, baseFor(lambdaFacts, L2));
+  it("--auto reads the Lambdas, explains the risk and takes the rebuild road without loading unsafely", async () => {
+    const hostile: LambdaReport = {
+      layerName: "lambda", python: "3.11.7", error: null, args: ["x"], arguments: {}, uses: ["os.system"], constants: ["'touch c'"],
+      verdict: "dangerous", reasons: ["uses os.system: the operating system"], expression: null, unsupported: "POP_JUMP_IF_NONE", defaults: null, closure: {},
+    };
+    const runner = scriptedRunner([
+      { expect: (r) => r.kind === "read-lambdas", result: ok({ lambdas: [hostile] }) },
+      { expect: (r) => r.kind === "rebuild-model", result: { ok: false, summary: [], data: { why: "TODO in lambda_fn", path: "/w/l_rebuilt.py" } } },
+    ]);
+    const walk = await autoWalk(cause, baseFor(lambdaFacts, L2), runner.run);
+    expect(runner.seen.map((r) => r.kind)).toEqual(["read-lambdas", "rebuild-model"]);
     expect(walk.outcome).toBe("not-fixed");
     const text = plainWalk(walk);
     expect(text).toContain("runs on your machine");
-    expect(text).toContain('model.load_weights("/m/l.keras")');
+    expect(text).toContain("DANGEROUS");
+    expect(text).toContain("os.system");
+    expect(text).toContain("Do not allow this file's code to run");
+    expect(text).toContain("TODO in lambda_fn");
     const unsafe = cause.steps.flatMap((s) => (s.kind === "choice" ? s.options : [])).find((o) => o.id === "unsafe");
     expect(unsafe?.needsConsent?.risk).toMatch(/trust/);
   });
 
   it("with consent, verifies safeMode false with keras-fix's guard lifted, and writes a loader carrying it", () => {
     const fix = { safeMode: false, allowStoredCode: true };
-    const walk = walkWith(cause, baseFor(lambdaFacts, L2), { choose: "unsafe" }, { "verify-unsafe": ok({ fix }), "loaded-loader": ok({}) });
+    const walk = walkWith(cause, baseFor(lambdaFacts, L2), { choose: "unsafe" }, { "read-lambdas": failed, "verify-unsafe": ok({ fix }), "loaded-loader": ok({}) });
     expect(walk.requests).toEqual([
+      { kind: "read-lambdas" },
       { kind: "verify-load", fix },
       { kind: "write-loader", fix },
     ]);
     expect(walk.state.outcome).toBe("fixed");
+  });
+
+  it("a proven rebuild ends fixed, and the optional re-save carries the generated script", () => {
+    const proven = ok({ path: "/w/l_rebuilt.py", proven: true, why: "all 2 weights equal the file's" });
+    const walk = walkWith(cause, baseFor(lambdaFacts, L2), { rebuilt: "resave" }, { "read-lambdas": failed, rebuild: proven, "rebuilt-resave": ok({ path: "/w/l.rebuilt.keras" }) });
+    expect(walk.requests).toEqual([{ kind: "read-lambdas" }, { kind: "rebuild-model" }, { kind: "resave-rebuilt", script: "/w/l_rebuilt.py" }]);
+    expect(walk.state.outcome).toBe("fixed");
+    expect(walk.text).toContain("from l_rebuilt import build_model");
+    expect(walk.text).toContain("/w/l.rebuilt.keras");
   });
 
   it("owns a NameError raised inside a Lambda and tells how to give the global", async () => {

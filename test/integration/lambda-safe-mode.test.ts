@@ -1,5 +1,6 @@
 // lambda-safe-mode for real: Keras 3.15 refuses the Lambda in .keras and .h5, Keras 3.5 prints the literal
-// `{arg_name}`; --auto never loads unsafely (exit 1); the consented route (safe_mode=False) loads the file.
+// `{arg_name}`; --auto never loads unsafely: it rebuilds the model in code and proves the weights (exit 0); the consented route (safe_mode=False) loads the file.
+import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { createDiagnoseSession } from "../../src/core/diagnose.js";
@@ -9,11 +10,16 @@ import { runCli, sha256 } from "./custom-objects-helpers.js";
 const model = join(modelsDir, "keras3", "lambda_layer.keras");
 
 describe("lambda-safe-mode (real Keras)", () => {
-  it("--auto explains and stops on the rebuild route in Keras 3.15 and 3.5", () => {
-    for (const [env, path] of [["keras3", model], ["keras3", join(modelsDir, "keras3", "lambda_layer.h5")], ["keras35-py312", model]] as const) {
-      const { json } = runCli(env, pythonFor(env), [path]);
+  it("--auto explains, then rebuilds in code and proves the weights, never loading unsafely", () => {
+    // Keras 3.5 cannot build the Keras 3.15 file's Dense config (newer keys): the rebuild says so, unproven.
+    for (const [env, path, outcome] of [["keras3", model, "fixed"], ["keras3", join(modelsDir, "keras3", "lambda_layer.h5"), "fixed"], ["keras35-py312", model, "not-fixed"]] as const) {
+      const { json, status, cwd } = runCli(env, pythonFor(env), [path]);
       expect(json.diagnosis?.cause).toBe("lambda-safe-mode");
-      expect(json.walk?.outcome).toBe("not-fixed");
+      expect(json.walk?.steps.map((s) => s.action).filter(Boolean)).toEqual(["read-lambdas", "rebuild-model"]);
+      expect(json.walk?.outcome, `${env} ${path}`).toBe(outcome);
+      expect(status).toBe(outcome === "fixed" ? 0 : 1);
+      expect(existsSync(join(cwd, "lambda_layer_rebuilt.py"))).toBe(true);
+      if (outcome === "not-fixed") expect(JSON.stringify(json.walk)).toMatch(/Unproven: build: TypeError: Error when deserializing class 'Dense'/);
       expect(json.walk?.steps.some((s) => s.action === "verify-load")).toBe(false);
     }
   });

@@ -77,6 +77,21 @@ describe("reading Lambda bytecode without running it", () => {
     });
   }
 
+  it("mutated bytecode always ends in a report (an error or a reading), never a throw or a hang", async () => {
+    const [valid] = marshalled(join(pyenv, versions.find((v) => v.startsWith("3.11."))!, "bin", "python"));
+    const bytes = Buffer.from(valid, "base64");
+    let seed = 7;
+    const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+    const mutants = Array.from({ length: 40 }, (_, i) => {
+      const copy = Buffer.from(bytes);
+      for (let n = 0; n < 1 + (i % 4); n++) copy[1 + Math.floor(random() * (copy.length - 1))] = Math.floor(random() * 256);
+      return { layerName: `m${i}`, code: copy.toString("base64"), arguments: {} };
+    });
+    const reports = await readLambdas(mutants, null);
+    expect(reports).toHaveLength(40);
+    for (const report of reports) expect(report.error !== null || report.python !== null).toBe(true);
+  }, 120_000);
+
   it("reports data that is not a code object, and garbage, without failing", async () => {
     const notCode = Buffer.from([0xe3, ...Buffer.from("garbage that is not marshal data at all")]).toString("base64");
     const reports = await readLambdas(

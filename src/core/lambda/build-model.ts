@@ -39,7 +39,8 @@ export function pythonLiteral(value: Json | undefined): string {
     const items = value.items.map(pythonLiteral);
     return `(${items.join(", ")}${items.length === 1 ? "," : ""})`;
   }
-  return `{${Object.entries(value).map(([k, v]) => `${pythonString(k)}: ${pythonLiteral(v)}`).join(", ")}}`;
+  // shared_object_id is the saving process's id() of a shared object: meaningless in another process.
+  return `{${Object.entries(value).filter(([k]) => k !== "shared_object_id").map(([k, v]) => `${pythonString(k)}: ${pythonLiteral(v)}`).join(", ")}}`;
 }
 
 function identifier(name: string, used: Set<string>, suffix: string): string {
@@ -168,7 +169,8 @@ function argumentText(value: Json, legacy: boolean, tensors: Map<string, string>
   if (ref) return tensorName(ref, tensors);
   if (Array.isArray(value)) return `[${value.map((v) => argumentText(v, legacy, tensors)).join(", ")}]`;
   if (isObject(value) && !(value.__tuple__ === true)) {
-    return `{${Object.entries(value).map(([k, v]) => `${pythonString(k)}: ${argumentText(v, legacy, tensors)}`).join(", ")}}`;
+    // shared_object_id is the saving process's id() of a shared object: meaningless in another process.
+  return `{${Object.entries(value).filter(([k]) => k !== "shared_object_id").map(([k, v]) => `${pythonString(k)}: ${argumentText(v, legacy, tensors)}`).join(", ")}}`;
   }
   return pythonLiteral(value);
 }

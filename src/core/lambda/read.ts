@@ -96,6 +96,22 @@ function isCleanReading(reading: Reading, python: string): boolean {
   return true;
 }
 
+/** After a crash on the batch (crafted marshal data can kill the reader): each code alone, so one bad Lambda
+ * does not hide what the others do. */
+async function readOneByOne(python: string, codes: string[]): Promise<{ python: string; readings: Reading[] } | { failure: string }> {
+  const readings: Reading[] = [];
+  let version: string | null = null;
+  for (const one of codes) {
+    const outcome = await runReader(python, [one]);
+    if ("failure" in outcome) readings.push({ ok: false, error: outcome.failure });
+    else {
+      version = outcome.python;
+      readings.push(outcome.readings[0] ?? { ok: false, error: "no reading" });
+    }
+  }
+  return version ? { python: version, readings } : { failure: (readings[0] as { error: string } | undefined)?.error ?? "no reading" };
+}
+
 function unreadable(stored: StoredLambda, error: string): LambdaReport {
   return {
     layerName: stored.layerName, python: null, error, args: [], arguments: stored.arguments, uses: [], constants: [],
@@ -129,10 +145,19 @@ export function reportOf(stored: StoredLambda, code: CodeReading, python: string
 }
 
 /** Reads every stored lambda; a lambda no interpreter here can read is reported with why, never thrown. */
-export async function readLambdas(stored: StoredLambda[], userPython: { path: string; version: string } | null): Promise<LambdaReport[]> {
+/** Bounds on what is handed to the reader: real Lambda code is a few hundred bytes, models have a few Lambdas. */
+export const MAX_LAMBDAS = 64;
+export const MAX_CODE_CHARS = 1024 * 1024;
+
+export async function readLambdas(all: StoredLambda[], userPython: { path: string; version: string } | null): Promise<LambdaReport[]> {
+  const stored = all.slice(0, MAX_LAMBDAS);
   const reports = new Map<number, LambdaReport>();
   const byMinor = new Map<string, number[]>();
   stored.forEach((each, index) => {
+    if (each.code.length > MAX_CODE_CHARS) {
+      reports.set(index, unreadable(each, `its code is ${each.code.length} characters, more than keras-fix reads (${MAX_CODE_CHARS})`));
+      return;
+    }
     const hint = bytecodeHint(each.code);
     if (!hint) {
       reports.set(index, unreadable(each, "the bytecode's layout matches no Python keras-fix knows"));
@@ -157,7 +182,8 @@ export async function readLambdas(stored: StoredLambda[], userPython: { path: st
     for (const minor of minors) {
       const python = interpretersFor(minor, userPython)[0];
       if (!python) continue;
-      const outcome = await runReader(python, codes);
+      let outcome = await runReader(python, codes);
+      if ("failure" in outcome && codes.length > 1) outcome = await readOneByOne(python, codes);
       if ("failure" in outcome) {
         lastFailure = outcome.failure;
         continue;
