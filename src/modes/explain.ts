@@ -4,12 +4,12 @@ import { readFileSync } from "node:fs";
 import { causeById, causes } from "../../flows/index.js";
 import type { CliOptions } from "./options.js";
 import { classify } from "../core/classify.js";
-import { UserError } from "../core/errors.js";
+import { isUserError, UserError } from "../core/errors.js";
 import { ExitCode } from "../core/exit-codes.js";
 import { inspectModel } from "../core/inspect/index.js";
 import { parseTraceback } from "../core/traceback.js";
 import type { Facts } from "../core/types.js";
-import { printReport } from "./run-report.js";
+import { printErrorDocument, printReport } from "./run-report.js";
 
 // A pasted traceback is text of a few kilobytes; anything far larger is not what the user meant to give.
 const MAX_TRACEBACK_BYTES = 8 * 1024 * 1024;
@@ -33,6 +33,16 @@ function readTraceback(source: string): string {
 }
 
 export async function runExplain(source: string | undefined, options: CliOptions): Promise<number> {
+  try {
+    return await explain(source, options);
+  } catch (error) {
+    // With --json a refused input is still one JSON document (outcome "error"), as --auto prints.
+    if (!options.json || !isUserError(error)) throw error;
+    return printErrorDocument(error, { file: null, env: null, load: null, diagnosis: null, cause: null, outcome: "error" }, options);
+  }
+}
+
+async function explain(source: string | undefined, options: CliOptions): Promise<number> {
   if (!source) throw new UserError("explain takes a traceback file, or - for standard input.");
   const text = readTraceback(source);
   const chain = parseTraceback(text);
