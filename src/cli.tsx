@@ -111,9 +111,23 @@ async function main(): Promise<number> {
   if (interactive) {
     // The header goes out before Ink and the rest of the wizard load (a few hundred ms): the user sees it at once.
     const { printHeader } = await import("./ui/header.js");
-    if (first) printHeader(first);
+    if (!first) {
+      const { runInteractive } = await import("./modes/interactive.js");
+      return runInteractive(first, options);
+    }
+    printHeader(first);
+    // Then Python, before Ink: the Keras import runs while the wizard loads.
+    const [{ createDiagnoseSession }, { inputsFrom }, { startEarly }] = await Promise.all([
+      import("./core/diagnose.js"),
+      import("./modes/auto.js"),
+      import("./modes/early-session.js"),
+    ]);
+    const inputs = inputsFrom(options);
+    const earlySession = startEarly(
+      createDiagnoseSession({ modelPath: first, python: options.python, timeoutSeconds: options.timeoutSeconds, inputs }),
+    );
     const { runInteractive } = await import("./modes/interactive.js");
-    return runInteractive(first, options, { headerPrinted: first });
+    return runInteractive(first, options, { headerPrinted: first, earlySession });
   }
   if (!first) throw new UserError("Without a terminal, give the model path.", "keras-fix path/to/model.h5 --auto");
   if (!options.auto && !options.json) {

@@ -8,7 +8,7 @@ import { isUserError, UserError } from "../core/errors.js";
 import { walkChain, type ChainLink } from "../core/fix-chain.js";
 import { ExitCode } from "../core/exit-codes.js";
 import type { DiagnoseResult } from "../core/session.js";
-import { exitCodeFor, printReport, progressToStderr } from "./run-report.js";
+import { exitCodeFor, printErrorDocument, printReport, progressToStderr } from "./run-report.js";
 
 export function inputsFrom(options: CliOptions): Record<string, string> {
   if (!options.customObjects) return {};
@@ -19,7 +19,13 @@ export function inputsFrom(options: CliOptions): Record<string, string> {
 
 export async function runAuto(target: string | undefined, options: CliOptions): Promise<number> {
   if (!target) throw new UserError("Give the model path.", "keras-fix path/to/model.h5 --auto");
-  const inputs = inputsFrom(options);
+  let inputs: Record<string, string>;
+  try {
+    inputs = inputsFrom(options);
+  } catch (error) {
+    if (!options.json || !isUserError(error)) throw error;
+    return printErrorDocument(error, { file: null, env: null, load: null, diagnosis: null, cause: null, outcome: "error" }, options);
+  }
   const session = createDiagnoseSession({ modelPath: target, python: options.python, timeoutSeconds: options.timeoutSeconds, inputs });
   const cancel = () => {
     void session.close().finally(() => process.exit(ExitCode.cancelled));
@@ -49,10 +55,7 @@ export async function runAuto(target: string | undefined, options: CliOptions): 
     return exitCode;
   } catch (error) {
     if (!options.json || !isUserError(error)) throw error;
-    const report = { result: { ...result, outcome: "error" as const }, walk: null, exitCode: ExitCode.usage, summary: null,
-      error: { message: error.message, hint: error.hint } };
-    printReport(report, options);
-    return ExitCode.usage;
+    return printErrorDocument(error, result, options);
   } finally {
     process.off("SIGINT", cancel);
     process.off("SIGTERM", cancel);

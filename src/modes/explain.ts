@@ -9,7 +9,7 @@ import { ExitCode } from "../core/exit-codes.js";
 import { inspectModel } from "../core/inspect/index.js";
 import { parseTraceback } from "../core/traceback.js";
 import type { Facts } from "../core/types.js";
-import { printReport } from "./run-report.js";
+import { printErrorDocument, printReport } from "./run-report.js";
 
 // A pasted traceback is text of a few kilobytes; anything far larger is not what the user meant to give.
 const MAX_TRACEBACK_BYTES = 8 * 1024 * 1024;
@@ -34,17 +34,15 @@ function readTraceback(source: string): string {
 
 export async function runExplain(source: string | undefined, options: CliOptions): Promise<number> {
   try {
-    return await explainText(source, options);
+    return await explain(source, options);
   } catch (error) {
-    // With --json, stdout is one JSON document for every exit code: a refusal or an unreadable input too.
+    // With --json a refused input is still one JSON document (outcome "error"), as --auto prints.
     if (!options.json || !isUserError(error)) throw error;
-    const result = { file: null, env: null, load: null, diagnosis: null, cause: null, outcome: "error" } as const;
-    printReport({ result, walk: null, exitCode: ExitCode.usage, summary: null, error: { message: error.message, hint: error.hint } }, options);
-    return ExitCode.usage;
+    return printErrorDocument(error, { file: null, env: null, load: null, diagnosis: null, cause: null, outcome: "error" }, options);
   }
 }
 
-async function explainText(source: string | undefined, options: CliOptions): Promise<number> {
+async function explain(source: string | undefined, options: CliOptions): Promise<number> {
   if (!source) throw new UserError("explain takes a traceback file, or - for standard input.");
   const text = readTraceback(source);
   const chain = parseTraceback(text);

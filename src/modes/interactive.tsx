@@ -42,13 +42,22 @@ export interface InteractiveDeps {
   stderr?: NodeJS.WriteStream;
   /** The model path whose header the CLI already printed (src/ui/header.ts). */
   headerPrinted?: string;
+  /** A session for `target` whose diagnosis the CLI started before Ink loaded (early-session.ts). */
+  earlySession?: DiagnoseSession;
 }
 
 export async function runInteractive(target: string | undefined, options: CliOptions, deps: InteractiveDeps = {}): Promise<number> {
   const inputs = inputsFrom(options);
   const factory = deps.createSession ?? createDiagnoseSession;
   const sessions: DiagnoseSession[] = [];
+  let early = deps.earlySession;
+  if (early) sessions.push(early);
   const createSession = (modelPath: string) => {
+    if (early && modelPath === target) {
+      const session = early;
+      early = undefined;
+      return session;
+    }
     const session = factory({ modelPath, python: options.python, timeoutSeconds: options.timeoutSeconds, inputs });
     sessions.push(session);
     return session;

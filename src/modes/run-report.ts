@@ -7,6 +7,7 @@ import { toSafeJson } from "../core/safe-json.js";
 import { ExitCode } from "../core/exit-codes.js";
 import { toJsonDocument, toText, type RunReport } from "../core/report.js";
 import type { DiagnoseResult, StageProgress } from "../core/session.js";
+import type { UserError } from "../core/errors.js";
 
 export function exitCodeFor(result: DiagnoseResult, walk: AutoWalk | null): number {
   if (result.outcome === "loads" || walk?.outcome === "fixed") return ExitCode.loads;
@@ -27,4 +28,12 @@ export function progressToStderr(progress: StageProgress): void {
 export function printReport(report: RunReport, options: Pick<CliOptions, "json">): void {
   if (options.json) process.stdout.write(`${toSafeJson(toJsonDocument(report), 2)}\n`);
   else process.stdout.write(`${toText(report)}\n`);
+}
+
+/** With --json, a run that could not happen is still one JSON document: outcome "error", the message and the hint. */
+export function printErrorDocument(error: UserError, result: DiagnoseResult, options: Pick<CliOptions, "json">): number {
+  const report = { result: { ...result, outcome: "error" as const }, walk: null, exitCode: ExitCode.usage, summary: null,
+    error: { message: error.message, hint: error.hint } };
+  printReport(report, options);
+  return ExitCode.usage;
 }
