@@ -5,6 +5,8 @@ import { cpSync, mkdtempSync, renameSync, rmSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { causes } from "../../flows/index.js";
+import { classify } from "../../src/core/classify.js";
 import { inspectModel } from "../../src/core/inspect/index.js";
 import { modelsDir } from "../helpers/envs.js";
 import { modelFactsSchema } from "./schema.js";
@@ -92,6 +94,14 @@ describe("SavedModels", () => {
     expect(facts.details.missingParts).toEqual([missing]);
     expect(facts).toMatchObject({ kerasVersion: "2.15.0", topClass: "Sequential" });
     expect(facts.layerClasses).toContain("Dense");
+  });
+
+  it("an incomplete folder is diagnosed as an incomplete copy, naming what is missing, without Python", () => {
+    return inspectModel(join(keras2, "savedmodel_no_pb")).then((file) => {
+      const diagnosis = classify(null, { file, env: null, load: null }, causes);
+      expect(diagnosis.cause).toBe("truncated-file");
+      expect(diagnosis.evidence.join(" ")).toContain("lacks saved_model.pb");
+    });
   });
 
   it("incomplete when saved_model.pb was renamed, or a variables shard is gone", async () => {
