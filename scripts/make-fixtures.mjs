@@ -23,6 +23,8 @@ const sets = {
   // Checkpoints, old and incomplete SavedModels, one-layer save_weights: formats inspect reads from their layout.
   "formats-keras2": { maker: "make_formats.py", env: "keras2" },
   "formats-tf21": { maker: "make_formats.py", env: "tf21-py37" },
+  // A real hub.KerasLayer model for tfhub-layer-missing (tensorflow_hub only in the generation overlay).
+  tfhub: { maker: "make_tfhub.py", env: "keras2", overlay: "fixture-hub" },
   // The cross-version matrix (test/matrix/): the same model kinds saved by every test env that has Keras, one
   // folder per env, so a new env in python-envs.json adds its row here and its column in the test.
   matrix: { maker: "make_matrix.py", env: null, everyKerasEnv: true },

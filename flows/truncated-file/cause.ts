@@ -24,10 +24,20 @@ function bytes(value: number): string {
 
 const targetOf = (ctx: StepContext) => ctx.file?.path ?? ctx.modelPath ?? ctx.diagnosis.captures.path ?? "model.h5";
 
+/** The parts an incomplete SavedModel folder lacks (inspect's details.missingParts), empty for a single file. */
+function missingParts(facts: Facts): string[] {
+  const parts = (facts.file?.details ?? {}).missingParts;
+  return Array.isArray(parts) ? parts.map(String) : [];
+}
+
 export const truncatedFile: Cause = {
   id: "truncated-file",
   title: "The model file is incomplete (cut short or empty)",
   summary: (ctx) => {
+    const missing = missingParts(ctx);
+    if (missing.length > 0) {
+      return paragraphs([path(targetOf(ctx)), ` is an incomplete SavedModel folder: ${missing.join(", ")} ${missing.length > 1 ? "are" : "is"} missing, so it was not downloaded or copied completely.`]);
+    }
     const { expected, actual } = sizes(ctx.diagnosis.captures, ctx);
     if (actual === 0) return paragraphs([path(targetOf(ctx)), " is empty: the download or copy wrote nothing."]);
     return paragraphs([
@@ -83,8 +93,10 @@ export const truncatedFile: Cause = {
   detect: (facts) => {
     if (!facts.file || !BROKEN.has(facts.file.format)) return null;
     const { expected, actual } = sizes({}, facts);
-    const evidence =
-      facts.file.format === "empty"
+    const missing = missingParts(facts);
+    const evidence = missing.length > 0
+      ? [`the SavedModel folder lacks ${missing.join(", ")}`]
+      : facts.file.format === "empty"
         ? ["the file is empty (0 bytes)"]
         : [`the file is cut short${expected !== null && actual !== null ? `: ${actual} of ${expected} bytes` : ""}`];
     const captures: Record<string, string> = { path: facts.file.path };

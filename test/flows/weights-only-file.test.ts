@@ -50,4 +50,31 @@ describe("weights-only-file", () => {
     expect(baseFor(facts({ file: { format: "h5-weights", path: "w.h5" } }), keras231).diagnosis.cause).toBe("weights-only-file");
     expect(baseFor(facts(), "ValueError: Cannot create group in read-only mode.").diagnosis.cause).toBe("unclassified");
   });
+
+  it("is diagnosed from a TF checkpoint folder without Python, and the printed prefix is what load_weights takes (real keras2)", async () => {
+    const folder = join(modelsDir, "formats-keras2", "tf_checkpoint");
+    const session = createDiagnoseSession({ modelPath: folder, timeoutSeconds: 60 });
+    const result = await session.diagnose(() => {});
+    await session.close();
+    expect(result.env).toBeNull();
+    expect(result.diagnosis).toMatchObject({ cause: "weights-only-file", culprit: folder });
+    const walk = await autoWalk(cause, { file: result.file, env: null, load: null, diagnosis: result.diagnosis!, modelPath: folder });
+    const text = plainWalk(walk);
+    const prefix = join(folder, "model");
+    expect(text).toContain(`model.load_weights(${JSON.stringify(prefix)})`);
+    expect(text).toContain("layer_with_weights-0/kernel [4,3]");
+    // The route works: the model the maker built (scripts/fixtures/make_formats.py), rebuilt in code, takes the
+    // weights from the printed prefix, while load_model on the same path fails.
+    const script = [
+      "import sys, keras",
+      "m = keras.Sequential([keras.layers.Dense(3, activation='relu', input_shape=(4,)), keras.layers.Dense(2)])",
+      "m.load_weights(sys.argv[1]).expect_partial()",
+      "print('kernel', m.layers[0].kernel.shape)",
+      "try:\n    keras.models.load_model(sys.argv[1])\nexcept Exception as e:\n    print('load_model fails', type(e).__name__)",
+    ].join("\n");
+    const run = spawnSync(pythonFor("keras2"), ["-c", script, prefix], { encoding: "utf8", env: { ...process.env, TF_CPP_MIN_LOG_LEVEL: "3" } });
+    expect(run.status, run.stderr.slice(-2000)).toBe(0);
+    expect(run.stdout).toContain("kernel (4, 3)");
+    expect(run.stdout).toContain("load_model fails");
+  });
 });

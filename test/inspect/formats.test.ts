@@ -1,10 +1,12 @@
 // The formats inspect reads from their raw layout, on files written by real TensorFlow (fixtures/models/formats-*,
 // scripts/fixtures/make_formats.py): TF checkpoints from every path a user may give, the Keras metadata of a
 // TF 2.1 SavedModel (in saved_model.pb's object graph), incomplete SavedModel folders, one-layer save_weights.
-import { cpSync, mkdtempSync, renameSync, rmSync } from "node:fs";
+import { cpSync, mkdtempSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { causes } from "../../flows/index.js";
+import { classify } from "../../src/core/classify.js";
 import { inspectModel } from "../../src/core/inspect/index.js";
 import { modelsDir } from "../helpers/envs.js";
 import { modelFactsSchema } from "./schema.js";
@@ -41,6 +43,16 @@ describe("TF checkpoints", () => {
       const facts = await inspectModel(join(set, "model_checkpoint"));
       expect(facts.details.checkpointPrefix).toBe(join(set, "model_checkpoint", "ckpt-02"));
       expect(facts.details.variableCount).toBe(4);
+    }
+  });
+
+  it("are not what any file named .index is", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "keras-fix-ckpt-"));
+    try {
+      writeFileSync(join(dir, "notes.index"), "an index of my notes\n");
+      expect((await inspectModel(join(dir, "notes.index"))).format).toBe("not-a-model");
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 
@@ -82,6 +94,14 @@ describe("SavedModels", () => {
     expect(facts.details.missingParts).toEqual([missing]);
     expect(facts).toMatchObject({ kerasVersion: "2.15.0", topClass: "Sequential" });
     expect(facts.layerClasses).toContain("Dense");
+  });
+
+  it("an incomplete folder is diagnosed as an incomplete copy, naming what is missing, without Python", () => {
+    return inspectModel(join(keras2, "savedmodel_no_pb")).then((file) => {
+      const diagnosis = classify(null, { file, env: null, load: null }, causes);
+      expect(diagnosis.cause).toBe("truncated-file");
+      expect(diagnosis.evidence.join(" ")).toContain("lacks saved_model.pb");
+    });
   });
 
   it("incomplete when saved_model.pb was renamed, or a variables shard is gone", async () => {

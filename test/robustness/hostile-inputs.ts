@@ -2,7 +2,7 @@
 // huge and deeply nested configs, odd attribute types and sizes, hostile names. Every input is named after what
 // was done to which fixture and with which seed, so a failure can be rebuilt.
 import { spawnSync } from "node:child_process";
-import { cpSync, mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { basename, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { pythonFor } from "../helpers/envs.js";
@@ -54,10 +54,12 @@ function isWholeZip(bytes: Buffer): boolean {
   }
 }
 
-/** Copies a SavedModel folder and damages its saved_model.pb. */
+/** Copies a SavedModel folder and damages its saved_model.pb (a TF checkpoint's folder: its .index table). */
 function folderVariants(entry: FixtureEntry, rng: Rng, dir: string, options: CorpusOptions): HostileInput[] {
   const inputs: HostileInput[] = [];
-  const pb = join(entry.path, "saved_model.pb");
+  const checkpointIndex = readdirSync(entry.path).find((name) => name.endsWith(".index"));
+  const damagedName = existsSync(join(entry.path, "saved_model.pb")) || !checkpointIndex ? "saved_model.pb" : checkpointIndex;
+  const pb = join(entry.path, damagedName);
   const copy = (label: string, change: (target: string) => void) => {
     const target = join(dir, `${safeName(entry)}-${label.replace(/[^A-Za-z0-9@_-]/g, "_")}`);
     cpSync(entry.path, target, { recursive: true });
@@ -72,13 +74,13 @@ function folderVariants(entry: FixtureEntry, rng: Rng, dir: string, options: Cor
   }
   for (let n = 0; bytes && n < options.truncationsPerFixture; n++) {
     const at = rng.int(bytes.length);
-    copy(`truncate-pb@${at}`, (t) => writeFileSync(join(t, "saved_model.pb"), bytes!.subarray(0, at)));
+    copy(`truncate-pb@${at}`, (t) => writeFileSync(join(t, damagedName), bytes!.subarray(0, at)));
   }
   for (let n = 0; bytes && n < options.flipsPerFixture; n++) {
     const flipped = flipBytes(bytes, rng, 16);
-    copy(`flip-pb-${n}`, (t) => writeFileSync(join(t, "saved_model.pb"), flipped));
+    copy(`flip-pb-${n}`, (t) => writeFileSync(join(t, damagedName), flipped));
   }
-  copy("no-variables", (t) => writeFileSync(join(t, "variables", "variables.index"), ""));
+  if (existsSync(join(entry.path, "variables"))) copy("no-variables", (t) => writeFileSync(join(t, "variables", "variables.index"), ""));
   return inputs;
 }
 

@@ -2,10 +2,10 @@
 // `save_weights` writes without `.h5`, and `ModelCheckpoint(save_weights_only=True)`) from whatever part of it a
 // user points at: the folder, the prefix (which is not a file at all), the `.index`, a data shard or the
 // `checkpoint` text file. It holds weights only, so it is a weights-only finding, with the variables it stores.
-import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { closeSync, existsSync, openSync, readdirSync, readFileSync, readSync, statSync } from "node:fs";
 import { basename, dirname, isAbsolute, join } from "node:path";
 import type { ModelFacts } from "../types.js";
-import { modelVariables, readCheckpointIndex, type CheckpointVariable } from "./checkpoint-index.js";
+import { hasTableMagic, modelVariables, readCheckpointIndex, type CheckpointVariable } from "./checkpoint-index.js";
 import { problemFacts } from "./facts.js";
 import { problems } from "./problems.js";
 
@@ -23,6 +23,19 @@ export interface CheckpointPaths {
 }
 
 const isFile = (path: string) => existsSync(path) && statSync(path).isFile();
+
+function endsLikeTable(path: string): boolean {
+  const size = statSync(path).size;
+  if (size < 8) return false;
+  const fd = openSync(path, "r");
+  try {
+    const tail = Buffer.alloc(8);
+    readSync(fd, tail, 0, 8, size - 8);
+    return hasTableMagic(tail);
+  } finally {
+    closeSync(fd);
+  }
+}
 
 /** The prefix the `checkpoint` text file names as the latest (`model_checkpoint_path: "..."`), when it exists. */
 function latestFromStateFile(dir: string): string | null {
@@ -62,7 +75,8 @@ export function findCheckpoint(path: string): CheckpointPaths | null {
     return prefix ? { prefix, via: "folder" } : null;
   }
   if (!existsSync(path) && isFile(`${path}.index`)) return { prefix: path, via: "prefix" };
-  if (path.endsWith(".index") && isFile(path)) return { prefix: path.slice(0, -".index".length), via: "index" };
+  // Any file may be named .index: it is a checkpoint's when it ends like a TF table.
+  if (path.endsWith(".index") && isFile(path) && endsLikeTable(path)) return { prefix: path.slice(0, -".index".length), via: "index" };
   if (DATA_SHARD.test(path) && isFile(path)) {
     const prefix = path.replace(DATA_SHARD, "");
     return isFile(`${prefix}.index`) ? { prefix, via: "data" } : null;

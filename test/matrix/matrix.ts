@@ -1,0 +1,236 @@
+// The cross-version matrix: every model kind in fixtures/models/matrix/<saved-by>/ (scripts/fixtures/make_matrix.py)
+// loaded in every test env that has Keras, through one warm probe worker per env (one Keras import per env, then
+// many loads), and keras-fix's verdict for each cell, reached the way a diagnosis session reaches it (inspect,
+// the probe's load, classify; no user code around, as for someone who has only the file).
+// The env lists come from scripts/python-envs.json, so a new env adds its column here and, once
+// `node scripts/make-fixtures.mjs matrix` saved its files, its rows.
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { causes } from "../../flows/index.js";
+import { classify } from "../../src/core/classify.js";
+import { inspectModel } from "../../src/core/inspect/index.js";
+import { ProbeError, startProbe, type ProbeSession } from "../../src/core/probe.js";
+import type { ModelFacts } from "../../src/core/types.js";
+import { envCache, modelsDir, repoRoot } from "../helpers/envs.js";
+
+interface EnvSpec {
+  python: string;
+  packages: string[];
+  backend?: string;
+}
+
+export const matrixDir = join(modelsDir, "matrix");
+const spec = JSON.parse(readFileSync(join(repoRoot, "scripts", "python-envs.json"), "utf8")) as { envs: Record<string, EnvSpec> };
+
+/** The test envs that have Keras (the same rule as scripts/make-fixtures.mjs): each saves rows and loads a column. */
+export const kerasEnvs: string[] = Object.entries(spec.envs)
+  .filter(([, env]) => env.packages.some((p) => /^(keras|tensorflow|tensorflow-cpu|tf_keras)==/.test(p)))
+  .map(([name]) => name);
+
+export interface MatrixFile {
+  savedBy: string;
+  kind: string;
+  format: string;
+  /** Null when that Keras cannot save this kind in this format (the reason is in cannotSave). */
+  file: string | null;
+  cannotSave?: string;
+  path: string | null;
+  savedWith: { keras: string | null; python: string; backend: string };
+}
+
+export interface Cell {
+  file: MatrixFile;
+  loadedIn: string;
+  /** The plain load_model's outcome in that env: null when it loads, else the innermost exception, one line. */
+  error: string | null;
+  /** keras-fix's verdict: "loads" or the cause id it names. */
+  verdict: string;
+  confidence: number | null;
+}
+
+/** The saved files, per env that has a folder in fixtures/models/matrix. */
+export function matrixFiles(): MatrixFile[] {
+  if (!existsSync(matrixDir)) return [];
+  const files: MatrixFile[] = [];
+  for (const savedBy of readdirSync(matrixDir).sort()) {
+    const manifestPath = join(matrixDir, savedBy, "MANIFEST.json");
+    if (!existsSync(manifestPath)) continue;
+    const manifest = JSON.parse(readFileSync(manifestPath, "utf8")) as {
+      madeBy: { keras: string | null; python: string; backend: string };
+      files: { file: string | null; kind: string; format: string; cannotSave?: string }[];
+    };
+    for (const entry of manifest.files) {
+      files.push({
+        savedBy,
+        kind: entry.kind,
+        format: entry.format,
+        file: entry.file,
+        cannotSave: entry.cannotSave,
+        path: entry.file ? join(matrixDir, savedBy, entry.file) : null,
+        savedWith: manifest.madeBy,
+      });
+    }
+  }
+  return files;
+}
+
+function oneLine(text: string, limit = 160): string {
+  const line = text.replace(/\s+/g, " ").trim();
+  return line.length > limit ? `${line.slice(0, limit - 1)}…` : line;
+}
+
+/** A load that takes longer hangs (Keras 3.5 on JAX loops forever on a Keras 2.15 nested functional .h5). */
+export const HANG_SECONDS = 90;
+/** The verdict of a cell whose load never returned: the worker was stopped and a fresh one started. */
+export const HANG = "hang";
+
+/** Loads every saved file in one env's warm worker and classifies each failure as a diagnosis session does. */
+export async function loadColumn(loadedIn: string, files: MatrixFile[]): Promise<Cell[]> {
+  const python = join(envCache, loadedIn, "bin", "python");
+  if (!existsSync(python)) throw new Error(`test env ${loadedIn} is missing at ${python}: run 'node scripts/setup-python-envs.mjs ${loadedIn}'`);
+  const backend = spec.envs[loadedIn]?.backend;
+  const start = () =>
+    startProbe({
+      python: { path: python, source: "flag" },
+      // The import of a cold TensorFlow on a busy machine takes longer than a load may.
+      timeoutSeconds: HANG_SECONDS,
+      env: { TF_CPP_MIN_LOG_LEVEL: "3", ...(backend ? { KERAS_BACKEND: backend } : {}) },
+    });
+  let probe: ProbeSession = await start();
+  const cells: Cell[] = [];
+  const inspected = new Map<string, ModelFacts>();
+  try {
+    for (const file of files) {
+      if (!file.path) continue;
+      let load;
+      try {
+        load = await probe.load(file.path);
+      } catch (error) {
+        if (!(error instanceof ProbeError) || error.reason !== "timeout") throw error;
+        cells.push({ file, loadedIn, error: `no answer within ${HANG_SECONDS} s (the load hangs)`, verdict: HANG, confidence: null });
+        await probe.close();
+        probe = await start();
+        continue;
+      }
+      if (load.ok) {
+        cells.push({ file, loadedIn, error: null, verdict: "loads", confidence: null });
+        continue;
+      }
+      const facts = inspected.get(file.path) ?? (await inspectModel(file.path));
+      inspected.set(file.path, facts);
+      const diagnosis = classify(load.chain, { file: facts, env: probe.env, load }, causes);
+      // The exception the user sees last (the chain runs from the first raised to the final one).
+      const last = load.chain[load.chain.length - 1];
+      const error = last ? `${last.type}: ${oneLine(last.message)}` : "(no exception reported)";
+      cells.push({ file, loadedIn, error, verdict: diagnosis.cause, confidence: diagnosis.confidence });
+    }
+  } finally {
+    await probe.close();
+  }
+  return cells;
+}
+
+/** The causes that name what a model kind lacks where its code is not importable. */
+const KIND_CAUSES: Record<string, string[]> = {
+  plain: [],
+  nested_functional: [],
+  custom_layer_unregistered: ["custom-layer-missing"],
+  custom_layer_registered: ["custom-layer-missing", "registered-name-mismatch"],
+  custom_loss: ["custom-loss-missing"],
+  custom_metric: ["custom-metric-missing"],
+  custom_optimizer: ["custom-optimizer-missing"],
+  custom_activation: ["custom-function-missing"],
+  lambda: ["lambda-safe-mode", "lambda-python-mismatch"],
+  // A subclassed model is a custom class like a layer is: the same cause names it.
+  subclassed: ["custom-layer-missing", "custom-object-config"],
+};
+
+/** Causes about the pair of versions rather than the model: right whenever the saving and loading Keras differ. */
+const VERSION_CAUSES = [
+  "keras3-file-in-keras2",
+  "keras2-file-in-keras3",
+  "file-from-newer-keras",
+  "h5py3-str-decode",
+  "keras-release-bug",
+  "compile-config-incompatible",
+  "keras-tfkeras-mixing",
+];
+
+/** Causes about the loading env alone: TF <= 2.3's loaders with h5py 3 fail on every HDF5 file, their own too. */
+const ENV_CAUSES = ["h5py3-str-decode"];
+
+/**
+ * What a failing cell may rightly be diagnosed as: its kind's own causes, the env's, and version causes across
+ * envs; a Lambda's bytecode that this Python cannot unmarshal is always lambda-python-mismatch.
+ */
+export function acceptableCauses(cell: Cell): string[] {
+  if (/^(EOFError|ValueError: bad marshal data|SystemError: unknown opcode)/.test(cell.error ?? "")) return ["lambda-python-mismatch"];
+  const own = [...(KIND_CAUSES[cell.file.kind] ?? []), ...ENV_CAUSES];
+  return cell.file.savedBy === cell.loadedIn ? own : [...own, ...VERSION_CAUSES];
+}
+
+/** Right: loads and keras-fix says so, or fails with a named cause that fits the cell. */
+export function isRight(cell: Cell): boolean {
+  if (cell.error === null) return cell.verdict === "loads";
+  return cell.verdict !== "unclassified" && cell.verdict !== HANG && acceptableCauses(cell).includes(cell.verdict);
+}
+
+export const cellId = (cell: Cell) => `${cell.file.savedBy}/${cell.file.file} in ${cell.loadedIn}`;
+
+const escapeCell = (text: string) => text.replace(/\|/g, "\\|").replace(/`/g, "'");
+
+/** docs/matrix.md: one table per saving env (rows: kind and format; columns: loading envs), then the errors. */
+export function renderMatrix(cells: Cell[], files: MatrixFile[], loaders: string[], knownWrong: Record<string, string>): string {
+  const right = cells.filter(isRight).length;
+  const lines = [
+    "# Which file loads where: the cross-version matrix",
+    "",
+    "<!-- Generated by `node scripts/matrix-doc.mjs` (runs test/matrix/matrix.test.ts); do not edit by hand. -->",
+    "",
+    "Each model kind saved by each test environment (`scripts/fixtures/make_matrix.py`, files in",
+    "`fixtures/models/matrix/<env>/`), loaded with a plain `keras.models.load_model(path)` in every environment, with",
+    "no custom code importable (as for someone who has only the file). A cell is the load's real outcome and",
+    "keras-fix's verdict: **loads**, or the cause it names. `⚠` marks a cell keras-fix gets wrong (listed below).",
+    "",
+    `Environments (scripts/python-envs.json): ${loaders.map((env) => `\`${env}\``).join(", ")}.`,
+    "",
+    `**${cells.length} cells, ${right} right, ${cells.length - right} wrong.**`,
+    "",
+  ];
+  const savers = [...new Set(files.map((file) => file.savedBy))];
+  for (const savedBy of savers) {
+    const saved = files.filter((file) => file.savedBy === savedBy);
+    const w = saved[0].savedWith;
+    lines.push(`## Saved by \`${savedBy}\` (Keras ${w.keras}, ${w.backend} backend, Python ${w.python})`, "");
+    lines.push(`| kind | file | ${loaders.map((env) => `in \`${env}\``).join(" | ")} |`);
+    lines.push(`|---|---|${loaders.map(() => "---").join("|")}|`);
+    for (const file of saved) {
+      if (!file.file) {
+        lines.push(`| ${file.kind} | .${file.format}: cannot be saved (${escapeCell(file.cannotSave ?? "").slice(0, 90)}…) | ${loaders.map(() => "").join(" | ")} |`);
+        continue;
+      }
+      const row = loaders.map((env) => {
+        const cell = cells.find((c) => c.file === file && c.loadedIn === env);
+        if (!cell) return "";
+        const text = cell.error === null ? "loads" : cell.verdict === HANG ? "hangs" : `fails → \`${cell.verdict}\``;
+        return isRight(cell) ? text : `⚠ ${text}`;
+      });
+      lines.push(`| ${file.kind} | \`${file.file}\` | ${row.join(" | ")} |`);
+    }
+    lines.push("");
+  }
+  const wrong = cells.filter((cell) => !isRight(cell));
+  if (wrong.length > 0) {
+    lines.push("## Wrong cells", "");
+    for (const cell of wrong) {
+      lines.push(`- \`${cellId(cell)}\`: keras-fix says \`${cell.verdict}\`${knownWrong[cellId(cell)] ? `: ${knownWrong[cellId(cell)]}` : ""}. The load: ${escapeCell(cell.error ?? "loads")}`);
+    }
+    lines.push("");
+  }
+  lines.push("## The failures, one line each", "");
+  for (const cell of cells.filter((c) => c.error !== null && isRight(c))) {
+    lines.push(`- \`${cellId(cell)}\` → \`${cell.verdict}\`: ${escapeCell(cell.error ?? "")}`);
+  }
+  lines.push("");
+  return lines.join("\n");
+}
