@@ -14,14 +14,15 @@ export const MISSING_OBJECT_MATCHERS: Matcher[] = [
   {
     // R1 (Keras 3.0-3.11, tf-keras .keras) and R1' (Keras >= 3.12): fixtures keras-3.15.1--*.
     type: /^TypeError$/,
-    message: /Could not locate (?<objType>class|function) '(?<name>[^']+)'\.(?:[\s\S]*?Full object config: (?<fullConfig>[\s\S]*))?/,
+    // A paste cut off after the name loses the closing quote.
+    message: /Could not locate (?<objType>class|function) '(?<name>[^'\s]+)(?:'\.(?:[\s\S]*?Full object config: (?<fullConfig>[\s\S]*))?|'|$)/,
     means: "the loader could not find this name among Keras' objects, the registered ones or custom_objects",
   },
   {
     // R10 (Keras 2.11-2.15, tf-keras, Keras 3 legacy .h5): "Unknown layer: 'ScaledDense'. Please ensure ...".
     type: /^ValueError$/,
     message:
-      /Unknown (?<printable>layer|object|config_item|activation function|loss function|metric function|optimizer|initializer|regularizer|constraint|function in Lambda layer|function in wrapper|function|loss|metric): '(?<name>[^'\n]+)'/,
+      /Unknown (?<printable>layer|object|config_item|activation function|loss function|metric function|optimizer|initializer|regularizer|constraint|function in Lambda layer|function in wrapper|function|loss|metric): '(?<name>[^'\n]+)(?:'|$)/,
     means: "the legacy loader could not find this name in custom_objects or Keras' own objects",
   },
   {
@@ -39,7 +40,7 @@ export const MISSING_OBJECT_MATCHERS: Matcher[] = [
     // reads "parent module fixture_layers cannot be imported" (fixture keras-3.5.0--custom-layer-unregistered-keras).
     // Keras-family modules (keras.src.engine.functional...) are version problems: see `builtin` in resolveMissing.
     type: /^TypeError$/,
-    message: /Could not deserialize (?<objType>class|function) '(?<name>[^']+)' because its parent module (?<parentModule>[\w.]+) cannot be imported/,
+    message: /Could not deserialize (?<objType>class|function) '(?<name>[^']+)' because its parent module (?<parentModule>[\w.]+) cannot be imported(?:\. Full object config: (?<fullConfig>[\s\S]*))?/,
     means: "the module the class was saved from cannot be imported here",
   },
   {
@@ -96,6 +97,20 @@ export const MISSING_OBJECT_MATCHERS: Matcher[] = [
     message: /Could not interpret serialized (?<printable>layer|loss|metric|optimizer|initializer|regularizer|constraint|activation function|\w+): (?<fullConfig>\{[\s\S]*\})/,
     weight: 0.75,
     means: "Keras could not resolve a serialized object stored in the file",
+  },
+  {
+    // Only the first line of Keras 3's R8 wrapper pasted: the class it names could not be rebuilt. Its code missing
+    // is the usual reason; Keras' own classes (the Functional around any inner error) are vetoed as built-ins.
+    message: /^<class '(?:(?<parentModule>[\w.]+)\.)?(?<name>\w+)'> could not be deserialized properly(?![\s\S]*Exception encountered)/,
+    weight: 0.55,
+    means: "Keras could not rebuild this class from the file; its code missing is the usual reason",
+  },
+  {
+    // Only the wrapper's first line pasted ("Error when deserializing class 'Dense' using config={...}" without the
+    // "Exception encountered" part): a function reference inside the layer's config is the likely culprit.
+    message: /^Error when deserializing class '(?<wrappedClass>[^']+)' using config=[\s\S]*?'class_name': 'function', 'config': '(?<name>[A-Za-z_]\w*)'/,
+    weight: 0.6,
+    means: "the layer's config refers to a custom function by name, which this Keras could not rebuild",
   },
   {
     // Keras 2.13-2.15 `.keras` path for a function reference: "Unknown activation function '{...}' cannot be
