@@ -87,12 +87,13 @@ export const kerasReleaseBug: Cause = {
       const kinds = (/optimizer/.test(kind) ? ["optimizers"] : /loss/.test(kind) ? ["losses"] : /metric/.test(kind) ? ["metrics"]
         : kind ? ["activations", "initializers", "regularizers", "constraints"] : ["initializers", "optimizers", "activations", "regularizers", "constraints"]) as BuiltinKind[];
       const line: "keras3" | "tf-keras2" | "keras2" | null = facts.env?.loader === "keras3" ? "keras3" : facts.env?.loader === "tf_keras" ? "tf-keras2" : facts.env?.loader ? "keras2" : null;
-      // Without the loader, only a name that every Keras line exports (names were added over the versions).
-      const lines = line ? [line] : (["keras3", "tf-keras2", "keras2"] as const);
-      if (!lines.every((l) => kinds.some((k) => builtinsFor(l).has(k, captures.builtinName)))) return false;
-      // The installed Keras exports it: a release bug for sure. Without an environment, a version crossing (file
-      // from a newer Keras, keras/tf.keras mix) is as likely: those stay close behind.
-      return line ? 1.2 : 0.9;
+      const exports = (l: "keras3" | "tf-keras2" | "keras2") => kinds.some((k) => builtinsFor(l).has(k, captures.builtinName));
+      // The installed Keras exports it: a release bug for sure.
+      if (line) return exports(line) ? 1.2 : false;
+      // Without the loader: a name every Keras line exports is never custom code; one that only some lines export
+      // (names were added over the versions: GlorotUniform, mish) stays an alternative to the custom-code causes.
+      const lines = (["keras3", "tf-keras2", "keras2"] as const).filter(exports);
+      return lines.length === 3 ? 0.9 : lines.length > 0 ? 0.45 : false;
     }
     if (captures.path !== undefined) {
       if (!facts.file) return 0.6;
