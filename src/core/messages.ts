@@ -22,6 +22,8 @@ interface RuleBase {
   match: string;
   /** Regex over the exception / warning type; any when absent. */
   type?: string;
+  /** Regex every function that raises the template must match (e.g. only constructors); any when absent. */
+  function?: string;
 }
 export type MessageRule =
   | (RuleBase & { cause: string; fill?: Record<string, string>; file?: Record<string, unknown>; env?: Record<string, unknown> })
@@ -31,6 +33,7 @@ interface CompiledRule {
   rule: MessageRule;
   match: RegExp;
   type: RegExp | null;
+  fn: RegExp | null;
 }
 
 let rules: CompiledRule[] | null = null;
@@ -39,15 +42,21 @@ let table: { message: MinedMessage; pattern: RegExp }[] | null = null;
 export function loadMessageMap(): (MessageRule & { compiled: CompiledRule })[] {
   if (!rules) {
     const raw = JSON.parse(readFileSync(join(cataloguesDir(), "messages-map.json"), "utf8")) as { rules: MessageRule[] };
-    rules = raw.rules.map((rule) => ({ rule, match: new RegExp(rule.match), type: rule.type ? new RegExp(rule.type) : null }));
+    rules = raw.rules.map((rule) => ({
+      rule,
+      match: new RegExp(rule.match),
+      type: rule.type ? new RegExp(rule.type) : null,
+      fn: rule.function ? new RegExp(rule.function) : null,
+    }));
   }
   return rules.map((compiled) => ({ ...compiled.rule, compiled }));
 }
 
 /** The first rule of the map that claims this template. */
-export function ruleFor(message: Pick<MinedMessage, "type" | "template">, map = loadMessageMap()): MessageRule | null {
+export function ruleFor(message: Pick<MinedMessage, "type" | "template" | "functions">, map = loadMessageMap()): MessageRule | null {
   for (const rule of map) {
-    const { match, type } = rule.compiled;
+    const { match, type, fn } = rule.compiled;
+    if (fn && !message.functions.every((name) => fn.test(name))) continue;
     if ((!type || type.test(message.type)) && match.test(message.template)) return rule;
   }
   return null;
