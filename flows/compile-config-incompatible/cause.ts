@@ -51,7 +51,8 @@ export const compileConfigIncompatible: Cause = {
     ]),
   matchers: [
     {
-      type: /^ValueError$/,
+      // Raised as TypeError by some Keras 3 releases (mined table: base_optimizer.__init__), ValueError by others.
+      type: /^(?:ValueError|TypeError)$/,
       // F5: Keras 3 base_optimizer.py with Keras 2 keys (`lr` from Keras ≤ 2.2.4 / TF ≤ 2.1 files, `decay`...).
       message: /Argument\(s\) not recognized: (?<kwargs>\{[^}]*\})/,
       weight: 0.9,

@@ -2,7 +2,7 @@
 // file cannot be resolved, and how the name, the key the file stores and the object's kind are read from the
 // captures and the file's facts. custom-layer-missing owns this file; the loss, metric, function, optimizer,
 // tfhub and registered-name causes import it so that the six causes cannot drift apart.
-import { builtinsFor } from "../../src/core/builtins.js";
+import { builtinsFor, type BuiltinKind } from "../../src/core/builtins.js";
 import type { CustomObjectKind, CustomObjectRef, Facts, Matcher } from "../../src/core/types.js";
 
 /** The causes of the family, by the kind of object that is missing. */
@@ -14,14 +14,15 @@ export const MISSING_OBJECT_MATCHERS: Matcher[] = [
   {
     // R1 (Keras 3.0-3.11, tf-keras .keras) and R1' (Keras >= 3.12): fixtures keras-3.15.1--*.
     type: /^TypeError$/,
-    message: /Could not locate (?<objType>class|function) '(?<name>[^']+)'\.(?:[\s\S]*?Full object config: (?<fullConfig>[\s\S]*))?/,
+    // A paste cut off after the name loses the closing quote.
+    message: /Could not locate (?<objType>class|function) '(?<name>[^'\s]+)(?:'\.(?:[\s\S]*?Full object config: (?<fullConfig>[\s\S]*))?|'|$)/,
     means: "the loader could not find this name among Keras' objects, the registered ones or custom_objects",
   },
   {
     // R10 (Keras 2.11-2.15, tf-keras, Keras 3 legacy .h5): "Unknown layer: 'ScaledDense'. Please ensure ...".
     type: /^ValueError$/,
     message:
-      /Unknown (?<printable>layer|object|config_item|activation function|loss function|metric function|optimizer|initializer|regularizer|constraint|function in Lambda layer|function in wrapper|function|loss|metric): '(?<name>[^'\n]+)'/,
+      /Unknown (?<printable>layer|object|config_item|activation function|loss function|metric function|optimizer|initializer|regularizer|constraint|function in Lambda layer|function in wrapper|function|loss|metric): '(?<name>[^'\n]+)(?:'|$)/,
     means: "the legacy loader could not find this name in custom_objects or Keras' own objects",
   },
   {
@@ -39,7 +40,7 @@ export const MISSING_OBJECT_MATCHERS: Matcher[] = [
     // reads "parent module fixture_layers cannot be imported" (fixture keras-3.5.0--custom-layer-unregistered-keras).
     // Keras-family modules (keras.src.engine.functional...) are version problems: see `builtin` in resolveMissing.
     type: /^TypeError$/,
-    message: /Could not deserialize (?<objType>class|function) '(?<name>[^']+)' because its parent module (?<parentModule>[\w.]+) cannot be imported/,
+    message: /Could not deserialize (?<objType>class|function) '(?<name>[^']+)' because its parent module (?<parentModule>[\w.]+) cannot be imported(?:\. Full object config: (?<fullConfig>[\s\S]*))?/,
     means: "the module the class was saved from cannot be imported here",
   },
   {
@@ -65,8 +66,51 @@ export const MISSING_OBJECT_MATCHERS: Matcher[] = [
     // (fixtures keras-3.15.1--custom-initializer etc.): the stored object is printed as a dict.
     type: /^(ValueError|TypeError)$/,
     message:
-      /Could not interpret (?<printable>initializer|regularizer|constraint|activation function) identifier:'?,? (?<fullConfig>\{[\s\S]*\})/,
+      /Could not interpret (?<printable>initializer|regularizer|constraint|constraint function|activation function) identifier:'?,? (?<fullConfig>\{[\s\S]*\})/,
     means: "Keras could not resolve a custom object stored inside a layer's config",
+  },
+  {
+    // The same lookups given a bare name (mined table: `get()` of activations/initializers/regularizers/constraints/
+    // losses/metrics/optimizers in Keras 2.x, tf.keras 1.x-2.5, Keras 3), and multi-backend Keras 2.0-2.3's tuple
+    // form "('Could not interpret loss function identifier:', 'weighted_mse')".
+    type: /^(ValueError|TypeError)$/,
+    message:
+      /Could not interpret (?<printable>initializer|regularizer|constraint|constraint function|activation function|loss function|loss|metric function|metric|optimizer) identifier:'?,? '?(?<name>[A-Za-z_][\w.>]*)'?\)?\s*$/,
+    weight: 0.82,
+    means: "Keras could not resolve this name among its own objects or custom_objects",
+  },
+  {
+    // Multi-backend Keras 2.0-2.1 printed its "Unknown <kind>: <name>" as a tuple: "('Unknown layer', ':MyLayer')".
+    type: /^ValueError$/,
+    message: /^\('Unknown (?<printable>layer|object|activation function|loss function|metric function|optimizer|initializer|regularizer|constraint|function in Lambda layer|function|loss|metric)', ':(?<name>[^']+)'\)/,
+    means: "the legacy loader could not find this name in custom_objects or Keras' own objects",
+  },
+  {
+    // Keras 1.x-2.x optimizers.deserialize of a class name it does not know (mined: optimizer_from_config).
+    type: /^ValueError$/,
+    message: /^\(?'?(?<printable>Optimizer) class not found:'?,? '?(?<name>[A-Za-z_][\w.>]*)'?\)?/,
+    means: "the loader could not find this optimizer class among Keras' optimizers or custom_objects",
+  },
+  {
+    // Keras 2.13-2.15 / tf_keras `.keras` deserialize_keras_object: "Could not interpret serialized layer: {...}".
+    type: /^(ValueError|TypeError)$/,
+    message: /Could not interpret serialized (?<printable>layer|loss|metric|optimizer|initializer|regularizer|constraint|activation function|\w+): (?<fullConfig>\{[\s\S]*\})/,
+    weight: 0.75,
+    means: "Keras could not resolve a serialized object stored in the file",
+  },
+  {
+    // Only the first line of Keras 3's R8 wrapper pasted: the class it names could not be rebuilt. Its code missing
+    // is the usual reason; Keras' own classes (the Functional around any inner error) are vetoed as built-ins.
+    message: /^<class '(?:(?<parentModule>[\w.]+)\.)?(?<name>\w+)'> could not be deserialized properly(?![\s\S]*Exception encountered)/,
+    weight: 0.55,
+    means: "Keras could not rebuild this class from the file; its code missing is the usual reason",
+  },
+  {
+    // Only the wrapper's first line pasted ("Error when deserializing class 'Dense' using config={...}" without the
+    // "Exception encountered" part): a function reference inside the layer's config is the likely culprit.
+    message: /^Error when deserializing class '(?<wrappedClass>[^']+)' using config=[\s\S]*?'class_name': 'function', 'config': '(?<name>[A-Za-z_]\w*)'/,
+    weight: 0.6,
+    means: "the layer's config refers to a custom function by name, which this Keras could not rebuild",
   },
   {
     // Keras 2.13-2.15 `.keras` path for a function reference: "Unknown activation function '{...}' cannot be
@@ -76,6 +120,16 @@ export const MISSING_OBJECT_MATCHERS: Matcher[] = [
     means: "Keras could not resolve a custom function stored inside a layer's config",
   },
 ];
+
+/**
+ * The wordings that name no kind (Keras 3 R1 "Could not locate class/function X", R2 "... parent module M cannot be
+ * imported"): the loss, metric and optimizer causes try them too, a little weaker than the layer and function causes,
+ * so that the kind read from the config, module and name decides (guessFamily), and the other kinds stay alternatives.
+ */
+export const KINDLESS_MATCHERS: Matcher[] = [MISSING_OBJECT_MATCHERS[0], MISSING_OBJECT_MATCHERS[3]].map((matcher) => ({
+  ...matcher,
+  weight: 0.74,
+}));
 
 /** Reads a key's value at the top level of a Python dict repr ("{'module': 'x', 'config': {...}, ...}"). */
 export function topLevelReprValue(repr: string, key: string): string | null | undefined {
@@ -114,11 +168,13 @@ const PRINTABLE_FAMILY: Record<string, MissingFamily | null> = {
   "metric function": "metric",
   metric: "metric",
   optimizer: "optimizer",
+  Optimizer: "optimizer",
   "activation function": "function",
   activation: "function",
   initializer: "function",
   regularizer: "function",
   constraint: "function",
+  "constraint function": "function",
   "function in Lambda layer": "function",
   "function in wrapper": "function",
   function: "function",
@@ -217,11 +273,23 @@ export function resolveMissing(captures: Record<string, string>, facts: Facts): 
   // Keras 2.11+ writes its own new optimizers as "Custom>Adam": a built-in under the "Custom" package.
   const customPackageBuiltin =
     stored.startsWith("Custom>") && (["optimizers", "losses", "metrics"] as const).some((kind) => builtins.has(kind, className));
+  // A name Keras itself exports for this kind (issue 9 §8: an initializer stored by an older Keras that a release
+  // fails to look up) is a release bug or a version crossing, never the user's missing code.
+  // Functions, losses, metrics and optimizers were added over the versions (mish, f1_score): without knowing the
+  // loader, only a name every Keras line exports counts.
+  const everyLine = (kinds: BuiltinKind[]) =>
+    (["keras3", "tf-keras2", "keras2"] as const).every((line) => kinds.some((kind) => builtinsFor(line).has(kind, className)));
+  const builtinOfFamily =
+    family === "loss" ? everyLine(["losses"])
+    : family === "metric" ? everyLine(["metrics"])
+    : family === "optimizer" ? everyLine(["optimizers"])
+    : family === "function" ? everyLine(["activations", "initializers", "regularizers", "constraints"])
+    : builtins.has("layers", className);
   const builtin =
     kerasFamilyModule ||
     customPackageBuiltin ||
     NOT_CUSTOM_LAYERS.has(className) ||
-    (family === "layer" || family === null ? builtins.has("layers", className) && !stored.includes(">") : false);
+    (builtinOfFamily && !stored.includes(">"));
   return { className, key, module: module ?? captures.parentModule ?? ref?.module ?? null, family, ref, builtin };
 }
 
@@ -239,6 +307,36 @@ export function familyHintFromName(name: string): "loss" | "metric" | null {
 
 const METRIC_WORDS = new Set(["f1", "f2", "fbeta", "recall", "precision", "iou", "miou", "acc", "accuracy", "auc", "coef",
   "score", "jaccard", "psnr", "ssim", "metric", "sensitivity", "specificity"]);
+
+// Config keys that only one kind of object stores (Keras 2 and 3 get_config): an optimizer's hyper-parameters, a
+// loss's reduction, a layer's trainable + dtype.
+const OPTIMIZER_KEYS = /'(?:learning_rate|lr|beta_1|beta_2|momentum|rho|use_ema|ema_momentum|global_clipnorm|clipnorm|amsgrad|nesterov|initial_accumulator_value)':/;
+const LOSS_KEYS = /'(?:reduction|from_logits|label_smoothing)':/;
+const LAYER_KEYS = /'trainable':[\s\S]*'dtype':|'dtype':[\s\S]*'trainable':/;
+const METRIC_KEYS = /'(?:thresholds|num_thresholds|average|top_k)':/;
+
+/**
+ * The kind of a missing object when the wording does not say it (Keras 3 "Could not locate class/function X",
+ * "... because its parent module M cannot be imported"), from the config shown, the module path and the name.
+ * The frames are read by the compile-frame matchers; the file's own config by refFor in resolveMissing.
+ */
+export function guessFamily(captures: Record<string, string>): MissingFamily | null {
+  const config = captures.fullConfig ?? "";
+  const module = `${captures.parentModule ?? ""} ${topLevelReprValue(config, "module") ?? ""}`;
+  if (/\boptimizers?\b/.test(module)) return "optimizer";
+  if (/\blosses\b|\bloss(?:es)?_?/.test(module)) return "loss";
+  if (/\bmetrics?\b/.test(module)) return "metric";
+  if (/\b(?:activations|initializers|regularizers|constraints)\b/.test(module)) return "function";
+  if (OPTIMIZER_KEYS.test(config)) return "optimizer";
+  if (LOSS_KEYS.test(config)) return "loss";
+  if (METRIC_KEYS.test(config)) return "metric";
+  if (LAYER_KEYS.test(config)) return "layer";
+  const name = captures.name ?? "";
+  if (captures.objType === "class" && /(?:Optimizer|Adam\w*|SGD|RMSprop|Lion|Lamb|Ranger|Lookahead)$/i.test(name)) return "optimizer";
+  if (captures.objType === "class" && /Loss$/.test(name)) return "loss";
+  if (captures.objType === "class" && /(?:Metric|Score|Accuracy|Precision|Recall|IoU|AUC)$/.test(name)) return "metric";
+  return null;
+}
 
 /** The family a hit belongs to when nothing says it outright: the matcher's object type decides. */
 export function fallbackFamily(captures: Record<string, string>): MissingFamily {

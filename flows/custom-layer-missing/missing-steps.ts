@@ -13,6 +13,7 @@ import {
   culpritOf,
   FAMILY_WORDS,
   familyHintFromName,
+  guessFamily,
   missingRefs,
   resolveMissing,
   type MissingFamily,
@@ -422,8 +423,13 @@ export function missingCause(spec: MissingCauseSpec): Cause {
       // builder reading a YAML file), not Keras resolving a saved name.
       if (captures.stackShows === "other") return false;
       const missing = resolveMissing(captures, facts);
-      if (!missing.className || missing.builtin || looksLikeLayerName(captures, facts)) return false;
+      if (!missing.className || looksLikeLayerName(captures, facts)) return false;
+      // A built-in name stays a distant alternative: the release-bug and version causes claim it first.
+      if (missing.builtin) return (missing.family ?? spec.family) === spec.family ? 0.35 : false;
       if (missing.family !== null) return missing.family === spec.family ? 1.05 : false;
+      // The config shown, the module path or the name tell the kind; the other kinds stay as alternatives.
+      const guessed = guessFamily(captures);
+      if (guessed !== null) return guessed === spec.family ? 1.05 : 0.5;
       const factor = spec.unknownKindFactor(captures);
       if (factor <= 0) return false;
       const hint = familyHintFromName(missing.className);

@@ -1,7 +1,7 @@
 // The loss the model was compiled with is unknown to the loader. Only training needs it: compile=False loads the
 // model for predictions (verified), custom_objects loads it whole. Legacy files say "Unknown loss..." (R10);
 // Keras 3 .keras files say "Could not locate function ..." from the compile step (compile_from_config frames).
-import { MISSING_OBJECT_MATCHERS } from "../custom-layer-missing/missing-object.js";
+import { KINDLESS_MATCHERS, MISSING_OBJECT_MATCHERS } from "../custom-layer-missing/missing-object.js";
 import { COMPILE_FRAME, missingCause } from "../custom-layer-missing/missing-steps.js";
 import type { Cause } from "../../src/core/types.js";
 
@@ -13,6 +13,8 @@ export const customLossMissing: Cause = missingCause({
   matchers: [
     ...MISSING_OBJECT_MATCHERS.filter((matcher) => matcher.message.source.includes("?<printable>")),
     { ...MISSING_OBJECT_MATCHERS[0], frame: COMPILE_FRAME, means: "a loss named by the compile step could not be found" },
+    { ...MISSING_OBJECT_MATCHERS[3], frame: COMPILE_FRAME, means: "a loss named by the compile step could not be found" },
+    ...KINDLESS_MATCHERS,
     {
       // Keras 3 (3.15.1 at least) reading a legacy .h5 training_config whose loss is a custom function's name:
       // _resolve_compile_arguments_compat indexes the name string as a dict (fixture keras-3.15.1--custom-loss-h5).

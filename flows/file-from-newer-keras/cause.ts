@@ -75,11 +75,20 @@ export const fileFromNewerKeras: Cause = {
       weight: 0.6,
       means: "this Keras does not have a built-in layer the file uses",
     },
+    {
+      type: /^ValueError$/,
+      // Issue 9 §8: a variables-count error on a `.keras` that a newer Keras 2 wrote (its layers save other
+      // variables than this Keras builds). Only the file's own version can say so: `when` requires it.
+      message: /Layer '(?<variablesLayer>[^']+)' expected \d+ variables, but received \d+ variables during loading/,
+      weight: 0.8,
+      means: "a layer of this file saved other variables than this older Keras builds",
+    },
   ],
   when: (captures, facts) => {
     // Class and keyword errors mean a file only while something is being loaded (not while the user builds a model).
     if (captures.stackShows === "other") return false;
     const v = versionFacts(facts);
+    if (captures.variablesLayer !== undefined) return v.relation === "newer-file" && facts.file?.format === "keras-zip" ? 1.4 : false;
     if (v.relation === "keras2-in-keras3" || v.relation === "tfkeras-in-keras3" || v.relation === "keras3-in-keras2") return false;
     const name = captures.className;
     const keyword = captures.keyword;

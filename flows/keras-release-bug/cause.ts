@@ -4,6 +4,7 @@
 // compile for .h5 files (research §0.4, fixed in 3.3.0).
 import { code, paragraphs, python, shell, strong, text } from "../../src/core/content.js";
 import type { Cause, Facts, LoadFix, StepContext } from "../../src/core/types.js";
+import { builtinsFor, type BuiltinKind } from "../../src/core/builtins.js";
 import { compareVersions, loaderKerasVersion } from "../../src/core/versions.js";
 
 /**
@@ -63,7 +64,9 @@ export const kerasReleaseBug: Cause = {
   id: "keras-release-bug",
   title: "A known bug of this Keras release",
   summary: (ctx) =>
-    isCopyCase(ctx)
+    ctx.diagnosis.captures.builtinName !== undefined
+      ? paragraphs(`${ctx.diagnosis.captures.builtinName} is one of Keras' own names, yet this Keras reported it as unknown: a bug of this release or a file from another Keras version, not missing custom code.`)
+      : isCopyCase(ctx)
       ? paragraphs(
           /\.keras$/i.test(ctx.file?.path ?? ctx.modelPath ?? "")
             ? "The file is HDF5 with a .keras name (Keras 2.12 saved it that way); Keras 3 only reads .keras zips under that name."
@@ -93,9 +96,31 @@ export const kerasReleaseBug: Cause = {
       weight: 0.8,
       means: "an H5 class lookup failed in a Keras that drops custom_objects for .h5 files",
     },
+    {
+      // Issue 9 §8: a release that fails to look up its own built-in by a name older files store (an initializer,
+      // an optimizer). The name is checked against the catalogues in `when`: a custom name never reaches here.
+      type: /^(?:ValueError|TypeError)$/,
+      message:
+        /(?:Unknown (?<builtinKind>initializer|activation function|activation|regularizer|constraint|optimizer|loss function|loss|metric function|metric)|Could not interpret (?<builtinKind2>initializer|activation function|regularizer|constraint|optimizer|loss|metric)(?: function)? identifier|Could not locate (?:class|function)):? '?(?<builtinName>[A-Za-z_]\w*)'?(?:[.,)\s]|$)/,
+      weight: 0.78,
+      means: "a name Keras itself exports was reported as unknown",
+    },
   ],
   when: (captures, facts) => {
     if (captures.unsupported !== undefined) return hdf5NamedKeras(facts) ? 1.3 : false;
+    if (captures.builtinName !== undefined) {
+      const kind = captures.builtinKind ?? captures.builtinKind2 ?? "";
+      const kinds = (/optimizer/.test(kind) ? ["optimizers"] : /loss/.test(kind) ? ["losses"] : /metric/.test(kind) ? ["metrics"]
+        : kind ? ["activations", "initializers", "regularizers", "constraints"] : ["initializers", "optimizers", "activations", "regularizers", "constraints"]) as BuiltinKind[];
+      const line: "keras3" | "tf-keras2" | "keras2" | null = facts.env?.loader === "keras3" ? "keras3" : facts.env?.loader === "tf_keras" ? "tf-keras2" : facts.env?.loader ? "keras2" : null;
+      const exports = (l: "keras3" | "tf-keras2" | "keras2") => kinds.some((k) => builtinsFor(l).has(k, captures.builtinName));
+      // The installed Keras exports it: a release bug for sure.
+      if (line) return exports(line) ? 1.2 : false;
+      // Without the loader: a name every Keras line exports is never custom code; one that only some lines export
+      // (names were added over the versions: GlorotUniform, mish) stays an alternative to the custom-code causes.
+      const lines = (["keras3", "tf-keras2", "keras2"] as const).filter(exports);
+      return lines.length === 3 ? 0.9 : lines.length > 0 ? 0.45 : false;
+    }
     if (captures.path !== undefined) {
       if (!facts.file) return 0.6;
       return hdf5NamedKeras(facts) ? 1.3 : false;
@@ -114,7 +139,9 @@ export const kerasReleaseBug: Cause = {
         }
       : null,
   culprit: (captures, facts) =>
-    captures.path !== undefined || hdf5NamedKeras(facts)
+    captures.builtinName !== undefined
+      ? `${captures.builtinName} is built into Keras: a release bug or a version crossing, not missing custom code`
+      : captures.path !== undefined || hdf5NamedKeras(facts)
       ? `HDF5 file named ${extensionOf(facts.file?.path ?? captures.path ?? "")}${facts.file?.kerasVersion ? ` (Keras ${facts.file.kerasVersion})` : ""}`
       : `Keras ${loaderKerasVersion(facts.env) ?? "3.0–3.2"} drops custom_objects for .h5${captures.className ? `: ${captures.className}` : ""}`,
   start: "explain",

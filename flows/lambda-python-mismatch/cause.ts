@@ -73,6 +73,13 @@ export const lambdaPythonMismatch: Cause = {
       means: "the Lambda's bytecode does not fit this Python's code objects",
     },
     {
+      // The same pasted without frames (issue 9 §8: every way another Python's bytecode fails is this cause).
+      type: /^SystemError$/,
+      message: /(?<bytecodeError>unknown opcode|XXX lineno|bad argument to internal function)/,
+      weight: 0.6,
+      means: "this is how a Lambda's bytecode from another Python fails; nothing else in a load raises it",
+    },
+    {
       type: /^TypeError$/,
       message: /code\(\) (?:argument \d+ must be|takes|expected)|an integer is required \(got type bytes\)/,
       frame: LAMBDA_FRAMES,
@@ -81,7 +88,7 @@ export const lambdaPythonMismatch: Cause = {
     },
   ],
   // A marshal error from frames that load nothing is a corrupt .pyc of the user's own module, not a Lambda.
-  when: (captures) => !(captures.marshalError !== undefined && captures.stackShows === "other"),
+  when: (captures) => !((captures.marshalError !== undefined || captures.bytecodeError !== undefined) && captures.stackShows === "other"),
   culprit: (_captures, facts) => {
     const hint = hintOf(facts);
     const layers = (facts.file?.lambdas ?? []).filter((l) => l.hasBytecode).map((l) => l.layerName);

@@ -51,8 +51,17 @@ export const weightsArchitectureMismatch: Cause = {
       means: "the model and the file have different numbers of layers with weights",
     },
     {
-      type: /^ValueError$/,
-      // W1 in TF ≤ 2.5 / Keras 2.6 / TF 1.x wording.
+      type: /^(?:ValueError|Exception)$/,
+      // Keras 1.x-2.x load_weights(by_name=True) (mined table): a layer's weight count or shape differs.
+      message: new RegExp(
+        String.raw`Layer #\d+ \(named "(?<layer>[^"]+)"[^)]*\)(?: expects (?<expected>\d+) weight\(s\), but the saved weights have (?<found>\d+) element\(s\)|, weight \S+ has shape (?<expected2>${SHAPE}|\S+), but the saved weight has shape (?<found2>${SHAPE}|\S+?)\.?$)`,
+      ),
+      weight: 0.9,
+      means: "a layer's weights differ in number or shape from what the file holds for it",
+    },
+    {
+      type: /^(?:ValueError|Exception)$/,
+      // W1 in TF ≤ 2.5 / Keras 2.6 / TF 1.x wording (multi-backend Keras 1.x-2.0 raise a bare Exception).
       message: /You are trying to load a weight file containing (?<found>\d+) layers into a model with (?<expected>\d+) layers/,
       weight: 0.9,
       means: "the model and the file have different numbers of layers with weights",

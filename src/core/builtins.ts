@@ -34,7 +34,7 @@ export interface Builtins {
 }
 
 /** The catalogues folder ships beside dist/ (package.json "files"); found by walking up from this module. */
-function cataloguesDir(): string {
+export function cataloguesDir(): string {
   let dir = dirname(fileURLToPath(import.meta.url));
   for (let i = 0; i < 5; i++) {
     const candidate = join(dir, "catalogues");

@@ -26,6 +26,7 @@
 //     is never advised on as anything else). The rest are sorted by confidence (capped at 0.99), then by named captures, then by registry order. Below
 //     MIN_CONFIDENCE the diagnosis is `unclassified`, carrying the real final error, with the weak candidates as
 //     alternatives.
+import { wordingOf } from "./messages.js";
 import { unwrapChain, wrapperCaptures, type ChainEntry } from "./traceback.js";
 import type { Cause, Diagnosis, ExceptionInfo, Facts, Frame, Matcher } from "./types.js";
 
@@ -237,6 +238,19 @@ function describeFinalError(chain: ExceptionInfo[] | null): { evidence: string; 
   };
 }
 
+/**
+ * Which releases word the error this way, from the mined message table (catalogues/messages.json): evidence about the
+ * user's Keras even when no environment was probed. The innermost exception with a known wording speaks.
+ */
+function wordingEvidence(chain: ExceptionInfo[] | null): string[] {
+  const entries = chain ? unwrapChain(chain) : [];
+  for (const entry of entries.slice().reverse().sort((a, b) => b.depth - a.depth)) {
+    const found = wordingOf(entry.type, entry.message.slice(0, 400));
+    if (found) return [`this wording is from ${found.wording}`];
+  }
+  return [];
+}
+
 /** The diagnosis for one failed load (or for facts alone when `chain` is null). */
 export function classify(chain: ExceptionInfo[] | null, facts: Facts, causes: Cause[]): Diagnosis {
   const ranked = rankCauses(chain, facts, causes);
@@ -253,7 +267,7 @@ export function classify(chain: ExceptionInfo[] | null, facts: Facts, causes: Ca
       title: unclassified?.title ?? "No known cause matched",
       culprit: null,
       confidence: 0.1,
-      evidence: [final.evidence, "no known cause matched it with enough confidence"],
+      evidence: [final.evidence, "no known cause matched it with enough confidence", ...wordingEvidence(chain)],
       captures: final.captures,
       alternatives: ranked.slice(0, 5).map(toAlternative),
     };
@@ -263,7 +277,7 @@ export function classify(chain: ExceptionInfo[] | null, facts: Facts, causes: Ca
     title: top.cause.title,
     culprit: top.cause.culprit ? top.cause.culprit(top.captures, facts) : top.firstCapture,
     confidence: Number(top.confidence.toFixed(3)),
-    evidence: top.evidence,
+    evidence: [...top.evidence, ...wordingEvidence(chain)],
     captures: top.captures,
     alternatives: ranked.slice(1, 6).map(toAlternative),
   };

@@ -30,11 +30,14 @@ describe("lambda-python-mismatch", () => {
     expect(other.text).toContain("python3.11 -m venv");
   });
 
-  it("falls back to the Pythons the file's Keras supported, and needs func_load frames for SystemErrors", () => {
+  it("falls back to the Pythons the file's Keras supported; a SystemError counts unless its frames load nothing", () => {
     const base = baseFor(facts({ file: { kerasVersion: "2.15.0" } }), "ValueError: bad marshal data (unknown type code)");
     expect(base.diagnosis.cause).toBe("lambda-python-mismatch");
     expect(plainWalkSummary(base)).toContain("3.9 to 3.11");
-    expect(baseFor(facts(), "SystemError: unknown opcode").diagnosis.cause).not.toBe("lambda-python-mismatch");
+    // Issue 9 §8: every way another Python's bytecode fails is this cause, a bare last line included.
+    expect(baseFor(facts(), "SystemError: unknown opcode").diagnosis.cause).toBe("lambda-python-mismatch");
+    const ownCode = 'Traceback (most recent call last):\n  File "app.py", line 3, in <module>\n    run()\nSystemError: unknown opcode';
+    expect(baseFor(facts(), ownCode).diagnosis.cause).not.toBe("lambda-python-mismatch");
   });
 });
 

@@ -1,0 +1,52 @@
+// Walks the whole mined message table (catalogues/messages.json, written by scripts/mine-messages.py from the
+// releases themselves): every template maps to a cause or is declared irrelevant with a reason
+// (catalogues/messages-map.json, first matching rule wins), and a synthetic instance of every template that maps to
+// a cause, its holes filled with plausible names, is classified as that cause.
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { causes } from "../../flows/index.js";
+import { classify } from "../../src/core/classify.js";
+import { fillTemplate, loadMessageMap, ruleFor, type MinedMessage } from "../../src/core/messages.js";
+import { parseTraceback } from "../../src/core/traceback.js";
+import { repoRoot } from "../helpers/envs.js";
+import { factsFor } from "./sidecar.js";
+
+const table = JSON.parse(readFileSync(join(repoRoot, "catalogues", "messages.json"), "utf8")) as {
+  coverage: { package: string; minor: string; file: string | null }[];
+  messages: MinedMessage[];
+};
+const map = loadMessageMap();
+const causeIds = new Set(causes.map((cause) => cause.id));
+
+describe("the mined message table", () => {
+  it("covers every Keras line: Keras 1 and 2.0-2.3, tf.keras in TF 1.x and 2.x, Keras 2.6-2.15, tf_keras, Keras 3", () => {
+    const mined = new Set(table.coverage.filter((c) => c.file).map((c) => `${c.package} ${c.minor}`));
+    for (const release of ["keras 1.2", "keras 2.2", "keras 2.3", "keras 2.10", "keras 2.15", "keras 3.0", "keras 3.15", "tf-keras 2.15",
+      "tensorflow 1.15", "tensorflow 2.5", "h5py 3.12"]) {
+      expect(mined).toContain(release);
+    }
+    expect(table.messages.length).toBeGreaterThan(500);
+  });
+
+  it("has a rule for every template, and each rule names a real cause or gives a reason", () => {
+    for (const rule of map) {
+      if ("cause" in rule) expect(causeIds).toContain(rule.cause);
+      else expect(rule.irrelevant.length).toBeGreaterThan(10);
+    }
+    const unmapped = table.messages.filter((message) => !ruleFor(message, map)).map((m) => `${m.type}: ${m.template}`);
+    expect(unmapped).toEqual([]);
+  });
+
+  it("classifies a synthetic instance of every template that maps to a cause as that cause", async () => {
+    const wrong: string[] = [];
+    for (const message of table.messages) {
+      const rule = ruleFor(message, map);
+      if (!rule || !("cause" in rule)) continue;
+      const text = `${message.type}: ${fillTemplate(message.template, rule.fill)}`;
+      const diagnosis = classify(parseTraceback(text), await factsFor({ file: rule.file, env: rule.env }), causes);
+      if (diagnosis.cause !== rule.cause) wrong.push(`${text.slice(0, 160)} -> ${diagnosis.cause}, expected ${rule.cause}`);
+    }
+    expect(wrong).toEqual([]);
+  });
+});
