@@ -133,7 +133,7 @@ export const unsafeModelFile: Cause = {
       kind: "action",
       id: "verify-anyway",
       title: "Load it, as you asked",
-      action: () => ({ kind: "verify-load", fix: { safeMode: false } }),
+      action: () => ({ kind: "verify-load", fix: { safeMode: false, allowStoredCode: true } }),
       onSuccess: "loaded",
       onFailure: "load-failed",
     },

@@ -180,9 +180,11 @@ describe("the CLI never runs stored code without a typed yes", () => {
     const report = JSON.parse(run.stdout);
     expect(run.code, run.stderr.slice(-800)).not.toBe(0);
     expect(report.outcome).not.toBe("loads");
-    expect(report.load?.exceptionType).toBe(REFUSED_IMPORT);
-    // unsafe-model-file (the safety read's flow) once merged; never a missing custom object.
-    expect(["unsafe-model-file", "unclassified"]).toContain(report.diagnosis?.cause);
+    // The safety read names the file dangerous before any load (the load is skipped); were it loaded, the guard
+    // refuses the import. Either way it is unsafe-model-file, never a missing custom object.
+    if (report.load !== null) expect(report.load.exceptionType).toBe(REFUSED_IMPORT);
+    expect(report.file?.safety?.verdict).toBe("dangerous");
+    expect(report.diagnosis?.cause).toBe("unsafe-model-file");
     expectNoCanary();
   }, 600_000);
 

@@ -69,6 +69,6 @@ describe("unsafe-model-file in the wizard", () => {
     await app.see("› yes");
     await app.press(KEY.enter);
     await app.see("It loaded, because you allowed it");
-    expect(session.requests).toEqual([{ kind: "verify-load", fix: { safeMode: false } }]);
+    expect(session.requests).toEqual([{ kind: "verify-load", fix: { safeMode: false, allowStoredCode: true } }]);
   });
 });
