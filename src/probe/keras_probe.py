@@ -618,7 +618,7 @@ class Guard(object):
         self.refusals += 1
         raise KerasFixRefusedImport(
             "keras-fix refused to import module '%s'%s while loading the model: the file asks Keras to import it, "
-            "and code outside Keras, TensorFlow and your own files (the current folder, --custom-objects) can do "
+            "and code outside Keras, TensorFlow and your own files (the current folder, PYTHONPATH, --custom-objects) can do "
             "anything on this machine. Nothing from it ran."
             % (name, " (for '%s')" % wanted if isinstance(wanted, str) and wanted else ""),
             name=name,
@@ -632,8 +632,8 @@ class Guard(object):
         return self.is_user_code(real, name)
 
     def is_user_code(self, real, name):
-        """The module (or its top package) is a file under the working directory or the --custom-objects file, or
-        does not exist at all."""
+        """The module (or its top package) is a file under the working directory or PYTHONPATH, or the
+        --custom-objects file, or does not exist at all."""
         top = name.split(".")[0]
         loaded = sys.modules.get(name) or sys.modules.get(top)
         if loaded is not None:
@@ -652,8 +652,16 @@ class Guard(object):
         origin = os.path.realpath(origin)
         if origin in self.user_files:
             return True
-        cwd = os.path.realpath(os.getcwd())
-        return origin.startswith(cwd + os.sep) and not in_site_packages(origin)
+        if in_site_packages(origin):
+            return False
+        return any(origin.startswith(root + os.sep) for root in user_code_roots())
+
+
+def user_code_roots():
+    """The folders whose files are the user's own code: the working directory, and the folders the user put on
+    PYTHONPATH themselves (their own load imports from there too; site-packages never counts)."""
+    roots = [os.getcwd()] + [entry for entry in os.environ.get("PYTHONPATH", "").split(os.pathsep) if entry]
+    return [os.path.realpath(root) for root in roots]
 
 
 def in_site_packages(path):
