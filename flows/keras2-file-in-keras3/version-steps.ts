@@ -4,7 +4,7 @@
 import { code, paragraphs, python, strong, text } from "../../src/core/content.js";
 import { keepFixSteps } from "../_shared/keep-fix.js";
 import type { ActionResult, Content, LoadFix, Step, StepContext } from "../../src/core/types.js";
-import { installPlansForFacts, pipArgv, pipCommand, planContent, type InstallPlan } from "../../src/core/versions.js";
+import { installPlansForFacts, pipArgv, pipCommand, planContent, type InstallPlan, type PlanProof } from "../../src/core/versions.js";
 
 export interface VersionStepsSpec {
   /** Why the load failed, in plain words, for the first step. */
@@ -18,8 +18,15 @@ export interface VersionStepsSpec {
   rebuildBody: (ctx: StepContext) => Content;
 }
 
+/** The plans for this file, each with what a trial environment showed about it (when one ran in this walk). */
 export function plansOf(ctx: StepContext): InstallPlan[] {
-  return installPlansForFacts(ctx, ctx.modelPath);
+  const proofs = (ctx.results.trial?.data?.proofs as PlanProof[] | undefined) ?? [];
+  return installPlansForFacts(ctx, ctx.modelPath).map((plan, index) => (proofs[index] ? { ...plan, proof: proofs[index] } : plan));
+}
+
+/** --try-versions (the CLI puts it in the inputs): the user's consent, given up front, to prove plans in a trial. */
+function trialsAllowed(ctx: StepContext): boolean {
+  return ctx.inputs.tryVersions === "yes";
 }
 
 function firstPlan(ctx: StepContext): InstallPlan | null {
@@ -95,9 +102,56 @@ export function versionSteps(spec: VersionStepsSpec): Step[] {
           },
           needsConsent: { risk: "installs or replaces Python packages in the environment keras-fix is using" },
         },
+        {
+          id: "trial",
+          label: "Prove it first: install it into a new throwaway environment and load the model there",
+          next: "trial",
+          when: (ctx) => !trialsAllowed(ctx) && firstPlan(ctx) !== null,
+          needsConsent: { risk: "downloads the packages and installs them into a new environment in keras-fix's cache folder (yours is not touched)" },
+        },
+        {
+          id: "trial-flag",
+          label: "Prove it in a throwaway environment (--try-versions)",
+          next: "trial",
+          when: (ctx) => trialsAllowed(ctx) && firstPlan(ctx) !== null,
+        },
         { id: "stop", label: "I will do it myself", next: "plan-end" },
       ],
-      auto: "stop",
+      // Only --try-versions lets --auto download anything, and then only into a trial environment.
+      auto: { among: ["stop", "trial-flag"], pick: (ctx) => (trialsAllowed(ctx) && firstPlan(ctx) !== null ? "trial-flag" : "stop") },
+    },
+    {
+      kind: "action",
+      id: "trial",
+      title: "Proving the versions in a trial environment",
+      action: (ctx) => ({ kind: "try-versions", plans: plansOf(ctx) }),
+      onSuccess: "trial-proven",
+      onFailure: "trial-unproven",
+    },
+    {
+      kind: "end",
+      id: "trial-proven",
+      // The user's own environment still cannot load it: proven advice, not a fix.
+      outcome: "not-fixed",
+      title: "Proven: these versions load the model",
+      body: (ctx) => {
+        const proven = plansOf(ctx).find((plan) => plan.proof?.proven);
+        return [
+          ...resultSummary(ctx.results.trial),
+          ...(proven ? planContent(proven, pythonPathOf(ctx)) : []),
+          ...paragraphs("Your own environment was not changed. Install the set above there (or in a new environment), or run your code with the trial environment's Python."),
+        ];
+      },
+    },
+    {
+      kind: "end",
+      id: "trial-unproven",
+      outcome: "not-fixed",
+      title: "The trial environment did not prove it",
+      body: (ctx) => [
+        ...resultSummary(ctx.results.trial),
+        ...paragraphs("The plans above stay unproven. Your own environment was not changed."),
+      ],
     },
     {
       kind: "action",

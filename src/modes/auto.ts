@@ -7,20 +7,28 @@ import { createDiagnoseSession } from "../core/diagnose.js";
 import { isUserError, UserError } from "../core/errors.js";
 import { walkChain, type ChainLink } from "../core/fix-chain.js";
 import { ExitCode } from "../core/exit-codes.js";
+import { sanitize } from "../core/content.js";
 import type { DiagnoseResult } from "../core/session.js";
 import { exitCodeFor, printReport, progressToStderr } from "./run-report.js";
 
 export function inputsFrom(options: CliOptions): Record<string, string> {
-  if (!options.customObjects) return {};
+  const inputs: Record<string, string> = options.tryVersions ? { tryVersions: "yes" } : {};
+  if (!options.customObjects) return inputs;
   const module = resolve(options.customObjects);
   if (!existsSync(module)) throw new UserError(`--custom-objects: no file at ${options.customObjects}.`);
-  return { customObjectsModule: module };
+  return { ...inputs, customObjectsModule: module };
 }
 
 export async function runAuto(target: string | undefined, options: CliOptions): Promise<number> {
   if (!target) throw new UserError("Give the model path.", "keras-fix path/to/model.h5 --auto");
   const inputs = inputsFrom(options);
-  const session = createDiagnoseSession({ modelPath: target, python: options.python, timeoutSeconds: options.timeoutSeconds, inputs });
+  const session = createDiagnoseSession({
+    modelPath: target,
+    python: options.python,
+    timeoutSeconds: options.timeoutSeconds,
+    inputs,
+    onActionProgress: (line) => process.stderr.write(`  ${sanitize(line)}\n`),
+  });
   const cancel = () => {
     void session.close().finally(() => process.exit(ExitCode.cancelled));
   };
