@@ -4,7 +4,7 @@
 import { code, paragraphs, python, strong, text } from "../../src/core/content.js";
 import { keepFixSteps } from "../_shared/keep-fix.js";
 import type { ActionResult, Content, LoadFix, Step, StepContext } from "../../src/core/types.js";
-import { installPlansForFacts, pipArgv, pipCommand, planContent, type InstallPlan, type PlanProof } from "../../src/core/versions.js";
+import { pipArgv, plansWithProofs, pipCommand, planContent, type InstallPlan, type PlanProof } from "../../src/core/versions.js";
 
 export interface VersionStepsSpec {
   /** Why the load failed, in plain words, for the first step. */
@@ -20,8 +20,7 @@ export interface VersionStepsSpec {
 
 /** The plans for this file, each with what a trial environment showed about it (when one ran in this walk). */
 export function plansOf(ctx: StepContext): InstallPlan[] {
-  const proofs = (ctx.results.trial?.data?.proofs as PlanProof[] | undefined) ?? [];
-  return installPlansForFacts(ctx, ctx.modelPath).map((plan, index) => (proofs[index] ? { ...plan, proof: proofs[index] } : plan));
+  return plansWithProofs(ctx, ctx.modelPath, ctx.results.trial?.data?.proofs as PlanProof[] | undefined);
 }
 
 /** --try-versions (the CLI puts it in the inputs): the user's consent, given up front, to prove plans in a trial. */
@@ -135,9 +134,12 @@ export function versionSteps(spec: VersionStepsSpec): Step[] {
       outcome: "not-fixed",
       title: "Proven: these versions load the model",
       body: (ctx) => {
-        const proven = plansOf(ctx).find((plan) => plan.proof?.proven);
+        const plans = plansOf(ctx);
+        const proven = plans.find((plan) => plan.proof?.proven);
+        // Plans tried before the proven one failed there: say what each showed, then the one that loads.
+        const failed = plans.filter((plan) => plan.proof && !plan.proof.proven);
         return [
-          ...resultSummary(ctx.results.trial),
+          ...failed.map((plan) => [strong("Not proven: "), code(plan.proof!.pins.join(" ")), text(`: ${plan.proof!.message}.`)]),
           ...(proven ? planContent(proven, pythonPathOf(ctx)) : []),
           ...paragraphs("Your own environment was not changed. Install the set above there (or in a new environment), or run your code with the trial environment's Python."),
         ];

@@ -136,7 +136,7 @@ async function tryVersions(plans: InstallPlan[], deps: EffectDeps): Promise<Acti
       timeoutSeconds: deps.timeoutSeconds ?? 300,
       onProgress: deps.onProgress,
     });
-    const proof: PlanProof = { proven: outcome.proven, pins: outcome.pins, python: outcome.minor, dir: outcome.dir, message: outcome.message };
+    const proof: PlanProof = { proven: outcome.proven, pins: outcome.pins, resolved: outcome.resolved, python: outcome.minor, dir: outcome.dir, message: outcome.message };
     proofs.push(proof);
     summary.push([
       strong(outcome.proven ? "Proven: " : "Not proven: "),

@@ -26,6 +26,8 @@ export interface TrialRecord {
   name: string;
   python: string;
   pins: string[];
+  /** The versions pip resolved for the pinned packages (`{keras: "3.15.1"}`), from its dry-run report. */
+  resolved: Record<string, string>;
   env: Record<string, string>;
   created: string;
   proven: boolean | null;
@@ -118,6 +120,7 @@ export interface TrialOutcome {
   /** The Python minor the trial ran ("3.12"), once one was found. */
   minor: string | null;
   pins: string[];
+  resolved: Record<string, string>;
   load: LoadAttempt | null;
   /** True when the environment from an earlier run was reused. */
   reused: boolean;
@@ -155,7 +158,7 @@ const PIP_ENV = { PIP_DISABLE_PIP_VERSION_CHECK: "1", PIP_NO_INPUT: "1", PYTHONI
 export async function proveInTrial(input: TrialInput): Promise<TrialOutcome> {
   const say = input.onProgress ?? (() => undefined);
   const pins = trialPins(input.plan, input.userEnv);
-  const base = { pins, load: null, reused: false, minor: null as string | null };
+  const base = { pins, resolved: {} as Record<string, string>, load: null, reused: false, minor: null as string | null };
   if (pins.length === 0) return { ...base, proven: false, stage: "python", message: "the plan installs nothing", name: null, dir: null, python: null };
   const minors = trialPythonMinors(input.plan, input.userEnv?.python.version ?? null);
   const user = input.userEnv ? { path: input.userEnv.python.path, version: input.userEnv.python.version } : null;
@@ -192,7 +195,10 @@ export async function proveInTrial(input: TrialInput): Promise<TrialOutcome> {
     const check = await runTracked([python, "-m", "pip", "install", "--dry-run", "--quiet", "--report", "-", ...pins], { timeoutSeconds: pipTimeout, env: PIP_ENV });
     const oldPip = /no such option: --(dry-run|report)/.test(check.stderr);
     if (check.exitCode !== 0 && !oldPip) return { ...base, ...where, proven: false, stage: "check", message: pipFailure(check) };
-    if (!oldPip) say(`trial ${name}: pip would install ${resolvedSummary(check.stdout)}`);
+    const plannedInstall = oldPip ? [] : reportedInstall(check.stdout);
+    const pinnedNames = new Set(pins.map(requirementName));
+    base.resolved = Object.fromEntries(plannedInstall.filter(([n]) => pinnedNames.has(normalizeName(n))));
+    if (!oldPip) say(`trial ${name}: pip would install ${summarize(plannedInstall)}`);
     say(`trial ${name}: installing`);
     const install = await runTracked([python, "-m", "pip", "install", "--progress-bar", "off", ...pins], {
       timeoutSeconds: pipTimeout,
@@ -203,10 +209,11 @@ export async function proveInTrial(input: TrialInput): Promise<TrialOutcome> {
       },
     });
     if (install.exitCode !== 0) return { ...base, ...where, proven: false, stage: "install", message: pipFailure(install) };
-    const record: TrialRecord = { name, python: minor, pins, env: input.plan.env, created: new Date().toISOString(), proven: null, load: null };
+    const record: TrialRecord = { name, python: minor, pins, resolved: base.resolved, env: input.plan.env, created: new Date().toISOString(), proven: null, load: null };
     writeFileSync(join(dir, TRIAL_RECORD), `${JSON.stringify(record, null, 2)}\n`);
     rmSync(join(dir, UNFINISHED_MARKER), { force: true });
   } else {
+    base.resolved = readRecord(dir)?.resolved ?? {};
     say(`trial ${name}: reusing the environment built earlier (${dir})`);
   }
   say(`trial ${name}: loading the model there`);
@@ -227,25 +234,44 @@ export async function proveInTrial(input: TrialInput): Promise<TrialOutcome> {
   return { ...base, ...where, reused: finished, proven: load.ok, stage: "load", load, message: load.ok ? `the model ${described}` : `the load there failed: ${described}` };
 }
 
-/** "keras-3.15.1, jax-0.4.31, ..." from pip's JSON report (the first few, the rest counted). */
-function resolvedSummary(reportJson: string): string {
+/** PEP 503 normalized project name: `TF_Keras` and `tf-keras` are the same project. */
+function normalizeName(name: string): string {
+  return name.toLowerCase().replace(/[-_.]+/g, "-");
+}
+
+/** `keras>=3.15` → "keras". */
+function requirementName(requirement: string): string {
+  return normalizeName(/^[A-Za-z0-9._-]+/.exec(requirement.trim())?.[0] ?? requirement);
+}
+
+/** [name, version] of everything pip's `--report -` JSON says it would install; [] when unreadable. */
+export function reportedInstall(reportJson: string): [string, string][] {
   try {
     const report = JSON.parse(reportJson) as { install?: { metadata?: { name?: string; version?: string } }[] };
-    const items = (report.install ?? []).map((item) => `${item.metadata?.name}==${item.metadata?.version}`);
-    return items.length > 6 ? `${items.slice(0, 6).join(", ")} and ${items.length - 6} more` : items.join(", ") || "nothing new";
+    return (report.install ?? []).flatMap((item) => (item.metadata?.name && item.metadata.version ? [[normalizeName(item.metadata.name), item.metadata.version] as [string, string]] : []));
   } catch {
-    return "(pip's report was unreadable)";
+    return [];
+  }
+}
+
+/** "keras 3.15.1, jax 0.4.31, ... and 9 more". */
+function summarize(items: [string, string][]): string {
+  const shown = items.slice(0, 6).map(([name, version]) => `${name} ${version}`).join(", ");
+  return items.length > 6 ? `${shown} and ${items.length - 6} more` : shown || "nothing new";
+}
+
+function readRecord(dir: string): TrialRecord | null {
+  try {
+    return JSON.parse(readFileSync(join(dir, TRIAL_RECORD), "utf8")) as TrialRecord;
+  } catch {
+    return null;
   }
 }
 
 function updateRecord(dir: string, change: Partial<TrialRecord>): void {
-  const path = join(dir, TRIAL_RECORD);
-  try {
-    const record = JSON.parse(readFileSync(path, "utf8")) as TrialRecord;
-    writeFileSync(path, `${JSON.stringify({ ...record, ...change }, null, 2)}\n`);
-  } catch {
-    // No record: the environment is unfinished and will be rebuilt anyway.
-  }
+  const record = readRecord(dir);
+  // No record: the environment is unfinished and will be rebuilt anyway.
+  if (record) writeFileSync(join(dir, TRIAL_RECORD), `${JSON.stringify({ ...record, ...change }, null, 2)}\n`);
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -288,12 +314,7 @@ export function listTrials(env: NodeJS.ProcessEnv = process.env): TrialListing[]
     .sort()
     .map((name) => {
       const dir = join(root, name);
-      let record: TrialRecord | null = null;
-      try {
-        record = JSON.parse(readFileSync(join(dir, TRIAL_RECORD), "utf8")) as TrialRecord;
-      } catch {
-        record = null;
-      }
+      const record = readRecord(dir);
       return { name, dir, bytes: sizeOf(dir), unfinished: existsSync(join(dir, UNFINISHED_MARKER)) || record === null, record };
     });
 }

@@ -278,6 +278,8 @@ export interface PlanProof {
   proven: boolean;
   /** The exact requirements the trial installed, and the Python minor it ran. */
   pins: string[];
+  /** The versions pip resolved for them (`{keras: "3.15.1"}`): what was actually proven. */
+  resolved: Record<string, string>;
   python: string | null;
   /** The trial environment's folder, when one was made. */
   dir: string | null;
@@ -667,11 +669,30 @@ export function installPlansForFacts(facts: Facts, modelPath: string | null): In
   });
 }
 
+/** The plans with what trial environments showed (proofs[i] belongs to plans[i], as try-versions tried them). */
+export function plansWithProofs(facts: Facts, modelPath: string | null, proofs: PlanProof[] | undefined): InstallPlan[] {
+  return installPlansForFacts(facts, modelPath).map((plan, index) => (proofs?.[index] ? { ...plan, proof: proofs[index] } : plan));
+}
+
+/** A plan as data for --json: its status first, then what to install and what a trial showed. */
+export function planJson(plan: InstallPlan) {
+  return {
+    status: planStatus(plan),
+    route: plan.route,
+    packages: plan.packages.map((spec) => spec.replace(/^"|"$/g, "")),
+    env: plan.env,
+    pythonOk: plan.pythonOk,
+    pythonNeeded: plan.pythonNeeded,
+    proof: plan.proof ?? null,
+  };
+}
+
 /** The first line of every plan shown: proven (loaded in a trial environment) or unproven, and why. */
 function proofLine(plan: InstallPlan): Token[] {
   const proof = plan.proof;
   if (proof?.proven) {
-    return [strong("Proven: "), text(`the model loaded in a trial environment (Python ${proof.python}, ${proof.pins.join(" ")}) at `), path(proof.dir ?? "")];
+    const exact = Object.entries(proof.resolved).map(([name, version]) => `${name} ${version}`).join(", ");
+    return [strong("Proven: "), text(`the model loaded with ${exact || proof.pins.join(" ")} on Python ${proof.python}, in a trial environment at `), path(proof.dir ?? ""), text(".")];
   }
   if (proof) return [strong("Unproven: "), text(`a trial environment did not prove it: ${proof.message}.`)];
   return [strong("Unproven: "), text("keras-fix has not loaded the model with this set (a trial environment can prove it: --try-versions).")];
