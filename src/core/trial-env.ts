@@ -133,7 +133,9 @@ export function pipFailure(outcome: TrackedOutcome): string {
   if (/NewConnectionError|Failed to establish a new connection|Temporary failure in name resolution|Network is unreachable|No route to host|ConnectTimeout|ProxyError/i.test(all)) {
     return "pip could not reach the package index (no network?)";
   }
-  const missing = /Could not find a version that satisfies the requirement ([^\s(]+)/.exec(all);
+  const missing = /Could not find a version that satisfies the requirement ([^\s(]+)(?: \(from versions: (none)\))?/.exec(all);
+  // "from versions: none" is also what pip says when it could not ask at all (no retries configured).
+  if (missing?.[2]) return `pip found no version of ${missing[1]} at all: no network, or the package index does not have it`;
   if (missing) return `the package index has no ${missing[1]} this Python can install`;
   if (/ResolutionImpossible|conflicting dependencies/i.test(all)) return "pip found no set of versions that satisfies these requirements together";
   const last = all.split("\n").map((line) => line.trim()).filter((line) => /^ERROR\b/.test(line)).at(-1);
