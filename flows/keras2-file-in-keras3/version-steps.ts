@@ -86,9 +86,10 @@ export function versionSteps(spec: VersionStepsSpec): Step[] {
       body: (ctx) => {
         const plan = firstPlan(ctx);
         const pip = plan ? pipCommand(plan, pythonPathOf(ctx)) : null;
+        const trial = plan ? paragraphs("Or it can prove the set first in a throwaway environment in its cache folder, leaving this one as it is.") : [];
         return pip && plan?.pythonOk
-          ? paragraphs(["keras-fix can run ", code(pip), " for you and then load the model again to check."])
-          : paragraphs("There is nothing keras-fix can install for you here: follow the steps above.");
+          ? [...paragraphs(["keras-fix can run ", code(pip), " for you and then load the model again to check."]), ...trial]
+          : [...paragraphs("There is nothing keras-fix can install into this environment: follow the steps above."), ...trial];
       },
       options: [
         {
