@@ -17,6 +17,7 @@ const HELP = `
     $ keras-fix <model> --auto       the same without questions; prints a report
     $ keras-fix inspect <model>      what the file says, without Python
     $ keras-fix explain <traceback-file | ->   diagnose a pasted traceback
+    $ keras-fix envs [--remove <name> | --remove --all]   list or remove trial environments
 
   Options
     --auto             never ask; take each fix's safe automatic path (implied without a terminal)
@@ -25,6 +26,8 @@ const HELP = `
     --timeout <s>      time limit for the Python probe in seconds (default 300)
     --model <path>     with explain: the model file the traceback came from
     --custom-objects <file.py>   a Python file that defines the missing custom objects (imported before loading)
+    --try-versions     with --auto: prove a version plan by installing it into a throwaway environment in
+                       keras-fix's cache (never yours) and loading the model there
     --no-color         no colours or bold (also NO_COLOR=1; FORCE_COLOR=1 forces them)
 
   Exit codes
@@ -50,6 +53,9 @@ function parse(argv: string[]) {
         timeout: { type: "string" },
         model: { type: "string" },
         "custom-objects": { type: "string" },
+        "try-versions": { type: "boolean", default: false },
+        remove: { type: "boolean", default: false },
+        all: { type: "boolean", default: false },
         "no-color": { type: "boolean", default: false },
         help: { type: "boolean", short: "h", default: false },
         version: { type: "boolean", default: false },
@@ -92,6 +98,7 @@ async function main(): Promise<number> {
     timeoutSeconds: values.timeout === undefined ? 300 : Number(values.timeout),
     model: values.model,
     customObjects: values["custom-objects"],
+    tryVersions: values["try-versions"],
   };
   if (!(options.timeoutSeconds > 0)) throw new UserError("--timeout takes a positive number of seconds.");
   if (first === "inspect") {
@@ -99,6 +106,11 @@ async function main(): Promise<number> {
     const { runInspect } = await import("./modes/inspect.js");
     return runInspect(rest[0], options);
   }
+  if (first === "envs") {
+    const { runEnvs } = await import("./modes/envs.js");
+    return runEnvs({ remove: values.remove, all: values.all, names: rest, json: options.json });
+  }
+  if (values.remove || values.all) throw new UserError("--remove and --all go with envs.", "keras-fix envs --remove <name>");
   if (first === "explain") {
     if (rest.length !== 1) throw new UserError("explain takes one traceback file, or - for standard input.");
     const { runExplain } = await import("./modes/explain.js");

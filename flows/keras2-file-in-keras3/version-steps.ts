@@ -4,7 +4,7 @@
 import { code, paragraphs, python, strong, text } from "../../src/core/content.js";
 import { keepFixSteps } from "../_shared/keep-fix.js";
 import type { ActionResult, Content, LoadFix, Step, StepContext } from "../../src/core/types.js";
-import { installPlansForFacts, pipArgv, pipCommand, planContent, type InstallPlan } from "../../src/core/versions.js";
+import { pipArgv, plansWithProofs, pipCommand, planContent, type InstallPlan, type PlanProof } from "../../src/core/versions.js";
 
 export interface VersionStepsSpec {
   /** Why the load failed, in plain words, for the first step. */
@@ -18,8 +18,14 @@ export interface VersionStepsSpec {
   rebuildBody: (ctx: StepContext) => Content;
 }
 
+/** The plans for this file, each with what a trial environment showed about it (when one ran in this walk). */
 export function plansOf(ctx: StepContext): InstallPlan[] {
-  return installPlansForFacts(ctx, ctx.modelPath);
+  return plansWithProofs(ctx, ctx.modelPath, ctx.results.trial?.data?.proofs as PlanProof[] | undefined);
+}
+
+/** --try-versions (the CLI puts it in the inputs): the user's consent, given up front, to prove plans in a trial. */
+function trialsAllowed(ctx: StepContext): boolean {
+  return ctx.inputs.tryVersions === "yes";
 }
 
 function firstPlan(ctx: StepContext): InstallPlan | null {
@@ -80,9 +86,10 @@ export function versionSteps(spec: VersionStepsSpec): Step[] {
       body: (ctx) => {
         const plan = firstPlan(ctx);
         const pip = plan ? pipCommand(plan, pythonPathOf(ctx)) : null;
+        const trial = plan ? paragraphs("Or it can prove the set first in a throwaway environment in its cache folder, leaving this one as it is.") : [];
         return pip && plan?.pythonOk
-          ? paragraphs(["keras-fix can run ", code(pip), " for you and then load the model again to check."])
-          : paragraphs("There is nothing keras-fix can install for you here: follow the steps above.");
+          ? [...paragraphs(["keras-fix can run ", code(pip), " for you and then load the model again to check."]), ...trial]
+          : [...paragraphs("There is nothing keras-fix can install into this environment: follow the steps above."), ...trial];
       },
       options: [
         {
@@ -95,9 +102,59 @@ export function versionSteps(spec: VersionStepsSpec): Step[] {
           },
           needsConsent: { risk: "installs or replaces Python packages in the environment keras-fix is using" },
         },
+        {
+          id: "trial",
+          label: "Prove it first: install it into a new throwaway environment and load the model there",
+          next: "trial",
+          when: (ctx) => !trialsAllowed(ctx) && firstPlan(ctx) !== null,
+          needsConsent: { risk: "downloads the packages and installs them into a new environment in keras-fix's cache folder (yours is not touched)" },
+        },
+        {
+          id: "trial-flag",
+          label: "Prove it in a throwaway environment (--try-versions)",
+          next: "trial",
+          when: (ctx) => trialsAllowed(ctx) && firstPlan(ctx) !== null,
+        },
         { id: "stop", label: "I will do it myself", next: "plan-end" },
       ],
-      auto: "stop",
+      // Only --try-versions lets --auto download anything, and then only into a trial environment.
+      auto: { among: ["stop", "trial-flag"], pick: (ctx) => (trialsAllowed(ctx) && firstPlan(ctx) !== null ? "trial-flag" : "stop") },
+    },
+    {
+      kind: "action",
+      id: "trial",
+      title: "Proving the versions in a trial environment",
+      action: (ctx) => ({ kind: "try-versions", plans: plansOf(ctx) }),
+      onSuccess: "trial-proven",
+      onFailure: "trial-unproven",
+    },
+    {
+      kind: "end",
+      id: "trial-proven",
+      // The user's own environment still cannot load it: proven advice, not a fix.
+      outcome: "not-fixed",
+      title: "Proven: these versions load the model",
+      body: (ctx) => {
+        const plans = plansOf(ctx);
+        const proven = plans.find((plan) => plan.proof?.proven);
+        // Plans tried before the proven one failed there: say what each showed, then the one that loads.
+        const failed = plans.filter((plan) => plan.proof && !plan.proof.proven);
+        return [
+          ...failed.map((plan) => [strong("Not proven: "), code(plan.proof!.pins.join(" ")), text(`: ${plan.proof!.message}.`)]),
+          ...(proven ? planContent(proven, pythonPathOf(ctx)) : []),
+          ...paragraphs("Your own environment was not changed. Install the set above there (or in a new environment), or run your code with the trial environment's Python."),
+        ];
+      },
+    },
+    {
+      kind: "end",
+      id: "trial-unproven",
+      outcome: "not-fixed",
+      title: "The trial environment did not prove it",
+      body: (ctx) => [
+        ...resultSummary(ctx.results.trial),
+        ...paragraphs("The plans above stay unproven. Your own environment was not changed."),
+      ],
     },
     {
       kind: "action",

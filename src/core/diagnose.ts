@@ -22,6 +22,8 @@ export interface DiagnoseOptions {
   inputs?: Record<string, string>;
   /** Where fixes write new files (the loader script, a re-saved copy); the current folder by default. */
   outputDir?: string;
+  /** Progress lines of long actions (a trial environment's pip); --auto prints them on stderr. */
+  onActionProgress?: (line: string) => void;
 }
 
 // Formats where the file alone settles the question: starting Python would only repeat what the bytes say.
@@ -158,6 +160,8 @@ export function createDiagnoseSession(options: DiagnoseOptions): DiagnoseSession
       modelPath: options.modelPath,
       facts,
       outputDir: options.outputDir,
+      timeoutSeconds: options.timeoutSeconds,
+      onProgress: options.onActionProgress,
       probe: () => {
         if (!probe) throw new Error("the Python worker is not running; diagnose() starts it");
         return probe;

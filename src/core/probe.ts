@@ -820,3 +820,74 @@ export async function runCommand(argv: readonly string[], options: { timeoutSeco
   const output = typeof result.all === "string" ? result.all : String(result.shortMessage ?? "");
   return { exitCode: result.exitCode ?? null, signal: result.signal ?? null, output };
 }
+
+// ---------------------------------------------------------------------------------------------------------------
+// A long command keras-fix runs on its own account (venv + pip in a trial environment, src/core/trial-env.ts):
+// tracked like a worker, so Ctrl-C, SIGTERM and keras-fix's exit take it and its children; bounded by a timeout.
+
+export type TrackedOutcome = {
+  exitCode: number | null;
+  signal: string | null;
+  timedOut: boolean;
+  stdout: string;
+  stderr: string;
+};
+
+export async function runTracked(
+  argv: readonly string[],
+  options: { timeoutSeconds: number; env?: Record<string, string>; onLine?: (line: string) => void },
+): Promise<TrackedOutcome> {
+  const [file, ...args] = argv;
+  if (!file) throw new BugError("runTracked needs a program to run");
+  const child = execa(file, args, {
+    env: options.env ?? {},
+    extendEnv: true,
+    stdin: "ignore",
+    stdout: "pipe",
+    stderr: "pipe",
+    buffer: false,
+    reject: false,
+    cleanup: true,
+    detached: detachGroups,
+    forceKillAfterDelay: false,
+    windowsHide: true,
+  });
+  const exited = child.then(
+    (result): ChildExit => ({ exitCode: result.exitCode ?? null, signal: (result.signal as NodeJS.Signals | undefined) ?? null, spawnError: null }),
+    (error: unknown): ChildExit => ({ exitCode: null, signal: null, spawnError: String(error) }),
+  );
+  const killTree = (signal: NodeJS.Signals) => {
+    if (child.pid === undefined) return;
+    try {
+      if (detachGroups) process.kill(-child.pid, signal);
+      else child.kill(signal);
+    } catch {
+      // Already gone.
+    }
+  };
+  track({ pid: child.pid, stdin: child.stdin!, stdout: child.stdout!, stderr: child.stderr!, exited, killTree });
+  const out: string[] = [];
+  const err: string[] = [];
+  const drained = ([[child.stdout!, out], [child.stderr!, err]] as const).map(([stream, sink]) => {
+    const lines = createInterface({ input: stream });
+    lines.on("line", (line) => {
+      sink.push(line);
+      options.onLine?.(line);
+    });
+    return new Promise((resolveClose) => lines.once("close", resolveClose));
+  });
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    killTree("SIGKILL");
+  }, options.timeoutSeconds * 1000);
+  const [exit] = await Promise.all([exited, ...drained]);
+  clearTimeout(timer);
+  return {
+    exitCode: exit.exitCode,
+    signal: exit.signal,
+    timedOut,
+    stdout: out.join("\n"),
+    stderr: exit.spawnError ? [...err, exit.spawnError].join("\n") : err.join("\n"),
+  };
+}

@@ -6,7 +6,8 @@ import { describeFix, type ChainLink } from "./fix-chain.js";
 import { contentToPlain, sanitize } from "./content.js";
 import { describeFile, describeKeras, describeLoad, describePython } from "./describe.js";
 import type { DiagnoseResult } from "./session.js";
-import type { Content, Diagnosis, LoadAttempt, LoadFix } from "./types.js";
+import type { Content, Diagnosis, Facts, LoadAttempt, LoadFix } from "./types.js";
+import { planJson, plansWithProofs, type PlanProof } from "./versions.js";
 
 export interface RunReport {
   result: DiagnoseResult;
@@ -38,9 +39,18 @@ export function writtenFiles(walk: AutoWalk | null): string[] {
   return (walk?.steps ?? []).flatMap((s) => (s.result?.ok && typeof s.result.data?.path === "string" ? [s.result.data.path] : []));
 }
 
-function walkJson(walk: AutoWalk) {
+/** The version plans a walk showed (its "plan" step), each marked proven or unproven, with the trial's proofs. */
+function walkPlans(walk: AutoWalk, facts: Facts) {
+  if (!walk.steps.some((s) => s.id === "plan")) return undefined;
+  const trial = walk.steps.find((s) => s.request?.kind === "try-versions");
+  const proofs = trial?.result?.data?.proofs as PlanProof[] | undefined;
+  return plansWithProofs(facts, facts.file?.path ?? null, proofs).map(planJson);
+}
+
+function walkJson(walk: AutoWalk, facts: Facts) {
   return {
     outcome: walk.outcome,
+    plans: walkPlans(walk, facts),
     fix: provenFix(walk),
     wrote: writtenFiles(walk),
     steps: walk.steps.map((s) => ({
@@ -74,6 +84,7 @@ export function toJsonDocument(report: RunReport): Record<string, unknown> {
   const { result, walk } = report;
   const history = report.history ?? [];
   const last = result.load?.chain[result.load.chain.length - 1];
+  const facts: Facts = { file: result.file, env: result.env, load: result.load };
   return {
     schemaVersion: 1,
     path: result.file?.path ?? null,
@@ -85,12 +96,12 @@ export function toJsonDocument(report: RunReport): Record<string, unknown> {
     diagnosis: diagnosisJson(result.diagnosis),
     history: history.map((link) => ({
       ...diagnosisJson(link.diagnosis),
-      walk: walkJson(link.walk),
+      walk: walkJson(link.walk, facts),
       // The fix that got the load past this cause, and the error the load met next (the next entry, or the diagnosis).
       gotPastWith: link.next ? { fix: link.next.fix, nextError: lastLine(link.next.attempt), nextCause: link.next.diagnosis.cause } : null,
     })),
     summary: report.summary ? contentToPlain(report.summary) : null,
-    walk: walk ? { ...walkJson(walk), chain: fixChain(history, walk, result.diagnosis) } : null,
+    walk: walk ? { ...walkJson(walk, facts), chain: fixChain(history, walk, result.diagnosis) } : null,
     outcome: result.outcome,
     exitCode: report.exitCode,
     error: report.error ?? null,

@@ -2,6 +2,7 @@
 // printed (ExceptionInfo), what a cause looks like (Cause) and how its walk is described (Step). Plain data, no I/O.
 
 import type { SourceMatch } from "./fixes/find-sources.js";
+import type { InstallPlan } from "./versions.js";
 
 // ---------------------------------------------------------------------------------------------------------------
 // Inspect (`keras-fix inspect --json` prints ModelFacts; the field names are a public contract)
@@ -291,6 +292,8 @@ export type ActionRequest =
   | { kind: "generate-skeleton"; keys: string[] }
   | { kind: "resave-compare"; fix: LoadFix }
   | { kind: "run-command"; argv: string[] }
+  // src/core/trial-env.ts: install the plans, best first, into throwaway venvs and load the model there.
+  | { kind: "try-versions"; plans: InstallPlan[] }
   // src/core/lambda/actions.ts: what each Lambda would run; rebuild in code + load_weights; re-save the rebuild.
   | { kind: "read-lambdas" }
   | { kind: "rebuild-model" }

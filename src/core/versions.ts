@@ -2,9 +2,9 @@
 // that turns "this file was written by Keras X, this Python is Y" into the exact pip commands that can load it.
 // Pure: no I/O. The tables are checked by test/core/versions.test.ts against the real cases the flows meet.
 
-import { code, python, shell, strong, text } from "./content.js";
+import { code, path, python, shell, strong, text } from "./content.js";
 import { plansClosedTo } from "./safe-plans.js";
-import type { Content, EnvFacts, Facts, ModelFacts } from "./types.js";
+import type { Content, EnvFacts, Facts, ModelFacts, Token } from "./types.js";
 
 export type KerasLine = NonNullable<ModelFacts["kerasLine"]>;
 
@@ -270,6 +270,26 @@ export interface InstallPlan {
   why: string[];
   /** The exact code that loads the file with this set (tf_keras routes differ from plain load_model). */
   loadCode: string;
+  /** Set once a trial environment loaded (or failed to load) the model with this set; absent = never tried. */
+  proof?: PlanProof;
+}
+
+/** What a trial environment showed about a plan (src/core/trial-env.ts). */
+export interface PlanProof {
+  proven: boolean;
+  /** The exact requirements the trial installed, and the Python minor it ran. */
+  pins: string[];
+  /** The versions pip resolved for them (`{keras: "3.15.1"}`): what was actually proven. */
+  resolved: Record<string, string>;
+  python: string | null;
+  /** The trial environment's folder, when one was made. */
+  dir: string | null;
+  message: string;
+}
+
+/** "proven" only when a trial environment loaded the model with this plan; everything else is "unproven". */
+export function planStatus(plan: InstallPlan): "proven" | "unproven" {
+  return plan.proof?.proven ? "proven" : "unproven";
 }
 
 export interface PlanInput {
@@ -651,7 +671,35 @@ export function installPlansForFacts(facts: Facts, modelPath: string | null): In
   }), facts.file?.safety?.findings ?? []);
 }
 
-/** A plan as step content: the command, the environment variable, the load code and why. */
+/** The plans with what trial environments showed (proofs[i] belongs to plans[i], as try-versions tried them). */
+export function plansWithProofs(facts: Facts, modelPath: string | null, proofs: PlanProof[] | undefined): InstallPlan[] {
+  return installPlansForFacts(facts, modelPath).map((plan, index) => (proofs?.[index] ? { ...plan, proof: proofs[index] } : plan));
+}
+
+/** A plan as data for --json: its status first, then what to install and what a trial showed. */
+export function planJson(plan: InstallPlan) {
+  return {
+    status: planStatus(plan),
+    route: plan.route,
+    packages: plan.packages.map((spec) => spec.replace(/^"|"$/g, "")),
+    env: plan.env,
+    pythonOk: plan.pythonOk,
+    pythonNeeded: plan.pythonNeeded,
+    proof: plan.proof ?? null,
+  };
+}
+
+/** The first line of every plan shown: proven (loaded in a trial environment) or unproven, and why. */
+function proofLine(plan: InstallPlan): Token[] {
+  const proof = plan.proof;
+  if (proof?.proven) {
+    const exact = Object.entries(proof.resolved).map(([name, version]) => `${name} ${version}`).join(", ");
+    return [strong("Proven: "), text(`the model loaded with ${exact || proof.pins.join(" ")} on Python ${proof.python}, in a trial environment at `), path(proof.dir ?? ""), text(".")];
+  }
+  if (proof) return [strong("Unproven: "), text(`a trial environment did not prove it: ${proof.message}.`)];
+  return [strong("Unproven: "), text("keras-fix has not loaded the model with this set (a trial environment can prove it: --try-versions).")];
+}
+
 /** The interpreter to make a new environment with, for "needs Python 3.9–3.11": the newest of the range. */
 function pythonToCreateWith(needed: string | null): string {
   const newest = /(\d+\.\d+)\s*$/.exec(needed ?? "");
@@ -666,7 +714,7 @@ export const NEW_ENV_DIR = "keras-env";
  * the set, else a new environment made with a Python that can (never the user's pip after "you need another Python").
  */
 export function planContent(plan: InstallPlan, pythonPath = "python"): Content {
-  const content: Content = [];
+  const content: Content = [proofLine(plan)];
   if (!plan.pythonOk) {
     const creator = pythonToCreateWith(plan.pythonNeeded);
     content.push([

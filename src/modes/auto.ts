@@ -7,14 +7,16 @@ import { createDiagnoseSession } from "../core/diagnose.js";
 import { isUserError, UserError } from "../core/errors.js";
 import { walkChain, type ChainLink } from "../core/fix-chain.js";
 import { ExitCode } from "../core/exit-codes.js";
+import { sanitize } from "../core/content.js";
 import type { DiagnoseResult } from "../core/session.js";
 import { exitCodeFor, printErrorDocument, printReport, progressToStderr } from "./run-report.js";
 
 export function inputsFrom(options: CliOptions): Record<string, string> {
-  if (!options.customObjects) return {};
+  const inputs: Record<string, string> = options.tryVersions ? { tryVersions: "yes" } : {};
+  if (!options.customObjects) return inputs;
   const module = resolve(options.customObjects);
   if (!existsSync(module)) throw new UserError(`--custom-objects: no file at ${options.customObjects}.`);
-  return { customObjectsModule: module };
+  return { ...inputs, customObjectsModule: module };
 }
 
 export async function runAuto(target: string | undefined, options: CliOptions): Promise<number> {
@@ -26,7 +28,14 @@ export async function runAuto(target: string | undefined, options: CliOptions): 
     if (!options.json || !isUserError(error)) throw error;
     return printErrorDocument(error, { file: null, env: null, load: null, diagnosis: null, cause: null, outcome: "error" }, options);
   }
-  const session = createDiagnoseSession({ modelPath: target, python: options.python, timeoutSeconds: options.timeoutSeconds, inputs });
+  const session = createDiagnoseSession({
+    modelPath: target,
+    python: options.python,
+    timeoutSeconds: options.timeoutSeconds,
+    inputs,
+    onActionProgress: (line) => process.stderr.write(`  ${sanitize(line)}
+`),
+  });
   const cancel = () => {
     void session.close().finally(() => process.exit(ExitCode.cancelled));
   };

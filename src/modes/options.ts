@@ -7,4 +7,6 @@ export interface CliOptions {
   timeoutSeconds: number;
   model?: string;
   customObjects?: string;
+  /** --try-versions: --auto may prove version plans in throwaway trial environments (never the user's). */
+  tryVersions?: boolean;
 }

@@ -17,5 +17,9 @@ describe("file-from-newer-keras with real Keras 3.5.0", () => {
     expect(report.diagnosis).toMatchObject({ cause: "file-from-newer-keras", culprit: "file 3.15.1 > installed 3.5.0: RMSNormalization" });
     expect(report.walk.outcome).toBe("not-fixed");
     expect(JSON.stringify(report.walk)).toContain('-m pip install \\"keras>=3.15\\"');
+    // Never tried (no --try-versions): every plan shown says unproven, and no trial environment was made.
+    expect(report.walk.plans.map((plan: { status: string }) => plan.status)).toEqual(["unproven"]);
+    expect(report.walk.steps.find((s: { id: string }) => s.id === "plan").text).toMatch(/^Unproven: /m);
+    expect(report.walk.steps.some((s: { action: string | null }) => s.action === "try-versions")).toBe(false);
   });
 });
