@@ -3,24 +3,14 @@
 // 3.7: fixtures tf-2.1.4--* and keras-2.3.1--*), "unknown opcode", "XXX lineno", or a types.CodeType argument
 // TypeError. Marshal has no version header; the code object's layout tells the family (src/core/fixes/marshal-hint.ts).
 import { code, paragraphs, python, strong } from "../../src/core/content.js";
-import { bytecodeHint, type BytecodeHint } from "../../src/core/fixes/marshal-hint.js";
+import { bytecodeIsForeign, storedBytecodeHint, type BytecodeHint } from "../../src/core/fixes/marshal-hint.js";
 import type { Cause, Facts, StepContext } from "../../src/core/types.js";
 import { READ_STEP, readLambdasStep, REBUILD_STEP, rebuildSteps } from "../../src/core/lambda/steps.js";
 
 const LAMBDA_FRAMES = /func_load|marshal|python_utils|generic_utils|lambda_layer|layers\/core/;
 
-/** The marshalled Lambda code strings the file stores, when inspect recorded them (details.lambdaBytecode). */
-function storedBytecode(facts: Facts): string[] {
-  const value = facts.file?.details?.lambdaBytecode;
-  return Array.isArray(value) ? value.filter((v): v is string => typeof v === "string") : [];
-}
-
 function hintOf(facts: Facts): BytecodeHint | null {
-  for (const code of storedBytecode(facts)) {
-    const hint = bytecodeHint(code);
-    if (hint) return hint;
-  }
-  return null;
+  return storedBytecodeHint(facts);
 }
 
 // Python minors each saving line supported (python_requires at each tag, TF release notes); a file's
@@ -80,6 +70,14 @@ export const lambdaPythonMismatch: Cause = {
       means: "this is how a Lambda's bytecode from another Python fails; nothing else in a load raises it",
     },
     {
+      // keras-fix's guard refuses every stored Lambda before marshal reads it (flows/lambda-safe-mode), so the first
+      // load never meets the marshal error; the bytecode's own layout then tells that this Python could not read it.
+      type: /^KerasFixRefusedLambda$/,
+      message: /(?<refusedLambda>keras-fix) refused to run the Python bytecode stored for/,
+      weight: 0.95,
+      means: "keras-fix refused the Lambda's bytecode before it ran, and the bytecode's layout is another Python's",
+    },
+    {
       type: /^TypeError$/,
       message: /code\(\) (?:argument \d+ must be|takes|expected)|an integer is required \(got type bytes\)/,
       frame: LAMBDA_FRAMES,
@@ -88,7 +86,13 @@ export const lambdaPythonMismatch: Cause = {
     },
   ],
   // A marshal error from frames that load nothing is a corrupt .pyc of the user's own module, not a Lambda.
-  when: (captures) => !((captures.marshalError !== undefined || captures.bytecodeError !== undefined) && captures.stackShows === "other"),
+  when: (captures, facts) => {
+    if (captures.refusedLambda !== undefined) {
+      // Only when the stored bytecode is known to be another minor's; otherwise the refusal is lambda-safe-mode's.
+      return bytecodeIsForeign(facts) ? 1.1 : false;
+    }
+    return !((captures.marshalError !== undefined || captures.bytecodeError !== undefined) && captures.stackShows === "other");
+  },
   culprit: (_captures, facts) => {
     const hint = hintOf(facts);
     const layers = (facts.file?.lambdas ?? []).filter((l) => l.hasBytecode).map((l) => l.layerName);

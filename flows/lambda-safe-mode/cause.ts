@@ -4,6 +4,7 @@
 // give it; the cure is the same "trust it and supply what it needs, or rebuild" conversation, not Python versions.
 import { code, command, paragraphs, python, strong } from "../../src/core/content.js";
 import { keepFixSteps } from "../_shared/keep-fix.js";
+import { bytecodeIsForeign } from "../../src/core/fixes/marshal-hint.js";
 import { dangerousLambdas, READ_STEP, readLambdasStep, REBUILD_STEP, rebuildSteps } from "../../src/core/lambda/steps.js";
 import type { Cause, LoadAttempt, StepContext } from "../../src/core/types.js";
 
@@ -76,6 +77,8 @@ export const lambdaSafeMode: Cause = {
       if (captures.wrappedClass === "Lambda") return 1.1;
       return facts.file?.hasLambda ? 1 : false;
     }
+    // keras-fix's own refusal of bytecode that this Python could not even read: lambda-python-mismatch says more.
+    if (captures.refusedBy !== undefined && bytecodeIsForeign(facts)) return 0.7;
     return facts.file && !facts.file.hasLambda && facts.file.format !== "missing" ? 0.8 : 1.05;
   },
   culprit: (captures, facts) => {

@@ -568,11 +568,16 @@ export interface ProbeSession {
 /** keras_probe.py ships at src/probe/ of the package; this module runs from src/core (tests), dist/src/core (the
  * build) or dist/bin (the bundled bin), so the package root is found by walking up. */
 export function probeScriptPath(): string {
+  return probeFilePath("keras_probe.py");
+}
+
+/** A file of src/probe/, found from wherever this code runs: dist/src/core (tsc) or dist/bin (the bundle). */
+export function probeFilePath(name: string): string {
   const here = dirname(fileURLToPath(import.meta.url));
-  const candidates = [join(here, "..", "probe", "keras_probe.py")];
-  for (let dir = here; dirname(dir) !== dir; dir = dirname(dir)) candidates.push(join(dir, "src", "probe", "keras_probe.py"));
+  const candidates = [join(here, "..", "probe", name)];
+  for (let dir = here; dirname(dir) !== dir; dir = dirname(dir)) candidates.push(join(dir, "src", "probe", name));
   const found = candidates.find((candidate) => existsSync(candidate));
-  if (!found) throw new BugError(`keras_probe.py is missing (looked in ${candidates.join(", ")})`);
+  if (!found) throw new BugError(`${name} is missing (looked in ${candidates.join(", ")})`);
   return found;
 }
 

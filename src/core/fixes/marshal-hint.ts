@@ -1,6 +1,7 @@
 // Which Python versions could have written a Lambda layer's marshalled bytecode: marshal has no version header,
 // but the code object's field layout and first opcode changed between minors. Verified on lambdas marshalled by
 // Python 2.7 and 3.6-3.13 (test/fixes/marshal-hint.test.ts runs them) and on fixtures made by Python 3.11.
+import type { Facts } from "../types.js";
 export interface BytecodeHint {
   /** Human range, e.g. "3.11 or 3.12". */
   range: string;
@@ -46,4 +47,21 @@ export function bytecodeHint(base64: string): BytecodeHint | null {
     return { range: "3.7 or older", minors: ["3.6", "3.7"] };
   }
   return null;
+}
+
+/** The writer's Python, read from the first Lambda bytecode the file stores that marshal-hint can place. */
+export function storedBytecodeHint(facts: Facts): BytecodeHint | null {
+  const stored = facts.file?.details?.lambdaBytecode;
+  for (const code of Array.isArray(stored) ? stored : []) {
+    const hint = typeof code === "string" ? bytecodeHint(code) : null;
+    if (hint) return hint;
+  }
+  return null;
+}
+
+/** True when the file's Lambda bytecode is known to come from another Python minor than the one loading it. */
+export function bytecodeIsForeign(facts: Facts): boolean {
+  const hint = storedBytecodeHint(facts);
+  const minor = /^(\d+\.\d+)/.exec(facts.env?.python.version ?? "")?.[1];
+  return hint !== null && minor !== undefined && !hint.minors.includes(minor);
 }

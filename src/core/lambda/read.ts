@@ -4,13 +4,13 @@
 // A separate process because marshal data from another Python, or crafted data, can crash the interpreter.
 import { existsSync, readdirSync } from "node:fs";
 import { homedir } from "node:os";
-import { delimiter, dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { delimiter, join } from "node:path";
 import { execa } from "execa";
 import { bytecodeHint } from "../fixes/marshal-hint.js";
 import { decompile } from "./decompile.js";
 import type { CodeReading, LambdaReport } from "./types.js";
 import { verdictOf } from "./verdict.js";
+import { probeFilePath } from "../probe.js";
 
 /** One stored lambda: the layer, its base64 code, and the `arguments=` its config passes. */
 export interface StoredLambda {
@@ -27,11 +27,7 @@ const READ_TIME_LIMIT_MS = 20_000;
 type Reading = { ok: true; code: CodeReading } | { ok: false; error: string };
 
 export function lambdaReaderPath(): string {
-  const here = dirname(fileURLToPath(import.meta.url));
-  const candidates = [join(here, "..", "..", "probe", "lambda_read.py"), join(here, "..", "..", "..", "..", "src", "probe", "lambda_read.py")];
-  const found = candidates.find((candidate) => existsSync(candidate));
-  if (!found) throw new Error(`lambda_read.py is missing (looked in ${candidates.join(", ")})`);
-  return found;
+  return probeFilePath("lambda_read.py");
 }
 
 /** Interpreters of one minor ("3.11") on this machine: pyenv's builds, then python3.11 on PATH. */
