@@ -37,6 +37,15 @@ export function freshPath(dir: string, stem: string, suffix: string): string {
   }
 }
 
+/** A new .py path in `dir` that Python can import: `stem` made an identifier, then `_2`, `_3`... until it is free. */
+export function freshModulePath(dir: string, stem: string): string {
+  const name = stem.replace(/\W+/g, "_").replace(/^(?=\d)/, "m_") || "model";
+  for (let n = 1; ; n++) {
+    const candidate = join(dir, `${name}${n === 1 ? "" : `_${n}`}.py`);
+    if (!existsSync(candidate)) return candidate;
+  }
+}
+
 export function modelStem(modelPath: string): string {
   const name = basename(modelPath.replace(/[\\/]+$/, ""));
   return name.replace(/\.weights\.h5$/, "").replace(new RegExp(`${extname(name).replace(".", "\\.")}$`), "") || "model";
@@ -100,7 +109,7 @@ async function generateSkeleton(keys: string[], deps: EffectDeps): Promise<Actio
     return { ok: false, summary: paragraphs(`The file's config does not describe ${keys.join(", ")}, so there is nothing to build a skeleton from.`) };
   }
   const { code: source, notes } = skeletonModule(refs, deps.facts.file!, deps.facts.env);
-  const target = freshPath(deps.outputDir ?? process.cwd(), `${modelStem(deps.modelPath)}_custom_objects`, ".py");
+  const target = freshModulePath(deps.outputDir ?? process.cwd(), `${modelStem(deps.modelPath)}_custom_objects`);
   writeFileSync(target, source, { flag: "wx" });
   return {
     ok: true,

@@ -5,7 +5,7 @@ import { resolve } from "node:path";
 import { code, paragraphs, path as pathToken, python, strong, text } from "../content.js";
 import type { RebuildLoadResult } from "../probe.js";
 import type { ActionResult, Content, Token } from "../types.js";
-import { freshPath, modelStem, type EffectDeps } from "../effects.js";
+import { freshModulePath, freshPath, modelStem, type EffectDeps } from "../effects.js";
 import { buildModelScript, Unbuildable, type RebuildLoader } from "./build-model.js";
 import { readModelConfig, storedLambdas } from "./config.js";
 import { readLambdas } from "./read.js";
@@ -94,7 +94,7 @@ export async function rebuildModel(deps: EffectDeps): Promise<ActionResult> {
     if (!(error instanceof Unbuildable)) throw error;
     return { ok: false, summary: paragraphs(["keras-fix cannot write this architecture in code: ", code(error.message)]), data: { proven: false, why: error.message } };
   }
-  const target = freshPath(deps.outputDir ?? process.cwd(), `${modelStem(deps.modelPath)}_rebuilt`, ".py");
+  const target = freshModulePath(deps.outputDir ?? process.cwd(), `${modelStem(deps.modelPath)}_rebuilt`);
   writeFileSync(target, script.code, { flag: "wx" });
   const todos = script.functions.filter((f) => f.todo);
   const result = await deps.probe().rebuildLoad(target, deps.modelPath, null);
