@@ -71,7 +71,10 @@ describe("the JSON contract", () => {
     const badPython = runCli([join(modelsDir, "keras3", "sequential.keras"), "--auto", "--json", "--python", "/no/such/python"]);
     expect(badPython.status).toBe(2);
     conforms("auto", jsonOf(badPython), "--auto with an unusable --python");
-    expect(jsonOf(badPython).error.message).toMatch(/python/i);
+    // An unusable --python is an environment error that still carries its diagnosis (issue 9 §4).
+    expect(jsonOf(badPython).outcome).toBe("error");
+    expect(jsonOf(badPython).diagnosis).toMatchObject({ cause: "python-not-found" });
+    expect(jsonOf(badPython).diagnosis.culprit).toMatch(/\/no\/such\/python/);
 
     const badModule = runCli([join(modelsDir, "keras3", "sequential.keras"), "--auto", "--json", "--custom-objects", "/no/such/layers.py"]);
     expect(badModule.status).toBe(2);

@@ -11,12 +11,6 @@ import { cellId, isRight, kerasEnvs, loadColumn, matrixFiles, renderMatrix, type
 
 /** Cells keras-fix gets wrong, by `<saved-by>/<file> in <loaded-in>`, with what is wrong (handed on in the report). */
 const KNOWN_WRONG: Record<string, string> = {
-  "tf21-py37/lambda.h5 in keras2":
-    "a Python 3.7 lambda's bytecode read by Python 3.11 fails with a bare `EOFError: EOF read where object expected`, which no lambda-python-mismatch matcher reads yet",
-  "tf21-py37/lambda.h5 in keras35-py312":
-    "the same EOFError (Python 3.12) is taken for a Keras 2 file in Keras 3 instead of lambda-python-mismatch",
-  "keras3/custom_optimizer.h5 in keras3":
-    "Keras 3's HDF5 stores the custom optimizer under its snake_case name (`Could not interpret optimizer identifier: matrix_adam`): read as compile-config-incompatible, not custom-optimizer-missing",
   "keras2/nested_functional.h5 in keras35-py312":
     "Keras 3.5 on JAX never returns from loading a tf.keras nested functional HDF5 (a Keras bug); keras-fix has no verdict for a load that hangs, it stops at --timeout",
   "tf21-py37/nested_functional.h5 in keras35-py312": "the same hang, on TF 2.1's file",
