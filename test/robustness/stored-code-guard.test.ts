@@ -8,7 +8,7 @@ import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { stripVTControlCharacters } from "node:util";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from "vitest";
 import { startProbe, type ProbeSession } from "../../src/core/probe.js";
 import { runInteractive } from "../../src/modes/interactive.js";
 import { envVarsFor, modelsDir, pythonFor, repoRoot, type EnvName } from "../helpers/envs.js";
@@ -191,6 +191,10 @@ describe("the CLI never runs stored code without a typed yes", () => {
   it("the wizard: refusing consent (typed no, Esc) and the rebuild route run nothing", async () => {
     await keras2Files();
     process.env.KERAS_FIX_CANARY = lambdaCanary();
+    // The walk writes its scripts (the rebuild) into the current folder: the scratch folder, never the checkout.
+    const before = process.cwd();
+    process.chdir(dir);
+    onTestFinished(() => process.chdir(before));
     const stdin = new FakeStdin();
     const stdout = new FakeStdout();
     const exit = runInteractive(at("k2.h5"), { auto: false, json: false, python: pythonFor("keras2"), timeoutSeconds: 300 }, {
