@@ -149,6 +149,15 @@ async function main(): Promise<number> {
   return runAuto(first, options);
 }
 
+// A reader that goes away first (`keras-fix ... --json | head -c 100`) is not a bug of ours: stop quietly, as other
+// command-line tools do; the exit handlers still stop any Python worker.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on("error", (error: NodeJS.ErrnoException) => {
+    if (error.code !== "EPIPE") throw error;
+    process.exit(typeof process.exitCode === "number" ? process.exitCode : 0);
+  });
+}
+
 main().then(
   (code) => {
     process.exitCode = code;

@@ -20,6 +20,7 @@ function whatMixed(captures: Record<string, string>): string {
   if (captures.objectClass) return captures.objectClass;
   if (captures.kerasTensor) return "a Keras 3 KerasTensor passed to a TensorFlow function";
   if (captures.legacyFlag) return "TF_USE_LEGACY_KERAS without tf_keras";
+  if (captures.topClass) return `standalone keras reading tf.keras' ${captures.topClass}`;
   return versionCulprit(captures) ?? "Keras 2 and Keras 3 objects";
 }
 
@@ -33,6 +34,15 @@ export const kerasTfkerasMixing: Cause = {
       text(". They are separate libraries that do not accept each other's objects."),
     ]),
   matchers: [
+    {
+      // `Unknown layer: Functional` from a standalone multi-backend keras (2.2–2.3) while TensorFlow ≥ 2.3 (whose
+      // tf.keras wrote the file and would read it) is installed beside it: `import keras` where
+      // `from tensorflow import keras` was meant. With no facts it is one reading of three (research R10').
+      type: /^ValueError$/,
+      message: /^Unknown layer: '?(?<topClass>Functional)'?(?:\.|\s|$)/,
+      weight: 0.5,
+      means: "standalone keras cannot read the Functional class tf.keras (TF 2.3+) writes",
+    },
     {
       type: /^TypeError$/,
       // Keras 3 ≥ 3.9 imports only keras packages while deserializing, so a tf_keras module is never located
@@ -101,6 +111,12 @@ export const kerasTfkerasMixing: Cause = {
   ],
   when: (captures, facts) => {
     const v = versionFacts(facts);
+    if (captures.topClass) {
+      if (!facts.env) return 0.7;
+      const tf = /^(\d+)\.(\d+)/.exec(facts.env.packages?.tensorflow ?? "");
+      const tfReadsIt = tf !== null && (Number(tf[1]) > 2 || (Number(tf[1]) === 2 && Number(tf[2]) >= 3));
+      return facts.env.loader === "keras2" && tfReadsIt ? 2 : false;
+    }
     if (captures.legacyModule) return true;
     if (captures.legacyFlag) {
       const keras = facts.env?.packages?.keras;

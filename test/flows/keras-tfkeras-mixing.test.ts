@@ -62,4 +62,15 @@ describe("keras-tfkeras-mixing", () => {
       "keras.src.layers.core.dense.Dense",
     );
   });
+  it("`Unknown layer: Functional`: a mix-up among the top three with no facts, first with standalone keras beside TF >= 2.3", () => {
+    const bare = parseTraceback("ValueError: Unknown layer: Functional");
+    const alone = classify(bare, facts(), causes);
+    expect([alone.cause, ...alone.alternatives.map((a) => a.cause)].slice(0, 3)).toContain("keras-tfkeras-mixing");
+    const standalone = (tensorflow: string) => facts({ env: { loader: "keras2", packages: { keras: "2.3.1", tensorflow } } });
+    expect(classify(bare, standalone("2.4.0"), causes)).toMatchObject({ cause: "keras-tfkeras-mixing", culprit: "standalone keras reading tf.keras' Functional" });
+    // TF 2.1's own tf.keras cannot read Functional either: there the file is simply newer than both.
+    const old = classify(bare, standalone("2.1.0"), causes);
+    expect(old.cause).not.toBe("keras-tfkeras-mixing");
+    expect(old.alternatives.map((a) => a.cause)).not.toContain("keras-tfkeras-mixing");
+  });
 });
