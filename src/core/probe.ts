@@ -838,6 +838,39 @@ export type TrackedOutcome = {
   stderr: string;
 };
 
+/** What one short run of a script of ours gave back (src/probe/lambda_read.py reads bytecode this way). */
+export interface ScriptRun {
+  exitCode: number | null;
+  signal: string | null;
+  timedOut: boolean;
+  stdout: string;
+  stderr: string;
+}
+
+/**
+ * Runs one of our own stdlib scripts once in an isolated Python (-I -S: no user site, no cwd on sys.path, no
+ * PYTHON* variables) with `input` on stdin, and kills it at the time limit. A throwaway process, because what it
+ * reads (a model's marshalled bytecode) may crash an interpreter.
+ */
+export async function runIsolatedScript(python: string, script: string, input: string, timeoutMs: number): Promise<ScriptRun> {
+  const result = await execa(python, ["-I", "-S", script], {
+    input,
+    reject: false,
+    cleanup: true,
+    timeout: timeoutMs,
+    windowsHide: true,
+    env: { PYTHONIOENCODING: "utf-8", PYTHONDONTWRITEBYTECODE: "1" },
+    extendEnv: false,
+  });
+  return {
+    exitCode: result.exitCode ?? null,
+    signal: result.signal ?? null,
+    timedOut: result.timedOut === true,
+    stdout: String(result.stdout ?? ""),
+    stderr: String(result.stderr ?? ""),
+  };
+}
+
 export async function runTracked(
   argv: readonly string[],
   options: { timeoutSeconds: number; env?: Record<string, string>; onLine?: (line: string) => void },

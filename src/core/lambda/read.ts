@@ -5,12 +5,11 @@
 import { existsSync, readdirSync } from "node:fs";
 import { homedir } from "node:os";
 import { delimiter, join } from "node:path";
-import { execa } from "execa";
 import { bytecodeHint } from "../fixes/marshal-hint.js";
 import { decompile } from "./decompile.js";
 import type { CodeReading, LambdaReport } from "./types.js";
 import { verdictOf } from "./verdict.js";
-import { probeFilePath } from "../probe.js";
+import { probeFilePath, runIsolatedScript } from "../probe.js";
 
 /** One stored lambda: the layer, its base64 code, and the `arguments=` its config passes. */
 export interface StoredLambda {
@@ -52,21 +51,13 @@ export function interpretersFor(minor: string, userPython: { path: string; versi
 }
 
 async function runReader(python: string, codes: string[]): Promise<{ python: string; readings: Reading[] } | { failure: string }> {
-  const result = await execa(python, ["-I", "-S", lambdaReaderPath()], {
-    input: JSON.stringify({ codes }),
-    reject: false,
-    cleanup: true,
-    timeout: READ_TIME_LIMIT_MS,
-    windowsHide: true,
-    env: { PYTHONIOENCODING: "utf-8", PYTHONDONTWRITEBYTECODE: "1" },
-    extendEnv: false,
-  });
+  const result = await runIsolatedScript(python, lambdaReaderPath(), JSON.stringify({ codes }), READ_TIME_LIMIT_MS);
   if (result.exitCode !== 0) {
     const why = result.timedOut ? "timed out" : result.signal ? `crashed (${result.signal})` : `exited with ${result.exitCode}`;
-    return { failure: `${python} ${why}: ${String(result.stderr ?? "").trim().split("\n").at(-1) ?? ""}`.trim() };
+    return { failure: `${python} ${why}: ${result.stderr.trim().split("\n").at(-1) ?? ""}`.trim() };
   }
   try {
-    const parsed = JSON.parse(String(result.stdout)) as { python: string; readings: Reading[] };
+    const parsed = JSON.parse(result.stdout) as { python: string; readings: Reading[] };
     return parsed;
   } catch {
     return { failure: `${python} printed no reading` };
