@@ -1090,21 +1090,26 @@ def resave_compare(state, request):
             return stage_failure(result, "predict", exc)
         # Shims are left out on purpose: the new file must load with plain Keras (plus the user's own code).
         reload_fix = dict((k, fix[k]) for k in RELOAD_FIX_KEYS if k in fix)
-        reload = reload_in_fresh_process(out, reload_fix, workdir)
-        result["reload"] = reload
-        if not reload["ok"]:
-            result["stage"] = "reload"
-            return result
-        try:
-            with np.load(os.path.join(workdir, "outputs.npz")) as saved:
-                got = [saved["arr_%d" % i] for i in range(len(saved.files))]
-            result["maxAbsDiff"] = max_abs_diff(np, expected, got)
-        except (Exception, SystemExit) as exc:
-            return stage_failure(result, "compare", exc)
-        result["ok"] = True
-        return result
+        return reload_and_compare(np, result, out, reload_fix, workdir, expected)
     finally:
         remove_tree(workdir)
+
+
+def reload_and_compare(np, result, out, fix, workdir, expected):
+    """The new file, loaded in a fresh Python with `fix`, must give the outputs `expected` on the saved inputs."""
+    reload = reload_in_fresh_process(out, fix, workdir)
+    result["reload"] = reload
+    if not reload["ok"]:
+        result["stage"] = "reload"
+        return result
+    try:
+        with np.load(os.path.join(workdir, "outputs.npz")) as saved:
+            got = [saved["arr_%d" % i] for i in range(len(saved.files))]
+        result["maxAbsDiff"] = max_abs_diff(np, expected, got)
+    except (Exception, SystemExit) as exc:
+        return stage_failure(result, "compare", exc)
+    result["ok"] = True
+    return result
 
 
 def remove_tree(folder):
@@ -1278,18 +1283,7 @@ def rebuild_load(state, request):
                 return stage_failure(result, "predict", exc)
             # The fresh Python imports the generated script (which registers the Lambda functions) and loads the
             # new file in safe mode: it must not need to run any bytecode.
-            reload = reload_in_fresh_process(out, {"customObjectsModule": request["script"]}, workdir)
-            result["reload"] = reload
-            if not reload["ok"]:
-                result["stage"] = "reload"
-                return result
-            try:
-                with np.load(os.path.join(workdir, "outputs.npz")) as saved:
-                    got = [saved["arr_%d" % i] for i in range(len(saved.files))]
-                result["maxAbsDiff"] = max_abs_diff(np, expected, got)
-            except (Exception, SystemExit) as exc:
-                return stage_failure(result, "compare", exc)
-            result["ok"] = True
+            reload_and_compare(np, result, out, {"customObjectsModule": request["script"]}, workdir, expected)
         finally:
             remove_tree(workdir)
     result["seconds"] = time.perf_counter() - started
