@@ -3,7 +3,6 @@
 // where Keras imports whatever module a .keras config names (Keras 3 < 3.9, tf_keras). Every canary below is a file
 // that only running the model's code would create; each test checks it is absent afterwards, and two controls
 // (allowStoredCode, the typed-yes fix) show that the very same files do create it once the guard is lifted.
-import { EventEmitter } from "node:events";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -13,6 +12,7 @@ import { startProbe, type ProbeSession } from "../../src/core/probe.js";
 import { runInteractive } from "../../src/modes/interactive.js";
 import { envVarsFor, modelsDir, pythonFor, repoRoot, type EnvName } from "../helpers/envs.js";
 import { runBounded, runCli } from "./helpers.js";
+import { FakeStdin, FakeStdout } from "../helpers/fake-terminal.js";
 
 const maker = new URL("make_canary_lambda.py", import.meta.url).pathname;
 const harness = new URL("guard_harness.py", import.meta.url).pathname;
@@ -242,34 +242,3 @@ describe("the CLI never runs stored code without a typed yes", () => {
     delete process.env.KERAS_FIX_CANARY;
   }, 600_000);
 });
-
-class FakeStdin extends EventEmitter {
-  isTTY = true;
-  private pending: string | null = null;
-  write(data: string) {
-    this.pending = data;
-    this.emit("readable");
-    this.emit("data", data);
-  }
-  read() {
-    const data = this.pending;
-    this.pending = null;
-    return data;
-  }
-  setEncoding() {}
-  setRawMode() {}
-  resume() {}
-  pause() {}
-  ref() {}
-  unref() {}
-}
-
-class FakeStdout extends EventEmitter {
-  columns = 100;
-  rows = 40;
-  output = "";
-  write = (chunk: string) => {
-    this.output += chunk;
-    return true;
-  };
-}

@@ -1,6 +1,5 @@
 // runInteractive end to end over fake terminal streams and a scripted session: the options reach the session
 // factory, the exit code comes back, and the session is closed on every way out.
-import { EventEmitter } from "node:events";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -11,37 +10,8 @@ import type { DiagnoseOptions } from "../../src/core/diagnose.js";
 import { runInteractive } from "../../src/modes/interactive.js";
 import { diagnosedResult, KEY, ScriptedSession, waitFor, type Script } from "./helpers.js";
 import { walkCause } from "./test-causes.js";
+import { FakeStdin, FakeStdout } from "../helpers/fake-terminal.js";
 
-class FakeStdin extends EventEmitter {
-  isTTY = true;
-  private pending: string | null = null;
-  write(data: string) {
-    this.pending = data;
-    this.emit("readable");
-    this.emit("data", data);
-  }
-  read() {
-    const data = this.pending;
-    this.pending = null;
-    return data;
-  }
-  setEncoding() {}
-  setRawMode() {}
-  resume() {}
-  pause() {}
-  ref() {}
-  unref() {}
-}
-
-class FakeStdout extends EventEmitter {
-  columns = 100;
-  rows = 40;
-  output = "";
-  write = (chunk: string) => {
-    this.output += chunk;
-    return true;
-  };
-}
 
 const options: CliOptions = { auto: false, json: false, python: "/envs/keras3/bin/python", timeoutSeconds: 120 };
 
