@@ -2,7 +2,7 @@
 // get_config leaves out an argument, it does not deserialize a nested layer, or it passes its own keywords to the
 // base Layer. These come wrapped in R9/R8 ("Error when deserializing class ..."); the classifier unwraps them.
 // `Unrecognized keyword arguments passed to DepthwiseConv2D` is a built-in (keras2-file-in-keras3), not ours.
-import { builtinsFor } from "../../src/core/builtins.js";
+import { builtinKindOf } from "../../src/core/builtins.js";
 import { code, command, paragraphs, python, strong, text } from "../../src/core/content.js";
 import { keepFixSteps } from "../_shared/keep-fix.js";
 import { configChange, configProblemFrom } from "../../src/core/fixes/config-fix.js";
@@ -83,8 +83,8 @@ export const customObjectConfig: Cause = {
     if (captures.stackShows === "other") return false;
     const name = classOf(captures);
     // Built-in classes with foreign keywords are a Keras-version problem (DepthwiseConv2D `groups`, InputLayer
-    // `batch_shape`), owned by keras2-file-in-keras3 / keras3-file-in-keras2.
-    if (name && builtinsFor(null).has("layers", name) && !refFor(captures, facts)) return false;
+    // `batch_shape`, an initializer's `dtype` from TF 1.x), owned by keras2-file-in-keras3 / keras3-file-in-keras2.
+    if (name && builtinKindOf(name) !== null && !refFor(captures, facts)) return false;
     if (captures.attribute !== undefined) {
       return nestingRef(facts) ? 1.2 : facts.file ? 0.6 : 1;
     }

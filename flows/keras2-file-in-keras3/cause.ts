@@ -3,7 +3,7 @@
 // Proved by keras2/tfoplambda.h5, keras2/depthwise.h5 and keras2/functional_nested.h5 in the keras3 env.
 import { code, paragraphs, python, strong, text } from "../../src/core/content.js";
 import type { Cause, Facts, LoadFix, Matcher, StepContext } from "../../src/core/types.js";
-import { builtinsFor } from "../../src/core/builtins.js";
+import { builtinKindOf } from "../../src/core/builtins.js";
 import { KERAS2_ONLY_KWARGS, KERAS2_ONLY_LAYERS, KERAS3_KWARGS_ADDED, versionFacts } from "../../src/core/versions.js";
 import { versionSteps } from "./version-steps.js";
 
@@ -36,6 +36,15 @@ export const keras2InKeras3Matchers: Matcher[] = [
     message: /Unrecognized keyword arguments passed to (?<className>\w+): \{'(?<keyword>\w+)'/,
     weight: 0.7,
     means: "a Keras 3 built-in layer refuses a constructor argument the file saved (most often a Keras 2 one)",
+  },
+  {
+    // A Keras 3 built-in that is not a layer refusing what an old tf.keras wrote into its config: TF 1.x and early
+    // TF 2 saved `dtype` in every initializer's config (`GlorotUniform.__init__() got an unexpected keyword argument
+    // 'dtype'`, inside R9). `when` keeps Keras' own classes only; a custom class is custom-object-config's.
+    type: /^TypeError$/,
+    message: /(?<className>[A-Z]\w*)\.__init__\(\) got an unexpected keyword argument '(?<keyword>\w+)'/,
+    weight: 0.8,
+    means: "a Keras 3 built-in refuses an argument an older Keras saved in its config",
   },
   {
     type: /^TypeError$/,
@@ -116,7 +125,7 @@ export const keras2FileInKeras3: Cause = {
     // Keyword and class errors mean a file only while something is being loaded (not while the user builds a model).
     if (captures.stackShows === "other") return false;
     if (captures.keyword !== undefined && captures.className !== undefined && !KERAS2_ONLY_KWARGS.includes(captures.keyword)) {
-      if (!builtinsFor(null).has("layers", captures.className)) return false;
+      if (builtinKindOf(captures.className) === null) return false;
       if (KERAS3_KWARGS_ADDED.some((entry) => entry.kwarg === captures.keyword)) return false;
     }
     const relation = versionFacts(facts).relation;

@@ -77,3 +77,9 @@ export function builtinsFor(line: KerasLine | null): Builtins {
     },
   };
 }
+
+/** The kind of Keras object a built-in name is (a layer, an initializer...), or null when no Keras line has it. */
+export function builtinKindOf(name: string, line: KerasLine | null = null): BuiltinKind | null {
+  const builtins = builtinsFor(line);
+  return KINDS.find((kind) => builtins.has(kind, name)) ?? null;
+}

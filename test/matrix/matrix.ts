@@ -25,7 +25,6 @@ const spec = JSON.parse(readFileSync(join(repoRoot, "scripts", "python-envs.json
 /** Test envs with Keras that the matrix leaves out, each with why (every other one adds a row and a column). */
 export const NOT_IN_MATRIX: Record<string, string> = {
   "tf213-numpy2": "a deliberately broken env (numpy 2 under TF 2.13): TensorFlow cannot import, so it saves nothing and every load fails the same way; test/probe/env-facts.test.ts covers it",
-  "tf115-py36": "TF 1.15 on Python 3.6: its rows and column are not generated yet (scripts/fixtures/make_matrix.py has not been run there); test/probe/env-facts.test.ts loads real files in it",
 };
 
 /** The test envs that have Keras (the same rule as scripts/make-fixtures.mjs): each saves rows and loads a column. */
