@@ -12,7 +12,8 @@ import { parseTraceback } from "../../src/core/traceback.js";
 import type { ActionRequest, Facts } from "../../src/core/types.js";
 import { facts } from "../catalogue/facts.js";
 import { factsFor } from "../catalogue/sidecar.js";
-import { fixturesDir } from "../helpers/envs.js";
+import { jsonOf, runCli } from "../helpers/cli.js";
+import { fixturesDir, modelsDir, pythonFor } from "../helpers/envs.js";
 
 const dir = join(fixturesDir, "tracebacks", "keras2-file-in-keras3");
 const keras3Env = { loader: "keras3" as const, packages: { keras: "3.15.1", tensorflow: "2.21.0", tf_keras: "2.21.0" } };
@@ -68,4 +69,13 @@ describe("keras2-file-in-keras3", () => {
     const { result } = await walk("keras-3.15.1--tfoplambda-h5.txt", given, () => true);
     expect(contentToPlain(result.steps.at(-1)!.content)).toMatch(/Keras 3 cannot read it either/);
   });
+
+  it("a TF 1.15 .h5 in real Keras 3: the initializers' saved dtype is a Keras 2 file's, and tf_keras loads it", () => {
+    const run = runCli([join(modelsDir, "matrix", "tf115-py36", "plain.h5"), "--auto", "--json", "--python", pythonFor("keras3")], { timeoutMs: 300_000 });
+    const report = jsonOf(run);
+    expect(report.diagnosis).toMatchObject({ cause: "keras2-file-in-keras3", culprit: "GlorotUniform(dtype=...)" });
+    expect(report.walk.outcome).toBe("fixed");
+    expect(report.walk.steps.some((step: { action: string | null; ok: boolean }) => step.action === "verify-load" && step.ok)).toBe(true);
+    expect(run.status).toBe(0);
+  }, 300_000);
 });
