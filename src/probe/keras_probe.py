@@ -331,9 +331,9 @@ def describe_exception(exc):
         frames.append(
             {"file": summary.filename, "line": summary.lineno, "function": summary.name, "code": summary.line}
         )
-    # The probe's own frames (above the user-visible load call) are noise for classification.
-    while frames and os.path.abspath(frames[0]["file"]) == PROBE_FILE:
-        frames.pop(0)
+    # The probe's own frames are noise for classification: those above the user-visible load call, and the guard's
+    # pass-through wrappers that Keras' deserializers call on the way (the user's own load has neither).
+    frames = [frame for frame in frames if os.path.abspath(frame["file"]) != PROBE_FILE]
     return {"type": qualname if module == "builtins" else module + "." + qualname, "message": message, "frames": frames}
 
 
@@ -526,6 +526,21 @@ SERIALIZATION_MODULES = (
     "tf_keras.src.saving.serialization_lib",
 )
 ALLOWED_IMPORT_ROOTS = ("keras", "keras_hub", "keras_cv", "keras_nlp", "tf_keras", "tensorflow", "tensorflow_core")
+# Keras' public API hands out more than model parts: a config naming keras.utils.get_file as a "layer" has the
+# functional rebuild call it with the file's arguments (CVE-2025-8747, open in Keras 3 < 3.11 and in tf_keras), and
+# the API path never goes through importlib. These load, save, fetch, run or change settings; no model is built of them.
+NON_MODELING_NAMES = frozenset([
+    "get_file", "extract_archive", "load_img", "save_img", "load_model", "save_model", "model_from_json",
+    "model_from_yaml", "model_from_config", "load_weights", "save_weights", "deserialize_keras_object",
+    "serialize_keras_object", "register_keras_serializable", "enable_unsafe_deserialization", "clear_session",
+    "image_dataset_from_directory", "text_dataset_from_directory", "audio_dataset_from_directory",
+    "read_file", "write_file", "py_function", "numpy_function", "py_func", "eager_py_func",
+])
+# Modules whose every function or class touches files, processes or the network (tf.io, tf.io.gfile, tf.py_function...).
+NON_MODELING_MODULE = re.compile(
+    r"(^|\.)(gen_)?(io_ops|script_ops|summary_ops)$|(^|\.)(file_io|gfile|file_utils|saving_api|saving_lib|image_utils|"
+    r"dataset_utils|audio_dataset_utils|image_dataset_utils|text_dataset_utils)$|(^|\.)saved_model(\.|$)"
+)
 # Swapped-in code objects reach the guard through this sys.modules entry (they run with Keras' module globals).
 GUARD_MODULE = "keras_fix_guard"
 
@@ -581,6 +596,28 @@ class Guard(object):
                 self.patch_func_load(function)
             if namespace.get("importlib") is importlib and name.endswith("serialization_lib"):
                 namespace["importlib"] = ImportlibGuard(importlib, self)
+            retrieve = namespace.get("_retrieve_class_or_fn")
+            if name.endswith("serialization_lib") and inspect.isfunction(retrieve) and id(retrieve) not in self.patched:
+                namespace["_retrieve_class_or_fn"] = self.checked_retrieve(retrieve)
+
+    def checked_retrieve(self, retrieve):
+        """Wraps a deserializer's _retrieve_class_or_fn: what a config resolves to must be a model part."""
+        guard = self
+
+        def _retrieve_class_or_fn(name, registered_name, module, *args, **kwargs):
+            found = retrieve(name, registered_name, module, *args, **kwargs)
+            if not guard.allow_stored_code and is_non_modeling(found, module):
+                guard.refusals += 1
+                raise KerasFixRefusedImport(
+                    "keras-fix refused to use %s while loading the model: the file names it where a model part belongs, "
+                    "and it loads, saves, fetches or runs things on this machine (CVE-2025-8747). Nothing from it ran."
+                    % describe_callable(found),
+                    name=getattr(found, "__module__", None),
+                )
+            return found
+
+        self.patched.add(id(_retrieve_class_or_fn))
+        return _retrieve_class_or_fn
 
     def patch_func_load(self, function):
         if function.__code__.co_freevars:
@@ -655,6 +692,26 @@ class Guard(object):
         if in_site_packages(origin):
             return False
         return any(origin.startswith(root + os.sep) for root in user_code_roots())
+
+
+def is_non_modeling(found, requested_module):
+    """A function or class that no model is made of, reached through a Keras or TensorFlow module the config named:
+    a file/process/network API by name or by module, or a foreign function a Keras module happens to import."""
+    if found is None or inspect.ismodule(found):
+        return False
+    module = getattr(found, "__module__", None) or ""
+    if NON_MODELING_MODULE.search(module):
+        return True
+    if inspect.isclass(found):
+        return False
+    if getattr(found, "__name__", None) in NON_MODELING_NAMES:
+        return True
+    via_keras = isinstance(requested_module, str) and requested_module.split(".")[0] in ALLOWED_IMPORT_ROOTS
+    return via_keras and callable(found) and module.split(".")[0] not in ALLOWED_IMPORT_ROOTS
+
+
+def describe_callable(found):
+    return "%s.%s" % (getattr(found, "__module__", "?"), getattr(found, "__qualname__", getattr(found, "__name__", "?")))
 
 
 def user_code_roots():

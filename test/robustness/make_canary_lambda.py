@@ -2,10 +2,11 @@
 
 Lambda canaries: the Lambda touches $KERAS_FIX_CANARY when it runs with that variable set (not at save time, when it is
 unset). Import canaries (--import-canary PATH): a real Keras-made .keras whose config.json is then edited to list, as
-its first "layer", `subprocess.run` called with ["touch", PATH] (CVE-2025-1550, the shape of keras-fix issue 8).
+its first "layer", `subprocess.run` called with ["touch", PATH] (CVE-2025-1550, the shape of keras-fix issue 8);
+with --get-file, `keras.utils.get_file` copying this script to PATH instead (CVE-2025-8747: Keras' own public API).
 
 Run with any test env: python make_canary_lambda.py [--lib keras|tf.keras|tf_keras] [--import-canary PATH
-[--builtins-exec]] OUT...
+[--builtins-exec | --get-file]] OUT...
 The format follows each OUT's name: .h5, .keras, or else a SavedModel folder (Keras 2 / tf.keras only). --lib picks
 the Keras that saves (default `import keras`; tf.keras for TF 2.1, whose `keras` is the multi-backend package)."""
 
@@ -71,7 +72,16 @@ def point_lambdas_at(config, module, name):
     return config
 
 
-def add_import_canary(path, canary, lib, builtins_exec=False):
+def get_file_layer(canary):
+    """keras.utils.get_file as a "layer" the functional rebuild calls with these keyword arguments: it copies this
+    script (a file:// origin, no network) to the canary's path."""
+    return {"module": "keras.utils", "class_name": "function", "config": "get_file", "registered_name": "function",
+            "name": "fetch", "inbound_nodes": [{"args": [], "kwargs": {
+                "fname": os.path.basename(canary), "origin": "file://" + os.path.abspath(__file__),
+                "cache_dir": os.path.dirname(canary), "cache_subdir": "."}}]}
+
+
+def add_import_canary(path, canary, lib, builtins_exec=False, get_file=False):
     """Rewrites the .keras zip so that loading it imports subprocess (hand-made on purpose). Keras 3: a first "layer"
     that is subprocess.run(["touch", canary]), called while the model is rebuilt; tf_keras: the Lambda's function.
     builtins_exec: the Lambda's function is `builtins.exec` instead (what old Keras reached for non-Keras names)."""
@@ -83,7 +93,9 @@ def add_import_canary(path, canary, lib, builtins_exec=False):
         for info, data in members:
             if info.filename == "config.json":
                 config = json.loads(data.decode("utf-8"))
-                if builtins_exec:
+                if get_file:
+                    config["config"]["layers"].append(get_file_layer(canary))
+                elif builtins_exec:
                     config = point_lambdas_at(config, "builtins", "exec")
                 elif lib == "tf_keras":
                     config = point_lambdas_at(config, "subprocess", "run")
@@ -98,7 +110,12 @@ def main(argv):
     lib = None
     canary = None
     builtins_exec = False
+    get_file = False
     while args and args[0].startswith("--"):
+        if args[0] == "--get-file":
+            get_file = True
+            args = args[1:]
+            continue
         if args[0] == "--builtins-exec":
             builtins_exec = True
             args = args[1:]
@@ -118,7 +135,7 @@ def main(argv):
     for path in args:
         save(keras, model, path)
         if canary:
-            add_import_canary(path, canary, lib, builtins_exec)
+            add_import_canary(path, canary, lib, builtins_exec, get_file)
 
 
 if __name__ == "__main__":

@@ -44,6 +44,7 @@ const keras35Files = () =>
       make("keras35-py312", [at("k35.h5"), at("k35.keras")]),
       make("keras35-py312", ["--import-canary", at("CANARY-import-k35"), at("import-k35.keras")]),
       make("keras35-py312", ["--import-canary", at("CANARY-import-k35"), "--builtins-exec", at("builtins-exec-k35.keras")]),
+      make("keras35-py312", ["--import-canary", at("CANARY-get-file-k35"), "--get-file", at("get-file-k35.keras")]),
     ]).then(() => undefined),
   );
 const keras3Files = () =>
@@ -63,7 +64,7 @@ afterAll(() => {
 });
 
 function expectNoCanary(): void {
-  for (const name of ["CANARY-lambda", "CANARY-import-k35", "CANARY-import-k315", "CANARY-import-tfk"]) {
+  for (const name of ["CANARY-lambda", "CANARY-import-k35", "CANARY-import-k315", "CANARY-import-tfk", "CANARY-get-file-k35"]) {
     expect(existsSync(at(name)), `${name}: the model's code ran`).toBe(false);
   }
 }
@@ -109,6 +110,10 @@ describe("the probe refuses stored code before it runs (one warm worker per env)
         // A Lambda whose function is builtins.exec: not a Keras built-in, so Keras 3.5 would import builtins.
         const exec = await probe.load(at("builtins-exec-k35.keras"), fix);
         expect(exec.chain.at(-1)?.message).toMatch(/module 'builtins' \(for 'exec'\)/);
+        // keras.utils.get_file named as a layer: Keras' own public API, never imported, so refused by what it is.
+        const getFile = await probe.load(at("get-file-k35.keras"), fix);
+        expect(getFile.chain.at(-1)?.type).toBe(REFUSED_IMPORT);
+        expect(getFile.chain.at(-1)?.message).toMatch(/refused to use keras\.\S*get_file/);
       }
       // Custom objects saved under module "builtins" or an absent module of the user's keep Keras' usual error.
       for (const name of ["custom_activation.keras", "custom_layer_unregistered.keras"]) {
@@ -128,6 +133,10 @@ describe("the probe refuses stored code before it runs (one warm worker per env)
       await probe.load(at("import-k35.keras"), { allowStoredCode: true });
       expect(existsSync(at("CANARY-import-k35"))).toBe(true);
       rmSync(at("CANARY-import-k35"));
+      // Control: lifted, Keras 3.5 calls get_file and writes the file the config chose (CVE-2025-8747).
+      await probe.load(at("get-file-k35.keras"), { allowStoredCode: true });
+      expect(existsSync(at("CANARY-get-file-k35"))).toBe(true);
+      rmSync(at("CANARY-get-file-k35"));
     } finally {
       await probe.close();
     }
