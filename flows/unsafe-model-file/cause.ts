@@ -59,6 +59,13 @@ export const unsafeModelFile: Cause = {
       means: "keras-fix's guard refused an import the file asked for",
     },
     {
+      // The same guard refusing a file/network/process API reached through Keras' own public API (get_file...).
+      type: /^KerasFixRefusedImport$/,
+      message: /refused to use (?<api>[\w.]+)/,
+      weight: 0.97,
+      means: "keras-fix's guard refused a function the file names that loads, saves, fetches or runs things",
+    },
+    {
       // Keras 3 ≥ 3.9 refuses modules outside keras/keras_hub/keras_cv/keras_nlp, and ≥ 3.11 non-Saveable
       // attributes, with the missing-object wording (research keras-security.md §3).
       type: /^(?:TypeError|ValueError)$/,
@@ -74,7 +81,7 @@ export const unsafeModelFile: Cause = {
     },
   ],
   when: (captures, facts) => {
-    if (captures.module !== undefined) return 1.1;
+    if (captures.module !== undefined || captures.api !== undefined) return 1.1;
     // Keras' own wording means a missing custom object unless the safety read already named the file dangerous.
     return isDangerous(facts) ? 1.3 : false;
   },
@@ -90,6 +97,7 @@ export const unsafeModelFile: Cause = {
   outranks: isDangerous,
   culprit: (captures, facts) => {
     if (captures.module) return `module ${captures.module}`;
+    if (captures.api) return captures.api;
     const first = dangerousFindings(facts)[0];
     return first ? first.where : captures.name ?? null;
   },
