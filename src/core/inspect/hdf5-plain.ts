@@ -33,6 +33,8 @@ const GROUP_LEAF_K = 4;
 const GROUP_INTERNAL_K = 16;
 const MAX_HEADER_BLOCKS = 64;
 const PAGE = 64 * 1024;
+/** Pages kept (16 MB): the headers of a model with thousands of layers are spread over the whole file. */
+const MAX_PAGES = 256;
 
 const MESSAGE = {
   nil: 0x00,
@@ -93,14 +95,15 @@ class Bytes {
     let page = this.pages.get(index);
     if (!page) {
       page = this.direct(index * PAGE, Math.min(PAGE, this.size - index * PAGE));
-      if (this.pages.size > 256) this.pages.clear();
+      if (this.pages.size >= MAX_PAGES) this.pages.clear();
       this.pages.set(index, page);
     }
     return page;
   }
 
   private direct(start: number, length: number): Buffer {
-    const buffer = Buffer.alloc(length);
+    // Not zeroed: a short read is refused below, so every byte handed out was read from the file.
+    const buffer = Buffer.allocUnsafe(length);
     need(readSync(this.fd, buffer, 0, length, start) === length, "a short read");
     return buffer;
   }
