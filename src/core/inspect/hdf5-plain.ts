@@ -393,6 +393,8 @@ function groupEntries(file: Bytes, btree: number, heap: number, budget: { left: 
   const entries: [string, number][] = [];
   const entrySize = 2 * file.offsetSize + 24;
   const node = (address: number, level: number | null) => {
+    // Every node counts: children that all point at one node would otherwise multiply the visits level by level.
+    need(--budget.left > 0, "too many objects");
     const header = file.at(address, 8 + 2 * file.offsetSize);
     need(header.toString("latin1", 0, 4) === "TREE" && header[4] === 0, "not a group B-tree node");
     const nodeLevel = header[5];
@@ -407,6 +409,7 @@ function groupEntries(file: Bytes, btree: number, heap: number, budget: { left: 
         node(child, nodeLevel - 1);
         continue;
       }
+      need(--budget.left > 0, "too many objects");
       const symbols = file.at(child, 8);
       need(symbols.toString("latin1", 0, 4) === "SNOD" && symbols[4] === 1, "not a symbol table node");
       const count = symbols.readUInt16LE(6);

@@ -1,7 +1,8 @@
-// Reads a Keras HDF5 file's root attributes, group names and weight shapes. HDF5 itself (h5wasm) runs in a worker
-// under a time limit (hdf5-thread.ts); h5wasm's Node build reads the file through positioned reads on demand, so a
-// 1 GB file costs only its headers (scripts/bench-inspect.mjs measures it). The JSON configs are parsed and walked
-// here, where a problem in them is the config's, never the container's.
+// Reads a Keras HDF5 file's root attributes, group names and (for custom layers) weight shapes, and returns what it
+// found (found.ts). The file's structures are read by hdf5-plain.ts when they are in h5py's default layout, else by
+// HDF5 itself (h5wasm) in a worker under a time limit (hdf5-thread.ts); either way a 1 GB file costs only its headers
+// (scripts/bench-inspect.mjs measures it). The JSON configs are parsed here, where a problem in them is the
+// config's, never the container's.
 import { closeSync, openSync } from "node:fs";
 import { basename } from "node:path";
 import type { Found, FoundFile } from "./found.js";
