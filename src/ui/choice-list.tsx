@@ -4,6 +4,7 @@
 // as one input it does not recognise. Here every key sees the latest row, and a chunk is read key by key.
 import { Box, Text, useInput } from "ink";
 import { useEffect, useRef, useState } from "react";
+import { WrappedText } from "./wrapped-text.js";
 
 export interface ChoiceItem {
   id: string;
@@ -61,7 +62,9 @@ export function ChoiceList({ items, onSelect, isFocused = true }: { items: Choic
               <Text color="blue">{selected ? "❯" : " "}</Text>
             </Box>
             <Box flexShrink={1}>
-              <Text color={selected ? "blue" : undefined}>{label}</Text>
+              <WrappedText>
+                <Text color={selected ? "blue" : undefined}>{label}</Text>
+              </WrappedText>
             </Box>
           </Box>
         );

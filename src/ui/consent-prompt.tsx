@@ -3,6 +3,7 @@
 import { Box, Text } from "ink";
 import { sanitize } from "../core/content.js";
 import { TextField } from "./text-field.js";
+import { WrappedText } from "./wrapped-text.js";
 
 export function isConsent(answer: string): boolean {
   return answer.trim().toLowerCase() === "yes";
@@ -22,7 +23,9 @@ export function ConsentPrompt({
   return (
     <Box flexDirection="column" borderStyle="round" borderColor="yellow" paddingX={1}>
       <Text bold color="yellow">{`Before you choose "${sanitize(label)}"`}</Text>
-      <Text>{sanitize(risk)}</Text>
+      <WrappedText>
+        <Text>{sanitize(risk)}</Text>
+      </WrappedText>
       <Box marginTop={1}>
         <TextField
           prompt='Type "yes" and press Enter to go ahead (anything else goes back):'

@@ -5,6 +5,7 @@ import { sanitize } from "../core/content.js";
 import type { ExplainDoc } from "../core/explain-doc.js";
 import type { Content, Diagnosis } from "../core/types.js";
 import { Tokens } from "./tokens.js";
+import { WrappedText } from "./wrapped-text.js";
 
 export function DiagnosisView({ title, summary, diagnosis }: { title: string; summary: Content; diagnosis: Diagnosis }) {
   return (
@@ -16,10 +17,12 @@ export function DiagnosisView({ title, summary, diagnosis }: { title: string; su
         <Tokens content={summary} />
       </Box>
       {diagnosis.culprit && (
-        <Text>
-          <Text dimColor>At fault: </Text>
-          <Text color="cyan">{sanitize(diagnosis.culprit)}</Text>
-        </Text>
+        <WrappedText>
+          <Text>
+            <Text dimColor>At fault: </Text>
+            <Text color="cyan">{sanitize(diagnosis.culprit)}</Text>
+          </Text>
+        </WrappedText>
       )}
       {diagnosis.evidence.length > 0 && (
         <Box flexDirection="column" marginTop={1}>
@@ -28,7 +31,9 @@ export function DiagnosisView({ title, summary, diagnosis }: { title: string; su
             <Box key={index} paddingLeft={2}>
               <Text dimColor>• </Text>
               <Box flexShrink={1}>
-                <Text dimColor>{sanitize(line)}</Text>
+                <WrappedText>
+                  <Text dimColor>{sanitize(line)}</Text>
+                </WrappedText>
               </Box>
             </Box>
           ))}

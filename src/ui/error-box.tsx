@@ -2,6 +2,7 @@
 // where to report it (DESIGN rule 7).
 import { Box, Text } from "ink";
 import { sanitize } from "../core/content.js";
+import { WrappedText } from "./wrapped-text.js";
 
 export function ErrorBox({ title, message, hint, stack }: { title: string; message: string; hint?: string; stack?: string }) {
   return (
@@ -9,12 +10,16 @@ export function ErrorBox({ title, message, hint, stack }: { title: string; messa
       <Text bold color="red">
         {title}
       </Text>
-      <Text>{sanitize(message)}</Text>
+      <WrappedText>
+        <Text>{sanitize(message)}</Text>
+      </WrappedText>
       {hint && (
-        <Text>
-          <Text bold>Try: </Text>
-          {sanitize(hint)}
-        </Text>
+        <WrappedText>
+          <Text>
+            <Text bold>Try: </Text>
+            {sanitize(hint)}
+          </Text>
+        </WrappedText>
       )}
       {stack && (
         <Box flexDirection="column" marginTop={1}>

@@ -9,6 +9,7 @@ import { ChoiceList } from "./choice-list.js";
 import { ConsentPrompt } from "./consent-prompt.js";
 import { InputStep } from "./input-step.js";
 import { Tokens } from "./tokens.js";
+import { WrappedText } from "./wrapped-text.js";
 
 function bodyOf(step: Step, ctx: StepContext): Content {
   if (step.kind === "end") return step.body(ctx);
@@ -19,7 +20,9 @@ function StepHeader({ step, ctx }: { step: Step; ctx: StepContext }) {
   const body = bodyOf(step, ctx);
   return (
     <Box flexDirection="column">
-      <Text bold>{sanitize(step.title)}</Text>
+      <WrappedText>
+        <Text bold>{sanitize(step.title)}</Text>
+      </WrappedText>
       {body.length > 0 && (
         <Box marginTop={1}>
           <Tokens content={body} />

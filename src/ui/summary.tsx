@@ -4,6 +4,7 @@ import { Box, Text } from "ink";
 import { sanitize } from "../core/content.js";
 import type { ActionResult, Content, Outcome } from "../core/types.js";
 import { Tokens } from "./tokens.js";
+import { WrappedText } from "./wrapped-text.js";
 
 const HEADLINE: Record<Outcome, { mark: string; color: string; words: string }> = {
   fixed: { mark: "✔", color: "green", words: "Fixed" },
@@ -55,10 +56,12 @@ export function Summary({
   return (
     <Box flexDirection="column" marginTop={1}>
       <Text bold color={headline.color}>{`${headline.mark} ${headlineText(headline.words, sanitize(title))}`}</Text>
-      <Text>
-        <Text dimColor>What was wrong: </Text>
-        {sanitize(problem)}
-      </Text>
+      <WrappedText>
+        <Text>
+          <Text dimColor>What was wrong: </Text>
+          {sanitize(problem)}
+        </Text>
+      </WrappedText>
       <Box marginTop={1}>
         <Tokens content={body} />
       </Box>

@@ -3,6 +3,7 @@
 import { Box, Text } from "ink";
 import { sanitize } from "../core/content.js";
 import type { Content, Token } from "../core/types.js";
+import { WrappedText } from "./wrapped-text.js";
 
 function InlineToken({ token }: { token: Token }) {
   const value = sanitize(token.value);
@@ -51,11 +52,13 @@ function Paragraph({ tokens }: { tokens: Token[] }) {
     <Box flexDirection="column">
       {runs.map((run, index) =>
         Array.isArray(run) ? (
-          <Text key={index}>
-            {run.map((token, i) => (
-              <InlineToken key={i} token={token} />
-            ))}
-          </Text>
+          <WrappedText key={index}>
+            <Text>
+              {run.map((token, i) => (
+                <InlineToken key={i} token={token} />
+              ))}
+            </Text>
+          </WrappedText>
         ) : (
           <CodeBlock key={index} value={run.value} />
         ),

@@ -20,6 +20,7 @@ import type { ActionRequest, ActionResult, Cause, ChoiceOption, Outcome, StepCon
 import { ExplainView } from "./diagnosis-view.js";
 import { StepRecord, StepView } from "./step-view.js";
 import { Summary } from "./summary.js";
+import { WrappedText } from "./wrapped-text.js";
 
 export interface WalkProps {
   cause: Cause;
@@ -43,7 +44,9 @@ function failedToRun(error: unknown): ActionResult {
 function KeyHints({ hints }: { hints: string[] }) {
   return (
     <Box marginTop={1}>
-      <Text dimColor>{hints.join(" · ")}</Text>
+      <WrappedText>
+        <Text dimColor>{hints.join(" · ")}</Text>
+      </WrappedText>
     </Box>
   );
 }
@@ -173,7 +176,11 @@ export function Walk({ cause, base, inputs, problem, explain, runAction, log, on
       ) : (
         <StepView step={step} ctx={ctx} consentFor={consentFor} handlers={handlers} />
       )}
-      {note && <Text color="yellow">{note}</Text>}
+      {note && (
+        <WrappedText>
+          <Text color="yellow">{note}</Text>
+        </WrappedText>
+      )}
       <KeyHints hints={hints} />
     </Box>
   );

@@ -12,6 +12,8 @@ export interface Terminal {
   waitFor: (test: RegExp | string, timeoutMs?: number) => Promise<string>;
   /** The visible pane as the terminal shows it: one string per screen row, wrapped lines NOT joined. */
   rows: () => string[];
+  /** The visible pane with the lines the terminal itself wrapped joined again: one string per line written. */
+  joinedRows: () => string[];
   /** Resizes the window, as a user dragging the terminal's edge. */
   resize: (columns: number, rows?: number) => void;
   panePid: () => number;
@@ -51,6 +53,7 @@ export function openTerminal(
       throw new Error(`timed out after ${timeoutMs} ms waiting for ${test}; the screen:\n${last}`);
     },
     rows: () => tmux("capture-pane", "-p", "-t", "main").split("\n").map((line) => line.trimEnd()),
+    joinedRows: () => tmux("capture-pane", "-p", "-J", "-t", "main").split("\n").map((line) => line.trimEnd()),
     resize: (columns, rows = size.rows) => {
       tmux("resize-window", "-t", "main", "-x", String(columns), "-y", String(rows));
     },

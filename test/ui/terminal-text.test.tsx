@@ -1,9 +1,11 @@
 // Text and keys at the terminal's edge: Keras 3's own bold in quoted errors is dropped while every other control
 // sequence stays defused; the select list acts on every key, however fast they come or however they are chunked.
+import { Box } from "ink";
 import { render } from "ink-testing-library";
 import { describe, expect, it } from "vitest";
 import { sanitize } from "../../src/core/content.js";
 import { ChoiceList } from "../../src/ui/choice-list.js";
+import { Tokens } from "../../src/ui/tokens.js";
 import { KEY, plain, waitFor } from "./helpers.js";
 
 describe("sanitize", () => {
@@ -18,6 +20,25 @@ describe("sanitize", () => {
     expect(sanitize("\u001b]8;;https://x\u0007link")).toBe("\\x1b]8;;https://x\\x07link");
     expect(sanitize("x\u0008\u007f\u202ey")).toBe("x\\x08\\x7f\\u202ey");
     expect(sanitize("tab\tand\nnewline")).toBe("tab\tand\nnewline");
+  });
+});
+
+describe("wrapping", () => {
+  it("never starts a row with the space it broke at, when a row ends exactly at the edge", () => {
+    // "hello world" fills 11 columns: Ink's wrap (wrap-ansi, trim off) moved the next space to the next row.
+    const content = [[{ kind: "text" as const, value: "hello world foo bar " }, { kind: "code" as const, value: "x" }, { kind: "text" as const, value: " and more words here" }]];
+    for (const width of [11, 9, 7]) {
+      const view = render(
+        <Box width={width}>
+          <Tokens content={content} />
+        </Box>,
+      );
+      const rows = plain(view.lastFrame()).split("\n");
+      expect(rows.length, `${width}`).toBeGreaterThan(2);
+      expect(rows.filter((row) => row.startsWith(" ")), `${width}: ${JSON.stringify(rows)}`).toEqual([]);
+      expect(rows.join(" ").replace(/\s+/g, " ").trim()).toBe("hello world foo bar x and more words here");
+      view.unmount();
+    }
   });
 });
 

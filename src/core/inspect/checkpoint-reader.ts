@@ -4,9 +4,8 @@
 // `checkpoint` text file. It holds weights only, so it is a weights-only finding, with the variables it stores.
 import { closeSync, existsSync, openSync, readdirSync, readFileSync, readSync, statSync } from "node:fs";
 import { basename, dirname, isAbsolute, join } from "node:path";
-import type { ModelFacts } from "../types.js";
 import { hasTableMagic, modelVariables, readCheckpointIndex, type CheckpointVariable } from "./checkpoint-index.js";
-import { problemFacts } from "./facts.js";
+import { type FoundFile, problemFound } from "./found.js";
 import { problems } from "./problems.js";
 
 const DATA_SHARD = /\.data-(\d{5})-of-(\d{5})$/;
@@ -118,7 +117,7 @@ function layerNamesOf(variables: CheckpointVariable[]): string[] {
   return names;
 }
 
-export function readCheckpoint(path: string, found: CheckpointPaths): ModelFacts {
+export function readCheckpoint(path: string, found: CheckpointPaths): FoundFile {
   const { prefix, via } = found;
   const indexPath = `${prefix}.index`;
   const details: Record<string, unknown> = { container: "tf-checkpoint", checkpointPrefix: prefix, givenAs: via };
@@ -146,7 +145,7 @@ export function readCheckpoint(path: string, found: CheckpointPaths): ModelFacts
     variables: variables.slice(0, MAX_LISTED).map(({ key, shape, dtype }) => ({ name: key, shape, dtype })),
     layerNames: layerNamesOf(variables),
   });
-  const facts = problemFacts(path, "tf-checkpoint", size, problems.tfCheckpoint(prefix, variables.length, shards.missing), details);
+  const facts = problemFound(path, "tf-checkpoint", size, problems.tfCheckpoint(prefix, variables.length, shards.missing), details);
   // Only tf.keras 2 writes Keras models into TF checkpoints (Keras 3's save_weights wants a .weights.h5 name);
   // `layer_with_weights-N` is how its object graph names a Sequential or functional model's layers.
   const kerasLine = allKeys.some((key) => /^layer(_with_weights)?-\d+\//.test(key)) ? "tf-keras2" : null;

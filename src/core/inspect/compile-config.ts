@@ -2,7 +2,7 @@
 // and the custom losses/metrics/optimizers a compile=True load must resolve.
 import type { CustomObjectKind } from "../types.js";
 import type { ConfigWalker } from "./config-walk.js";
-import { isRecord } from "./facts.js";
+import { isRecord } from "./values.js";
 
 export interface CompileFacts {
   compiled: boolean;

@@ -2,7 +2,7 @@
 // finds every layer, every name the loader cannot resolve by itself, and every Lambda: the facts a diagnosis needs.
 import type { Builtins, BuiltinKind } from "../builtins.js";
 import type { CustomObjectKind, CustomObjectRef, LambdaInfo, LayerNode } from "../types.js";
-import { isRecord } from "./facts.js";
+import { isRecord } from "./values.js";
 
 export interface ConfigFacts {
   topClass: string | null;

@@ -1,17 +1,18 @@
-// Reads a Keras HDF5 file's root attributes, group names and weight shapes. HDF5 itself (h5wasm) runs in a worker
-// under a time limit (hdf5-thread.ts); h5wasm's Node build reads the file through positioned reads on demand, so a
-// 1 GB file costs only its headers (scripts/bench-inspect.mjs measures it). The JSON configs are parsed and walked
-// here, where a problem in them is the config's, never the container's.
+// Reads a Keras HDF5 file's root attributes, group names and (for custom layers) weight shapes, and returns what it
+// found (found.ts). The file's structures are read by hdf5-plain.ts when they are in h5py's default layout, else by
+// HDF5 itself (h5wasm) in a worker under a time limit (hdf5-thread.ts); either way a 1 GB file costs only its headers
+// (scripts/bench-inspect.mjs measures it). The JSON configs are parsed here, where a problem in them is the
+// config's, never the container's.
 import { closeSync, openSync } from "node:fs";
 import { basename } from "node:path";
-import type { ModelFacts } from "../types.js";
-import { isRecord, kerasLineOf, parseJson, problemFacts } from "./facts.js";
+import type { Found, FoundFile } from "./found.js";
+import { problemFound } from "./found.js";
 import type { Hdf5Root } from "./hdf5-extract.js";
 import { readSuperblock } from "./hdf5-superblock.js";
 import { readHdf5Bounded, type Hdf5Read } from "./hdf5-thread.js";
-import { factsFromModel } from "./model-facts.js";
 import { problems } from "./problems.js";
-import { hdf5Findings, mergeSafety } from "./safety.js";
+import { hdf5Findings } from "./safety.js";
+import { isRecord, kerasLineOf, parseJson } from "./values.js";
 
 /** A string attribute: the worker sends scalar variable-length strings as UTF-8 bytes (hdf5-extract.ts). */
 function asString(value: unknown): string | null {
@@ -32,7 +33,7 @@ function damageReason(failure: NonNullable<Hdf5Read["failure"]>): string {
   return failure.stage === "open" ? "HDF5 cannot open it" : "HDF5 fails while reading its headers";
 }
 
-export async function readHdf5(path: string, fileSize: number, offset: number): Promise<ModelFacts> {
+export async function readHdf5(path: string, fileSize: number, offset: number): Promise<Found> {
   const details: Record<string, unknown> = { container: "hdf5" };
   if (offset > 0) details.h5UserBlock = offset;
   const fd = openSync(path, "r");
@@ -45,7 +46,7 @@ export async function readHdf5(path: string, fileSize: number, offset: number): 
   if (superblock) details.hdf5SuperblockVersion = superblock.version;
   // The one sure sign of a cut file: shorter than the end-of-file address its superblock records.
   if (superblock?.endOfFile != null && fileSize < superblock.endOfFile) {
-    return problemFacts(path, "truncated", fileSize, problems.truncatedHdf5(superblock.endOfFile, fileSize), {
+    return problemFound(path, "truncated", fileSize, problems.truncatedHdf5(superblock.endOfFile, fileSize), {
       ...details,
       expectedSize: superblock.endOfFile,
       actualSize: fileSize,
@@ -54,18 +55,13 @@ export async function readHdf5(path: string, fileSize: number, offset: number): 
   const read = await readHdf5Bounded(path, { root: true, weightShapes: false, storage: true });
   if (read.failure || !read.root) {
     const failure = read.failure ?? { stage: "read" as const, reason: "no root group" };
-    return problemFacts(path, "not-a-model", fileSize, problems.damagedHdf5(damageReason(failure)), {
+    return problemFound(path, "not-a-model", fileSize, problems.damagedHdf5(damageReason(failure)), {
       ...details,
       damaged: "hdf5",
       hdf5Error: failure.reason,
     });
   }
-  const described = describe(read.root, path, fileSize, details);
-  const facts = { ...described, safety: mergeSafety(described.safety, hdf5Findings(read.storage ?? [], read.storageError ?? null)) };
-  // Weight shapes serve the stand-in classes written for custom layers (src/core/fixes/skeleton.ts): a lookup per
-  // weight, worth it only when there is a custom layer to stand in for.
-  if (facts.format === "h5-model" && facts.customClasses.length > 0) Object.assign(facts.details, await weightShapesOf(path));
-  return facts;
+  return { ...describe(read.root, path, fileSize, details), storageSafety: hdf5Findings(read.storage ?? [], read.storageError ?? null) };
 }
 
 /** details.weightShapes (hdf5-contents.ts), or why they are missing: damaged weights do not hide a readable config. */
@@ -76,7 +72,7 @@ async function weightShapesOf(path: string): Promise<Record<string, unknown>> {
   return reason ? { weightShapesUnreadable: reason } : {};
 }
 
-function describe(root: Hdf5Root, path: string, fileSize: number, details: Record<string, unknown>): ModelFacts {
+function describe(root: Hdf5Root, path: string, fileSize: number, details: Record<string, unknown>): Found {
   const kerasVersion = asString(root.attributes.keras_version);
   const backend = asString(root.attributes.backend);
   const modelConfigText = root.attributes.model_config;
@@ -85,7 +81,7 @@ function describe(root: Hdf5Root, path: string, fileSize: number, details: Recor
     // The text is parsed: drop it (up to tens of MB) before walking.
     delete root.attributes.model_config;
     if (!isRecord(modelConfig)) {
-      return problemFacts(path, "h5-model", fileSize, problems.badJson("its model_config attribute is not valid JSON"), details);
+      return problemFound(path, "h5-model", fileSize, problems.badJson("its model_config attribute is not valid JSON"), details);
     }
     if (/\.keras$/i.test(basename(path))) {
       // Keras 2.12 and earlier wrote HDF5 even when the name ended in .keras; Keras 3 dispatches on the name and
@@ -95,7 +91,8 @@ function describe(root: Hdf5Root, path: string, fileSize: number, details: Recor
         "This HDF5 file is named .keras: Keras 3 refuses it (it expects a zip under that name). Load a copy named .h5.";
     }
     details.hasOptimizerWeights = root.keys.includes("optimizer_weights");
-    return factsFromModel({
+    return {
+      kind: "config",
       path,
       format: "h5-model",
       fileSize,
@@ -105,7 +102,10 @@ function describe(root: Hdf5Root, path: string, fileSize: number, details: Recor
       modelConfig,
       trainingConfig: parseAttributeJson(root.attributes.training_config),
       details,
-    });
+      // Weight shapes serve the stand-in classes written for custom layers: a lookup per weight, worth it only
+      // when there is a custom layer to stand in for.
+      weightShapes: () => weightShapesOf(path),
+    };
   }
   const layerNames = root.attributes.layer_names;
   if (Array.isArray(layerNames) || root.keys.includes("model_weights")) {
@@ -126,7 +126,7 @@ function describe(root: Hdf5Root, path: string, fileSize: number, details: Recor
       layerNames: root.keras3LayerGroups ?? [],
     });
   }
-  return problemFacts(path, "not-a-model", fileSize, problems.notKerasHdf5(root.keys), { ...details, rootKeys: root.keys });
+  return problemFound(path, "not-a-model", fileSize, problems.notKerasHdf5(root.keys), { ...details, rootKeys: root.keys });
 }
 
 function weightsFacts(
@@ -136,9 +136,8 @@ function weightsFacts(
   backend: string | null,
   layout: string,
   details: Record<string, unknown>,
-): ModelFacts {
-  const facts = problemFacts(path, "h5-weights", fileSize, problems.weightsOnly(layout), details);
+): FoundFile {
   // A .weights.h5 (H5IOStore) stores no version; only Keras 3 (and Keras 2.13+'s .keras internals) write it.
   const kerasLine = kerasVersion !== null ? kerasLineOf(kerasVersion, "h5") : details.weightsLayout === "keras3-h5iostore" ? "keras3" : null;
-  return { ...facts, kerasVersion, backend, kerasLine };
+  return { ...problemFound(path, "h5-weights", fileSize, problems.weightsOnly(layout), details), kerasVersion, backend, kerasLine };
 }

@@ -7,6 +7,7 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 import { Worker } from "node:worker_threads";
 import type { Hdf5Job, Hdf5Parts, Hdf5WorkerMessage, WeightShapes } from "./hdf5-contents.js";
 import type { Hdf5Root, Hdf5StorageNote } from "./hdf5-extract.js";
+import { readPlainHdf5 } from "./hdf5-plain.js";
 
 /**
  * How long one file may take, worker start-up included. A 1 GB model's headers read in ~20 ms and a 50 MB config
@@ -113,8 +114,29 @@ function run(path: string, parts: Hdf5Parts): Promise<Hdf5Read> {
   });
 }
 
-/** Reads one HDF5 file; jobs run one after another on the one worker. Never rejects for a bad file. */
+/**
+ * Reads one HDF5 file. The root and the safety walk of a file in h5py's default layout are read here without HDF5
+ * (hdf5-plain.ts); everything else, and weight shapes, in the worker, where jobs run one after another. Never
+ * rejects for a bad file.
+ */
 export function readHdf5Bounded(path: string, parts: Hdf5Parts): Promise<Hdf5Read> {
+  if (!parts.weightShapes) {
+    const plain = readPlainHdf5(path);
+    if (plain) {
+      return Promise.resolve({
+        root: parts.root ? plain.root : null,
+        weightShapes: null,
+        weightShapesError: null,
+        ...(parts.storage ? { storage: plain.storage, storageError: null } : {}),
+        failure: null,
+      });
+    }
+  }
+  return readWithHdf5(path, parts);
+}
+
+/** Reads one HDF5 file with h5wasm in the worker; jobs run one after another on the one worker. */
+export function readWithHdf5(path: string, parts: Hdf5Parts): Promise<Hdf5Read> {
   const result = queue.then(() => run(path, parts));
   queue = result.catch(() => undefined);
   return result;

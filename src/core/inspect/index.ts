@@ -1,28 +1,29 @@
 // `inspectModel`: what a model path holds, read without Python. It never throws for bad input: a missing,
 // empty, truncated or foreign file is a ModelFacts with the right format and a `problem` saying what to do.
+// The path is sniffed here and handed to one reader, which returns what it found (found.ts); to-facts.ts turns that
+// into ModelFacts, and bounds.ts cuts what came from the file to size.
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { stat } from "node:fs/promises";
 import { basename, dirname, extname, join } from "node:path";
-import type { ModelFacts, SafetyFinding } from "../types.js";
+import type { ModelFacts } from "../types.js";
 import { boundFacts } from "./bounds.js";
 import { findCheckpoint, readCheckpoint } from "./checkpoint-reader.js";
-import { isRecord, parseJson, problemFacts } from "./facts.js";
+import { problemFacts } from "./facts.js";
+import { type Found, problemFound } from "./found.js";
 import { readHdf5 } from "./hdf5-reader.js";
 import { readJson } from "./json-reader.js";
-import { factsFromModel } from "./model-facts.js";
 import { problems } from "./problems.js";
-import { finding, mergeSafety } from "./safety.js";
-import { folderFindings } from "./safety-folder.js";
-import { zipFindings } from "./safety-zip.js";
 import { looksLikeSavedModel, readSavedModel } from "./savedmodel-reader.js";
 import { sniffFile } from "./sniff.js";
+import { toFacts } from "./to-facts.js";
+import { isRecord, parseJson } from "./values.js";
 import { readZip } from "./zip-reader.js";
 
 const MODEL_EXTENSIONS = /\.(keras|h5|hdf5|h5f|model|pb|json|tflite|onnx|pt|pth|pkl)$/i;
 
 export async function inspectModel(path: string): Promise<ModelFacts> {
   try {
-    return boundFacts(await withSafety(await inspectPath(path)));
+    return boundFacts(await toFacts(await inspectPath(path)));
   } catch (error) {
     // A reader bug must not become a stack trace for the user; the message says it is ours.
     const reason = error instanceof Error ? error.message : String(error);
@@ -34,50 +35,35 @@ export async function inspectModel(path: string): Promise<ModelFacts> {
   }
 }
 
-/** The facts with the container's safety findings added to the config's (src/core/inspect/safety.ts). */
-async function withSafety(facts: ModelFacts): Promise<ModelFacts> {
-  let container: SafetyFinding[];
-  try {
-    if (facts.details.container === "zip") container = await zipFindings(facts.path);
-    else if (facts.format === "savedmodel") container = folderFindings(facts.path, "savedmodel");
-    else if (facts.details.layout === "directory") container = folderFindings(facts.path, "keras-folder");
-    else container = [];
-  } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error);
-    container = [finding("safety-read-incomplete", "caution", "(file)", `keras-fix could not finish its safety read (${reason.slice(0, 160)}); treat the file as unchecked.`)];
-  }
-  return { ...facts, safety: mergeSafety(facts.safety, container) };
-}
-
-async function inspectPath(path: string): Promise<ModelFacts> {
+async function inspectPath(path: string): Promise<Found> {
   let info;
   try {
     info = await stat(path);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    if (code === "EACCES" || code === "EPERM") return problemFacts(path, "missing", null, problems.unreadable(path, "permission denied"));
+    if (code === "EACCES" || code === "EPERM") return problemFound(path, "missing", null, problems.unreadable(path, "permission denied"));
     // A TF checkpoint's prefix names no file: `<prefix>.index` and `<prefix>.data-*` are what exist.
     const checkpoint = findCheckpoint(path);
     if (checkpoint) return readCheckpoint(path, checkpoint);
-    return problemFacts(path, "missing", null, problems.missing(path));
+    return problemFound(path, "missing", null, problems.missing(path));
   }
   if (info.isDirectory()) return inspectDirectory(path);
   const name = basename(path);
   const checkpoint = /\.index$|\.data-\d{5}-of-\d{5}$|^checkpoint$/.test(name) ? findCheckpoint(path) : null;
   if (checkpoint) return readCheckpoint(path, checkpoint);
   if (name === "saved_model.pb" || name === "saved_model.pbtxt") return readSavedModel(dirname(path), name);
-  if (info.size === 0) return problemFacts(path, "empty", 0, problems.empty());
+  if (info.size === 0) return problemFound(path, "empty", 0, problems.empty());
   let sniffed;
   try {
     sniffed = sniffFile(path, info.size);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code ?? "unreadable";
-    return problemFacts(path, "missing", info.size, problems.unreadable(path, code === "EACCES" ? "permission denied" : code));
+    return problemFound(path, "missing", info.size, problems.unreadable(path, code === "EACCES" ? "permission denied" : code));
   }
   const size = info.size;
   switch (sniffed.kind) {
     case "empty":
-      return problemFacts(path, "empty", 0, problems.empty());
+      return problemFound(path, "empty", 0, problems.empty());
     case "hdf5":
       return readHdf5(path, size, sniffed.offset);
     case "zip":
@@ -85,37 +71,36 @@ async function inspectPath(path: string): Promise<ModelFacts> {
     case "json":
       return readJson(path, size);
     case "lfs":
-      return problemFacts(path, "git-lfs-pointer", size, problems.lfs(sniffed.size, sniffed.oid), {
+      return problemFound(path, "git-lfs-pointer", size, problems.lfs(sniffed.size, sniffed.oid), {
         lfsSize: sniffed.size,
         lfsOid: sniffed.oid,
       });
     case "html":
-      return problemFacts(path, "html", size, problems.html());
+      return problemFound(path, "html", size, problems.html());
     case "text":
-      return problemFacts(path, "not-a-model", size, problems.text(sniffed.what));
+      return problemFound(path, "not-a-model", size, problems.text(sniffed.what));
     case "pickle":
-      return problemFacts(path, "not-a-model", size, sniffed.torch ? problems.pytorch() : problems.pickle(sniffed.hints), {
+      return problemFound(path, "not-a-model", size, sniffed.torch ? problems.pytorch() : problems.pickle(sniffed.hints), {
         detected: sniffed.torch ? "pytorch" : "pickle",
       });
     case "onnx":
-      return problemFacts(path, "not-a-model", size, problems.onnx(sniffed.producer), { detected: "onnx" });
+      return problemFound(path, "not-a-model", size, problems.onnx(sniffed.producer), { detected: "onnx" });
     case "tflite":
-      return problemFacts(path, "not-a-model", size, problems.tflite(), { detected: "tflite" });
+      return problemFound(path, "not-a-model", size, problems.tflite(), { detected: "tflite" });
     case "safetensors":
-      return problemFacts(path, "not-a-model", size, problems.safetensors(), { detected: "safetensors" });
+      return problemFound(path, "not-a-model", size, problems.safetensors(), { detected: "safetensors" });
     case "archive":
-      return problemFacts(path, "not-a-model", size, problems.archive(sniffed.what), { detected: sniffed.what });
+      return problemFound(path, "not-a-model", size, problems.archive(sniffed.what), { detected: sniffed.what });
     case "binary":
-      if (extname(path).toLowerCase() === ".pb") return problemFacts(path, "not-a-model", size, problems.frozenGraph());
-      return problemFacts(path, "not-a-model", size, problems.unknownBinary());
+      if (extname(path).toLowerCase() === ".pb") return problemFound(path, "not-a-model", size, problems.frozenGraph());
+      return problemFound(path, "not-a-model", size, problems.unknownBinary());
   }
 }
 
-async function inspectDirectory(dir: string): Promise<ModelFacts> {
+async function inspectDirectory(dir: string): Promise<Found> {
   if (looksLikeSavedModel(dir)) return readSavedModel(dir, null);
   if (existsSync(join(dir, "model.json"))) {
-    const facts = await inspectPath(join(dir, "model.json"));
-    return { ...facts, details: { ...facts.details, note: `You gave a folder; keras-fix inspected its model.json.` } };
+    return { ...(await inspectPath(join(dir, "model.json"))), note: "You gave a folder; keras-fix inspected its model.json." };
   }
   if (existsSync(join(dir, "config.json")) && existsSync(join(dir, "metadata.json"))) return readUnzippedKeras(dir);
   const checkpoint = findCheckpoint(dir);
@@ -124,21 +109,22 @@ async function inspectDirectory(dir: string): Promise<ModelFacts> {
   try {
     entries = readdirSync(dir).sort();
   } catch {
-    return problemFacts(dir, "missing", null, problems.unreadable(dir, "cannot list the folder"));
+    return problemFound(dir, "missing", null, problems.unreadable(dir, "cannot list the folder"));
   }
   const candidates = entries.filter((entry) => MODEL_EXTENSIONS.test(entry)).map((entry) => join(dir, entry));
-  return problemFacts(dir, "not-a-model", null, problems.notSavedModelDir(entries, candidates), { entries: entries.slice(0, 50) });
+  return problemFound(dir, "not-a-model", null, problems.notSavedModelDir(entries, candidates), { entries: entries.slice(0, 50) });
 }
 
 /** Keras 3 also loads a folder holding an extracted .keras archive (saving_api: a directory with config.json). */
-function readUnzippedKeras(dir: string): ModelFacts {
+function readUnzippedKeras(dir: string): Found {
   const config = parseJson(readFileSync(join(dir, "config.json"), "utf8"));
   const metadata = parseJson(readFileSync(join(dir, "metadata.json"), "utf8"));
   if (!config.ok || !isRecord(config.value)) {
-    return problemFacts(dir, "keras-zip", null, problems.badJson("its config.json is not valid JSON"), { layout: "directory" });
+    return problemFound(dir, "keras-zip", null, problems.badJson("its config.json is not valid JSON"), { layout: "directory" });
   }
   const meta = metadata.ok && isRecord(metadata.value) ? metadata.value : {};
-  return factsFromModel({
+  return {
+    kind: "config",
     path: dir,
     format: "keras-zip",
     fileSize: null,
@@ -148,5 +134,5 @@ function readUnzippedKeras(dir: string): ModelFacts {
     modelConfig: config.value,
     compileConfig: config.value.compile_config,
     details: { layout: "directory", dateSaved: meta.date_saved ?? null },
-  });
+  };
 }

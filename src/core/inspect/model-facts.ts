@@ -4,7 +4,8 @@ import { builtinsFor } from "../builtins.js";
 import type { ModelFacts, ModelFormat } from "../types.js";
 import { readCompileConfig, readTrainingConfig } from "./compile-config.js";
 import { ConfigWalker, MAX_CONFIG_DEPTH, walkModelConfig } from "./config-walk.js";
-import { baseFacts, isRecord, kerasLineOf } from "./facts.js";
+import { baseFacts } from "./facts.js";
+import { isRecord, kerasLineOf } from "./values.js";
 import { problems } from "./problems.js";
 import { safetyRead, scanConfig } from "./safety.js";
 

@@ -2,12 +2,11 @@
 // carries the Keras version and configs; saved_model.pb's MetaInfoDef carries the TensorFlow version and signatures.
 import { closeSync, existsSync, openSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
-import type { ModelFacts } from "../types.js";
 import { readCheckpointIndex } from "./checkpoint-index.js";
-import { baseFacts, isRecord, parseJson, problemFacts } from "./facts.js";
-import { factsFromModel } from "./model-facts.js";
+import { type Found, problemFound } from "./found.js";
 import { problems } from "./problems.js";
 import { ProtoFile } from "./protobuf.js";
+import { isRecord, parseJson } from "./values.js";
 
 // saved_model.proto: SavedModel { int64 saved_model_schema_version = 1; repeated MetaGraphDef meta_graphs = 2; }
 // meta_graph.proto: MetaGraphDef { MetaInfoDef meta_info_def = 1; ...; map<string, SignatureDef> signature_def = 5; }
@@ -177,7 +176,7 @@ function missingParts(dir: string, hasPb: boolean): string[] {
   return missing;
 }
 
-export function readSavedModel(dir: string, viaFile: string | null): ModelFacts {
+export function readSavedModel(dir: string, viaFile: string | null): Found {
   const pbPath = join(dir, "saved_model.pb");
   const details: Record<string, unknown> = { container: "savedmodel" };
   if (viaFile) details.note = `You gave ${viaFile}; a SavedModel is the whole folder, so keras-fix inspected ${dir}.`;
@@ -188,13 +187,13 @@ export function readSavedModel(dir: string, viaFile: string | null): ModelFacts 
   if (missing.length > 0) return incompleteSavedModel(dir, missing, details);
   if (!existsSync(pbPath)) {
     // saved_model.pbtxt: the text form, rare; only its presence is reported.
-    return { ...baseFacts(dir, "savedmodel", null), details: { ...details, textProto: true } };
+    return { kind: "file", path: dir, format: "savedmodel", fileSize: null, problem: null, details: { ...details, textProto: true } };
   }
   let graph: GraphInfo;
   try {
     graph = readGraphInfo(pbPath);
   } catch (error) {
-    return problemFacts(dir, "savedmodel", fileSize, problems.badSavedModel(String((error as Error).message ?? error)), details);
+    return problemFound(dir, "savedmodel", fileSize, problems.badSavedModel(String((error as Error).message ?? error)), details);
   }
   details.tags = graph.tags;
   details.signatures = graph.signatures;
@@ -219,10 +218,11 @@ export function readSavedModel(dir: string, viaFile: string | null): ModelFacts 
   }
   if (!root) {
     // tf.saved_model.save / Keras 3 model.export(): no Keras config; TFSMLayer or tf.saved_model.load read it.
-    return { ...baseFacts(dir, "savedmodel", fileSize), tensorflowVersion: graph.tensorflowVersion, details };
+    return { kind: "file", path: dir, format: "savedmodel", fileSize, problem: null, details, tensorflowVersion: graph.tensorflowVersion };
   }
   details.kerasIdentifier = root.__identifier;
-  const facts = factsFromModel({
+  return {
+    kind: "config",
     path: dir,
     format: "savedmodel",
     fileSize,
@@ -233,15 +233,15 @@ export function readSavedModel(dir: string, viaFile: string | null): ModelFacts 
     modelConfig: isRecord(root.model_config) ? root.model_config : { class_name: root.class_name, config: root.config ?? {} },
     trainingConfig: root.training_config,
     details,
-  });
-  return { ...facts, tensorflowVersion: graph.tensorflowVersion };
+    tensorflowVersion: graph.tensorflowVersion,
+  };
 }
 
 /**
  * A SavedModel folder with parts missing (a partial download or copy): what is missing, plus the version and
  * classes from keras_metadata.pb when it is there. The file settles it, so it is reported as an incomplete copy.
  */
-function incompleteSavedModel(dir: string, missing: string[], details: Record<string, unknown>): ModelFacts {
+function incompleteSavedModel(dir: string, missing: string[], details: Record<string, unknown>): Found {
   const problem = problems.incompleteSavedModel(missing);
   let root: Record<string, unknown> | null = null;
   try {
@@ -250,8 +250,9 @@ function incompleteSavedModel(dir: string, missing: string[], details: Record<st
     details.kerasMetadataUnreadable = true;
   }
   details.missingParts = missing;
-  if (!root) return problemFacts(dir, "truncated", null, problem, details);
-  const facts = factsFromModel({
+  if (!root) return problemFound(dir, "truncated", null, problem, details);
+  return {
+    kind: "config",
     path: dir,
     format: "truncated",
     fileSize: null,
@@ -261,6 +262,6 @@ function incompleteSavedModel(dir: string, missing: string[], details: Record<st
     modelConfig: isRecord(root.model_config) ? root.model_config : { class_name: root.class_name, config: root.config ?? {} },
     trainingConfig: root.training_config,
     details,
-  });
-  return { ...facts, problem };
+    problem,
+  };
 }

@@ -3,10 +3,9 @@
 // only for its weight shapes, only when the config has custom layers, and only when it is small (zip-weights.ts).
 import { basename } from "node:path";
 import yauzl from "yauzl";
-import type { ModelFacts } from "../types.js";
-import { isRecord, parseJson, problemFacts } from "./facts.js";
-import { factsFromModel } from "./model-facts.js";
+import { type Found, problemFound } from "./found.js";
 import { problems } from "./problems.js";
+import { isRecord, parseJson } from "./values.js";
 import { copyMember, OversizedMember, readMember } from "./zip-member.js";
 import { weightShapesOf } from "./zip-weights.js";
 
@@ -27,14 +26,14 @@ function reasonOf(error: unknown): string {
   return (error instanceof Error ? error.message : String(error)).slice(0, 160);
 }
 
-export async function readZip(path: string, fileSize: number): Promise<ModelFacts> {
+export async function readZip(path: string, fileSize: number): Promise<Found> {
   let zip: yauzl.ZipFile;
   try {
     // decodeStrings off: names are decoded by memberName(), without yauzl's extraction-safety checks.
     zip = await yauzl.openPromise(path, { lazyEntries: true, autoClose: false, decodeStrings: false });
   } catch (error) {
-    if (NO_END_RECORD.test(reasonOf(error))) return problemFacts(path, "truncated", fileSize, problems.truncatedZip(), { container: "zip" });
-    return problemFacts(path, "not-a-model", fileSize, problems.damagedZip(reasonOf(error)), { container: "zip", damaged: "zip" });
+    if (NO_END_RECORD.test(reasonOf(error))) return problemFound(path, "truncated", fileSize, problems.truncatedZip(), { container: "zip" });
+    return problemFound(path, "not-a-model", fileSize, problems.damagedZip(reasonOf(error)), { container: "zip", damaged: "zip" });
   }
   try {
     return await readArchive(zip, path, fileSize);
@@ -43,15 +42,22 @@ export async function readZip(path: string, fileSize: number): Promise<ModelFact
   }
 }
 
-async function readArchive(zip: yauzl.ZipFile, path: string, fileSize: number): Promise<ModelFacts> {
+/** The zip's members, each name's last entry (as Python's zipfile reads it), at most KEPT_MEMBERS names. */
+async function membersOf(zip: yauzl.ZipFile): Promise<Map<string, yauzl.Entry>> {
   const entries = new Map<string, yauzl.Entry>();
+  for await (const entry of zip.eachEntry()) {
+    if (entries.size < KEPT_MEMBERS) entries.set(memberName(entry), entry);
+  }
+  return entries;
+}
+
+async function readArchive(zip: yauzl.ZipFile, path: string, fileSize: number): Promise<Found> {
+  let entries = new Map<string, yauzl.Entry>();
   let metadataText: string | null = null;
   let configText: string;
   // Only what yauzl reads is the container's fault; the config's contents are judged after this block.
   try {
-    for await (const entry of zip.eachEntry()) {
-      if (entries.size < KEPT_MEMBERS) entries.set(memberName(entry), entry);
-    }
+    entries = await membersOf(zip);
     const config = entries.get("config.json");
     if (!config) return withoutConfig(path, fileSize, [...entries.keys()]);
     const metadataEntry = entries.get("metadata.json");
@@ -59,15 +65,15 @@ async function readArchive(zip: yauzl.ZipFile, path: string, fileSize: number): 
     configText = await readMember(zip, config);
   } catch (error) {
     const details = { container: "zip", members: [...entries.keys()].slice(0, LISTED_MEMBERS) };
-    if (error instanceof OversizedMember) return problemFacts(path, "not-a-model", fileSize, problems.oversizedMember(error.message), details);
-    return problemFacts(path, "not-a-model", fileSize, problems.damagedZip(reasonOf(error)), { ...details, damaged: "zip" });
+    if (error instanceof OversizedMember) return problemFound(path, "not-a-model", fileSize, problems.oversizedMember(error.message), details);
+    return problemFound(path, "not-a-model", fileSize, problems.damagedZip(reasonOf(error)), { ...details, damaged: "zip" });
   }
   const names = [...entries.keys()];
   const details: Record<string, unknown> = { container: "zip", members: names.slice(0, LISTED_MEMBERS) };
   const parsed = parseJson(configText);
   configText = "";
   if (!parsed.ok || !isRecord(parsed.value)) {
-    return problemFacts(path, "keras-zip", fileSize, problems.badJson("its config.json is not valid JSON"), details);
+    return problemFound(path, "keras-zip", fileSize, problems.badJson("its config.json is not valid JSON"), details);
   }
   const metadata = metadataText === null ? null : parseJson(metadataText);
   const meta = metadata?.ok && isRecord(metadata.value) ? metadata.value : {};
@@ -80,7 +86,8 @@ async function readArchive(zip: yauzl.ZipFile, path: string, fileSize: number): 
   const weights = names.find((name) => /^model\.weights\.(h5|npz)$/.test(name)) ?? null;
   details.weightsMember = weights;
   if (!weights) details.missingWeights = "The archive has no model.weights.h5: Keras raises `Expected a model.weights.h5 or model.weights.npz file.`";
-  const facts = factsFromModel({
+  return {
+    kind: "config",
     path,
     format: "keras-zip",
     fileSize,
@@ -90,21 +97,29 @@ async function readArchive(zip: yauzl.ZipFile, path: string, fileSize: number): 
     modelConfig: parsed.value,
     compileConfig: parsed.value.compile_config,
     details,
-  });
-  // Weight shapes serve the stand-in classes written for custom layers (src/core/fixes/skeleton.ts); reading them
-  // means starting HDF5, which a model of built-in layers does not need.
-  if (weights === "model.weights.h5" && facts.customClasses.length > 0 && !facts.problem) {
-    const shapes = await weightShapesOf((target) => copyMember(zip, entries.get(weights)!, target));
-    Object.assign(facts.details, shapes);
-  }
-  return facts;
+    // Weight shapes serve the stand-in classes written for custom layers (src/core/fixes/skeleton.ts); reading them
+    // means starting HDF5, which a model of built-in layers does not need. The zip is open again by then.
+    ...(weights === "model.weights.h5" ? { weightShapes: () => weightShapesOf((target) => copyWeights(path, weights, target)) } : {}),
+  };
 }
 
-function withoutConfig(path: string, fileSize: number, names: string[]): ModelFacts {
-  const details = { container: "zip", members: names.slice(0, LISTED_MEMBERS) };
-  if (names.some((name) => /(^|\/)data\.pkl$/.test(name))) return problemFacts(path, "not-a-model", fileSize, problems.pytorch(), details);
-  if (names.length > 0 && names.every((name) => name.endsWith(".npy"))) {
-    return problemFacts(path, "not-a-model", fileSize, problems.numpyZip(), details);
+/** Copies a member of the zip at `path` to `target`, reading the zip again. */
+async function copyWeights(path: string, name: string, target: string): Promise<void> {
+  const zip = await yauzl.openPromise(path, { lazyEntries: true, autoClose: false, decodeStrings: false });
+  try {
+    const entry = (await membersOf(zip)).get(name);
+    if (!entry) throw new Error(`${name} is no longer in the zip`);
+    await copyMember(zip, entry, target);
+  } finally {
+    zip.close();
   }
-  return problemFacts(path, "not-a-model", fileSize, problems.otherZip(names), details);
+}
+
+function withoutConfig(path: string, fileSize: number, names: string[]): Found {
+  const details = { container: "zip", members: names.slice(0, LISTED_MEMBERS) };
+  if (names.some((name) => /(^|\/)data\.pkl$/.test(name))) return problemFound(path, "not-a-model", fileSize, problems.pytorch(), details);
+  if (names.length > 0 && names.every((name) => name.endsWith(".npy"))) {
+    return problemFound(path, "not-a-model", fileSize, problems.numpyZip(), details);
+  }
+  return problemFound(path, "not-a-model", fileSize, problems.otherZip(names), details);
 }

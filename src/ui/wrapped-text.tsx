@@ -1,0 +1,16 @@
+// Text that Ink wraps to the width without starting a row with the space it broke at. Ink wraps with wrap-ansi and
+// `trim: false` (to keep deliberate indentation), so when a row fills the window exactly the space after its last
+// word moves to the start of the next row ("…download it again and" / " compare its size"), seen in tmux.
+import { Transform } from "ink";
+import type { ReactNode } from "react";
+
+/** A continuation row's one leading space, after any colour codes that open the row. */
+const BREAK_SPACE = /^((?:\u001b\[[0-9;]*m)*) (?=\S)/;
+
+export function dropBreakSpace(row: string, index: number): string {
+  return index === 0 ? row : row.replace(BREAK_SPACE, "$1");
+}
+
+export function WrappedText({ children }: { children: ReactNode }) {
+  return <Transform transform={dropBreakSpace}>{children}</Transform>;
+}
