@@ -2,6 +2,7 @@
 // real load), else show the version set that reads the file (installed only with consent, then verified), or
 // rebuild the model in the loader's Keras. Causes supply the words and the fix to try.
 import { code, paragraphs, python, strong, text } from "../../src/core/content.js";
+import { bringHomeSteps } from "../_shared/bring-home-steps.js";
 import { keepFixSteps } from "../_shared/keep-fix.js";
 import type { ActionResult, Content, LoadFix, Step, StepContext } from "../../src/core/types.js";
 import { pipArgv, plansWithProofs, pipCommand, planContent, type InstallPlan, type PlanProof } from "../../src/core/versions.js";
@@ -125,7 +126,7 @@ export function versionSteps(spec: VersionStepsSpec): Step[] {
       id: "trial",
       title: "Proving the versions in a trial environment",
       action: (ctx) => ({ kind: "try-versions", plans: plansOf(ctx) }),
-      onSuccess: "trial-proven",
+      onSuccess: "bring-home-offer",
       onFailure: "trial-unproven",
     },
     {
@@ -207,6 +208,7 @@ export function versionSteps(spec: VersionStepsSpec): Step[] {
       body: () => paragraphs("Install the version set above, then run keras-fix again, or its load code, to check."),
     },
     { kind: "end", id: "rebuild", outcome: "not-fixed", title: "Rebuild, then load the weights", body: spec.rebuildBody },
+    ...bringHomeSteps({ provenPlan: (ctx) => plansOf(ctx).find((plan) => plan.proof?.proven) ?? null, declined: "trial-proven" }),
   ];
   if (spec.tryFix) {
     steps.push(

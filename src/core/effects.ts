@@ -14,6 +14,7 @@ import { skeletonModule } from "./fixes/skeleton.js";
 import { readLambdaFacts, rebuildModel, resaveRebuilt } from "./lambda/actions.js";
 import { runCommand, type ProbeSession } from "./probe.js";
 import { proveInTrial } from "./trial-env.js";
+import { bringHomeAction } from "./bring-home.js";
 import type { InstallPlan, PlanProof } from "./versions.js";
 import type { ActionRequest, ActionResult, Facts, LoadFix } from "./types.js";
 
@@ -190,6 +191,8 @@ export async function runEffect(request: ActionRequest, deps: EffectDeps): Promi
       return resaveRebuilt(request.script, deps);
     case "try-versions":
       return tryVersions(request.plans, deps);
+    case "bring-home":
+      return bringHomeAction(request.plan, deps);
     case "run-command": {
       const outcome = await runCommand(request.argv);
       return {

@@ -64,6 +64,8 @@ function walkJson(walk: AutoWalk, facts: Facts) {
       result: s.result ? contentToPlain(s.result.summary) : null,
       // Per-Lambda facts (uses, constants, verdict, expression) of the read-lambdas and rebuild steps.
       ...(Array.isArray(s.result?.data?.lambdas) ? { lambdas: s.result.data.lambdas } : {}),
+      // The bring-home step's copy: path, proven, maxAbsDiff, tolerance, route, dropped keys, why (src/core/bring-home.ts).
+      ...(s.result?.data?.bringHome ? { bringHome: s.result.data.bringHome } : {}),
     })),
   };
 }
