@@ -1,0 +1,118 @@
+// Bringing a model home with real Keras, both directions of issue 13: a file only a newer Keras reads, or only
+// Keras 2 reads, becomes a NEW .keras beside it that the user's own Keras 3 loads, proven by a fresh load in safe
+// mode and the trial's outputs on the same seeded input. The model file and any file already there stay untouched.
+// CI cost: one CLI run (the py3.12 trial made by trial-env.test.ts is reused) and one direct call per direction.
+import { spawnSync } from "node:child_process";
+import { createHash } from "node:crypto";
+import { copyFileSync, existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { bringHome } from "../../src/core/bring-home.js";
+import { cliPath, envCache, envVarsFor, modelsDir, pythonFor, repoRoot, scratchDir, type EnvName } from "../helpers/envs.js";
+
+const sha256 = (file: string) => createHash("sha256").update(readFileSync(file)).digest("hex");
+
+/** Loads the file in a brand-new Python of the env, in safe mode, as the user would: "<class> <params>". */
+function loadsIn(env: EnvName, file: string): string {
+  const run = spawnSync(
+    pythonFor(env),
+    ["-c", "import sys, keras; m = keras.saving.load_model(sys.argv[1], safe_mode=True); print(type(m).__name__, m.count_params())", file],
+    { encoding: "utf8", env: { ...process.env, ...envVarsFor(env) }, timeout: 180_000 },
+  );
+  expect(run.stderr.split("\n").filter((line) => /Error/.test(line))).toEqual([]);
+  return run.stdout.trim().split("\n").at(-1) ?? "";
+}
+
+describe("bringing a model home with real Keras", () => {
+  it("a Keras 3.15 .keras that Keras 3.5 cannot read: --try-versions --bring-home writes a copy Keras 3.5 loads, beside the model, without touching it or an existing .home.keras", () => {
+    const dir = scratchDir();
+    const model = join(dir, "sequential.keras");
+    copyFileSync(join(modelsDir, "keras3", "sequential.keras"), model);
+    const existing = join(dir, "sequential.home.keras");
+    writeFileSync(existing, "the user's own file\n");
+    const before = { model: sha256(model), existing: sha256(existing) };
+    const run = spawnSync(
+      process.execPath,
+      [cliPath, model, "--auto", "--json", "--try-versions", "--bring-home", "--python", pythonFor("keras35-py312")],
+      {
+        cwd: dir,
+        encoding: "utf8",
+        env: { ...process.env, ...envVarsFor("keras35-py312"), KERAS_FIX_TRIAL_CACHE: join(envCache, "..", "trials") },
+        timeout: 900_000,
+      },
+    );
+    expect(run.stderr).not.toMatch(/hit a bug/);
+    const report = JSON.parse(run.stdout);
+    expect(report.diagnosis.cause).toBe("file-from-newer-keras");
+    const step = report.walk.steps.find((s: { action: string | null }) => s.action === "bring-home");
+    const home = step.bringHome;
+    expect(home).toMatchObject({ proven: true, route: "rebuild", path: join(dir, "sequential.home-2.keras") });
+    expect(home.maxAbsDiff).toBeLessThanOrEqual(home.tolerance);
+    // Keras 3.5 does not know Dense's quantization_config; it was left out because 3.15 saved its default (None).
+    expect(home.dropped.join(" ")).toMatch(/Dense\.quantization_config/);
+    // Proven copy = the run fixed it for this environment: exit 0, the new file listed as written.
+    expect(report.walk.outcome).toBe("fixed");
+    expect(report.exitCode).toBe(0);
+    expect(report.walk.wrote).toContain(home.path);
+    expect(report.walk.steps.at(-1).text).toMatch(/keras\.saving\.load_model\(".*sequential\.home-2\.keras"\)/);
+    expect(run.stderr).toMatch(/bring home: proven/);
+    expect({ model: sha256(model), existing: sha256(existing) }).toEqual(before);
+    expect(readdirSync(dir).sort()).toEqual(["sequential.home-2.keras", "sequential.home.keras", "sequential.keras"]);
+    expect(loadsIn("keras35-py312", home.path)).toBe("Sequential 16");
+  }, 900_000);
+
+  it("a Keras 2 .h5 that Keras 3 cannot read (nested Sequential, Bidirectional SimpleRNN, shared Dense): rebuilt in Keras 3 from the config, it loads there with the outputs Keras 2 gives", async () => {
+    const dir = scratchDir();
+    const model = join(dir, "functional_nested.h5");
+    copyFileSync(join(modelsDir, "keras2", "functional_nested.h5"), model);
+    const before = sha256(model);
+    const lines: string[] = [];
+    // The keras2 test environment (TF 2.15, Keras 2.15) stands in for a TF 2.15 trial environment: the same Python
+    // and packages a trial of that plan holds.
+    const result = await bringHome({ modelPath: model, trialPython: pythonFor("keras2"), userPython: pythonFor("keras3"), timeoutSeconds: 300, onProgress: (line) => lines.push(line) });
+    expect(result).toMatchObject({ proven: true, route: "rebuild", path: join(dir, "functional_nested.home.keras"), stage: null });
+    expect(result.maxAbsDiff).not.toBeNull();
+    expect(result.maxAbsDiff!).toBeLessThanOrEqual(result.tolerance!);
+    // Keras 2 saved SimpleRNN's time_major (False, its default), which Keras 3 refuses; Keras 2 numbered the nested
+    // Sequential's first call node 1, Keras 3 numbers it 0.
+    expect(result.dropped).toContain("SimpleRNN.time_major");
+    expect(result.renumbered).toEqual(["inner_sequential"]);
+    expect(result.why).toMatch(/Keras 3\.\d+\.\d+ loads the new file in safe mode/);
+    expect(lines.at(-1)).toMatch(/proven/);
+    expect(sha256(model)).toBe(before);
+    expect(loadsIn("keras3", result.path!)).toBe("Functional 100");
+  }, 600_000);
+
+  it("drops a key the older Keras does not know only at the newer Keras' default; another value, or a class it lacks, is named and nothing is built", () => {
+    // adapt_config on Keras 3.5 with the keys Keras 3.15 writes (Dense.quantization_config) and a layer added later.
+    const script = [
+      "import json, sys",
+      `sys.path.insert(0, ${JSON.stringify(join(repoRoot, "src", "probe"))})`,
+      "import bring_home, keras",
+      "def dense(q): return {'module': 'keras.layers', 'class_name': 'Dense', 'config': {'name': 'd', 'units': 2, 'quantization_config': q}}",
+      "defaults = {'Dense': {'quantization_config': None}, 'RMSNormalization': {}}",
+      "out = {}",
+      "for name, config in [('default', dense(None)), ('other', dense({'mode': 'int8'})),",
+      "                     ('missing', {'module': 'keras.layers', 'class_name': 'RMSNormalization', 'config': {'name': 'r'}})]:",
+      "    dropped, refused = bring_home.adapt_config(keras, config, defaults)",
+      "    out[name] = {'dropped': dropped, 'refused': refused, 'config': config['config']}",
+      "print(json.dumps(out))",
+    ].join("\n");
+    const run = spawnSync(pythonFor("keras35-py312"), ["-c", script], { encoding: "utf8", env: { ...process.env, ...envVarsFor("keras35-py312") }, timeout: 180_000 });
+    expect(run.status).toBe(0);
+    const out = JSON.parse(run.stdout.trim().split("\n").at(-1)!);
+    expect(out.default.dropped).toEqual([{ className: "Dense", key: "quantization_config", value: null }]);
+    expect(out.default.config).not.toHaveProperty("quantization_config");
+    expect(out.other.dropped).toEqual([]);
+    expect(out.other.refused).toEqual([{ className: "Dense", key: "quantization_config", why: expect.stringMatching(/does not know quantization_config; its value \{"mode": "int8"\} is not the default null/) }]);
+    expect(out.missing.refused).toEqual([{ className: "RMSNormalization", key: null, why: "this Keras has no class RMSNormalization" }]);
+  }, 180_000);
+
+  it("--bring-home without --try-versions is a usage error, before any Python runs", () => {
+    const dir = scratchDir();
+    const run = spawnSync(process.execPath, [cliPath, join(modelsDir, "keras3", "sequential.keras"), "--auto", "--bring-home"], { cwd: dir, encoding: "utf8", timeout: 60_000 });
+    expect(run.status).toBe(2);
+    expect(run.stderr).toMatch(/--bring-home needs --try-versions/);
+    expect(existsSync(join(dir, "sequential.home.keras"))).toBe(false);
+  });
+});
