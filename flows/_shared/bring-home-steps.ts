@@ -1,7 +1,7 @@
 // After a trial environment proved a version plan: offer a NEW file that the user's own Keras 3 loads, so that they
 // need not install anything (src/core/bring-home.ts). --auto takes it only with --bring-home; the wizard asks.
 import { basename } from "node:path";
-import { paragraphs, path, python, strong, text } from "../../src/core/content.js";
+import { paragraphs, python, strong, text } from "../../src/core/content.js";
 import { homePath } from "../../src/core/bring-home.js";
 import type { BringHomeResult } from "../../src/core/bring-home.js";
 import type { Step, StepContext } from "../../src/core/types.js";
@@ -25,8 +25,8 @@ export function bringHomeSteps(spec: BringHomeStepsSpec): Step[] {
       kind: "choice",
       id: "bring-home-offer",
       title: "Proven: the trial environment loads the model",
+      // The trial step's own result (above it on screen and in the report) says what was proven and where.
       body: (ctx) => [
-        ...(ctx.results.trial?.summary ?? []),
         ...(canBringHome(ctx, spec)
           ? paragraphs(
               `keras-fix can also write a new file beside the model that your own Keras ${ctx.env?.packages.keras ?? ""} loads, with nothing installed: it exports the model from the trial environment (its config, and its weights as plain arrays) and rebuilds it here.`,
@@ -58,12 +58,12 @@ export function bringHomeSteps(spec: BringHomeStepsSpec): Step[] {
       kind: "end",
       id: "bring-home-done",
       outcome: "fixed",
-      title: "Brought home: your Keras loads the copy",
+      title: "Brought home: a copy your Keras loads",
       body: (ctx) => {
         const written = ctx.results["bring-home"]?.data?.path as string | undefined;
         const result = ctx.results["bring-home"]?.data?.bringHome as BringHomeResult | undefined;
+        // How it was proven is the bring-home step's result, just above; the new file is listed as written.
         return [
-          ...(ctx.results["bring-home"]?.summary ?? []),
           [strong("Load the copy:")],
           [python(`import keras\n\nmodel = keras.saving.load_model(${JSON.stringify(written ?? "")})`)],
           [
@@ -71,7 +71,6 @@ export function bringHomeSteps(spec: BringHomeStepsSpec): Step[] {
             // The rebuild carries the architecture and the weights; an optimizer's state does not travel between versions.
             ...(result?.route === "rebuild" ? [text(" It holds no training settings (optimizer, loss): compile it again to train.")] : []),
           ],
-          [text("Written: "), path(written ?? "")],
         ];
       },
     },

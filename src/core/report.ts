@@ -166,8 +166,12 @@ export function toText(report: RunReport): string {
     out.push(section("Fix", steps.join("\n\n")));
     const chain = fixChain(history, walk, result.diagnosis);
     const proven = provenFix(walk);
+    // A proven copy (bring-home) loads here; the original still does not.
+    const home = walk.steps.find((s) => s.request?.kind === "bring-home" && s.result?.ok)?.result?.data?.path;
     const verdict =
-      walk.outcome === "fixed" && chain.length > 1 && proven
+      walk.outcome === "fixed" && typeof home === "string"
+        ? chalk.green(`Fixed: your Keras loads the new copy ${sanitize(home)} (proven by a fresh load and the same outputs); the original file is unchanged.`)
+        : walk.outcome === "fixed" && chain.length > 1 && proven
         ? chalk.green(`Fixed: the model loads with ${describeFix(proven)} (${chain.length} causes, one after the other; verified by loading it again).`)
         : walk.outcome === "fixed"
         ? chalk.green("Fixed: the model loads with the fix above (verified by loading it again).")
