@@ -83,12 +83,15 @@ describe("bringing a model home with real Keras", () => {
     expect(loadsIn("keras3", result.path!)).toBe("Functional 100");
   }, 600_000);
 
-  it("drops a key the older Keras does not know only at the newer Keras' default; another value, or a class it lacks, is named and nothing is built", () => {
-    // adapt_config on Keras 3.5 with the keys Keras 3.15 writes (Dense.quantization_config) and a layer added later.
+  it("on Keras 3.5: drops an unknown key only at the newer Keras' default (another value, or a missing class, is named); outputs over the tolerance are not proven and the copy is removed; an existing file is never overwritten", () => {
+    // One Python runs bring_home's own functions on real Keras 3.5: adapt_config with the keys Keras 3.15 writes
+    // (Dense.quantization_config) and a layer added later; then export + import of a small model whose reference
+    // outputs were shifted by 1.0 after the export, as a wrong conversion would give.
     const script = [
-      "import json, sys",
+      "import json, os, sys, tempfile",
       `sys.path.insert(0, ${JSON.stringify(join(repoRoot, "src", "probe"))})`,
-      "import bring_home, keras",
+      "import bring_home, keras, numpy as np",
+      "probe = bring_home.probe",
       "def dense(q): return {'module': 'keras.layers', 'class_name': 'Dense', 'config': {'name': 'd', 'units': 2, 'quantization_config': q}}",
       "defaults = {'Dense': {'quantization_config': None}, 'RMSNormalization': {}}",
       "out = {}",
@@ -96,17 +99,40 @@ describe("bringing a model home with real Keras", () => {
       "                     ('missing', {'module': 'keras.layers', 'class_name': 'RMSNormalization', 'config': {'name': 'r'}})]:",
       "    dropped, refused = bring_home.adapt_config(keras, config, defaults)",
       "    out[name] = {'dropped': dropped, 'refused': refused, 'config': config['config']}",
+      "state = probe.WorkerState(probe.initial_env())",
+      "probe.start_keras(state)",
+      "work = tempfile.mkdtemp()",
+      "source = os.path.join(work, 'm.keras')",
+      "keras.Sequential([keras.Input((3,)), keras.layers.Dense(2)]).save(source)",
+      "folder = os.path.join(work, 'export')",
+      "os.mkdir(folder)",
+      "out['export'] = bring_home.export(state, {'path': source, 'out': folder})['ok']",
+      "with np.load(os.path.join(folder, 'reference.npz')) as saved: reference = saved['arr_0']",
+      "np.savez(os.path.join(folder, 'reference.npz'), reference + 1.0)",
+      "home = os.path.join(work, 'm.home.keras')",
+      "bad = bring_home.import_model(state, {'folder': folder, 'out': home, 'source': source})",
+      "out['shifted'] = {'ok': bad['ok'], 'stage': bad['stage'], 'diff': bad['maxAbsDiff'], 'tolerance': bad['tolerance'], 'left': os.path.exists(home)}",
+      "with open(home, 'w') as handle: handle.write('mine')",
+      "clash = bring_home.import_model(state, {'folder': folder, 'out': home, 'source': source})",
+      "out['clash'] = {'ok': clash['ok'], 'error': clash['error'][-1]['type'], 'content': open(home).read()}",
       "print(json.dumps(out))",
     ].join("\n");
-    const run = spawnSync(pythonFor("keras35-py312"), ["-c", script], { encoding: "utf8", env: { ...process.env, ...envVarsFor("keras35-py312") }, timeout: 180_000 });
-    expect(run.status).toBe(0);
+    const run = spawnSync(pythonFor("keras35-py312"), ["-c", script], { encoding: "utf8", env: { ...process.env, ...envVarsFor("keras35-py312") }, timeout: 300_000 });
+    expect(run.status, run.stderr.slice(-2000)).toBe(0);
     const out = JSON.parse(run.stdout.trim().split("\n").at(-1)!);
     expect(out.default.dropped).toEqual([{ className: "Dense", key: "quantization_config", value: null }]);
     expect(out.default.config).not.toHaveProperty("quantization_config");
     expect(out.other.dropped).toEqual([]);
-    expect(out.other.refused).toEqual([{ className: "Dense", key: "quantization_config", why: expect.stringMatching(/does not know quantization_config; its value \{"mode": "int8"\} is not the default null/) }]);
+    expect(out.other.refused).toEqual([
+      { className: "Dense", key: "quantization_config", why: expect.stringMatching(/does not know quantization_config; its value \{"mode": "int8"\} is not the default null/) },
+    ]);
     expect(out.missing.refused).toEqual([{ className: "RMSNormalization", key: null, why: "this Keras has no class RMSNormalization" }]);
-  }, 180_000);
+    expect(out.export).toBe(true);
+    // The copy itself loaded and ran; its outputs are 1.0 away from the (shifted) reference: over the tolerance.
+    expect(out.shifted).toMatchObject({ ok: false, stage: "compare", left: false });
+    expect(out.shifted.diff).toBeGreaterThan(out.shifted.tolerance);
+    expect(out.clash).toEqual({ ok: false, error: "FileExistsError", content: "mine" });
+  }, 300_000);
 
   it("--bring-home without --try-versions is a usage error, before any Python runs", () => {
     const dir = scratchDir();
