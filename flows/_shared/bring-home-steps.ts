@@ -58,7 +58,7 @@ export function bringHomeSteps(spec: BringHomeStepsSpec): Step[] {
       kind: "end",
       id: "bring-home-done",
       outcome: "fixed",
-      title: "Brought home: a copy your Keras loads",
+      title: "Fixed: your Keras loads the copy brought home",
       body: (ctx) => {
         const written = ctx.results["bring-home"]?.data?.path as string | undefined;
         const result = ctx.results["bring-home"]?.data?.bringHome as BringHomeResult | undefined;
