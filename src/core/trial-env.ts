@@ -8,7 +8,7 @@ import { delimiter, join, resolve } from "node:path";
 import { UserError } from "./errors.js";
 import { runTracked, startProbe, type TrackedOutcome } from "./probe.js";
 import type { EnvFacts, LoadAttempt } from "./types.js";
-import { pythonMinor, type InstallPlan } from "./versions.js";
+import { pythonMinor, pythonMinorsAllowedBy, versionSatisfies, type InstallPlan } from "./versions.js";
 import { describeLoad } from "./describe.js";
 
 /** The folder holding every trial environment: KERAS_FIX_TRIAL_CACHE, else <XDG_CACHE_HOME or ~/.cache>/keras-fix/trials. */
@@ -40,7 +40,7 @@ export interface TrialRecord {
  */
 export function trialPins(plan: InstallPlan, userEnv: EnvFacts | null): string[] {
   const pins = plan.packages.map((spec) => spec.replace(/^"|"$/g, ""));
-  const named = (name: string) => pins.some((pin) => new RegExp(`^${name}\\b`, "i").test(pin));
+  const named = (name: string) => pins.some((pin) => requirementName(pin) === normalizeName(name));
   const packages = userEnv?.packages ?? {};
   const backendPackages: Record<string, string[]> = { jax: ["jax", "jaxlib"], torch: ["torch"], tensorflow: ["tensorflow"] };
   const backend = userEnv?.loader === "keras3" ? userEnv.backend : null;
@@ -52,22 +52,15 @@ export function trialPins(plan: InstallPlan, userEnv: EnvFacts | null): string[]
   return pins;
 }
 
-/** Python minors that can install the plan, best first: the user's own when it can, else the range the plan names. */
+/**
+ * Python minors that can install the plan, best first: the user's own when its Requires-Python allows it, else the
+ * allowed minors nearest to the user's (a Keras floor of 3.11 from 3.10 tries 3.11 first; TensorFlow's 3.9–3.11 from
+ * 3.13 tries 3.11 first).
+ */
 export function trialPythonMinors(plan: InstallPlan, userPython: string | null): string[] {
   const user = pythonMinor(userPython);
-  if (plan.pythonOk) return user ? [user] : [];
-  const needed = plan.pythonNeeded ?? "";
-  const range = /(\d+)\.(\d+)\s*[–-]\s*(\d+)\.(\d+)/.exec(needed);
-  if (range) {
-    // "3.9–3.11": the newest first, as the advice does (the longest-supported of the range).
-    const minors: string[] = [];
-    for (let m = Number(range[4]); m >= Number(range[2]); m--) minors.push(`${range[1]}.${m}`);
-    return minors;
-  }
-  const floor = /^(\d+)\.(\d+)$/.exec(needed.trim());
-  // A floor ("needs Python ≥ 3.11"): from the floor up to the newest Python the tables know.
-  if (floor) return Array.from({ length: Math.max(0, 14 - Number(floor[2])) }, (_, i) => `${floor[1]}.${Number(floor[2]) + i}`);
-  return [];
+  if (plan.pythonOk && (!plan.requiresPython || (user && versionSatisfies(user, plan.requiresPython)))) return user ? [user] : [];
+  return pythonMinorsAllowedBy(plan.requiresPython, user);
 }
 
 /** A name for the trial environment: the Python minor and a hash of everything it installs. */
@@ -198,6 +191,10 @@ export async function proveInTrial(input: TrialInput): Promise<TrialOutcome> {
     const oldPip = /no such option: --(dry-run|report)/.test(check.stderr);
     if (check.exitCode !== 0 && !oldPip) return { ...base, ...where, proven: false, stage: "check", message: pipFailure(check) };
     const plannedInstall = oldPip ? [] : reportedInstall(check.stdout);
+    const refused = oldPip ? [] : requiresPythonRefusals(check.stdout, minor);
+    if (refused.length > 0) {
+      return { ...base, ...where, proven: false, stage: "check", message: `Python ${minor} is outside what ${refused.join(", ")} require${refused.length === 1 ? "s" : ""}` };
+    }
     const pinnedNames = new Set(pins.map(requirementName));
     base.resolved = Object.fromEntries(plannedInstall.filter(([n]) => pinnedNames.has(normalizeName(n))));
     if (!oldPip) say(`trial ${name}: pip would install ${summarize(plannedInstall)}`);
@@ -251,6 +248,25 @@ export function reportedInstall(reportJson: string): [string, string][] {
   try {
     const report = JSON.parse(reportJson) as { install?: { metadata?: { name?: string; version?: string } }[] };
     return (report.install ?? []).flatMap((item) => (item.metadata?.name && item.metadata.version ? [[normalizeName(item.metadata.name), item.metadata.version] as [string, string]] : []));
+  } catch {
+    return [];
+  }
+}
+
+/**
+ * The packages of pip's `--report -` whose own `Requires-Python` excludes this Python minor ("keras 3.15.1 (>=3.10)").
+ * pip's resolver already honours it; this says it explicitly, and catches a report from a pip that ignored it
+ * (`--ignore-requires-python` in a user's pip.conf).
+ */
+export function requiresPythonRefusals(reportJson: string, pythonVersion: string): string[] {
+  try {
+    const report = JSON.parse(reportJson) as { install?: { metadata?: { name?: string; version?: string; requires_python?: string } }[] };
+    return (report.install ?? []).flatMap((item) => {
+      const wanted = item.metadata?.requires_python;
+      // A minor ("3.12") checked as its first release: ">=3.12.1" is not held against 3.12 (the patch is unknown here).
+      if (!wanted || versionSatisfies(`${pythonVersion}.99`, wanted) || versionSatisfies(pythonVersion, wanted)) return [];
+      return [`${item.metadata?.name} ${item.metadata?.version} (${wanted})`];
+    });
   } catch {
     return [];
   }

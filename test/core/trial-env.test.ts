@@ -33,7 +33,7 @@ describe("trial environments: the arithmetic", () => {
     expect(trialPythonMinors(keras3Plan("3.12.1")[0], "3.12.1")).toEqual(["3.12"]);
     const [tooOld] = keras3Plan("3.10.13");
     expect(trialPythonMinors(tooOld, "3.10.13")[0]).toBe("3.11");
-    expect(trialPythonMinors({ ...tooOld, pythonNeeded: "3.9–3.11" }, "3.13.0")).toEqual(["3.11", "3.10", "3.9"]);
+    expect(trialPythonMinors({ ...tooOld, pythonOk: false, requiresPython: ">=3.9,<3.12" }, "3.13.0")).toEqual(["3.11", "3.10", "3.9"]);
   });
 
   it("finds a Python of a minor in pyenv's versions, then on PATH", () => {
