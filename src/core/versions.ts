@@ -326,6 +326,11 @@ export interface PlanProof {
   /** The trial environment's folder, when one was made. */
   dir: string | null;
   message: string;
+  /** Where the attempt stopped (python, venv, check, install, load) and its number among the trials built. */
+  stage?: string;
+  attempt?: number | null;
+  /** Where the trial's Python came from (yours, pyenv, conda, path, uv). */
+  pythonSource?: string | null;
 }
 
 /** "proven" only when a trial environment loaded the model with this plan; everything else is "unproven". */
