@@ -139,6 +139,12 @@ export interface TrialInput {
 
 const PIP_ENV = { PIP_DISABLE_PIP_VERSION_CHECK: "1", PIP_NO_INPUT: "1", PYTHONIOENCODING: "utf-8" };
 
+/** pip's environment: the caller's (PIP_INDEX_URL, proxies, PIP_CACHE_DIR ... of `env`), quiet and never asking. */
+function pipEnv(env: NodeJS.ProcessEnv | undefined): Record<string, string> {
+  const given = Object.entries(env ?? {}).filter((entry): entry is [string, string] => typeof entry[1] === "string");
+  return { ...Object.fromEntries(given), ...PIP_ENV };
+}
+
 /** Where a plan's trial runs: the exact pins, the Python that makes the venv, and the venv's name and folder. */
 export interface TrialTarget {
   pins: string[];
@@ -183,7 +189,7 @@ export async function estimateTrial(plan: InstallPlan, userEnv: EnvFacts | null,
   const target = await trialTarget(plan, userEnv, env);
   if ("failure" in target) return { ok: false, message: target.failure, estimate: null, target: null };
   if (target.finished) return { ok: true, message: `nothing to download: the trial environment ${target.name} exists already`, estimate: { totalBytes: 0, cachedBytes: 0, files: 0, unknown: 0 }, target };
-  const check = await runTracked(dryRunArgv(target.creator.path, target.pins, ["--ignore-installed"]), { timeoutSeconds: 600, env: PIP_ENV });
+  const check = await runTracked(dryRunArgv(target.creator.path, target.pins, ["--ignore-installed"]), { timeoutSeconds: 600, env: pipEnv(env) });
   if (check.exitCode !== 0) {
     const oldPip = /no such option: --(dry-run|report)/.test(check.stderr);
     return { ok: !oldPip ? false : true, message: oldPip ? "this pip is too old to say what it would download" : pipFailure(check), estimate: null, target };
@@ -212,10 +218,13 @@ export async function proveInTrial(input: TrialInput): Promise<TrialOutcome> {
   try {
     reused = existsSync(join(dir, TRIAL_RECORD)) && !existsSync(join(dir, UNFINISHED_MARKER)) && isExecutable(python);
     if (!reused) {
-      const built = await buildTrial({ ...target, plan: input.plan, pipTimeout, say, onPipProgress: input.onPipProgress });
+      const built = await buildTrial({ ...target, plan: input.plan, pipTimeout, say, onPipProgress: input.onPipProgress, env: pipEnv(input.env) });
       base.resolved = built.resolved;
       base.estimate = built.estimate;
-      if (built.failure) return { ...base, ...where, proven: false, stage: built.failure.stage, message: built.failure.message };
+      if (built.failure) {
+        say(`trial ${name}: stopped (${built.failure.stage}): ${built.failure.message}`);
+        return { ...base, ...where, proven: false, stage: built.failure.stage, message: built.failure.message };
+      }
     } else {
       base.resolved = readRecord(dir)?.resolved ?? {};
       say(`trial ${name}: reusing the environment built earlier (${dir})`);
@@ -242,13 +251,13 @@ export async function proveInTrial(input: TrialInput): Promise<TrialOutcome> {
 }
 
 /** The pip of a venv: its version decides whether it can print raw progress (pip ≥ 24.1). */
-async function pipVersion(python: string): Promise<string | null> {
-  const run = await runTracked([python, "-m", "pip", "--version"], { timeoutSeconds: 60, env: PIP_ENV });
+async function pipVersion(python: string, env: Record<string, string>): Promise<string | null> {
+  const run = await runTracked([python, "-m", "pip", "--version"], { timeoutSeconds: 60, env });
   return /^pip (\S+)/.exec(run.stdout)?.[1] ?? null;
 }
 
 /** Makes the venv and installs the pins, under the lock; the unfinished marker goes only once pip succeeded. */
-async function buildTrial(job: TrialTarget & { plan: InstallPlan; pipTimeout: number; say: (line: string) => void; onPipProgress?: (p: PipProgress) => void }): Promise<{
+async function buildTrial(job: TrialTarget & { plan: InstallPlan; pipTimeout: number; say: (line: string) => void; onPipProgress?: (p: PipProgress) => void; env: Record<string, string> }): Promise<{
   resolved: Record<string, string>;
   estimate: DownloadEstimate | null;
   failure?: { stage: TrialStage; message: string };
@@ -264,7 +273,7 @@ async function buildTrial(job: TrialTarget & { plan: InstallPlan; pipTimeout: nu
     return { resolved: {}, estimate: null, failure: { stage: "venv", message: `${creator.path} -m venv failed: ${venv.stderr.split("\n").filter(Boolean).at(-1) ?? venv.exitCode ?? venv.signal}` } };
   }
   say(`trial ${name}: checking ${pins.join(" ")} with pip's resolver (dry run)`);
-  const check = await runTracked(dryRunArgv(python, pins), { timeoutSeconds: job.pipTimeout, env: PIP_ENV });
+  const check = await runTracked(dryRunArgv(python, pins), { timeoutSeconds: job.pipTimeout, env: job.env });
   const oldPip = /no such option: --(dry-run|report)/.test(check.stderr);
   if (check.exitCode !== 0 && !oldPip) return { resolved: {}, estimate: null, failure: { stage: "check", message: pipFailure(check) } };
   const plannedInstall = oldPip ? [] : reportedInstall(check.stdout);
@@ -274,14 +283,14 @@ async function buildTrial(job: TrialTarget & { plan: InstallPlan; pipTimeout: nu
   }
   const pinnedNames = new Set(pins.map(requirementName));
   const resolved = Object.fromEntries(plannedInstall.filter(([n]) => pinnedNames.has(normalizeName(n))));
-  const estimate = oldPip ? null : await estimateDownload(check.stdout);
+  const estimate = oldPip ? null : await estimateDownload(check.stdout, { cacheDir: pipCacheDir(job.env) });
   if (!oldPip) say(`trial ${name}: pip will install ${summarize(plannedInstall)}; ${estimate ? describeEstimate(estimate) : "download size unknown"}`);
-  const raw = versionSatisfies((await pipVersion(python)) ?? "0", ">=24.1");
+  const raw = versionSatisfies((await pipVersion(python, job.env)) ?? "0", ">=24.1");
   const reader = new PipProgressReader(estimate);
   say(`trial ${name}: installing`);
   const install = await runTracked([python, "-m", "pip", "install", "--progress-bar", raw ? "raw" : "off", ...pins], {
     timeoutSeconds: job.pipTimeout,
-    env: PIP_ENV,
+    env: job.env,
     onLine: (line) => {
       const progress = reader.feed(line);
       if (progress) job.onPipProgress?.(progress);
