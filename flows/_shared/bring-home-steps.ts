@@ -5,18 +5,22 @@ import { paragraphs, python, strong, text } from "../../src/core/content.js";
 import { homePath } from "../../src/core/bring-home.js";
 import type { BringHomeResult } from "../../src/core/bring-home.js";
 import type { Step, StepContext } from "../../src/core/types.js";
-import type { InstallPlan } from "../../src/core/versions.js";
+import { plansWithProofs, type InstallPlan, type PlanProof } from "../../src/core/versions.js";
 
 export interface BringHomeStepsSpec {
-  /** The plan the trial proved, or null. */
-  provenPlan: (ctx: StepContext) => InstallPlan | null;
   /** Where the walk goes when the user says no, or when the copy could not be proven. */
   declined: string;
 }
 
+/** The plan the walk's trial step proved (its proofs are in ctx.results.trial, one per plan tried), or null. */
+export function provenPlan(ctx: StepContext): InstallPlan | null {
+  const proofs = ctx.results.trial?.data?.proofs as PlanProof[] | undefined;
+  return plansWithProofs(ctx, ctx.modelPath, proofs).find((plan) => plan.proof?.proven && plan.proof.dir) ?? null;
+}
+
 /** Only into Keras 3 (the format the copy is written in), and only with a proven trial to export from. */
-function canBringHome(ctx: StepContext, spec: BringHomeStepsSpec): boolean {
-  return ctx.env?.loader === "keras3" && !!ctx.modelPath && !!spec.provenPlan(ctx)?.proof?.dir;
+function canBringHome(ctx: StepContext): boolean {
+  return ctx.env?.loader === "keras3" && !!ctx.modelPath && provenPlan(ctx) !== null;
 }
 
 export function bringHomeSteps(spec: BringHomeStepsSpec): Step[] {
@@ -27,7 +31,7 @@ export function bringHomeSteps(spec: BringHomeStepsSpec): Step[] {
       title: "Proven: the trial environment loads the model",
       // The trial step's own result (above it on screen and in the report) says what was proven and where.
       body: (ctx) => [
-        ...(canBringHome(ctx, spec)
+        ...(canBringHome(ctx)
           ? paragraphs(
               `keras-fix can also write a new file beside the model that your own Keras ${ctx.env?.packages.keras ?? ""} loads, with nothing installed: it exports the model from the trial environment (its config, and its weights as plain arrays) and rebuilds it here.`,
               "The copy counts as proven only when a fresh Python here loads it in safe mode and gives the trial's outputs on the same random input. Your model file is not changed.",
@@ -39,18 +43,18 @@ export function bringHomeSteps(spec: BringHomeStepsSpec): Step[] {
           id: "bring-home",
           label: (ctx) => `Write a copy your Keras loads (${ctx.modelPath ? basename(homePath(ctx.modelPath)) : "a new .keras file"})`,
           next: "bring-home",
-          when: (ctx) => canBringHome(ctx, spec),
+          when: (ctx) => canBringHome(ctx),
         },
-        { id: "no", label: (ctx) => (canBringHome(ctx, spec) ? "No, show the versions that load it" : "Show the versions that load it"), next: spec.declined },
+        { id: "no", label: (ctx) => (canBringHome(ctx) ? "No, show the versions that load it" : "Show the versions that load it"), next: spec.declined },
       ],
       // Writing a file is safe, yet --auto writes beside the user's model only when asked to (--bring-home).
-      auto: { among: ["bring-home", "no"], pick: (ctx) => (ctx.inputs.bringHome === "yes" && canBringHome(ctx, spec) ? "bring-home" : "no") },
+      auto: { among: ["bring-home", "no"], pick: (ctx) => (ctx.inputs.bringHome === "yes" && canBringHome(ctx) ? "bring-home" : "no") },
     },
     {
       kind: "action",
       id: "bring-home",
       title: "Bringing the model home",
-      action: (ctx) => ({ kind: "bring-home", plan: spec.provenPlan(ctx)! }),
+      action: (ctx) => ({ kind: "bring-home", plan: provenPlan(ctx)! }),
       onSuccess: "bring-home-done",
       onFailure: spec.declined,
     },

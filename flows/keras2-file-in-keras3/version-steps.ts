@@ -2,8 +2,8 @@
 // real load), else show the version set that reads the file (installed only with consent, then verified), or
 // rebuild the model in the loader's Keras. Causes supply the words and the fix to try.
 import { code, paragraphs, python, strong, text } from "../../src/core/content.js";
-import { bringHomeSteps } from "../_shared/bring-home-steps.js";
 import { keepFixSteps } from "../_shared/keep-fix.js";
+import { afterProvenSteps } from "./after-proven.js";
 import type { ActionResult, Content, LoadFix, Step, StepContext } from "../../src/core/types.js";
 import { pipArgv, plansWithProofs, pipCommand, planContent, type InstallPlan, type PlanProof } from "../../src/core/versions.js";
 
@@ -58,6 +58,8 @@ function resultSummary(result: ActionResult | undefined): Content {
 }
 
 export function versionSteps(spec: VersionStepsSpec): Step[] {
+  // bring-home's steps (after-proven.ts), when it has any.
+  const afterProven = afterProvenSteps("trial-proven");
   const steps: Step[] = [
     { kind: "info", id: "explain", title: "What the versions say", body: spec.explain, next: "route" },
     {
@@ -104,11 +106,11 @@ export function versionSteps(spec: VersionStepsSpec): Step[] {
           needsConsent: { risk: "installs or replaces Python packages in the environment keras-fix is using" },
         },
         {
+          // First what it would download (pip's resolver asks the index; nothing is installed), then the consent.
           id: "trial",
           label: "Prove it first: install it into a new throwaway environment and load the model there",
-          next: "trial",
+          next: "trial-estimate",
           when: (ctx) => !trialsAllowed(ctx) && firstPlan(ctx) !== null,
-          needsConsent: { risk: "downloads the packages and installs them into a new environment in keras-fix's cache folder (yours is not touched)" },
         },
         {
           id: "trial-flag",
@@ -123,12 +125,41 @@ export function versionSteps(spec: VersionStepsSpec): Step[] {
     },
     {
       kind: "action",
+      id: "trial-estimate",
+      title: "Asking pip what the trial environment needs",
+      action: (ctx) => ({ kind: "estimate-trial", plans: plansOf(ctx) }),
+      onSuccess: "trial-consent",
+      onFailure: "trial-unproven",
+    },
+    {
+      kind: "choice",
+      id: "trial-consent",
+      title: "Build the trial environment?",
+      body: (ctx) => [
+        ...resultSummary(ctx.results["trial-estimate"]),
+        ...paragraphs("It goes into keras-fix's cache folder (keras-fix envs lists and removes them); your environment is not touched."),
+      ],
+      options: [
+        {
+          id: "go",
+          label: "Download and prove it",
+          next: "trial",
+          needsConsent: { risk: "downloads the packages and installs them into a new environment in keras-fix's cache folder (yours is not touched)" },
+        },
+        { id: "stop", label: "Not now", next: "plan-end" },
+      ],
+      // Never reached by --auto (it goes straight to the trial with --try-versions, else stops before).
+      auto: "stop",
+    },
+    {
+      kind: "action",
       id: "trial",
       title: "Proving the versions in a trial environment",
       action: (ctx) => ({ kind: "try-versions", plans: plansOf(ctx) }),
-      onSuccess: "bring-home-offer",
+      onSuccess: afterProven?.start ?? "trial-proven",
       onFailure: "trial-unproven",
     },
+    ...(afterProven?.steps ?? []),
     {
       kind: "end",
       id: "trial-proven",
@@ -153,7 +184,7 @@ export function versionSteps(spec: VersionStepsSpec): Step[] {
       outcome: "not-fixed",
       title: "The trial environment did not prove it",
       body: (ctx) => [
-        ...resultSummary(ctx.results.trial),
+        ...resultSummary(ctx.results.trial ?? ctx.results["trial-estimate"]),
         ...paragraphs("The plans above stay unproven. Your own environment was not changed."),
       ],
     },
@@ -208,7 +239,6 @@ export function versionSteps(spec: VersionStepsSpec): Step[] {
       body: () => paragraphs("Install the version set above, then run keras-fix again, or its load code, to check."),
     },
     { kind: "end", id: "rebuild", outcome: "not-fixed", title: "Rebuild, then load the weights", body: spec.rebuildBody },
-    ...bringHomeSteps({ provenPlan: (ctx) => plansOf(ctx).find((plan) => plan.proof?.proven) ?? null, declined: "trial-proven" }),
   ];
   if (spec.tryFix) {
     steps.push(
