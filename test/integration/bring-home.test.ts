@@ -1,14 +1,24 @@
 // Bringing a model home with real Keras, both directions of issue 13: a file only a newer Keras reads, or only
 // Keras 2 reads, becomes a NEW .keras beside it that the user's own Keras 3 loads, proven by a fresh load in safe
 // mode and the trial's outputs on the same seeded input. The model file and any file already there stay untouched.
-// CI cost: one CLI run (the py3.12 trial made by trial-env.test.ts is reused) and one direct call per direction.
+// CI cost: one run per direction, each reusing the trial environment its trial test builds (py3.12 Keras 3.15 from
+// trial-env.test.ts, py3.11 TF 2.15 from trial-tf215.test.ts), and one Keras 3.5 Python for the rules.
 import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { copyFileSync, existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { describe, expect, it } from "vitest";
-import { bringHome } from "../../src/core/bring-home.js";
+import { afterAll, describe, expect, it } from "vitest";
+import type { BringHomeResult } from "../../src/core/bring-home.js";
+import { createDiagnoseSession } from "../../src/core/diagnose.js";
+import { installPlansForFacts, type PlanProof } from "../../src/core/versions.js";
 import { cliPath, envCache, envVarsFor, modelsDir, pythonFor, repoRoot, scratchDir, type EnvName } from "../helpers/envs.js";
+
+const trialCache = join(envCache, "..", "trials");
+const cacheBefore = process.env.KERAS_FIX_TRIAL_CACHE;
+afterAll(() => {
+  if (cacheBefore === undefined) delete process.env.KERAS_FIX_TRIAL_CACHE;
+  else process.env.KERAS_FIX_TRIAL_CACHE = cacheBefore;
+});
 
 const sha256 = (file: string) => createHash("sha256").update(readFileSync(file)).digest("hex");
 
@@ -37,7 +47,7 @@ describe("bringing a model home with real Keras", () => {
       {
         cwd: dir,
         encoding: "utf8",
-        env: { ...process.env, ...envVarsFor("keras35-py312"), KERAS_FIX_TRIAL_CACHE: join(envCache, "..", "trials") },
+        env: { ...process.env, ...envVarsFor("keras35-py312"), KERAS_FIX_TRIAL_CACHE: trialCache },
         timeout: 900_000,
       },
     );
@@ -61,27 +71,43 @@ describe("bringing a model home with real Keras", () => {
     expect(loadsIn("keras35-py312", home.path)).toBe("Sequential 16");
   }, 900_000);
 
-  it("a Keras 2 .h5 that Keras 3 cannot read (nested Sequential, Bidirectional SimpleRNN, shared Dense): rebuilt in Keras 3 from the config, it loads there with the outputs Keras 2 gives", async () => {
+  it("a Keras 2 .h5 that Keras 3 cannot read (nested Sequential, Bidirectional SimpleRNN, shared Dense): the TF 2.15 trial proves it, and the copy brought home loads in Keras 3 with the outputs Keras 2 gives", async () => {
+    // Driven through the real session, as test/integration/trial-tf215.test.ts does (--auto stops earlier here: the
+    // keras3 environment's own tf_keras loads the file); the same trial environment is reused (or built once).
+    process.env.KERAS_FIX_TRIAL_CACHE = trialCache;
     const dir = scratchDir();
     const model = join(dir, "functional_nested.h5");
     copyFileSync(join(modelsDir, "keras2", "functional_nested.h5"), model);
     const before = sha256(model);
-    const lines: string[] = [];
-    // The keras2 test environment (TF 2.15, Keras 2.15) stands in for a TF 2.15 trial environment: the same Python
-    // and packages a trial of that plan holds.
-    const result = await bringHome({ modelPath: model, trialPython: pythonFor("keras2"), userPython: pythonFor("keras3"), timeoutSeconds: 300, onProgress: (line) => lines.push(line) });
-    expect(result).toMatchObject({ proven: true, route: "rebuild", path: join(dir, "functional_nested.home.keras"), stage: null });
-    expect(result.maxAbsDiff).not.toBeNull();
-    expect(result.maxAbsDiff!).toBeLessThanOrEqual(result.tolerance!);
+    const progress: string[] = [];
+    const session = createDiagnoseSession({ modelPath: model, python: pythonFor("keras3"), timeoutSeconds: 300, outputDir: dir, onActionProgress: (line) => progress.push(line) });
+    let home: BringHomeResult;
+    try {
+      const result = await session.diagnose(() => undefined);
+      expect(result.diagnosis?.cause).toBe("keras2-file-in-keras3");
+      const plans = installPlansForFacts(result, model);
+      const trial = await session.runAction({ kind: "try-versions", plans });
+      expect(trial.ok).toBe(true);
+      const proofs = trial.data?.proofs as PlanProof[];
+      const proven = plans.map((plan, i) => ({ ...plan, proof: proofs[i] })).find((plan) => plan.proof?.proven);
+      expect(proven?.proof?.resolved["tensorflow-cpu"]).toMatch(/^2\.15\./);
+      const action = await session.runAction({ kind: "bring-home", plan: proven! });
+      expect(action.ok).toBe(true);
+      home = action.data?.bringHome as BringHomeResult;
+    } finally {
+      await session.close();
+    }
+    expect(home).toMatchObject({ proven: true, route: "rebuild", path: join(dir, "functional_nested.home.keras"), stage: null });
+    expect(home.maxAbsDiff!).toBeLessThanOrEqual(home.tolerance!);
     // Keras 2 saved SimpleRNN's time_major (False, its default), which Keras 3 refuses; Keras 2 numbered the nested
-    // Sequential's first call node 1, Keras 3 numbers it 0.
-    expect(result.dropped).toContain("SimpleRNN.time_major");
-    expect(result.renumbered).toEqual(["inner_sequential"]);
-    expect(result.why).toMatch(/Keras 3\.\d+\.\d+ loads the new file in safe mode/);
-    expect(lines.at(-1)).toMatch(/proven/);
+    // Sequential's first call node 1, Keras 3 numbers it 0. Keras 2.15's own .keras was tried first and failed here.
+    expect(home.dropped).toContain("SimpleRNN.time_major");
+    expect(home.renumbered).toEqual(["inner_sequential"]);
+    expect(home.why).toMatch(/Keras 3\.\d+\.\d+ loads the new file in safe mode .* trial's Keras 2\.15/);
+    expect(progress.at(-1)).toMatch(/bring home: proven/);
     expect(sha256(model)).toBe(before);
-    expect(loadsIn("keras3", result.path!)).toBe("Functional 100");
-  }, 600_000);
+    expect(loadsIn("keras3", home.path!)).toBe("Functional 100");
+  }, 1_500_000);
 
   it("on Keras 3.5: drops an unknown key only at the newer Keras' default (another value, or a missing class, is named); outputs over the tolerance are not proven and the copy is removed; an existing file is never overwritten", () => {
     // One Python runs bring_home's own functions on real Keras 3.5: adapt_config with the keys Keras 3.15 writes
