@@ -38,6 +38,7 @@ const importSchema = z.looseObject({
   dropped: z.array(droppedKey).optional(),
   refused: z.array(z.object({ className: z.string(), key: z.string().nullable(), why: z.string() })).optional(),
   renumbered: z.array(z.string()).optional(),
+  simpleError: chain.optional(),
   reload: loadResult.nullable().optional(),
   maxAbsDiff: z.number().nullable().optional(),
   tolerance: z.number().nullable().optional(),
@@ -69,6 +70,8 @@ export interface BringHomeResult {
   dropped: string[];
   /** Nested models whose node numbers were shifted from Keras 2's counting to Keras 3's. */
   renumbered: string[];
+  /** Why Keras 2's own .keras (the simple road) did not load here, when it was tried and failed. */
+  simpleRoad: string | null;
   /** Where it stopped when not proven: export | import-keras | adapt | rebuild | weights | save | reload | compare... */
   stage: string | null;
   /** One sentence: what was written and how it was proven, or why not. */
@@ -109,7 +112,7 @@ export async function bringHome(input: BringHomeInput): Promise<BringHomeResult>
   const script = probeFilePath("bring_home.py");
   const out = input.outPath ?? homePath(input.modelPath);
   const source = resolve(input.modelPath);
-  const base = { proven: false, path: null, maxAbsDiff: null, tolerance: null, route: null, dropped: [], renumbered: [] };
+  const base = { proven: false, path: null, maxAbsDiff: null, tolerance: null, route: null, dropped: [], renumbered: [], simpleRoad: null };
   const folder = mkdtempSync(join(tmpdir(), "keras-fix-home-"));
   try {
     say("bring home: exporting the model from the trial environment (config, weights, outputs on a seeded input)");
@@ -138,6 +141,7 @@ export async function bringHome(input: BringHomeInput): Promise<BringHomeResult>
       route: result.route ?? null,
       dropped: dedupeDropped(result.dropped ?? []),
       renumbered: result.renumbered ?? [],
+      simpleRoad: result.simpleError ? lastException(result.simpleError) : null,
       stage: result.stage,
     };
     const userKeras = `Keras ${result.keras ?? "(yours)"}`;
@@ -191,6 +195,7 @@ export async function bringHomeAction(plan: InstallPlan, deps: EffectDeps): Prom
     onProgress: deps.onProgress,
   });
   const adapted = [
+    ...(result.simpleRoad ? [[text("Keras 2's own .keras of it did not load here ("), code(result.simpleRoad), text("), so it was rebuilt from the config.")]] : []),
     ...(result.dropped.length > 0 ? [[text("Left out (your Keras does not know them, and each had the newer Keras' default value): "), code(result.dropped.join(", ")), text(".")]] : []),
     ...(result.renumbered.length > 0 ? [[text("Nested models renumbered from Keras 2's node counting to Keras 3's: "), code(result.renumbered.join(", ")), text(".")]] : []),
   ];

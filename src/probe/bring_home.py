@@ -188,7 +188,8 @@ def export(state, request):
         stage = "weights"
         manifest, result["weights"] = write_weights(np, model, folder)
         stage = "reference"
-        arrays = probe.random_inputs(np, probe.input_specs(model))
+        specs = probe.input_specs(model)
+        arrays = probe.random_inputs(np, specs)
         result["inputShapes"] = [list(a.shape) for a in arrays]
         expected = probe.predict(np, model, arrays)
         np.savez(os.path.join(folder, "inputs.npz"), *arrays)
@@ -206,7 +207,8 @@ def export(state, request):
             result["simpleError"] = probe.exception_chain(exc)
     with open(os.path.join(folder, "export.json"), "w") as handle:
         json.dump({"format": result["format"], "keras": result["keras"], "config": config, "defaults": defaults,
-                   "weights": manifest, "simple": result["simple"]}, handle)
+                   "weights": manifest, "simple": result["simple"],
+                   "inputs": [{"shape": shape, "dtype": dtype} for shape, dtype in specs]}, handle)
     result["ok"] = True
     result["stage"] = None
     return result

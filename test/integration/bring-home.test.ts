@@ -103,6 +103,7 @@ describe("bringing a model home with real Keras", () => {
     // Sequential's first call node 1, Keras 3 numbers it 0. Keras 2.15's own .keras was tried first and failed here.
     expect(home.dropped).toContain("SimpleRNN.time_major");
     expect(home.renumbered).toEqual(["inner_sequential"]);
+    expect(home.simpleRoad).not.toBeNull();
     expect(home.why).toMatch(/Keras 3\.\d+\.\d+ loads the new file in safe mode .* trial's Keras 2\.15/);
     expect(progress.at(-1)).toMatch(/bring home: proven/);
     expect(sha256(model)).toBe(before);
