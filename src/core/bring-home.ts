@@ -1,7 +1,8 @@
 // Brings a model home: once a version plan is proven in a trial environment, the model is exported there (config,
 // plain .npy weights, outputs on a seeded random input) and rebuilt in the user's own Keras 3 as a NEW .keras file
 // beside the model, which is proven only when a fresh Python there loads it in safe mode and gives the same outputs.
-// Both steps run src/probe/bring_home.py once (the probe's guard is on for every load); the model is only read.
+// Both steps are src/probe/bring_home.py (the probe's guard is on for every load): the export runs once in the
+// trial's Python, the import in the user's warm probe worker; the model is only read.
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
@@ -50,8 +51,8 @@ export interface BringHomeInput {
   /** The trial environment's interpreter (the plan is proven there) and the variables its load needs. */
   trialPython: string;
   trialEnv?: Record<string, string>;
-  /** The user's own interpreter: the copy must load there. */
-  userPython: string;
+  /** The import step in the user's own Python (the session's warm worker): the copy must load there. */
+  importHere: (folder: string, source: string, outPath: string) => Promise<Record<string, unknown>>;
   timeoutSeconds: number;
   onProgress?: (line: string) => void;
   /** Where the copy goes; beside the model unless a test says otherwise. */
@@ -128,13 +129,7 @@ export async function bringHome(input: BringHomeInput): Promise<BringHomeResult>
       return { ...base, stage: "export", why: `the trial environment could not export the model (${exportResult.stage}): ${what}` };
     }
     say(`bring home: rebuilding it in your Keras and saving ${out}`);
-    const importRun = await runTracked([input.userPython, "-u", script, "import", JSON.stringify({ folder, out, source })], {
-      timeoutSeconds: input.timeoutSeconds,
-      env: PYTHON_ENV,
-    });
-    const imported = resultOf(importRun, "import");
-    if ("failure" in imported) return { ...base, stage: "import", why: imported.failure };
-    const result = importSchema.parse(imported.result);
+    const result = importSchema.parse(await input.importHere(folder, source, out));
     const common = {
       maxAbsDiff: result.maxAbsDiff ?? null,
       tolerance: result.tolerance ?? null,
@@ -182,15 +177,14 @@ function importFailure(result: z.infer<typeof importSchema>, userKeras: string):
 /** The `bring-home` action: the proven plan's trial environment exports, the user's Python imports. */
 export async function bringHomeAction(plan: InstallPlan, deps: EffectDeps): Promise<ActionResult> {
   const trialDir = plan.proof?.proven ? plan.proof.dir : null;
-  const userPython = deps.facts.env?.python.path;
-  if (!trialDir || !userPython) {
+  if (!trialDir) {
     return { ok: false, summary: paragraphs("There is no proven trial environment to bring the model home from."), data: {} };
   }
   const result = await bringHome({
     modelPath: deps.modelPath,
     trialPython: join(trialDir, "bin", "python"),
     trialEnv: plan.env,
-    userPython,
+    importHere: (folder, source, outPath) => deps.probe().bringHomeImport(folder, source, outPath),
     timeoutSeconds: deps.timeoutSeconds ?? 300,
     onProgress: deps.onProgress,
   });

@@ -1,14 +1,16 @@
 """keras-fix bring-home: a model that loads only in a trial environment becomes a NEW .keras file the user's own Keras
 loads, proven by loading that file in a fresh Python and comparing outputs with the trial's.
 
-Run once per step by src/core/bring-home.ts, `python -u bring_home.py export|import '<request json>'`, it writes one
-JSON line on stdout (keras_probe's Channel: everything else goes to stderr):
-- export, in the trial environment: load the model (keras_probe's guard on, as the proof loaded it) and write into a
-  folder keras-fix made: the model's config, what each class's keys default to there, every weight as a plain .npy
-  (never a pickle), a seeded random input and the outputs on it; for a Keras 2 model also Keras 2's own .keras file.
-- import, in the user's environment (Keras 3): the .keras Keras 2 wrote, if this Keras reads it; else rebuild from the
-  config, dropping keys this Keras does not know only when their value is the newer version's default, and set the
-  weights. Save to the new path, reload it in safe mode in a fresh Python, run the same input, compare.
+Two steps, driven by src/core/bring-home.ts:
+- export, in the trial environment (`python -u bring_home.py export '<request json>'`; one JSON line on stdout
+  through keras_probe's Channel, everything else on stderr): load the model (keras_probe's guard on, as the proof
+  loaded it) and write into a folder keras-fix made: the model's config, what each class's keys default to there,
+  every weight as a plain .npy (never a pickle), a seeded random input and the outputs on it; for a Keras 2 model
+  also Keras 2's own .keras file.
+- import, in the user's Keras 3, inside their warm probe worker (keras_probe's `bring-home-import` op calls
+  import_model): the .keras Keras 2 wrote, if this Keras reads it; else rebuild from the config, dropping keys this
+  Keras does not know only when their value is the newer version's default, and set the weights. Save to the new
+  path, reload it in safe mode in a fresh Python, run the same input, compare.
 Stdlib only at import time (Keras and numpy are those of the environment); Python 3.6+.
 """
 
@@ -407,15 +409,15 @@ def main(argv):
     probe.path_as_users_python_c()
     channel = probe.Channel()
     probe.watch_parent()
-    if len(argv) != 3 or argv[1] not in ("export", "import"):
-        channel.send({"ok": False, "stage": "usage", "error": probe.chain_from_message("ValueError", "usage: bring_home.py export|import '<json>'")})
+    if len(argv) != 3 or argv[1] != "export":
+        channel.send({"ok": False, "stage": "usage", "error": probe.chain_from_message("ValueError", "usage: bring_home.py export '<json>'")})
         return 2
     request = json.loads(argv[2])
     started = time.perf_counter()
     state = probe.WorkerState(probe.initial_env())
     probe.start_keras(state)
     try:
-        result = export(state, request) if argv[1] == "export" else import_model(state, request)
+        result = export(state, request)
     except (Exception, SystemExit) as exc:
         result = {"ok": False, "stage": "crash", "error": probe.exception_chain(exc)}
     result["seconds"] = time.perf_counter() - started
