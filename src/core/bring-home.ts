@@ -10,7 +10,7 @@ import { z } from "zod";
 import { code, paragraphs, path as pathToken, strong, text } from "./content.js";
 import { freshPath, modelStem, type EffectDeps } from "./effects.js";
 import { probeFilePath, runTracked, type TrackedOutcome } from "./probe.js";
-import type { ActionResult, ExceptionInfo } from "./types.js";
+import type { ActionResult } from "./types.js";
 import type { InstallPlan } from "./versions.js";
 
 /** Where the copy goes: `<stem>.home.keras` beside the model, or `<stem>.home-2.keras`... when that exists. */
@@ -81,24 +81,24 @@ export interface BringHomeResult {
 
 const PYTHON_ENV = { PYTHONIOENCODING: "utf-8", PYTHONDONTWRITEBYTECODE: "1" };
 
-function lastException(errors: ExceptionInfo[] | { type: string; message: string }[] | null | undefined): string {
+function lastException(errors: { type: string; message: string }[] | null | undefined): string {
   const last = errors?.at(-1);
   return last ? `${last.type.split(".").at(-1)}: ${last.message.split("\n")[0].slice(0, 300)}` : "no error was reported";
 }
 
-/** The one result line bring_home.py printed, or a sentence on how the run failed. */
-function resultOf(run: TrackedOutcome, step: string): { result: unknown } | { failure: string } {
+/** The one result line `bring_home.py export` printed, or a sentence on how the run failed. */
+function exportResultOf(run: TrackedOutcome): { result: unknown } | { failure: string } {
   for (const line of run.stdout.split("\n").reverse()) {
     try {
       const message = JSON.parse(line) as { bringHome?: string; result?: unknown };
-      if (message.bringHome === step) return { result: message.result };
+      if (message.bringHome === "export") return { result: message.result };
     } catch {
       // Not our line.
     }
   }
-  if (run.timedOut) return { failure: `the ${step} step did not finish in time` };
+  if (run.timedOut) return { failure: "the export did not finish in time" };
   const tail = run.stderr.split("\n").filter(Boolean).slice(-3).join(" / ");
-  return { failure: `the ${step} step exited with ${run.exitCode ?? run.signal}${tail ? `: ${tail}` : ""}` };
+  return { failure: `the export exited with ${run.exitCode ?? run.signal}${tail ? `: ${tail}` : ""}` };
 }
 
 /** Counts repeats: ["Dense.quantization_config", ...] once each, "×2" when several layers had it. */
@@ -121,7 +121,7 @@ export async function bringHome(input: BringHomeInput): Promise<BringHomeResult>
       timeoutSeconds: input.timeoutSeconds,
       env: { ...PYTHON_ENV, ...input.trialEnv },
     });
-    const exported = resultOf(exportRun, "export");
+    const exported = exportResultOf(exportRun);
     if ("failure" in exported) return { ...base, stage: "export", why: exported.failure };
     const exportResult = exportSchema.parse(exported.result);
     if (!exportResult.ok) {
@@ -162,15 +162,15 @@ function formatNumber(value: number | null | undefined): string {
 function importFailure(result: z.infer<typeof importSchema>, userKeras: string): string {
   switch (result.stage) {
     case "adapt":
-      return `not proven: ${(result.refused ?? []).map((r) => `${r.className}${r.key ? `.${r.key}` : ""}: ${r.why}`).join("; ")}`;
+      return (result.refused ?? []).map((r) => (r.key ? `${r.className}.${r.key}: ${r.why}` : r.why)).join("; ");
     case "reload":
-      return `not proven: the new file did not load in a fresh Python (${lastException(result.reload?.chain)}); it was removed`;
+      return `the new file did not load in a fresh Python (${lastException(result.reload?.chain)}); it was removed`;
     case "compare":
       return result.maxAbsDiff !== null && result.maxAbsDiff !== undefined
-        ? `not proven: the outputs differ by ${result.maxAbsDiff}, over the tolerance ${formatNumber(result.tolerance)}; the file was removed`
-        : `not proven: the outputs could not be compared (${lastException(result.error)}); the file was removed`;
+        ? `the outputs differ by ${result.maxAbsDiff}, over the tolerance ${formatNumber(result.tolerance)}; the file was removed`
+        : `the outputs could not be compared (${lastException(result.error)}); the file was removed`;
     default:
-      return `not proven: ${userKeras} failed at ${result.stage ?? "an unknown stage"}: ${lastException(result.error)}`;
+      return `${userKeras} failed at ${result.stage ?? "an unknown stage"}: ${lastException(result.error)}`;
   }
 }
 
@@ -188,16 +188,16 @@ export async function bringHomeAction(plan: InstallPlan, deps: EffectDeps): Prom
     timeoutSeconds: deps.timeoutSeconds ?? 300,
     onProgress: deps.onProgress,
   });
+  const simpleRoad = result.simpleRoad ? [[text("Keras 2's own .keras of it did not load here ("), code(result.simpleRoad), text("), so it was rebuilt from the config.")]] : [];
   const adapted = [
-    ...(result.simpleRoad ? [[text("Keras 2's own .keras of it did not load here ("), code(result.simpleRoad), text("), so it was rebuilt from the config.")]] : []),
     ...(result.dropped.length > 0 ? [[text("Left out (your Keras does not know them, and each had the newer Keras' default value): "), code(result.dropped.join(", ")), text(".")]] : []),
     ...(result.renumbered.length > 0 ? [[text("Nested models renumbered from Keras 2's node counting to Keras 3's: "), code(result.renumbered.join(", ")), text(".")]] : []),
   ];
   return {
     ok: result.proven,
     summary: result.proven
-      ? [[strong("Proven: "), text("wrote "), pathToken(result.path!), text(".")], [text(result.why)], ...adapted, [text("Your model file was not changed.")]]
-      : [[strong("Not brought home: "), text(`${result.why}.`.replace(/\.\.$/, "."))], ...adapted, [text("Your model file was not changed; nothing was written beside it.")]],
+      ? [[strong("Proven: "), text("wrote "), pathToken(result.path!), text(".")], [text(result.why)], ...simpleRoad, ...adapted, [text("Your model file was not changed.")]]
+      : [[strong("Not brought home: "), text(`${result.why}.`.replace(/\.\.$/, "."))], ...simpleRoad, [text("Your model file was not changed; nothing was written beside it.")]],
     data: { ...(result.path ? { path: result.path } : {}), bringHome: result },
   };
 }
