@@ -10,6 +10,7 @@ import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import type { BringHomeResult } from "../../src/core/bring-home.js";
 import { createDiagnoseSession } from "../../src/core/diagnose.js";
+import { jsonDocuments } from "../../src/core/json-documents.js";
 import { installPlansForFacts, type PlanProof } from "../../src/core/versions.js";
 import { cliPath, envCache, envVarsFor, modelsDir, pythonFor, repoRoot, scratchDir, type EnvName } from "../helpers/envs.js";
 
@@ -53,6 +54,7 @@ describe("bringing a model home with real Keras", () => {
     );
     expect(run.stderr).not.toMatch(/hit a bug/);
     const report = JSON.parse(run.stdout);
+    expect(jsonDocuments.auto.safeParse(report).success).toBe(true);
     expect(report.diagnosis.cause).toBe("file-from-newer-keras");
     const step = report.walk.steps.find((s: { action: string | null }) => s.action === "bring-home");
     const home = step.bringHome;
