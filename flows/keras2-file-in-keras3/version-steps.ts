@@ -3,6 +3,7 @@
 // rebuild the model in the loader's Keras. Causes supply the words and the fix to try.
 import { code, paragraphs, python, strong, text } from "../../src/core/content.js";
 import { keepFixSteps } from "../_shared/keep-fix.js";
+import { afterProvenSteps } from "./after-proven.js";
 import type { ActionResult, Content, LoadFix, Step, StepContext } from "../../src/core/types.js";
 import { pipArgv, plansWithProofs, pipCommand, planContent, type InstallPlan, type PlanProof } from "../../src/core/versions.js";
 
@@ -57,6 +58,8 @@ function resultSummary(result: ActionResult | undefined): Content {
 }
 
 export function versionSteps(spec: VersionStepsSpec): Step[] {
+  // bring-home's steps (after-proven.ts), when it has any.
+  const afterProven = afterProvenSteps("trial-proven");
   const steps: Step[] = [
     { kind: "info", id: "explain", title: "What the versions say", body: spec.explain, next: "route" },
     {
@@ -103,11 +106,11 @@ export function versionSteps(spec: VersionStepsSpec): Step[] {
           needsConsent: { risk: "installs or replaces Python packages in the environment keras-fix is using" },
         },
         {
+          // First what it would download (pip's resolver asks the index; nothing is installed), then the consent.
           id: "trial",
           label: "Prove it first: install it into a new throwaway environment and load the model there",
-          next: "trial",
+          next: "trial-estimate",
           when: (ctx) => !trialsAllowed(ctx) && firstPlan(ctx) !== null,
-          needsConsent: { risk: "downloads the packages and installs them into a new environment in keras-fix's cache folder (yours is not touched)" },
         },
         {
           id: "trial-flag",
@@ -122,12 +125,41 @@ export function versionSteps(spec: VersionStepsSpec): Step[] {
     },
     {
       kind: "action",
+      id: "trial-estimate",
+      title: "Asking pip what the trial environment needs",
+      action: (ctx) => ({ kind: "estimate-trial", plans: plansOf(ctx) }),
+      onSuccess: "trial-consent",
+      onFailure: "trial-unproven",
+    },
+    {
+      kind: "choice",
+      id: "trial-consent",
+      title: "Build the trial environment?",
+      body: (ctx) => [
+        ...resultSummary(ctx.results["trial-estimate"]),
+        ...paragraphs("It goes into keras-fix's cache folder (keras-fix envs lists and removes them); your environment is not touched."),
+      ],
+      options: [
+        {
+          id: "go",
+          label: "Download and prove it",
+          next: "trial",
+          needsConsent: { risk: "downloads the packages and installs them into a new environment in keras-fix's cache folder (yours is not touched)" },
+        },
+        { id: "stop", label: "Not now", next: "plan-end" },
+      ],
+      // Never reached by --auto (it goes straight to the trial with --try-versions, else stops before).
+      auto: "stop",
+    },
+    {
+      kind: "action",
       id: "trial",
       title: "Proving the versions in a trial environment",
       action: (ctx) => ({ kind: "try-versions", plans: plansOf(ctx) }),
-      onSuccess: "trial-proven",
+      onSuccess: afterProven?.start ?? "trial-proven",
       onFailure: "trial-unproven",
     },
+    ...(afterProven?.steps ?? []),
     {
       kind: "end",
       id: "trial-proven",
@@ -152,7 +184,7 @@ export function versionSteps(spec: VersionStepsSpec): Step[] {
       outcome: "not-fixed",
       title: "The trial environment did not prove it",
       body: (ctx) => [
-        ...resultSummary(ctx.results.trial),
+        ...resultSummary(ctx.results.trial ?? ctx.results["trial-estimate"]),
         ...paragraphs("The plans above stay unproven. Your own environment was not changed."),
       ],
     },

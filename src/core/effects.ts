@@ -13,8 +13,9 @@ import { loaderFileName, loaderScript } from "./fixes/loader-script.js";
 import { skeletonModule } from "./fixes/skeleton.js";
 import { readLambdaFacts, rebuildModel, resaveRebuilt } from "./lambda/actions.js";
 import { runCommand, type ProbeSession } from "./probe.js";
-import { proveInTrial } from "./trial-env.js";
-import type { InstallPlan, PlanProof } from "./versions.js";
+import { estimateFirstTrial, tryVersions } from "./trial-actions.js";
+import type { PipProgress } from "./trial-env.js";
+import { bringHomeAction } from "./bring-home.js";
 import type { ActionRequest, ActionResult, Facts, LoadFix } from "./types.js";
 
 export interface EffectDeps {
@@ -27,6 +28,8 @@ export interface EffectDeps {
   timeoutSeconds?: number;
   /** Progress of long actions (a trial environment's pip), one line at a time; --auto prints it on stderr. */
   onProgress?: (line: string) => void;
+  /** pip's download progress in a trial environment, for the wizard's progress bar. */
+  onPipProgress?: (progress: PipProgress) => void;
 }
 
 /** A path in `dir` named `stem + suffix`, or `stem-2 + suffix`, ... whichever does not exist yet. */
@@ -130,37 +133,6 @@ async function resaveCompare(fix: LoadFix, deps: EffectDeps): Promise<ActionResu
   };
 }
 
-/** How many candidate plans a trial tries before it gives up: each can download hundreds of megabytes. */
-const MAX_TRIALS = 2;
-
-/** Proves the plans in trial environments, best first, until one loads the model or MAX_TRIALS were tried. */
-async function tryVersions(plans: InstallPlan[], deps: EffectDeps): Promise<ActionResult> {
-  const proofs: PlanProof[] = [];
-  const summary = [];
-  for (const plan of plans.slice(0, MAX_TRIALS)) {
-    const outcome = await proveInTrial({
-      plan,
-      modelPath: deps.modelPath,
-      userEnv: deps.facts.env,
-      timeoutSeconds: deps.timeoutSeconds ?? 300,
-      onProgress: deps.onProgress,
-    });
-    const proof: PlanProof = { proven: outcome.proven, pins: outcome.pins, resolved: outcome.resolved, python: outcome.minor, dir: outcome.dir, message: outcome.message };
-    proofs.push(proof);
-    summary.push([
-      strong(outcome.proven ? "Proven: " : "Not proven: "),
-      code(outcome.pins.join(" ")),
-      text(outcome.proven ? `: ${outcome.message}, in ` : `: ${outcome.message}`),
-      ...(outcome.proven && outcome.dir ? [pathToken(outcome.dir)] : []),
-      text("."),
-    ]);
-    if (outcome.proven) break;
-  }
-  const proven = proofs.some((proof) => proof.proven);
-  if (!proven) summary.push([text("Your own environment was not changed.")]);
-  return { ok: proven, summary, data: { proofs } };
-}
-
 export async function runEffect(request: ActionRequest, deps: EffectDeps): Promise<ActionResult> {
   switch (request.kind) {
     case "verify-load":
@@ -190,6 +162,10 @@ export async function runEffect(request: ActionRequest, deps: EffectDeps): Promi
       return resaveRebuilt(request.script, deps);
     case "try-versions":
       return tryVersions(request.plans, deps);
+    case "bring-home":
+      return bringHomeAction(request.plan, deps);
+    case "estimate-trial":
+      return estimateFirstTrial(request.plans, deps);
     case "run-command": {
       const outcome = await runCommand(request.argv);
       return {

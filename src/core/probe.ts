@@ -243,6 +243,8 @@ const responseSchema = z.union([
   z.object({ id: z.number(), op: z.literal("resave-compare"), result: resaveSchema, worker: workerSchema }),
   z.object({ id: z.number(), op: z.literal("env"), env: pythonEnvSchema, worker: workerSchema }),
   z.object({ id: z.number(), op: z.literal("rebuild-load"), result: rebuildSchema, worker: workerSchema }),
+  // Bringing a model home (src/core/bring-home.ts validates the result itself).
+  z.object({ id: z.number(), op: z.literal("bring-home-import"), result: z.record(z.string(), z.unknown()), worker: workerSchema }),
   z.object({ id: z.number(), op: z.literal("quit"), worker: workerSchema }),
   z.object({ id: z.number().nullable(), error: chainSchema, worker: workerSchema }),
 ]);
@@ -558,6 +560,8 @@ export interface ProbeSession {
   resaveCompare(path: string, fix: LoadFix, outPath: string): Promise<ResaveCompareResult>;
   /** Builds the model with a generated script, loads only the weights, checks them; re-saves to `outPath` if given. */
   rebuildLoad(script: string, path: string, outPath: string | null): Promise<RebuildLoadResult>;
+  /** Rebuilds an exported model (bring_home.py export's folder) in this Keras, saves it to `outPath` and proves it. */
+  bringHomeImport(folder: string, source: string, outPath: string): Promise<Record<string, unknown>>;
   /** Asks the main worker for its facts again. */
   refreshEnv(): Promise<EnvFacts>;
   /** Pids of this session's live Python workers. */
@@ -735,6 +739,15 @@ export async function startProbe(options: StartProbeOptions): Promise<ProbeSessi
       if (!("op" in response) || response.op !== "rebuild-load") return unexpected(response, "rebuild-load");
       return response.result;
     },
+    async bringHomeImport(folder, source, outPath) {
+      const worker = await workerFor({});
+      if (worker.state === "crashed-on-import") return { ok: false, stage: "import-keras", error: worker.importCrash ?? [] };
+      const response = await worker.request({ op: "bring-home-import", folder, source: resolve(source), out: resolve(outPath) });
+      // The worker crashed by a signal mid-way: report the crash as the failing stage.
+      if ("op" in response && response.op === "load") return { ok: false, stage: "crash", error: response.result.chain };
+      if (!("op" in response) || response.op !== "bring-home-import") return unexpected(response, "bring-home-import");
+      return response.result;
+    },
     async refreshEnv() {
       const worker = await usable(main, mainEnv.legacyKeras);
       if (worker.state === "crashed-on-import") return mainEnv;
@@ -794,6 +807,7 @@ function unsupportedPythonSession(python: FoundPython, version: string): ProbeSe
     load: refuse,
     resaveCompare: refuse,
     rebuildLoad: refuse,
+    bringHomeImport: refuse,
     refreshEnv: async () => env,
     pids: () => [],
     close: async () => undefined,

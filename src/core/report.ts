@@ -64,6 +64,8 @@ function walkJson(walk: AutoWalk, facts: Facts) {
       result: s.result ? contentToPlain(s.result.summary) : null,
       // Per-Lambda facts (uses, constants, verdict, expression) of the read-lambdas and rebuild steps.
       ...(Array.isArray(s.result?.data?.lambdas) ? { lambdas: s.result.data.lambdas } : {}),
+      // The bring-home step's copy: path, proven, maxAbsDiff, tolerance, route, dropped keys, why (src/core/bring-home.ts).
+      ...(s.result?.data?.bringHome ? { bringHome: s.result.data.bringHome } : {}),
     })),
   };
 }
@@ -164,8 +166,12 @@ export function toText(report: RunReport): string {
     out.push(section("Fix", steps.join("\n\n")));
     const chain = fixChain(history, walk, result.diagnosis);
     const proven = provenFix(walk);
+    // A proven copy (bring-home) loads here; the original still does not.
+    const home = walk.steps.find((s) => s.request?.kind === "bring-home" && s.result?.ok)?.result?.data?.path;
     const verdict =
-      walk.outcome === "fixed" && chain.length > 1 && proven
+      walk.outcome === "fixed" && typeof home === "string"
+        ? chalk.green(`Fixed: your Keras loads the new copy ${sanitize(home)} (proven by a fresh load and the same outputs); the original file is unchanged.`)
+        : walk.outcome === "fixed" && chain.length > 1 && proven
         ? chalk.green(`Fixed: the model loads with ${describeFix(proven)} (${chain.length} causes, one after the other; verified by loading it again).`)
         : walk.outcome === "fixed"
         ? chalk.green("Fixed: the model loads with the fix above (verified by loading it again).")

@@ -2,14 +2,19 @@
 // folder, with the plan's packages (checked first by pip's resolver in dry-run mode), and the model loaded there by
 // the usual probe worker. The user's own environment is never touched: only the trial venv's pip runs.
 import { createHash } from "node:crypto";
-import { accessSync, constants, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { homedir } from "node:os";
-import { delimiter, join, resolve } from "node:path";
+import { join, resolve } from "node:path";
 import { UserError } from "./errors.js";
 import { runTracked, startProbe, type TrackedOutcome } from "./probe.js";
 import type { EnvFacts, LoadAttempt } from "./types.js";
-import { pythonMinor, type InstallPlan } from "./versions.js";
+import { pythonMinor, pythonMinorsAllowedBy, versionSatisfies, type InstallPlan } from "./versions.js";
 import { describeLoad } from "./describe.js";
+import { describeEstimate, estimateDownload, pipCacheDir, type DownloadEstimate } from "./trial-download.js";
+import { acquireTrialLock } from "./trial-lock.js";
+import { findPythonOfMinor, isExecutable, type FoundPython, type TrialPythonSource } from "./trial-python.js";
+
+export { findPythonOfMinor } from "./trial-python.js";
 
 /** The folder holding every trial environment: KERAS_FIX_TRIAL_CACHE, else <XDG_CACHE_HOME or ~/.cache>/keras-fix/trials. */
 export function trialCacheDir(env: NodeJS.ProcessEnv = process.env): string {
@@ -40,7 +45,7 @@ export interface TrialRecord {
  */
 export function trialPins(plan: InstallPlan, userEnv: EnvFacts | null): string[] {
   const pins = plan.packages.map((spec) => spec.replace(/^"|"$/g, ""));
-  const named = (name: string) => pins.some((pin) => new RegExp(`^${name}\\b`, "i").test(pin));
+  const named = (name: string) => pins.some((pin) => requirementName(pin) === normalizeName(name));
   const packages = userEnv?.packages ?? {};
   const backendPackages: Record<string, string[]> = { jax: ["jax", "jaxlib"], torch: ["torch"], tensorflow: ["tensorflow"] };
   const backend = userEnv?.loader === "keras3" ? userEnv.backend : null;
@@ -49,61 +54,34 @@ export function trialPins(plan: InstallPlan, userEnv: EnvFacts | null): string[]
       if (!named(name) && packages[name]) pins.push(`${name}==${packages[name]}`);
     }
   }
-  return pins;
+  return cpuWheelsWherePossible(pins);
 }
 
-/** Python minors that can install the plan, best first: the user's own when it can, else the range the plan names. */
+/**
+ * On Linux x86_64 a trial takes `tensorflow-cpu` for `tensorflow` (the same code without the CUDA libraries: a few
+ * hundred megabytes less), unless a pinned package depends on `tensorflow` by name (tf_keras does), which would pull
+ * the full wheel in beside it.
+ */
+export function cpuWheelsWherePossible(pins: string[], platform: string = `${process.platform}-${process.arch}`): string[] {
+  if (platform !== "linux-x64" || pins.some((pin) => requirementName(pin) === "tf-keras")) return pins;
+  return pins.map((pin) => (requirementName(pin) === "tensorflow" ? pin.replace(/^\s*tensorflow/i, "tensorflow-cpu") : pin));
+}
+
+/**
+ * Python minors that can install the plan, best first: the user's own when its Requires-Python allows it, else the
+ * allowed minors nearest to the user's (a Keras floor of 3.11 from 3.10 tries 3.11 first; TensorFlow's 3.9–3.11 from
+ * 3.13 tries 3.11 first).
+ */
 export function trialPythonMinors(plan: InstallPlan, userPython: string | null): string[] {
   const user = pythonMinor(userPython);
-  if (plan.pythonOk) return user ? [user] : [];
-  const needed = plan.pythonNeeded ?? "";
-  const range = /(\d+)\.(\d+)\s*[–-]\s*(\d+)\.(\d+)/.exec(needed);
-  if (range) {
-    // "3.9–3.11": the newest first, as the advice does (the longest-supported of the range).
-    const minors: string[] = [];
-    for (let m = Number(range[4]); m >= Number(range[2]); m--) minors.push(`${range[1]}.${m}`);
-    return minors;
-  }
-  const floor = /^(\d+)\.(\d+)$/.exec(needed.trim());
-  // A floor ("needs Python ≥ 3.11"): from the floor up to the newest Python the tables know.
-  if (floor) return Array.from({ length: Math.max(0, 14 - Number(floor[2])) }, (_, i) => `${floor[1]}.${Number(floor[2]) + i}`);
-  return [];
+  if (plan.pythonOk && (!plan.requiresPython || (user && versionSatisfies(user, plan.requiresPython)))) return user ? [user] : [];
+  return pythonMinorsAllowedBy(plan.requiresPython, user);
 }
 
 /** A name for the trial environment: the Python minor and a hash of everything it installs. */
 export function trialName(minor: string, pins: string[], env: Record<string, string>): string {
   const hash = createHash("sha256").update(JSON.stringify({ minor, pins: [...pins].sort(), env })).digest("hex").slice(0, 12);
   return `py${minor}-${hash}`;
-}
-
-function isExecutable(path: string): boolean {
-  try {
-    accessSync(path, constants.X_OK);
-    return statSync(path).isFile();
-  } catch {
-    return false;
-  }
-}
-
-/** An interpreter of this minor on this machine: the user's own, then pyenv's versions, then `python3.X` on PATH. */
-export function findPythonOfMinor(minor: string, user: { path: string; version: string } | null, env: NodeJS.ProcessEnv = process.env): string | null {
-  if (user && pythonMinor(user.version) === minor && isExecutable(user.path)) return user.path;
-  const pyenvRoot = env.PYENV_ROOT || join(homedir(), ".pyenv");
-  const versions = join(pyenvRoot, "versions");
-  if (existsSync(versions)) {
-    const matching = readdirSync(versions)
-      .filter((name) => name.startsWith(`${minor}.`) && /^\d+\.\d+\.\d+$/.test(name))
-      .sort((a, b) => Number(b.split(".")[2]) - Number(a.split(".")[2]));
-    for (const name of matching) {
-      const candidate = join(versions, name, "bin", `python${minor}`);
-      if (isExecutable(candidate)) return candidate;
-    }
-  }
-  for (const dir of (env.PATH ?? "").split(delimiter).filter(Boolean)) {
-    const candidate = join(dir, `python${minor}`);
-    if (isExecutable(candidate)) return candidate;
-  }
-  return null;
 }
 
 export type TrialStage = "python" | "venv" | "check" | "install" | "load";
@@ -117,13 +95,16 @@ export interface TrialOutcome {
   name: string | null;
   dir: string | null;
   python: string | null;
-  /** The Python minor the trial ran ("3.12"), once one was found. */
+  /** The Python minor the trial ran ("3.12"), once one was found, and where that interpreter came from. */
   minor: string | null;
+  pythonSource: TrialPythonSource | null;
   pins: string[];
   resolved: Record<string, string>;
   load: LoadAttempt | null;
   /** True when the environment from an earlier run was reused. */
   reused: boolean;
+  /** What pip said it would download, when it had to build the environment. */
+  estimate: DownloadEstimate | null;
 }
 
 /** What pip's failure means, in a sentence: no network, a version the index does not have, or pip's last line. */
@@ -138,6 +119,7 @@ export function pipFailure(outcome: TrackedOutcome): string {
   if (missing?.[2]) return `pip found no version of ${missing[1]} at all: no network, or the package index does not have it`;
   if (missing) return `the package index has no ${missing[1]} this Python can install`;
   if (/ResolutionImpossible|conflicting dependencies/i.test(all)) return "pip found no set of versions that satisfies these requirements together";
+  if (outcome.signal) return `pip was stopped (${outcome.signal}); the trial environment stays marked unfinished and is rebuilt next time`;
   const last = all.split("\n").map((line) => line.trim()).filter((line) => /^ERROR\b/.test(line)).at(-1);
   return last ? `pip failed: ${last}` : `pip exited with ${outcome.exitCode ?? outcome.signal}`;
 }
@@ -148,6 +130,8 @@ export interface TrialInput {
   userEnv: EnvFacts | null;
   timeoutSeconds: number;
   onProgress?: (line: string) => void;
+  /** pip's download progress while the environment is built, for a progress bar. */
+  onPipProgress?: (progress: PipProgress) => void;
   /** Bound on each pip run (install can fetch TensorFlow): 30 minutes by default. */
   pipTimeoutSeconds?: number;
   env?: NodeJS.ProcessEnv;
@@ -155,68 +139,98 @@ export interface TrialInput {
 
 const PIP_ENV = { PIP_DISABLE_PIP_VERSION_CHECK: "1", PIP_NO_INPUT: "1", PYTHONIOENCODING: "utf-8" };
 
+/** pip's environment: the caller's (PIP_INDEX_URL, proxies, PIP_CACHE_DIR ... of `env`), quiet and never asking. */
+function pipEnv(env: NodeJS.ProcessEnv | undefined): Record<string, string> {
+  const given = Object.entries(env ?? {}).filter((entry): entry is [string, string] => typeof entry[1] === "string");
+  return { ...Object.fromEntries(given), ...PIP_ENV };
+}
+
+/** Where a plan's trial runs: the exact pins, the Python that makes the venv, and the venv's name and folder. */
+export interface TrialTarget {
+  pins: string[];
+  minor: string;
+  creator: FoundPython;
+  name: string;
+  dir: string;
+  python: string;
+  /** A finished environment from an earlier run exists: nothing to download. */
+  finished: boolean;
+}
+
+/** The trial a plan would get on this machine, or why there can be none. */
+export async function trialTarget(plan: InstallPlan, userEnv: EnvFacts | null, env: NodeJS.ProcessEnv = process.env): Promise<TrialTarget | { failure: string; stage: TrialStage; pins: string[] }> {
+  const pins = trialPins(plan, userEnv);
+  if (plan.packages.length === 0) return { failure: "the plan installs nothing: this environment has these versions already", stage: "python", pins };
+  const minors = trialPythonMinors(plan, userEnv?.python.version ?? null);
+  const user = userEnv ? { path: userEnv.python.path, version: userEnv.python.version } : null;
+  for (const minor of minors) {
+    const creator = await findPythonOfMinor(minor, user, env);
+    if (!creator) continue;
+    const name = trialName(minor, pins, plan.env);
+    const dir = join(trialCacheDir(env), name);
+    const python = join(dir, "bin", "python");
+    const finished = existsSync(join(dir, TRIAL_RECORD)) && !existsSync(join(dir, UNFINISHED_MARKER)) && isExecutable(python);
+    return { pins, minor, creator, name, dir, python, finished };
+  }
+  const wanted = minors.length > 0 ? minors.join(", ") : "(unknown)";
+  return { failure: `no Python ${wanted} on this machine (looked at the one in use, pyenv, conda, python3.X on PATH, uv)`, stage: "python", pins };
+}
+
+function dryRunArgv(python: string, pins: string[], extra: string[] = []): string[] {
+  return [python, "-m", "pip", "install", "--dry-run", "--quiet", "--report", "-", ...extra, ...pins];
+}
+
+/**
+ * What proving the plan would download, asked before anyone consents: pip's resolver in dry-run mode with the
+ * interpreter the venv would be made from (`--ignore-installed`: as into an empty venv; nothing is installed), then
+ * the files' sizes. A finished environment downloads nothing.
+ */
+export async function estimateTrial(plan: InstallPlan, userEnv: EnvFacts | null, env: NodeJS.ProcessEnv = process.env): Promise<{ ok: boolean; message: string; estimate: DownloadEstimate | null; target: TrialTarget | null }> {
+  const target = await trialTarget(plan, userEnv, env);
+  if ("failure" in target) return { ok: false, message: target.failure, estimate: null, target: null };
+  if (target.finished) return { ok: true, message: `nothing to download: the trial environment ${target.name} exists already`, estimate: { totalBytes: 0, cachedBytes: 0, files: 0, unknown: 0 }, target };
+  const check = await runTracked(dryRunArgv(target.creator.path, target.pins, ["--ignore-installed"]), { timeoutSeconds: 600, env: pipEnv(env) });
+  if (check.exitCode !== 0) {
+    const oldPip = /no such option: --(dry-run|report)/.test(check.stderr);
+    return { ok: !oldPip ? false : true, message: oldPip ? "this pip is too old to say what it would download" : pipFailure(check), estimate: null, target };
+  }
+  const estimate = await estimateDownload(check.stdout, { cacheDir: pipCacheDir(env) });
+  return { ok: true, message: `${describeEstimate(estimate)} into a new Python ${target.minor} environment (${target.name})`, estimate, target };
+}
+
 /** Builds (or reuses) the trial environment for the plan and loads the model there. Never throws for pip or load
  * failures: they are the outcome. */
 export async function proveInTrial(input: TrialInput): Promise<TrialOutcome> {
   const say = input.onProgress ?? (() => undefined);
-  const pins = trialPins(input.plan, input.userEnv);
-  const base = { pins, resolved: {} as Record<string, string>, load: null, reused: false, minor: null as string | null };
-  if (pins.length === 0) return { ...base, proven: false, stage: "python", message: "the plan installs nothing", name: null, dir: null, python: null };
-  const minors = trialPythonMinors(input.plan, input.userEnv?.python.version ?? null);
-  const user = input.userEnv ? { path: input.userEnv.python.path, version: input.userEnv.python.version } : null;
-  let minor: string | null = null;
-  let creator: string | null = null;
-  for (const candidate of minors) {
-    creator = findPythonOfMinor(candidate, user, input.env);
-    if (creator) {
-      minor = candidate;
-      break;
-    }
-  }
-  if (!minor || !creator) {
-    const wanted = minors.length > 0 ? minors.join(", ") : "(unknown)";
-    return { ...base, proven: false, stage: "python", message: `no Python ${wanted} on this machine (looked at the one in use, pyenv, python3.X on PATH)`, name: null, dir: null, python: null };
-  }
-  const name = trialName(minor, pins, input.plan.env);
-  const dir = join(trialCacheDir(input.env), name);
-  const python = join(dir, "bin", "python");
-  const where = { name, dir, python, minor };
-  const finished = existsSync(join(dir, TRIAL_RECORD)) && !existsSync(join(dir, UNFINISHED_MARKER)) && isExecutable(python);
+  const target = await trialTarget(input.plan, input.userEnv, input.env);
+  const base = { resolved: {} as Record<string, string>, load: null, reused: false, minor: null as string | null, pythonSource: null as TrialPythonSource | null, estimate: null as DownloadEstimate | null };
+  if ("failure" in target) return { ...base, pins: target.pins, proven: false, stage: target.stage, message: target.failure, name: null, dir: null, python: null };
+  const { pins, minor, creator, name, dir, python } = target;
+  const where = { pins, name, dir, python, minor, pythonSource: creator.source };
   const pipTimeout = input.pipTimeoutSeconds ?? 1800;
-  if (!finished) {
-    // An unfinished environment (Ctrl-C, timeout or a failed pip last time) is rebuilt from nothing.
-    rmSync(dir, { recursive: true, force: true });
-    mkdirSync(dir, { recursive: true });
-    writeFileSync(join(dir, UNFINISHED_MARKER), `${new Date().toISOString()}\n`);
-    say(`trial ${name}: creating a Python ${minor} environment with ${creator}`);
-    const venv = await runTracked([creator, "-m", "venv", dir], { timeoutSeconds: 300 });
-    if (venv.exitCode !== 0 || !isExecutable(python)) {
-      return { ...base, ...where, proven: false, stage: "venv", message: `${creator} -m venv failed: ${venv.stderr.split("\n").filter(Boolean).at(-1) ?? venv.exitCode}` };
+  mkdirSync(trialCacheDir(input.env), { recursive: true });
+  // One builder per environment: another keras-fix proving the same plan waits here, then reuses what it built.
+  const lock = await acquireTrialLock(`${dir}.lock`, {
+    timeoutMs: (pipTimeout * 2 + 300) * 1000,
+    onWait: (pid) => say(`trial ${name}: waiting for another keras-fix (pid ${pid ?? "?"}) that is building this environment`),
+  });
+  let reused = false;
+  try {
+    reused = existsSync(join(dir, TRIAL_RECORD)) && !existsSync(join(dir, UNFINISHED_MARKER)) && isExecutable(python);
+    if (!reused) {
+      const built = await buildTrial({ ...target, plan: input.plan, pipTimeout, say, onPipProgress: input.onPipProgress, env: pipEnv(input.env) });
+      base.resolved = built.resolved;
+      base.estimate = built.estimate;
+      if (built.failure) {
+        say(`trial ${name}: stopped (${built.failure.stage}): ${built.failure.message}`);
+        return { ...base, ...where, proven: false, stage: built.failure.stage, message: built.failure.message };
+      }
+    } else {
+      base.resolved = readRecord(dir)?.resolved ?? {};
+      say(`trial ${name}: reusing the environment built earlier (${dir})`);
     }
-    say(`trial ${name}: checking ${pins.join(" ")} with pip's resolver (dry run)`);
-    const check = await runTracked([python, "-m", "pip", "install", "--dry-run", "--quiet", "--report", "-", ...pins], { timeoutSeconds: pipTimeout, env: PIP_ENV });
-    const oldPip = /no such option: --(dry-run|report)/.test(check.stderr);
-    if (check.exitCode !== 0 && !oldPip) return { ...base, ...where, proven: false, stage: "check", message: pipFailure(check) };
-    const plannedInstall = oldPip ? [] : reportedInstall(check.stdout);
-    const pinnedNames = new Set(pins.map(requirementName));
-    base.resolved = Object.fromEntries(plannedInstall.filter(([n]) => pinnedNames.has(normalizeName(n))));
-    if (!oldPip) say(`trial ${name}: pip would install ${summarize(plannedInstall)}`);
-    say(`trial ${name}: installing`);
-    const install = await runTracked([python, "-m", "pip", "install", "--progress-bar", "off", ...pins], {
-      timeoutSeconds: pipTimeout,
-      env: PIP_ENV,
-      onLine: (line) => {
-        const fetching = /^\s*(Collecting|Downloading|Using cached|Installing collected packages|Successfully installed)\b.*/.exec(line);
-        if (fetching) say(`trial ${name}: ${fetching[0].trim().slice(0, 160)}`);
-      },
-    });
-    if (install.exitCode !== 0) return { ...base, ...where, proven: false, stage: "install", message: pipFailure(install) };
-    const record: TrialRecord = { name, python: minor, pins, resolved: base.resolved, env: input.plan.env, created: new Date().toISOString(), proven: null, load: null };
-    writeFileSync(join(dir, TRIAL_RECORD), `${JSON.stringify(record, null, 2)}\n`);
-    rmSync(join(dir, UNFINISHED_MARKER), { force: true });
-  } else {
-    base.resolved = readRecord(dir)?.resolved ?? {};
-    say(`trial ${name}: reusing the environment built earlier (${dir})`);
+  } finally {
+    lock.release();
   }
   say(`trial ${name}: loading the model there`);
   const session = await startProbe({ python: { path: python, source: "flag" }, modelPath: input.modelPath, timeoutSeconds: input.timeoutSeconds, env: input.plan.env });
@@ -233,7 +247,137 @@ export async function proveInTrial(input: TrialInput): Promise<TrialOutcome> {
   const described = describeLoad(load);
   updateRecord(dir, { proven: load.ok, load: described });
   say(`trial ${name}: ${load.ok ? "the model loads: the plan is proven" : `still failing: ${described}`}`);
-  return { ...base, ...where, reused: finished, proven: load.ok, stage: "load", load, message: load.ok ? `the model ${described}` : `the load there failed: ${described}` };
+  return { ...base, ...where, reused, proven: load.ok, stage: "load", load, message: load.ok ? `the model ${described}` : `the load there failed: ${described}` };
+}
+
+/** The pip of a venv: its version decides whether it can print raw progress (pip ≥ 24.1). */
+async function pipVersion(python: string, env: Record<string, string>): Promise<string | null> {
+  const run = await runTracked([python, "-m", "pip", "--version"], { timeoutSeconds: 60, env });
+  return /^pip (\S+)/.exec(run.stdout)?.[1] ?? null;
+}
+
+/** Makes the venv and installs the pins, under the lock; the unfinished marker goes only once pip succeeded. */
+async function buildTrial(job: TrialTarget & { plan: InstallPlan; pipTimeout: number; say: (line: string) => void; onPipProgress?: (p: PipProgress) => void; env: Record<string, string> }): Promise<{
+  resolved: Record<string, string>;
+  estimate: DownloadEstimate | null;
+  failure?: { stage: TrialStage; message: string };
+}> {
+  const { dir, name, python, pins, minor, creator, say } = job;
+  // An unfinished environment (Ctrl-C, timeout or a failed pip last time) is rebuilt from nothing.
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, UNFINISHED_MARKER), `${process.pid} ${new Date().toISOString()}\n`);
+  say(`trial ${name}: creating a Python ${minor} environment with ${creator.path} (${creator.source})`);
+  const venv = await runTracked([creator.path, "-m", "venv", dir], { timeoutSeconds: 300 });
+  if (venv.exitCode !== 0 || !isExecutable(python)) {
+    return { resolved: {}, estimate: null, failure: { stage: "venv", message: `${creator.path} -m venv failed: ${venv.stderr.split("\n").filter(Boolean).at(-1) ?? venv.exitCode ?? venv.signal}` } };
+  }
+  say(`trial ${name}: checking ${pins.join(" ")} with pip's resolver (dry run)`);
+  const check = await runTracked(dryRunArgv(python, pins), { timeoutSeconds: job.pipTimeout, env: job.env });
+  const oldPip = /no such option: --(dry-run|report)/.test(check.stderr);
+  if (check.exitCode !== 0 && !oldPip) return { resolved: {}, estimate: null, failure: { stage: "check", message: pipFailure(check) } };
+  const plannedInstall = oldPip ? [] : reportedInstall(check.stdout);
+  const refused = oldPip ? [] : requiresPythonRefusals(check.stdout, minor);
+  if (refused.length > 0) {
+    return { resolved: {}, estimate: null, failure: { stage: "check", message: `Python ${minor} is outside what ${refused.join(", ")} require${refused.length === 1 ? "s" : ""}` } };
+  }
+  const pinnedNames = new Set(pins.map(requirementName));
+  const resolved = Object.fromEntries(plannedInstall.filter(([n]) => pinnedNames.has(normalizeName(n))));
+  const estimate = oldPip ? null : await estimateDownload(check.stdout, { cacheDir: pipCacheDir(job.env) });
+  if (!oldPip) say(`trial ${name}: pip will install ${summarize(plannedInstall)}; ${estimate ? describeEstimate(estimate) : "download size unknown"}`);
+  const raw = versionSatisfies((await pipVersion(python, job.env)) ?? "0", ">=24.1");
+  const reader = new PipProgressReader(estimate);
+  say(`trial ${name}: installing`);
+  const install = await runTracked([python, "-m", "pip", "install", "--progress-bar", raw ? "raw" : "off", ...pins], {
+    timeoutSeconds: job.pipTimeout,
+    env: job.env,
+    onLine: (line) => {
+      const progress = reader.feed(line);
+      if (progress) job.onPipProgress?.(progress);
+      const fetching = /^\s*(Collecting|Downloading|Using cached|Installing collected packages|Successfully installed)\b.*/.exec(line);
+      if (fetching) say(`trial ${name}: ${fetching[0].trim().slice(0, 160)}`);
+    },
+  });
+  if (install.exitCode !== 0) return { resolved, estimate, failure: { stage: "install", message: pipFailure(install) } };
+  const record: TrialRecord = { name, python: minor, pins, resolved, env: job.plan.env, created: new Date().toISOString(), proven: null, load: null };
+  writeFileSync(join(dir, TRIAL_RECORD), `${JSON.stringify(record, null, 2)}\n`);
+  rmSync(join(dir, UNFINISHED_MARKER), { force: true });
+  return { resolved, estimate };
+}
+
+/** How far pip's install has got, for a progress bar: the package being fetched and bytes so far of the expected total. */
+export interface PipProgress {
+  /** The package pip is fetching or installing ("tensorflow-cpu"), null before the first. */
+  package: string | null;
+  doneBytes: number;
+  /** The bytes to download (the estimate, less pip's cache), null when unknown. */
+  totalBytes: number | null;
+  /** "download" while fetching, "install" once pip installs what it fetched. */
+  phase: "download" | "install";
+}
+
+const UNITS: Record<string, number> = { kB: 1e3, KB: 1e3, MB: 1e6, GB: 1e9, B: 1, bytes: 1 };
+
+/**
+ * Reads pip's install output line by line into progress. pip ≥ 24.1 with `--progress-bar raw` prints
+ * `Progress <done> of <total>` (bytes of the current file); every pip prints `Collecting <req>` and
+ * `Downloading <file> (<size>)` before each file, so older pips advance a file at a time.
+ */
+export class PipProgressReader {
+  private finishedBytes = 0;
+  private currentBytes = 0;
+  private currentSize = 0;
+  private current: string | null = null;
+  private readonly total: number | null;
+
+  constructor(estimate: DownloadEstimate | null) {
+    this.total = estimate && estimate.totalBytes > 0 ? estimate.totalBytes - estimate.cachedBytes : null;
+  }
+
+  feed(line: string): PipProgress | null {
+    const trimmed = line.trim();
+    const raw = /^Progress (\d+) of (\d+)$/.exec(trimmed);
+    if (raw) {
+      this.currentBytes = Number(raw[1]);
+      this.currentSize = Number(raw[2]);
+      return this.snapshot("download");
+    }
+    const downloading = /^Downloading (\S+?)(?: \(([\d.]+) ?(kB|KB|MB|GB|B|bytes)\))?$/.exec(trimmed);
+    if (downloading) {
+      this.finishFile();
+      this.current = packageOfFile(downloading[1]);
+      this.currentSize = downloading[2] ? Number(downloading[2]) * (UNITS[downloading[3]] ?? 1) : 0;
+      return this.snapshot("download");
+    }
+    const collecting = /^Collecting (\S+)/.exec(trimmed);
+    if (collecting) {
+      this.finishFile();
+      this.current = requirementName(collecting[1]);
+      return this.snapshot("download");
+    }
+    if (/^Installing collected packages/.test(trimmed)) {
+      this.finishFile();
+      return this.snapshot("install");
+    }
+    return null;
+  }
+
+  private finishFile(): void {
+    this.finishedBytes += Math.max(this.currentSize, this.currentBytes);
+    this.currentBytes = 0;
+    this.currentSize = 0;
+  }
+
+  private snapshot(phase: PipProgress["phase"]): PipProgress {
+    const done = this.finishedBytes + this.currentBytes;
+    return { package: this.current, doneBytes: this.total ? Math.min(done, this.total) : done, totalBytes: this.total, phase };
+  }
+}
+
+/** "tensorflow_cpu-2.15.1-cp311-...whl" or a URL of it → "tensorflow-cpu". */
+function packageOfFile(file: string): string {
+  const base = file.split("/").at(-1) ?? file;
+  return normalizeName(base.split("-")[0] ?? base);
 }
 
 /** PEP 503 normalized project name: `TF_Keras` and `tf-keras` are the same project. */
@@ -256,6 +400,25 @@ export function reportedInstall(reportJson: string): [string, string][] {
   }
 }
 
+/**
+ * The packages of pip's `--report -` whose own `Requires-Python` excludes this Python minor ("keras 3.15.1 (>=3.10)").
+ * pip's resolver already honours it; this says it explicitly, and catches a report from a pip that ignored it
+ * (`--ignore-requires-python` in a user's pip.conf).
+ */
+export function requiresPythonRefusals(reportJson: string, pythonVersion: string): string[] {
+  try {
+    const report = JSON.parse(reportJson) as { install?: { metadata?: { name?: string; version?: string; requires_python?: string } }[] };
+    return (report.install ?? []).flatMap((item) => {
+      const wanted = item.metadata?.requires_python;
+      // A minor ("3.12") checked as its first release: ">=3.12.1" is not held against 3.12 (the patch is unknown here).
+      if (!wanted || versionSatisfies(`${pythonVersion}.99`, wanted) || versionSatisfies(pythonVersion, wanted)) return [];
+      return [`${item.metadata?.name} ${item.metadata?.version} (${wanted})`];
+    });
+  } catch {
+    return [];
+  }
+}
+
 /** "keras 3.15.1, jax 0.4.31, ... and 9 more". */
 function summarize(items: [string, string][]): string {
   const shown = items.slice(0, 6).map(([name, version]) => `${name} ${version}`).join(", ");
@@ -273,7 +436,11 @@ function readRecord(dir: string): TrialRecord | null {
 function updateRecord(dir: string, change: Partial<TrialRecord>): void {
   const record = readRecord(dir);
   // No record: the environment is unfinished and will be rebuilt anyway.
-  if (record) writeFileSync(join(dir, TRIAL_RECORD), `${JSON.stringify({ ...record, ...change }, null, 2)}\n`);
+  if (!record) return;
+  // Written aside and renamed: a reader (keras-fix envs, another keras-fix) never sees half a record.
+  const aside = join(dir, `${TRIAL_RECORD}.${process.pid}.tmp`);
+  writeFileSync(aside, `${JSON.stringify({ ...record, ...change }, null, 2)}\n`);
+  renameSync(aside, join(dir, TRIAL_RECORD));
 }
 
 // ---------------------------------------------------------------------------------------------------------------

@@ -294,6 +294,10 @@ export type ActionRequest =
   | { kind: "run-command"; argv: string[] }
   // src/core/trial-env.ts: install the plans, best first, into throwaway venvs and load the model there.
   | { kind: "try-versions"; plans: InstallPlan[] }
+  // What proving the first plan would download, for the wizard's consent (src/core/trial-actions.ts).
+  | { kind: "estimate-trial"; plans: InstallPlan[] }
+  // src/core/bring-home.ts: a new .keras the user's Keras loads, from the proven plan's trial environment.
+  | { kind: "bring-home"; plan: InstallPlan }
   // src/core/lambda/actions.ts: what each Lambda would run; rebuild in code + load_weights; re-save the rebuild.
   | { kind: "read-lambdas" }
   | { kind: "rebuild-model" }

@@ -2,6 +2,7 @@
 // that turns "this file was written by Keras X, this Python is Y" into the exact pip commands that can load it.
 // Pure: no I/O. The tables are checked by test/core/versions.test.ts against the real cases the flows meet.
 
+import { compare, explain, satisfies } from "@renovatebot/pep440";
 import { code, path, python, shell, strong, text } from "./content.js";
 import { plansClosedTo } from "./safe-plans.js";
 import type { Content, EnvFacts, Facts, ModelFacts, Token } from "./types.js";
@@ -17,26 +18,40 @@ export interface KerasVersion {
   raw: string;
 }
 
-/** `"2.2.4-tf"` → {2, 2, 4, "tf"}; `"3.15.1"`, `"2.15.0.post1"`, `"3.0.0rc1"`, `"2.4"` parse too; junk → null. */
+/**
+ * `"2.2.4-tf"` → {2, 2, 4, "tf"}; `"3.15.1"`, `"2.15.0.post1"`, `"3.0.0rc1"`, `"2.4"` parse too; junk → null.
+ * PEP 440 does the parsing; the one thing ours is `-tf`, which tf.keras in TensorFlow 1.x–2.2 appends to its version
+ * (`2.2.4-tf`, `2.3.0-tf`) and which PEP 440 does not allow.
+ */
 export function parseKerasVersion(version: string | null | undefined): KerasVersion | null {
   if (!version) return null;
-  const match = /^\s*v?(\d+)\.(\d+)(?:\.(\d+))?([^\s]*)\s*$/.exec(version);
-  if (!match) return null;
-  return {
-    major: Number(match[1]),
-    minor: Number(match[2]),
-    patch: match[3] === undefined ? 0 : Number(match[3]),
-    flavor: /^-tf\b/.test(match[4]) ? "tf" : null,
-    raw: version.trim(),
-  };
+  const raw = version.trim();
+  const flavor = /-tf\b/.test(raw) ? "tf" : null;
+  const parsed = explain(flavor ? raw.replace(/-tf\b.*$/, "") : raw);
+  if (!parsed) return null;
+  const [major, minor = 0, patch = 0] = parsed.release;
+  return { major, minor, patch, flavor, raw };
 }
 
-/** Orders two version strings by major.minor.patch (flavors and suffixes ignored); unparsable ones sort first. */
+/** The PEP 440 form of a version string (`-tf` dropped), or null. */
+function pep440Of(version: string | null | undefined): string | null {
+  const parsed = parseKerasVersion(version);
+  return parsed ? parsed.raw.replace(/-tf\b.*$/, "").replace(/^v/i, "") : null;
+}
+
+/** Orders two version strings by PEP 440 (`-tf` ignored); unparsable ones sort first. */
 export function compareVersions(a: string | null | undefined, b: string | null | undefined): number {
-  const x = parseKerasVersion(a);
-  const y = parseKerasVersion(b);
+  const x = pep440Of(a);
+  const y = pep440Of(b);
   if (!x || !y) return (x ? 1 : 0) - (y ? 1 : 0);
-  return x.major - y.major || x.minor - y.minor || x.patch - y.patch;
+  return compare(x, y);
+}
+
+/** True when the version satisfies the PEP 440 specifier (`>=3.9,<3.12`); an empty specifier allows anything. */
+export function versionSatisfies(version: string | null | undefined, specifier: string | null | undefined): boolean {
+  const clean = pep440Of(version);
+  if (!clean) return false;
+  return !specifier?.trim() || satisfies(clean, specifier);
 }
 
 /** "3.15" for "3.15.1": the release line pip pins with `==3.15.*` and `>=3.15`. */
@@ -214,20 +229,38 @@ export const KERAS2_ONLY_KWARGS = ["groups", "batch_input_shape", "time_major", 
 
 /** "3.11.7" → "3.11"; null for anything else. */
 export function pythonMinor(version: string | null | undefined): string | null {
-  const match = version ? /^(\d+)\.(\d+)/.exec(version.trim()) : null;
-  return match ? `${match[1]}.${match[2]}` : null;
+  const parsed = explain(version?.trim().replace(/\+$/, "") ?? null);
+  return parsed && parsed.release.length >= 2 ? `${parsed.release[0]}.${parsed.release[1]}` : null;
 }
 
 function comparePython(a: string, b: string): number {
-  const [x1, x2] = a.split(".").map(Number);
-  const [y1, y2] = b.split(".").map(Number);
-  return x1 - y1 || x2 - y2;
+  return compareVersions(a, b);
+}
+
+/** The PEP 440 specifier of the Python minors from `min` to `max` ("3.9", "3.11" → ">=3.9,<3.12"). */
+export function pythonSpecifier(min: string, max?: string): string {
+  if (!max) return `>=${min}`;
+  const [major, minor] = max.split(".").map(Number);
+  return `>=${min},<${major}.${minor + 1}`;
+}
+
+/** The Python minors keras-fix knows of (the span of the TensorFlow and Keras tables), oldest first. */
+export const KNOWN_PYTHON_MINORS = ["3.6", "3.7", "3.8", "3.9", "3.10", "3.11", "3.12", "3.13"];
+
+/** Known Python minors a PEP 440 `Requires-Python` specifier allows, nearest to `near` first (newest first without). */
+export function pythonMinorsAllowedBy(specifier: string | null, near?: string | null): string[] {
+  const allowed = KNOWN_PYTHON_MINORS.filter((minor) => versionSatisfies(minor, specifier)).reverse();
+  const anchor = near ? KNOWN_PYTHON_MINORS.indexOf(near) : -1;
+  if (anchor < 0) return allowed;
+  const distance = (minor: string) => Math.abs(KNOWN_PYTHON_MINORS.indexOf(minor) - anchor);
+  // Equal distance: the newer one, as the advice does (it is supported longer).
+  return [...allowed].sort((a, b) => distance(a) - distance(b) || compareVersions(b, a));
 }
 
 export function tfSupportsPython(tfMinor: string, python: string): boolean {
   const range = TF_PYTHON[tfMinor];
   const minor = pythonMinor(python);
-  return !!range && !!minor && comparePython(minor, range.min) >= 0 && comparePython(minor, range.max) <= 0;
+  return !!range && !!minor && versionSatisfies(minor, pythonSpecifier(range.min, range.max));
 }
 
 const TF_MINORS = Object.keys(TF_PYTHON).sort((a, b) => compareVersions(a, b));
@@ -240,6 +273,12 @@ function tfMinorsBetween(from: string, to: string): string[] {
 /** The same, limited to those with wheels for this Python. */
 function tfMinorsFor(python: string, from: string, to: string): string[] {
   return tfMinorsBetween(from, to).filter((tf) => tfSupportsPython(tf, python));
+}
+
+/** The Requires-Python of a TensorFlow minor's wheels (">=3.9,<3.12" for 2.15), null when the table lacks it. */
+function tfPythonSpecifier(tfMinor: string): string | null {
+  const range = TF_PYTHON[tfMinor];
+  return range ? pythonSpecifier(range.min, range.max) : null;
 }
 
 /** The Python range that covers any of these TF minors, as "3.9–3.11", for "you need Python ..." sentences. */
@@ -264,6 +303,8 @@ export interface InstallPlan {
   /** Whether the user's Python can install this set; when false, `pythonNeeded` says which can. */
   pythonOk: boolean;
   pythonNeeded: string | null;
+  /** The Pythons that can install the set, as a PEP 440 `Requires-Python` specifier (`>=3.9,<3.12`); null = any. */
+  requiresPython: string | null;
   /** Installing this changes Keras for everything else in the environment: recommend a new virtualenv. */
   newEnvRecommended: boolean;
   /** Sentences saying why these versions, for the step body and the report. */
@@ -285,6 +326,11 @@ export interface PlanProof {
   /** The trial environment's folder, when one was made. */
   dir: string | null;
   message: string;
+  /** Where the attempt stopped (python, venv, check, install, load) and its number among the trials built. */
+  stage?: string;
+  attempt?: number | null;
+  /** Where the trial's Python came from (yours, pyenv, conda, path, uv). */
+  pythonSource?: string | null;
 }
 
 /** "proven" only when a trial environment loaded the model with this plan; everything else is "unproven". */
@@ -362,6 +408,7 @@ export function legacyKerasRoute(input: {
         env,
         pythonOk: true,
         pythonNeeded: null,
+        requiresPython: tfPythonSpecifier(tf),
         newEnvRecommended: false,
         why: [
           aligned
@@ -384,6 +431,7 @@ export function legacyKerasRoute(input: {
       env,
       pythonOk: true,
       pythonNeeded: null,
+      requiresPython: tfPythonSpecifier(tf),
       newEnvRecommended: true,
       why: [
         `TensorFlow ${tf} is the oldest TensorFlow with Keras 3 that has wheels for Python ${python ?? "(unknown)"}; tf_keras must match its minor version.`,
@@ -405,11 +453,13 @@ function keras3Plans(input: PlanInput, modelPath: string): InstallPlan[] {
   const packages = [quote(`keras>=${needed}`)];
   const why = [`The file was written by Keras ${wrote}; a Keras at least that new reads everything it may contain.`];
   let newEnv = false;
+  let tfAdded: string | null = null;
   if (installedTf && compareVersions(installedTf, "2.16") < 0) {
     // TF ≤ 2.15 pins keras 2.<same minor>: installing Keras 3 beside it breaks tf.keras, so TensorFlow moves too.
     const tfs = python ? tfMinorsFor(python, "2.16", LATEST_TF) : [LATEST_TF];
     const tf = tfs.at(-1);
     if (tf) packages.unshift(quote(`tensorflow==${tf}.*`));
+    tfAdded = tf ?? null;
     why.push(`TensorFlow ${installedTf} pins Keras 2; TensorFlow ≥ 2.16 is the first that works with Keras 3.`);
     newEnv = true;
   }
@@ -422,6 +472,7 @@ function keras3Plans(input: PlanInput, modelPath: string): InstallPlan[] {
         env: {},
         pythonOk,
         pythonNeeded: pythonOk ? null : floor,
+        requiresPython: [pythonSpecifier(floor), tfAdded && tfPythonSpecifier(tfAdded)].filter(Boolean).join(","),
         newEnvRecommended: newEnv,
         why,
       },
@@ -438,6 +489,7 @@ function keras3Plans(input: PlanInput, modelPath: string): InstallPlan[] {
           env: {},
           pythonOk: true,
           pythonNeeded: null,
+          requiresPython: pythonSpecifier(keras3PythonFloor(reachable)),
           newEnvRecommended: newEnv,
           why: [
             `Keras ${reachable} is the newest Keras Python ${python} can install. It is older than the Keras that wrote the file (${wrote}), so it loads the file only if the model uses nothing added after ${reachable}.`,
@@ -475,6 +527,7 @@ function keras2Plans(input: PlanInput, modelPath: string): InstallPlan[] {
             env: {},
             pythonOk: true,
             pythonNeeded: null,
+            requiresPython: tfPythonSpecifier(tf),
             newEnvRecommended: installedTf !== null && minorOf(installedTf) !== tf,
             why: [
               `TensorFlow ${tf} bundles Keras 2 (tf.keras ${tfKerasOf(tf).keras}), which reads files written by Keras ${input.fileKerasVersion ?? "2"}${tf === wroteTf ? "" : " and older"}, and has wheels for Python ${python ?? "(unknown)"}.`,
@@ -496,6 +549,7 @@ function keras2Plans(input: PlanInput, modelPath: string): InstallPlan[] {
               env: {},
               pythonOk: true,
               pythonNeeded: null,
+              requiresPython: tfPythonSpecifier(older),
               newEnvRecommended: true,
               why: [
                 `TensorFlow ${older} is the newest TensorFlow for Python ${python}. It is older than the one that wrote the file (${wroteTf}), so it loads the file only if the model uses no layer or argument added after it.`,
@@ -516,6 +570,7 @@ function keras2Plans(input: PlanInput, modelPath: string): InstallPlan[] {
             env: {},
             pythonOk: false,
             pythonNeeded: range,
+            requiresPython: tfPythonSpecifier("2.15"),
             newEnvRecommended: true,
             why: [`No TensorFlow from ${wroteTf} to 2.15 has wheels for Python ${python}: use a Python in ${range}.`],
           },
@@ -536,6 +591,7 @@ function keras2Plans(input: PlanInput, modelPath: string): InstallPlan[] {
           env: { TF_USE_LEGACY_KERAS: "1" },
           pythonOk: false,
           pythonNeeded: range,
+          requiresPython: tfPythonSpecifier(LATEST_TF),
           newEnvRecommended: true,
           why: [`No TensorFlow that reads this Keras 2 file has wheels for Python ${python}: use a Python in ${range}.`],
         },
@@ -558,6 +614,7 @@ function multibackendPlans(input: PlanInput, modelPath: string): InstallPlan[] {
         env: {},
         pythonOk,
         pythonNeeded: pythonOk ? null : `${TF_PYTHON["1.15"].min}–${TF_PYTHON["1.15"].max}`,
+        requiresPython: tfPythonSpecifier("1.15"),
         newEnvRecommended: true,
         why: [
           `The file was written by ${input.fileLine === "keras1" ? "Keras 1" : `multi-backend Keras ${input.fileKerasVersion ?? ""}`.trim()}; Keras 2.3.1 on TensorFlow 1.15 is the last release of that line and reads its files.`,
@@ -685,6 +742,7 @@ export function planJson(plan: InstallPlan) {
     env: plan.env,
     pythonOk: plan.pythonOk,
     pythonNeeded: plan.pythonNeeded,
+    requiresPython: plan.requiresPython,
     proof: plan.proof ?? null,
   };
 }

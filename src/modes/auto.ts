@@ -13,6 +13,7 @@ import { exitCodeFor, printErrorDocument, printReport, progressToStderr } from "
 
 export function inputsFrom(options: CliOptions): Record<string, string> {
   const inputs: Record<string, string> = options.tryVersions ? { tryVersions: "yes" } : {};
+  if (options.bringHome) inputs.bringHome = "yes";
   if (!options.customObjects) return inputs;
   const module = resolve(options.customObjects);
   if (!existsSync(module)) throw new UserError(`--custom-objects: no file at ${options.customObjects}.`);

@@ -33,18 +33,19 @@ describe("trial environments: the arithmetic", () => {
     expect(trialPythonMinors(keras3Plan("3.12.1")[0], "3.12.1")).toEqual(["3.12"]);
     const [tooOld] = keras3Plan("3.10.13");
     expect(trialPythonMinors(tooOld, "3.10.13")[0]).toBe("3.11");
-    expect(trialPythonMinors({ ...tooOld, pythonNeeded: "3.9–3.11" }, "3.13.0")).toEqual(["3.11", "3.10", "3.9"]);
+    expect(trialPythonMinors({ ...tooOld, pythonOk: false, requiresPython: ">=3.9,<3.12" }, "3.13.0")).toEqual(["3.11", "3.10", "3.9"]);
   });
 
-  it("finds a Python of a minor in pyenv's versions, then on PATH", () => {
+  it("finds a Python of a minor in pyenv's versions, then on PATH", async () => {
     const root = mkdtempSync(join(tmpdir(), "keras-fix-pyenv-"));
     const bin = join(root, "versions", "3.12.4", "bin");
     mkdirSync(bin, { recursive: true });
     writeFileSync(join(bin, "python3.12"), "#!/bin/sh\n");
     chmodSync(join(bin, "python3.12"), 0o755);
-    expect(findPythonOfMinor("3.12", null, { PYENV_ROOT: root, PATH: "" })).toBe(join(bin, "python3.12"));
-    expect(findPythonOfMinor("3.12", null, { PYENV_ROOT: join(root, "none"), PATH: bin })).toBe(join(bin, "python3.12"));
-    expect(findPythonOfMinor("3.9", null, { PYENV_ROOT: root, PATH: bin })).toBeNull();
+    const home = join(root, "home");
+    expect(await findPythonOfMinor("3.12", null, { HOME: home, PYENV_ROOT: root, PATH: "" })).toEqual({ path: join(bin, "python3.12"), source: "pyenv" });
+    expect(await findPythonOfMinor("3.12", null, { HOME: home, PYENV_ROOT: join(root, "none"), PATH: bin })).toEqual({ path: join(bin, "python3.12"), source: "path" });
+    expect(await findPythonOfMinor("3.9", null, { HOME: home, PYENV_ROOT: root, PATH: bin })).toBeNull();
   });
 
   it("names a trial by the Python and what it installs, and keeps the cache where the user points it", () => {
