@@ -119,6 +119,56 @@ export const MISSING_OBJECT_MATCHERS: Matcher[] = [
     message: /Unknown (?<printable>activation function|loss function|metric function|initializer|regularizer|constraint) '(?<fullConfig>\{[\s\S]*\})' cannot be deserialized/,
     means: "Keras could not resolve a custom function stored inside a layer's config",
   },
+  {
+    // Keras 2.10's experimental `.keras` loader: a function saved from a module this Python cannot import.
+    type: /^ImportError$/,
+    message:
+      /The (?<objType>function) module (?<parentModule>[\w.]+) is not available\. The config dictionary provided is (?<fullConfig>\{(?=[\s\S]*?'config': '(?<name>[A-Za-z_]\w*)')[\s\S]*\})/,
+    means: "the module a custom function was saved from cannot be imported here",
+  },
+];
+
+/**
+ * Wordings that name a layer or a model (mined table, catalogues/messages.json), claimed by custom-layer-missing only.
+ */
+export const LAYER_ONLY_MATCHERS: Matcher[] = [
+  {
+    // tf.keras 2.3-2.7 SavedModel revival: "Unable to restore a layer of class X. Layers of class X require that the
+    // class be provided to the model loading code".
+    type: /^RuntimeError$/,
+    message: /Unable to restore a layer of class (?<name>[A-Za-z_][\w.]*)\. Layers of class/,
+    means: "the SavedModel loader needs this layer's code to rebuild it",
+  },
+  {
+    // tf_keras / Keras 2.x SavedModel: the class is known only by its SavedModel identifier.
+    type: /^ValueError$/,
+    // The message names only the SavedModel identifier (`_tf_keras_layer`): it stands in for the name.
+    message: /Unable to restore custom object of type (?<name>\S+?)\.? Please make sure that any custom layers are included/,
+    weight: 0.75,
+    means: "the SavedModel loader could not rebuild a custom object without its code",
+  },
+  {
+    // tf_keras / Keras 2.x SavedModel: a custom class saved under a built-in's name is read as the built-in.
+    type: /^RuntimeError$/,
+    message: /Unable to restore object of class '(?<name>[^']+)' likely due to name conflict with built-in Keras class/,
+    weight: 0.75,
+    means: "a custom class with a built-in's name was saved; its code must be given to rebuild it",
+  },
+  {
+    // tf.keras 2.2-2.15 / tf_keras SavedModel: a subclassed model that could not be revived without its class.
+    type: /^ValueError$/,
+    message:
+      /(?:Error loading model\(s\) in the SavedModel format\. The following model\(s\) could not be initialized|Error when loading from SavedModel -- the following models could not be initialized): \[?'?(?<name>[A-Za-z_][\w.]*)/,
+    weight: 0.6,
+    means: "a model saved from a subclass could not be rebuilt without its class' code",
+  },
+  {
+    // Keras 2.10's experimental `.keras` loader for a class it cannot find.
+    type: /^TypeError$/,
+    message: /^Unrecognized type: (?<name>[A-Za-z_][\w.]*)\s*$/,
+    weight: 0.6,
+    means: "the loader could not find this class among Keras' objects or custom_objects",
+  },
 ];
 
 /**

@@ -45,6 +45,13 @@ export const customObjectConfig: Cause = {
   },
   matchers: [
     {
+      // Keras 2.10 / Keras 3 serialization_lib (mined table): the class was found, but it cannot rebuild itself.
+      type: /^TypeError$/,
+      message: /Unable to reconstruct an instance of '?(?<className>[A-Za-z_][\w.]*?)'?(?: because the class is missing a `from_config\(\)` method|\.)/,
+      weight: 0.8,
+      means: "the class was found but has no from_config to rebuild it from the saved config",
+    },
+    {
       // Python >= 3.10 prefixes the qualified name; Keras 3 and tf-keras wrap it in R9 (fixtures *--no-kwargs*).
       type: /^TypeError$/,
       message: /(?:(?<className>[A-Za-z_]\w*)\.)?__init__\(\) got an unexpected keyword argument '(?<keyword>\w+)'/,

@@ -1,6 +1,7 @@
 // A file written by Keras 2 (tf.keras in TensorFlow ≤ 2.15) is read by Keras 3, which dropped what it needs: the
 // TF-op auto-layers, Keras 2 constructor arguments, the keras.src.engine modules, mixed-precision Policy configs.
 // Proved by keras2/tfoplambda.h5, keras2/depthwise.h5 and keras2/functional_nested.h5 in the keras3 env.
+import { EITHER_CONFIG_SHAPE, KERAS3_CONFIG_SHAPE } from "../file-from-newer-keras/config-shape.js";
 import { code, paragraphs, python, strong, text } from "../../src/core/content.js";
 import type { Cause, Facts, LoadFix, Matcher, StepContext } from "../../src/core/types.js";
 import { builtinsFor } from "../../src/core/builtins.js";
@@ -111,7 +112,7 @@ export const keras2FileInKeras3: Cause = {
       code(versionCulprit(ctx.diagnosis.captures) ?? "part of the model"),
       text(", which only Keras 2 knows."),
     ]),
-  matchers: keras2InKeras3Matchers,
+  matchers: [...keras2InKeras3Matchers, KERAS3_CONFIG_SHAPE, EITHER_CONFIG_SHAPE],
   when: (captures, facts) => {
     // Keyword and class errors mean a file only while something is being loaded (not while the user builds a model).
     if (captures.stackShows === "other") return false;

@@ -1,6 +1,7 @@
 // A file written by Keras 3 is read by Keras 2 (tf.keras in TensorFlow ≤ 2.15, tf_keras, multi-backend Keras),
 // which knows neither its InputLayer `batch_shape`, nor its keras.src.models modules, nor its DTypePolicy dicts.
 // Proved by keras3/sequential.keras|.h5 and keras3/functional_nested.keras in the keras2 env and through tf_keras.
+import { EITHER_CONFIG_SHAPE, KERAS2_CONFIG_SHAPE } from "../file-from-newer-keras/config-shape.js";
 import { code, paragraphs, python, text } from "../../src/core/content.js";
 import type { Cause, Facts } from "../../src/core/types.js";
 import { builtinsFor } from "../../src/core/builtins.js";
@@ -50,12 +51,14 @@ export const keras3FileInKeras2: Cause = {
       weight: 0.6,
       means: "Keras 2 does not have a class only Keras 3 writes",
     },
+    KERAS2_CONFIG_SHAPE,
+    EITHER_CONFIG_SHAPE,
   ],
   when: (captures, facts) => {
     const v = versionFacts(facts);
     if (v.relation === "keras3-in-keras2") return 1.15;
     if (v.relation !== "unknown" && v.loaderLine === "keras3") return false;
-    if (captures.module || captures.keyword) return true;
+    if (captures.module || captures.keyword || captures.configShape !== undefined) return true;
     return captures.className === "DTypePolicy" || keras3OnlyLayer(captures.className ?? "") ? 1 : false;
   },
   detect: (facts) => {

@@ -48,7 +48,7 @@ export const notAModelFile: Cause = {
     {
       // tf-keras / Keras 2 legacy save.py (research §0).
       type: /^(?:OSError|IOError)$/,
-      message: /Unable to load model\. Filepath is not an hdf5 file \(or h5py is not available\) or SavedModel\. Received: filepath=(?<path>.*)$/m,
+      message: /Unable to load model\. Filepath is not an hdf5 file \(or h5py is not available\) or SavedModel\.(?: Received: filepath=(?<path>.*)$)?/m,
       weight: 0.7,
       means: "tf-keras found neither an HDF5 file nor a SavedModel",
     },
@@ -58,6 +58,13 @@ export const notAModelFile: Cause = {
       message: /Expecting value: line 1 column 1 \(char 0\)/,
       weight: 0.4,
       means: "the file is not JSON",
+    },
+    {
+      // Keras 3 saving_lib reading an unzipped model folder, given something else (mined table).
+      type: /^ValueError$/,
+      message: /Path isn't a directory: (?<path>.+)$/m,
+      weight: 0.6,
+      means: "Keras 3 expected an unzipped model folder at this path",
     },
   ],
   when: (_captures, facts) => judgeByFile(facts),

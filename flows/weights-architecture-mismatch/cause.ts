@@ -127,6 +127,30 @@ export const weightsArchitectureMismatch: Cause = {
       weight: 0.7,
       means: "a saved weight array does not fit the layer it is being loaded into",
     },
+    {
+      type: /^(?:ValueError|Exception)$/,
+      // Multi-backend Keras 2.0-2.3 / tf.keras 1.x-2.1 topological loading (mined table).
+      message:
+        /Layer #\d+ \(named "(?<layer>[^"]+)" in the current model\) was found to correspond to layer \S+ in the save file\. However the new layer \S+ expects (?<expected>\d+) weights, but the saved weights have (?<found>\d+) elements/,
+      weight: 0.9,
+      means: "a layer's weights differ in number from what the file holds for it",
+    },
+    {
+      type: /^ValueError$/,
+      // Multi-backend Keras 2.x preprocess_weights_for_loading reshaping a convolution kernel (mined table).
+      message: new RegExp(
+        String.raw`Weights must be of equal size to apply a reshape operation\. Layer (?<layer>\S+?)'s weights have shape (?<expected>${SHAPE}|\S+) and size .+?\. The weights for loading have shape (?<found>${SHAPE}|\S+) and size`,
+      ),
+      weight: 0.85,
+      means: "a saved kernel has another size than the layer's",
+    },
+    {
+      type: /^ValueError$/,
+      // tf.keras / Keras 2 _convert_rnn_weights: CuDNN and plain RNN weights of kinds that cannot be converted.
+      message: /(?<found>(?:CuDNN)?(?:LSTM|GRU)[^\s]*) is not compatible with (?<expected>(?:CuDNN)?(?:LSTM|GRU)\S*)/,
+      weight: 0.8,
+      means: "the file's recurrent layer saved weights of a kind this layer cannot take",
+    },
   ],
   when: (captures) => {
     // The unframed W7: a built-in layer short of weights is an architecture difference; a custom one is more
