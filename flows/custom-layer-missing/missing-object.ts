@@ -46,7 +46,7 @@ export const MISSING_OBJECT_MATCHERS: Matcher[] = [
   {
     // R6 (Keras 3, tf-keras): a class saved from __main__ (module null) looked up the legacy way.
     type: /^TypeError$/,
-    message: /Cannot deserialize object of type `(?<name>[^`]+)`\. If `[^`]+` is a custom class/,
+    message: /Cannot deserialize object of type `(?<name>[^`\s]+)(?:`\. If `[^`]+` is a custom class|$)/,
     means: "the loader met a class it cannot import (saved from a script's __main__)",
   },
   {
@@ -57,7 +57,7 @@ export const MISSING_OBJECT_MATCHERS: Matcher[] = [
   },
   {
     type: /^RuntimeError$/,
-    message: /Unable to restore object of class '(?<name>[^']+)'\. One of several possible causes could be a missing custom object/,
+    message: /Unable to restore object of class '(?<name>[^'\s]+)(?:'\. One of several possible causes could be a missing custom object|$)/,
     weight: 0.7,
     means: "the SavedModel loader could not rebuild this class; a missing custom object is the usual reason",
   },
@@ -66,7 +66,7 @@ export const MISSING_OBJECT_MATCHERS: Matcher[] = [
     // (fixtures keras-3.15.1--custom-initializer etc.): the stored object is printed as a dict.
     type: /^(ValueError|TypeError)$/,
     message:
-      /Could not interpret (?<printable>initializer|regularizer|constraint|constraint function|activation function) identifier:'?,? (?<fullConfig>\{[\s\S]*\})/,
+      /Could not interpret (?<printable>initializer|regularizer|constraint|constraint function|activation function) identifier:'?,? (?<fullConfig>\{(?=[^}]*?'class_name': '(?<name>[A-Za-z_][\w.>]*))?(?:[\s\S]*\}|[\s\S]*$))/,
     means: "Keras could not resolve a custom object stored inside a layer's config",
   },
   {
@@ -94,7 +94,7 @@ export const MISSING_OBJECT_MATCHERS: Matcher[] = [
   {
     // Keras 2.13-2.15 / tf_keras `.keras` deserialize_keras_object: "Could not interpret serialized layer: {...}".
     type: /^(ValueError|TypeError)$/,
-    message: /Could not interpret serialized (?<printable>layer|loss|metric|optimizer|initializer|regularizer|constraint|activation function|\w+): (?<fullConfig>\{[\s\S]*\})/,
+    message: /Could not interpret serialized (?<printable>layer|loss|metric|optimizer|initializer|regularizer|constraint|activation function|\w+): (?<fullConfig>\{(?=[^}]*?'class_name': '(?<name>[A-Za-z_][\w.>]*))?(?:[\s\S]*\}|[\s\S]*$))/,
     weight: 0.75,
     means: "Keras could not resolve a serialized object stored in the file",
   },
@@ -116,14 +116,14 @@ export const MISSING_OBJECT_MATCHERS: Matcher[] = [
     // Keras 2.13-2.15 `.keras` path for a function reference: "Unknown activation function '{...}' cannot be
     // deserialized." (fixture tf-keras-2.15--custom-activation-keras).
     type: /^ValueError$/,
-    message: /Unknown (?<printable>activation function|loss function|metric function|initializer|regularizer|constraint) '(?<fullConfig>\{[\s\S]*\})' cannot be deserialized/,
+    message: /Unknown (?<printable>activation function|loss function|metric function|initializer|regularizer|constraint) '(?<fullConfig>\{[\s\S]*?(?:\}(?=' cannot be deserialized)|$))/,
     means: "Keras could not resolve a custom function stored inside a layer's config",
   },
   {
     // Keras 2.10's experimental `.keras` loader: a function saved from a module this Python cannot import.
     type: /^ImportError$/,
     message:
-      /The (?<objType>function) module (?<parentModule>[\w.]+) is not available\. The config dictionary provided is (?<fullConfig>\{(?=[\s\S]*?'config': '(?<name>[A-Za-z_]\w*)')[\s\S]*\})/,
+      /The (?<objType>function) module (?<parentModule>[\w.]+) is not available\. The config dictionary provided is (?<fullConfig>\{(?=[\s\S]*?'config': '(?<name>[A-Za-z_]\w*))[\s\S]*)/,
     means: "the module a custom function was saved from cannot be imported here",
   },
 ];
@@ -136,7 +136,7 @@ export const LAYER_ONLY_MATCHERS: Matcher[] = [
     // tf.keras 2.3-2.7 SavedModel revival: "Unable to restore a layer of class X. Layers of class X require that the
     // class be provided to the model loading code".
     type: /^RuntimeError$/,
-    message: /Unable to restore a layer of class (?<name>[A-Za-z_][\w.]*)\. Layers of class/,
+    message: /Unable to restore a layer of class (?<name>[A-Za-z_][\w.]*?)(?:\. Layers of class|\s*$)/,
     means: "the SavedModel loader needs this layer's code to rebuild it",
   },
   {

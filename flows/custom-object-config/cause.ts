@@ -47,7 +47,7 @@ export const customObjectConfig: Cause = {
     {
       // Keras 2.10 / Keras 3 serialization_lib (mined table): the class was found, but it cannot rebuild itself.
       type: /^TypeError$/,
-      message: /Unable to reconstruct an instance of '?(?<className>[A-Za-z_][\w.]*?)'?(?: because the class is missing a `from_config\(\)` method|\.)/,
+      message: /Unable to reconstruct an instance of '?(?<className>[A-Za-z_][\w.]*?)'?(?: because the class is missing a `from_config\(\)` method|\.|$)/,
       weight: 0.8,
       means: "the class was found but has no from_config to rebuild it from the saved config",
     },
