@@ -40,7 +40,8 @@ export const MISSING_OBJECT_MATCHERS: Matcher[] = [
     // reads "parent module fixture_layers cannot be imported" (fixture keras-3.5.0--custom-layer-unregistered-keras).
     // Keras-family modules (keras.src.engine.functional...) are version problems: see `builtin` in resolveMissing.
     type: /^TypeError$/,
-    message: /Could not deserialize (?<objType>class|function) '(?<name>[^']+)' because its parent module (?<parentModule>[\w.]+) cannot be imported(?:\. Full object config: (?<fullConfig>[\s\S]*))?/,
+    // A paste cut right after the name keeps only "Could not deserialize class 'Name".
+    message: /Could not deserialize (?<objType>class|function) '(?<name>[^'\s]+)(?:' because its parent module (?<parentModule>[\w.]+) cannot be imported(?:\. Full object config: (?<fullConfig>[\s\S]*))?|$)/,
     means: "the module the class was saved from cannot be imported here",
   },
   {
@@ -108,7 +109,7 @@ export const MISSING_OBJECT_MATCHERS: Matcher[] = [
   {
     // Only the wrapper's first line pasted ("Error when deserializing class 'Dense' using config={...}" without the
     // "Exception encountered" part): a function reference inside the layer's config is the likely culprit.
-    message: /^Error when deserializing class '(?<wrappedClass>[^']+)' using config=[\s\S]*?'class_name': 'function', 'config': '(?<name>[A-Za-z_]\w*)'/,
+    message: /^Error when deserializing class '(?<wrappedClass>[^']+)' using config=[\s\S]*?'class_name': '(?<objType>function)', 'config': '(?<name>[A-Za-z_]\w*)(?:'|$)/,
     weight: 0.6,
     means: "the layer's config refers to a custom function by name, which this Keras could not rebuild",
   },
@@ -196,7 +197,8 @@ export function topLevelReprValue(repr: string, key: string): string | null | un
     if (depth === 1 && repr.startsWith(needle, i)) {
       const rest = repr.slice(i + needle.length);
       if (rest.startsWith("None")) return null;
-      const literal = /^'([^']*)'|^"([^"]*)"/.exec(rest);
+      // A paste cut right after the name loses the closing quote: the value then runs to the end.
+      const literal = /^'([^']*)(?:'|$)|^"([^"]*)(?:"|$)/.exec(rest);
       return literal ? (literal[1] ?? literal[2]) : undefined;
     }
     if (ch === "'" || ch === '"') quote = ch;
@@ -208,6 +210,7 @@ export function topLevelReprValue(repr: string, key: string): string | null | un
 
 // Layers that are built into some Keras line but not another, or that belong to another cause: a loader that
 // does not know them needs another Keras, not the user's code (research §1f; catalogues/ cover the rest).
+const MODEL_CONTAINERS = new Set(["Functional", "Model", "Sequential"]);
 const NOT_CUSTOM_LAYERS = new Set(["TFOpLambda", "SlicingOpLambda", "ClassMethod", "InstanceMethod", "InstanceProperty",
   "Functional", "Model", "Sequential", "KerasLayer", "TFSMLayer"]);
 
@@ -340,7 +343,10 @@ export function resolveMissing(captures: Record<string, string>, facts: Facts): 
     customPackageBuiltin ||
     NOT_CUSTOM_LAYERS.has(className) ||
     (builtinOfFamily && !stored.includes(">"));
-  return { className, key, module: module ?? captures.parentModule ?? ref?.module ?? null, family, ref, builtin };
+  // Keras' model containers (the class R8 names when only its first line is pasted) hold layers: a missing object
+  // inside them is first of all a layer, so the layer cause keeps that reading ahead of the other kinds.
+  const containerFamily = family ?? (MODEL_CONTAINERS.has(className) ? "layer" : null);
+  return { className, key, module: module ?? captures.parentModule ?? ref?.module ?? null, family: containerFamily, ref, builtin };
 }
 
 /**

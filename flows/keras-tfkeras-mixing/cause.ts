@@ -54,7 +54,7 @@ export const kerasTfkerasMixing: Cause = {
     {
       type: /^(?:ValueError|TypeError)$/,
       // Keras 3 Sequential.add (3.x wording, captured in Keras 3.15.1 with a tf_keras Dense).
-      message: /Only instances of `keras\.Layer` can be added to a Sequential model\. Received: <(?<objectClass>[\w.]+) object/,
+      message: /Only instances of `keras\.Layer` can be added to a Sequential model\. Received: <(?<objectClass>[\w.]+)(?: object|$)/,
       weight: 0.75,
       means: "an object that is not a Keras 3 layer was added to a Keras 3 model",
     },
@@ -78,7 +78,7 @@ export const kerasTfkerasMixing: Cause = {
       type: /^ValueError$/,
       // Keras 3 functional deserialization when custom_objects hands it a tf_keras layer class (captured with a
       // tf_keras subclass passed for a Keras 2 .h5's custom layer).
-      message: /Unexpected object from deserialization, expected a layer or operation, got a <class '(?<objectClass>[\w.]+)'>/,
+      message: /Unexpected object from deserialization, expected a layer or operation, got a <class '(?<objectClass>[\w.]+)(?:'>|$)/,
       weight: 0.6,
       means: "a class given to Keras 3 is not a Keras 3 layer (often a tf.keras / tf_keras subclass)",
     },
@@ -101,6 +101,13 @@ export const kerasTfkerasMixing: Cause = {
       means: "TensorFlow was told to use tf_keras (TF_USE_LEGACY_KERAS) but cannot import it",
     },
     {
+      // The same line pasted alone (no lazy_loader frame): one of two readings, with keras-not-installed.
+      type: /^ImportError$/,
+      message: /^(?<legacyFlag>Keras cannot be imported)\. Check that it is installed\.?\s*$/,
+      weight: 0.45,
+      means: "TensorFlow ≥ 2.16 could not import the Keras it was set to use (tf_keras when TF_USE_LEGACY_KERAS is set)",
+    },
+    {
       type: /^AttributeError$/,
       message: /`(?<legacyApi>tf\.compat\.v[12]\.keras|[\w.]+)` is not available with Keras 3/,
       weight: 0.8,
@@ -119,6 +126,8 @@ export const kerasTfkerasMixing: Cause = {
     }
     if (captures.legacyModule) return true;
     if (captures.legacyFlag) {
+      // Without an environment it stays one reading of two (keras-not-installed is the other).
+      if (!facts.env) return 0.8;
       const keras = facts.env?.packages?.keras;
       return keras && !facts.env?.packages?.tf_keras ? 1.6 : false;
     }

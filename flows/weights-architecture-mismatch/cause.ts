@@ -128,6 +128,12 @@ export const weightsArchitectureMismatch: Cause = {
       means: "a saved weight array does not fit the layer it is being loaded into",
     },
     {
+      // Only the first line of Keras 3's W9 pasted: some objects' weights did not load (the reason was cut off).
+      message: /^A total of \d+ objects? could not be loaded\. Example error message for object <(?<layerClass>\w+) name=(?<layer>[^,>]+)/,
+      weight: 0.45,
+      means: "Keras could not load the weights of some layers (the error for them was not pasted)",
+    },
+    {
       type: /^(?:ValueError|Exception)$/,
       // Multi-backend Keras 2.0-2.3 / tf.keras 1.x-2.1 topological loading (mined table).
       message:
