@@ -262,6 +262,11 @@ export interface MissingObject {
   ref: CustomObjectRef | null;
   /** Whether the name is a Keras built-in of some line (then it is not the user's code that is missing). */
   builtin: boolean;
+  /**
+   * A function, loss, metric or optimizer name that some Keras lines export and others do not (GlorotUniform, mish):
+   * another Keras wrote the file more likely than the user's code is missing, so this reading steps back.
+   */
+  builtinElsewhere: boolean;
 }
 
 function refFor(facts: Facts, names: string[]): CustomObjectRef | null {
@@ -346,7 +351,13 @@ export function resolveMissing(captures: Record<string, string>, facts: Facts): 
   // Keras' model containers (the class R8 names when only its first line is pasted) hold layers: a missing object
   // inside them is first of all a layer, so the layer cause keeps that reading ahead of the other kinds.
   const containerFamily = family ?? (MODEL_CONTAINERS.has(className) ? "layer" : null);
-  return { className, key, module: module ?? captures.parentModule ?? ref?.module ?? null, family: containerFamily, ref, builtin };
+  const someLine = (kinds: BuiltinKind[]) =>
+    (["keras3", "tf-keras2", "keras2"] as const).some((line) => kinds.some((kind) => builtinsFor(line).has(kind, className)));
+  const familyKinds: BuiltinKind[] | null =
+    family === "loss" ? ["losses"] : family === "metric" ? ["metrics"] : family === "optimizer" ? ["optimizers"]
+    : family === "function" ? ["activations", "initializers", "regularizers", "constraints"] : null;
+  const builtinElsewhere = !builtin && familyKinds !== null && !stored.includes(">") && someLine(familyKinds);
+  return { className, key, module: module ?? captures.parentModule ?? ref?.module ?? null, family: containerFamily, ref, builtin, builtinElsewhere };
 }
 
 /**

@@ -2,6 +2,7 @@
 // constructor argument added later. Seen as `Unknown layer: Functional` (TF ≤ 2.2 / Keras ≤ 2.3.1 reading TF ≥ 2.3
 // files), `('Keyword argument not understood:', 'groups')` (the same old loaders), and in Keras 3 as
 // "Unrecognized keyword arguments passed to X" or an unknown class added in a later 3.x.
+import { BUILTIN_ELSEWHERE_MATCHER, builtinElsewhere, kindsOf } from "../_shared/builtin-elsewhere.js";
 import { EITHER_CONFIG_SHAPE, KERAS2_CONFIG_SHAPE, KERAS3_CONFIG_SHAPE } from "./config-shape.js";
 import { code, paragraphs, python, text } from "../../src/core/content.js";
 import type { Cause, Facts } from "../../src/core/types.js";
@@ -95,6 +96,7 @@ export const fileFromNewerKeras: Cause = {
     KERAS3_CONFIG_SHAPE,
     KERAS2_CONFIG_SHAPE,
     EITHER_CONFIG_SHAPE,
+    BUILTIN_ELSEWHERE_MATCHER,
     {
       // Only the first line of Keras 3's R8 wrapper around a whole model: one of its layers could not be rebuilt,
       // which a newer file's layer or argument does as often as a custom class (the inner error was not pasted).
@@ -110,6 +112,11 @@ export const fileFromNewerKeras: Cause = {
     if (captures.variablesLayer !== undefined) return v.relation === "newer-file" && facts.file?.format === "keras-zip" ? 1.4 : false;
     if (v.relation === "keras2-in-keras3" || v.relation === "tfkeras-in-keras3" || v.relation === "keras3-in-keras2") return false;
     if (captures.tfSymbol !== undefined) return v.relation === "newer-file" ? 1.3 : 1;
+    if (captures.elsewhereName !== undefined) {
+      // Some Keras exports the name, but not every one: an older loader than the file's is one reading.
+      if (!builtinElsewhere(kindsOf(captures.elsewhereKind ?? ""), captures.elsewhereName)) return false;
+      return v.relation === "newer-file" ? 1.4 : v.relation === "unknown" ? 0.75 : false;
+    }
     // A config of another shape: a newer file on the same line is the reading the facts can confirm.
     if (captures.configShape !== undefined) return v.relation === "newer-file" ? 1.4 : v.relation === "unknown" ? 1 : 0.6;
     const name = captures.className;
@@ -148,7 +155,7 @@ export const fileFromNewerKeras: Cause = {
   culprit: (captures, facts) => {
     const what = captures.keyword
       ? `${captures.className ? `${captures.className}(${captures.keyword}=...)` : captures.keyword}`
-      : captures.className ?? (captures.tfSymbol ? `tf.${captures.tfSymbol.replace(/^tf\./, "")}` : undefined);
+      : captures.className ?? captures.elsewhereName ?? (captures.tfSymbol ? `tf.${captures.tfSymbol.replace(/^tf\./, "")}` : undefined);
     const versions = pair(facts);
     if (versions && what) return `${versions}: ${what}`;
     return versions ?? what ?? null;

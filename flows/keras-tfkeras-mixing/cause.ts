@@ -2,6 +2,7 @@
 // one file: a model tf_keras saved next to Keras 3, a tf_keras layer added to a Keras 3 model, a KerasTensor
 // passed to a TensorFlow function, TF_USE_LEGACY_KERAS set without tf_keras. Proved by
 // keras3-extra/tf_keras_functional.keras in the keras3 env and by programs run there (see the fixtures).
+import { BUILTIN_ELSEWHERE_MATCHER, kindsOf, linesExporting } from "../_shared/builtin-elsewhere.js";
 import { code, paragraphs, python, text } from "../../src/core/content.js";
 import type { Cause, Facts, LoadFix, StepContext } from "../../src/core/types.js";
 import { versionFacts, writtenByTfKeras } from "../../src/core/versions.js";
@@ -113,11 +114,19 @@ export const kerasTfkerasMixing: Cause = {
       weight: 0.8,
       means: "Keras 2-only TensorFlow API used while tf.keras is Keras 3",
     },
+    BUILTIN_ELSEWHERE_MATCHER,
     // Keras 2 content errors, claimed only when tf_keras wrote the file (see `when`).
     ...keras2InKeras3Matchers.map((matcher) => ({ ...matcher, weight: (matcher.weight ?? 0.8) * 0.9 })),
   ],
   when: (captures, facts) => {
     const v = versionFacts(facts);
+    if (captures.elsewhereName !== undefined) {
+      // tf.keras exports it and multi-backend keras does not: a tf.keras file read by `import keras` (2.x).
+      const lines = linesExporting(kindsOf(captures.elsewhereKind ?? ""), captures.elsewhereName);
+      if (!lines.includes("tf-keras2") || lines.includes("keras2")) return false;
+      if (!facts.env) return 0.8;
+      return facts.env.loader === "keras2" && facts.env.packages?.tensorflow ? 1.6 : false;
+    }
     if (captures.topClass) {
       if (!facts.env) return 0.7;
       const tf = /^(\d+)\.(\d+)/.exec(facts.env.packages?.tensorflow ?? "");

@@ -51,6 +51,15 @@ export const keras3FileInKeras2: Cause = {
       weight: 0.6,
       means: "Keras 2 does not have a class only Keras 3 writes",
     },
+    {
+      type: /^TypeError$/,
+      // The same InputLayer arguments refused by older Keras 2 wordings: multi-backend Keras / tf.keras ≤ 2.x
+      // validate_kwargs ("Keyword argument not understood") and a plain __init__ (TF 1.x InputLayer). No Keras 2
+      // ever wrote batch_shape (it wrote batch_input_shape), so a Keras 3 file leads over a newer Keras 2 one.
+      message: /(?:\('Keyword argument not understood:', '|__init__\(\) got an unexpected keyword argument ')(?<keyword>batch_shape)'/,
+      weight: 0.88,
+      means: "this Keras 2 does not know the Keras 3 InputLayer argument batch_shape",
+    },
     KERAS2_CONFIG_SHAPE,
     EITHER_CONFIG_SHAPE,
   ],
