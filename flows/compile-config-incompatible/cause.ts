@@ -74,7 +74,7 @@ export const compileConfigIncompatible: Cause = {
       type: /^ValueError$/,
       // R3 (Keras ≥ 3.11): a saved loss/metric/optimizer resolved to a Keras module attribute that is not a
       // KerasSaveable: `keras.metrics.mse` for the string "mse", `keras.optimizers.legacy.Adam`.
-      message: /Could not deserialize '(?<name>keras\.(?:optimizers|losses|metrics)\.[\w.]+)' because it is not a KerasSaveable subclass/,
+      message: /Could not deserialize '(?<name>keras\.(?:optimizers|losses|metrics)\.[\w.]+)(?:' because it is not a KerasSaveable subclass|$)/,
       weight: 0.9,
       means: "Keras 3 refuses to rebuild the saved loss, metric or optimizer from its name",
     },

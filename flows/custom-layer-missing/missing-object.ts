@@ -369,8 +369,12 @@ export function familyHintFromName(name: string): "loss" | "metric" | null {
   if (/loss/i.test(name)) return "loss";
   const words = name.replace(/([a-z0-9])([A-Z])/g, "$1_$2").toLowerCase().split(/[^a-z0-9]+/);
   // "recall_m", "f1_m": the Keras-community habit of an "_m" suffix for metric functions.
-  return words.some((word, i) => METRIC_WORDS.has(word) || (word === "m" && i > 0)) ? "metric" : null;
+  if (words.some((word, i) => METRIC_WORDS.has(word) || (word === "m" && i > 0))) return "metric";
+  // "weighted_mse", "smooth_l1", "focal_bce": the error a loss computes, named without the word "loss".
+  return words.some((word) => LOSS_WORDS.has(word)) ? "loss" : null;
 }
+
+const LOSS_WORDS = new Set(["mse", "mae", "bce", "cce", "crossentropy", "xent", "hinge", "huber", "l1", "l2", "nll", "kld", "divergence"]);
 
 const METRIC_WORDS = new Set(["f1", "f2", "fbeta", "recall", "precision", "iou", "miou", "acc", "accuracy", "auc", "coef",
   "score", "jaccard", "psnr", "ssim", "metric", "sensitivity", "specificity"]);

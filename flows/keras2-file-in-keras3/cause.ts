@@ -55,6 +55,13 @@ export const keras2InKeras3Matchers: Matcher[] = [
     weight: 0.8,
     means: "Keras 3 cannot read a Keras 2 mixed-precision dtype policy",
   },
+  {
+    // The same line pasted alone: no other Keras object meets a string where a dtype policy should be.
+    type: /^AttributeError$/,
+    message: /^'str' object has no attribute '(?<attribute>quantization_mode)'/,
+    weight: 0.65,
+    means: "Keras 3 cannot read a Keras 2 mixed-precision dtype policy",
+  },
 ];
 
 /** The culprit: the missing layer, the refused argument or the module, whichever the message named. */
