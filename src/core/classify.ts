@@ -118,6 +118,9 @@ function messageVariants(entry: ChainEntry): string[] {
   if (!entry.type && entry.depth === 0) {
     const quotedSpans = /"([^"\n]{8,})"|“([^”\n]{8,})”|`([^`\n]{8,})`|(?<![\w])'([^'\n]{8,})'(?![\w])/g;
     for (const quoted of entry.message.matchAll(quotedSpans)) variants.push(quoted[1] ?? quoted[2] ?? quoted[3] ?? quoted[4]);
+    // A message that itself holds double quotes ("Layer #3 (named "dense") ..."): from the first quote to the last.
+    const outermost = /"([^\n]{8,})"/.exec(entry.message);
+    if (outermost && !variants.includes(outermost[1])) variants.push(outermost[1]);
     const lines = entry.message.split("\n").map((line) => line.trim()).filter((line) => line.length >= 8);
     if (lines.length > 1) variants.push(...lines);
   }
