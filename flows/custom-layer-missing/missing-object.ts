@@ -41,7 +41,7 @@ export const MISSING_OBJECT_MATCHERS: Matcher[] = [
     // Keras-family modules (keras.src.engine.functional...) are version problems: see `builtin` in resolveMissing.
     type: /^TypeError$/,
     // A paste cut right after the name keeps only "Could not deserialize class 'Name".
-    message: /Could not deserialize (?<objType>class|function) '(?<name>[^'\s]+)(?:' because its parent module (?<parentModule>[\w.]+) cannot be imported(?:\. Full object config: (?<fullConfig>[\s\S]*))?|$)/,
+    message: /Could not deserialize (?<objType>class|function) '(?<name>[^'\s]+)(?:' because its parent module (?<parentModule>[\w.]+)(?: cannot be imported(?:\. Full object config: (?<fullConfig>[\s\S]*))?|(?: \w*)*$)|'?(?: \w*)*$)/,
     means: "the module the class was saved from cannot be imported here",
   },
   {

@@ -55,7 +55,7 @@ export const kerasTfkerasMixing: Cause = {
     {
       type: /^(?:ValueError|TypeError)$/,
       // Keras 3 Sequential.add (3.x wording, captured in Keras 3.15.1 with a tf_keras Dense).
-      message: /Only instances of `keras\.Layer` can be added to a Sequential model\. Received: <(?<objectClass>[\w.]+)(?: object|$)/,
+      message: /Only instances of `keras\.Layer` can be added to a Sequential model\.(?: Received: <(?<objectClass>[\w.]+)(?: object|$)|(?: \w*:?)*$)/,
       weight: 0.75,
       means: "an object that is not a Keras 3 layer was added to a Keras 3 model",
     },
@@ -63,7 +63,7 @@ export const kerasTfkerasMixing: Cause = {
       type: /^TypeError$/,
       // Keras 2 Sequential.add (tf.keras 2.x and tf_keras) receiving a Keras 3 layer.
       // tf_keras 2.21 prints "Received: layer=<Dense name=dense, built=False> of type <class 'keras.src...Dense'>."
-      message: /The added layer must be an instance of class Layer\. (?:Found|Received): (?:layer=<[^>]*> of type <class '|<)?(?<objectClass>[\w.]+)/,
+      message: /The added layer must be an instance of class Layer\.(?: (?:Found|Received): (?:layer=<[^>]*> of type <class '|<)?(?<objectClass>[\w.]+)|(?: \w*:?)*$)/,
       weight: 0.75,
       means: "an object that is not a Keras 2 layer was added to a Keras 2 model",
     },
@@ -79,7 +79,7 @@ export const kerasTfkerasMixing: Cause = {
       type: /^ValueError$/,
       // Keras 3 functional deserialization when custom_objects hands it a tf_keras layer class (captured with a
       // tf_keras subclass passed for a Keras 2 .h5's custom layer).
-      message: /Unexpected object from deserialization, expected a layer or operation, got a <class '(?<objectClass>[\w.]+)(?:'>|$)/,
+      message: /Unexpected object from deserialization, expected a layer or operation, got a(?: <class '(?<objectClass>[\w.]+)(?:'>|$)|\s*$)/,
       weight: 0.6,
       means: "a class given to Keras 3 is not a Keras 3 layer (often a tf.keras / tf_keras subclass)",
     },

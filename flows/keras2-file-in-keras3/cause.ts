@@ -34,7 +34,7 @@ export const keras2InKeras3Matchers: Matcher[] = [
     // `renorm`...): files from Keras 2 are far more common than files from a newer Keras 3, whose additions
     // (KERAS3_KWARGS_ADDED) file-from-newer-keras claims. `when` keeps Keras' own classes only.
     type: /^(?:ValueError|TypeError)$/,
-    message: /Unrecognized keyword arguments passed to (?<className>\w+): \{'(?<keyword>\w+)'/,
+    message: /Unrecognized keyword arguments passed to (?<className>\w+): \{'(?<keyword>\w+)(?:'|$)/,
     weight: 0.7,
     means: "a Keras 3 built-in layer refuses a constructor argument the file saved (most often a Keras 2 one)",
   },
@@ -42,7 +42,7 @@ export const keras2InKeras3Matchers: Matcher[] = [
     type: /^TypeError$/,
     // Keras 2.13–2.15 `.keras` archives name Keras 2 internals (research R2); Keras 3 has none of those modules.
     message:
-      /Could not deserialize class '(?<className>\w+)' because its parent module (?<module>keras\.(?:src\.)?(?:engine|mixed_precision|saving\.legacy|feature_column|premade_models|legacy_tf_layers)(?:\.[\w.]+)?) cannot be imported/,
+      /Could not deserialize class '(?<className>\w+)' because its parent module (?<module>keras\.(?:src\.)?(?:engine|mixed_precision|saving\.legacy|feature_column|premade_models|legacy_tf_layers)(?:\.[\w.]+)?)(?: cannot be imported|(?: \w*)*$)/,
     weight: 0.9,
     means: "the file names a Keras 2 module that Keras 3 does not have",
   },

@@ -40,7 +40,7 @@ export const keras3FileInKeras2: Cause = {
       type: /^TypeError$/,
       // R2: Keras 3 modules that Keras 2 cannot import; tf_keras first rewrites keras.* to tf_keras.*.
       message:
-        /Could not deserialize class '(?<className>\w+)' because its parent module (?<module>(?:tf_)?keras\.src\.(?:models|layers|ops|backend|trainers|dtype_policies|saving|losses|metrics|optimizers)(?:\.[\w.]+)?) cannot be imported/,
+        /Could not deserialize class '(?<className>\w+)' because its parent module (?<module>(?:tf_)?keras\.src\.(?:models|layers|ops|backend|trainers|dtype_policies|saving|losses|metrics|optimizers)(?:\.[\w.]+)?)(?: cannot be imported|(?: \w*)*$)/,
       weight: 0.9,
       means: "the file names a Keras 3 module that Keras 2 does not have",
     },

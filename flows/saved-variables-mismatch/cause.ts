@@ -70,7 +70,7 @@ export const savedVariablesMismatch: Cause = {
     },
     {
       // Only the first line of Keras 3's W9 pasted: a layer's variables did not load (the reason was cut off).
-      message: /^A total of \d+ objects? could not be loaded\. Example error message for object <(?<layer>[^>]+)>/,
+      message: /^A total of \d+ objects? could not be loaded\.(?: Example error message for object <(?<layer>[^>]+)>| Example[^<]*<?[^>]*$|\s*$)/,
       weight: 0.4,
       means: "Keras could not load the variables of some layers (the error for them was not pasted)",
     },

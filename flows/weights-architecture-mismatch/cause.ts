@@ -46,7 +46,7 @@ export const weightsArchitectureMismatch: Cause = {
     {
       type: /^ValueError$/,
       // W1 (Keras 2.7+, tf_keras, Keras 3 legacy H5). Counts layers that have weights.
-      message: /Layer count mismatch when loading weights from file\. Model expected (?<expected>\d+) layers?, found (?<found>\d+) saved layers?/,
+      message: /Layer count mismatch when loading weights from file\. Model expected (?<expected>\d+) layers?, found (?<found>\d+)(?: saved layers?|(?: \w*)*$)/,
       weight: 0.9,
       means: "the model and the file have different numbers of layers with weights",
     },
@@ -76,7 +76,7 @@ export const weightsArchitectureMismatch: Cause = {
       type: /^ValueError$/,
       // W5 (Keras 3 ≥ 3.6, with Keras' missing space before "for") and W5' (3.0–3.5, tf_keras by_name).
       message: new RegExp(
-        String.raw`Shape mismatch in (?:layer #\d+ \(named (?<layer>[^)]+)\)\s*|model |top-level model\s*)for (?:top-level )?weight (?<weight>\S+?)\. Weight expects shape (?<expected>${SHAPE})\. Received saved weight with shape (?<found>${SHAPE})`,
+        String.raw`Shape mismatch in (?:layer #\d+ \(named (?<layer>[^)]+)\)\s*|model |top-level model\s*)for (?:top-level )?weight (?<weight>\S+?)\. Weight expects shape (?<expected>${SHAPE})(?:\. Received saved weight with shape (?<found>${SHAPE})|\.?(?: \w*)*$)`,
       ),
       weight: 0.9,
       means: "a weight in the file has another shape than the layer expects",
@@ -129,7 +129,7 @@ export const weightsArchitectureMismatch: Cause = {
     },
     {
       // Only the first line of Keras 3's W9 pasted: some objects' weights did not load (the reason was cut off).
-      message: /^A total of \d+ objects? could not be loaded\. Example error message for object <(?<layerClass>\w+) name=(?<layer>[^,>]+)/,
+      message: /^A total of \d+ objects? could not be loaded\.(?: Example error message for object <(?<layerClass>\w+) name=(?<layer>[^,>]+)| Example[^<]*<?$|\s*$)/,
       weight: 0.45,
       means: "Keras could not load the weights of some layers (the error for them was not pasted)",
     },
