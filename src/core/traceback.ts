@@ -163,7 +163,8 @@ function unwrapShortWrap(lines: string[]): string[] {
   const joined: string[] = [];
   for (let i = 0; i < lines.length; i++) {
     let line = lines[i];
-    while (line.length % width === 0 && i + 1 < lines.length && !LINE_START.test(lines[i + 1]) && !readsAsException(lines[i + 1])) {
+    // A line that ends a sentence or a bracket at the width may simply be that long: left alone.
+    while (line.length % width === 0 && !/[.:;!?)\]}]$/.test(line) && i + 1 < lines.length && !LINE_START.test(lines[i + 1]) && !readsAsException(lines[i + 1])) {
       line += lines[++i];
     }
     joined.push(line);

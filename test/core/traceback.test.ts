@@ -357,6 +357,13 @@ describe("parseTraceback on fenced and short wrapped pastes", () => {
     expect(parseTraceback(text).at(-1)?.message).toBe(message);
   });
 
+  it("does not join a message line that ends its sentence at 80 characters with the line after it", () => {
+    const first = `ValueError: ${"A sentence of Keras' own message that ends at the width".padEnd(79 - 12, "x")}.`;
+    expect(first).toHaveLength(80);
+    const chain = parseTraceback([...frames, first, "Exception encountered: Could not locate class 'Foo'."].join("\n"));
+    expect(chain.at(-1)?.message.split("\n")).toHaveLength(2);
+  });
+
   it("does not join a frame line that happens to be 80 characters long with the source line under it", () => {
     const prefix = '  File "/usr/lib/python3.11/site-packages/keras/saving_api.py", line 7, in ';
     const fn = "load_".padEnd(80 - prefix.length, "x");
