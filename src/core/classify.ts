@@ -165,7 +165,9 @@ function applyWhen(cause: Cause, hit: Hit, facts: Facts, stack: StackShows): Hit
   if (verdict === false) return null;
   if (verdict === true || verdict === 1) return hit;
   const factor = verdict;
-  const note = factor > 1 ? "what the file and the environment say agrees with it" : "what the file and the environment say makes it less likely";
+  // Without a file or an environment (a pasted traceback) the factor came from the wording or the name alone.
+  const about = facts.file || facts.env ? "what the file and the environment say" : "what the wording and the names say";
+  const note = factor > 1 ? `${about} agrees with it` : `${about} makes it less likely`;
   return { ...hit, score: hit.score * factor, evidence: [...hit.evidence, note] };
 }
 
