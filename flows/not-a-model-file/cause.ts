@@ -27,7 +27,7 @@ export const notAModelFile: Cause = {
     {
       // h5py, every Keras line (captured: keras2 env on model.tflite and an HTML page; keras3 env on an HTML page).
       type: /^(?:OSError|IOError)$/,
-      message: /Unable to (?:synchronously )?open file \(file signature not found\)/,
+      message: /Unable to (?:synchronously )?open file \(file signature not found(?:\)|$)/,
       weight: 0.55,
       means: "h5py found no HDF5 signature at the start of the file",
     },

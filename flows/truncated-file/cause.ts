@@ -78,7 +78,7 @@ export const truncatedFile: Cause = {
     {
       // Keras 2 reads a cut `.keras` as HDF5 and h5py finds no signature (captured: keras2 env).
       type: /^(?:OSError|IOError)$/,
-      message: /Unable to (?:synchronously )?open file \(file signature not found\)/,
+      message: /Unable to (?:synchronously )?open file \(file signature not found(?:\)|$)/,
       weight: 0.45,
       means: "h5py found no HDF5 signature at the start of the file",
     },
