@@ -83,8 +83,10 @@ export const unsafeModelFile: Cause = {
     },
   ],
   when: (captures, facts) => {
-    if (captures.module !== undefined || captures.refusal !== undefined) return 1.1;
+    if (captures.module !== undefined) return 1.1;
     // Keras' own wording means a missing custom object unless the safety read already named the file dangerous.
+    // Keras' own refusal of a hostile archive or dataset (mined table) says so by itself.
+    if (captures.refusal !== undefined) return 1.1;
     return isDangerous(facts) ? 1.3 : false;
   },
   detect: (facts) => {
