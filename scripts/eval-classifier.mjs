@@ -52,6 +52,12 @@ const { pasteCases } = await import(pathToFileURL(join(root, "scripts", "paste-c
 const { scorePasteForms, summarise } = await import(pathToFileURL(join(root, "scripts", "paste-forms.mjs")).href);
 const pasteScored = await scorePasteForms(pasteCases(root), { parseTraceback, classify, causes, factsFor });
 const halves = ["tuning", "sealed"].map((half) => [half, pasteScored.filter((entry) => entry.half === half)]);
+// The second set: synthetic tracebacks written from the mined message table (scripts/paste-mined.mjs), in the same
+// paste forms, split by template into its own tuning and sealed halves.
+const messages = await import(dist("src/core/messages.js"));
+const { minedCases } = await import(pathToFileURL(join(root, "scripts", "paste-mined.mjs")).href);
+const minedScored = await scorePasteForms(minedCases(root, messages), { parseTraceback, classify, causes, factsFor });
+const minedHalves = ["tuning", "sealed"].map((half) => [half, minedScored.filter((entry) => entry.half === half)]);
 
 const names = readdirSync(evalDir).filter((name) => name.endsWith(".txt")).sort();
 const results = [];
@@ -85,7 +91,8 @@ const summary = {
 
 if (process.argv.includes("--json")) {
   const paste = Object.fromEntries(halves.map(([half, list]) => [half, summarise(list)]));
-  console.log(JSON.stringify({ summary, results, paste }, null, 2));
+  const mined = Object.fromEntries(minedHalves.map(([half, list]) => [half, summarise(list)]));
+  console.log(JSON.stringify({ summary, results, paste, mined }, null, 2));
   process.exit(0);
 }
 
@@ -116,22 +123,30 @@ for (const r of badNear) {
   console.log(`${r.ok ? " " : "!"} ${r.name}\n    not ${r.notCause}${r.expected ? `, expected ${r.expected}` : ""}; got ${show(r)}`);
 }
 
-// Paste forms: both halves, per cause. Misses are listed for the tuning half only: the sealed half is measured, never
-// looked into (print it with --show-sealed only when the figure is final).
+// Paste forms: both sets, both halves, per cause. Misses are listed for the tuning halves only: the sealed halves are
+// measured, never looked into (print them with --show-sealed only when the figures are final).
 const fmt = (x) => `${(100 * x).toFixed(1)}%`;
-console.log(`\npaste forms of the real fixtures (${pasteScored.length} cases)`);
-for (const [half, list] of halves) {
-  const all = summarise(list);
-  console.log(`\n${half} half: n=${all.n} top-1 ${fmt(all.top1)} top-3 ${fmt(all.top3)} culprit named ${fmt(all.culpritNamed)} (of ${all.culpritCases})`);
-  const causesSeen = [...new Set(list.map((entry) => entry.expected))].sort();
-  for (const cause of causesSeen) {
-    const row = summarise(list.filter((entry) => entry.expected === cause));
-    console.log(`  ${cause.padEnd(30)} ${String(row.n).padStart(4)} ${fmt(row.top1).padStart(7)} ${fmt(row.top3).padStart(7)} ${fmt(row.culpritNamed).padStart(7)}`);
+function printSet(title, scored, setHalves) {
+  console.log(`\n${title} (${scored.length} cases)`);
+  for (const [half, list] of setHalves) {
+    const all = summarise(list);
+    console.log(`\n${half} half: n=${all.n} top-1 ${fmt(all.top1)} top-3 ${fmt(all.top3)} culprit named ${fmt(all.culpritNamed)} (of ${all.culpritCases})`);
+    const causesSeen = [...new Set(list.map((entry) => entry.expected))].sort();
+    for (const cause of causesSeen) {
+      const row = summarise(list.filter((entry) => entry.expected === cause));
+      console.log(`  ${cause.padEnd(30)} ${String(row.n).padStart(4)} ${fmt(row.top1).padStart(7)} ${fmt(row.top3).padStart(7)} ${fmt(row.culpritNamed).padStart(7)}`);
+    }
   }
 }
+printSet("paste forms of the real fixtures", pasteScored, halves);
+printSet("paste forms of the mined table's templates", minedScored, minedHalves);
 if (process.argv.includes("--misses")) {
-  const show = process.argv.includes("--show-sealed") ? pasteScored : pasteScored.filter((entry) => entry.half === "tuning");
-  for (const entry of show.filter((e) => !e.top1 || e.culpritNamed === false)) {
-    console.log(`${entry.top3 ? " " : "*"} [${entry.form}] ${entry.source}\n    expected ${entry.expected} (${entry.culprit}); got ${entry.ranked.slice(0, 3).join(", ")} culprit=${entry.got}`);
+  for (const [title, scored] of [["real fixtures", pasteScored], ["mined table", minedScored]]) {
+    const show = process.argv.includes("--show-sealed") ? scored : scored.filter((entry) => entry.half === "tuning");
+    const misses = show.filter((e) => !e.top1 || e.culpritNamed === false);
+    if (misses.length) console.log(`\nmisses of the ${title} (top-1 or culprit; * = not in the top 3):`);
+    for (const entry of misses) {
+      console.log(`${entry.top3 ? " " : "*"} [${entry.form}] ${entry.source}\n    expected ${entry.expected} (${entry.culprit}); got ${entry.ranked.slice(0, 3).join(", ")} culprit=${entry.got}`);
+    }
   }
 }

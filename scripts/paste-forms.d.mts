@@ -2,7 +2,7 @@ export interface PasteForm { form: string; text: string }
 export function finalException(text: string): { type: string; message: string; block: string } | null;
 export function pasteForms(text: string, culprit?: string): PasteForm[];
 export function halfOf(sourcePath: string): "tuning" | "sealed";
-export interface PasteCase { cause: string; path: string; text: string; sidecar: { culprit?: string; [key: string]: unknown } }
+export interface PasteCase { cause: string; path: string; text: string; half?: "tuning" | "sealed"; sidecar: { culprit?: string; [key: string]: unknown } }
 export interface ScoredPaste {
   half: "tuning" | "sealed"; source: string; form: string; expected: string; ranked: string[]; top1: boolean; top3: boolean;
   culprit: string | null; culpritNamed: boolean | null; got: string | null;

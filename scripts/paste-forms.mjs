@@ -176,7 +176,8 @@ export function halfOf(sourcePath) {
 /**
  * Builds and scores the paste-form evaluation set. The caller passes the classifier (src/ in tests, dist/ in the
  * eval script) and how a sidecar becomes facts, so the scoring is written once.
- *   cases: [{ cause, path (relative to the repo), text, sidecar }] — the real (captured) fixtures
+ *   cases: [{ cause, path (relative to the repo), text, sidecar, half? }] — the real (captured) fixtures, or the
+ *   mined set's synthetic ones (scripts/paste-mined.mjs), which bring their half (split by template, not by path)
  */
 export async function scorePasteForms(cases, { parseTraceback, classify, causes, factsFor }) {
   const scored = [];
@@ -187,7 +188,7 @@ export async function scorePasteForms(cases, { parseTraceback, classify, causes,
       const ranked = [diagnosis.cause, ...diagnosis.alternatives.map((alternative) => alternative.cause)];
       const culprit = source.sidecar.culprit ?? null;
       scored.push({
-        half: halfOf(source.path),
+        half: source.half ?? halfOf(source.path),
         source: source.path,
         form,
         expected: source.cause,

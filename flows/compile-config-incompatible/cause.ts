@@ -74,7 +74,7 @@ export const compileConfigIncompatible: Cause = {
       type: /^ValueError$/,
       // R3 (Keras ≥ 3.11): a saved loss/metric/optimizer resolved to a Keras module attribute that is not a
       // KerasSaveable: `keras.metrics.mse` for the string "mse", `keras.optimizers.legacy.Adam`.
-      message: /Could not deserialize '(?<name>keras\.(?:optimizers|losses|metrics)\.[\w.]+)' because it is not a KerasSaveable subclass/,
+      message: /Could not deserialize '(?<name>keras\.(?:optimizers|losses|metrics)\.[\w.]+)(?:' because it is not a KerasSaveable subclass|$)/,
       weight: 0.9,
       means: "Keras 3 refuses to rebuild the saved loss, metric or optimizer from its name",
     },
@@ -112,6 +112,28 @@ export const compileConfigIncompatible: Cause = {
       frame: COMPILE_FRAMES,
       weight: 0.55,
       means: "the error was raised while rebuilding the saved training configuration",
+    },
+    {
+      // Keras 2.11+ / tf_keras restoring a file saved with an optimizer from before 2.11 (mined table).
+      type: /^ValueError$/,
+      message: /You are trying to restore a checkpoint from a (?<optimizer>legacy (?:TF-)?Keras optimizer) into a v2\.11\+ Optimizer/,
+      weight: 0.85,
+      means: "the file's optimizer state was saved by an optimizer this Keras replaced",
+    },
+    {
+      // TF 1.x-2.x graph-mode compile on a saved loss that comes back as a class (mined table).
+      type: /^ValueError$/,
+      message: /Received uninstantiated Loss class: (?<name>\S+)/,
+      weight: 0.75,
+      means: "the saved loss came back as a class this Keras cannot compile with",
+    },
+    {
+      // Keras 2 / tf.keras compile on a saved loss or metrics dict keyed by output names this model does not have
+      // (mined table: generic_utils.check_for_unexpected_keys).
+      type: /^ValueError$/,
+      message: /Unknown entries in (?:loss|metrics|loss_weights|sample_weight_mode|weighted_metrics|\w+) dictionary: (?<name>\[[^\]]*\]|\S+)\. Only expected following keys/,
+      weight: 0.7,
+      means: "the saved training setup names outputs this model does not have",
     },
   ],
   when: (captures) => {

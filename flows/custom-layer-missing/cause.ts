@@ -2,7 +2,7 @@
 // multi-backend "Unknown layer: X", tf-keras SavedModel "Unable to restore custom object". Names that are built into
 // some Keras line (TFOpLambda, Functional, KerasLayer...) belong to the version and tfhub causes instead.
 import type { Cause } from "../../src/core/types.js";
-import { MISSING_OBJECT_MATCHERS } from "./missing-object.js";
+import { LAYER_ONLY_MATCHERS, MISSING_OBJECT_MATCHERS } from "./missing-object.js";
 import { missingCause } from "./missing-steps.js";
 
 export const customLayerMissing: Cause = missingCause({
@@ -11,5 +11,5 @@ export const customLayerMissing: Cause = missingCause({
   title: "A custom layer's code is missing",
   // Classes are layers unless the file or the wording says otherwise; functions belong to the function cause.
   unknownKindFactor: (captures) => (captures.objType === "function" ? 0 : 1),
-  matchers: MISSING_OBJECT_MATCHERS,
+  matchers: [...MISSING_OBJECT_MATCHERS, ...LAYER_ONLY_MATCHERS],
 });

@@ -40,13 +40,14 @@ export const MISSING_OBJECT_MATCHERS: Matcher[] = [
     // reads "parent module fixture_layers cannot be imported" (fixture keras-3.5.0--custom-layer-unregistered-keras).
     // Keras-family modules (keras.src.engine.functional...) are version problems: see `builtin` in resolveMissing.
     type: /^TypeError$/,
-    message: /Could not deserialize (?<objType>class|function) '(?<name>[^']+)' because its parent module (?<parentModule>[\w.]+) cannot be imported(?:\. Full object config: (?<fullConfig>[\s\S]*))?/,
+    // A paste cut right after the name keeps only "Could not deserialize class 'Name".
+    message: /Could not deserialize (?<objType>class|function) '(?<name>[^'\s]+)(?:' because its parent module (?<parentModule>[\w.]+)(?: cannot be imported(?:\. Full object config: (?<fullConfig>[\s\S]*))?|(?: \w*)*$)|'?(?: \w*)*$)/,
     means: "the module the class was saved from cannot be imported here",
   },
   {
     // R6 (Keras 3, tf-keras): a class saved from __main__ (module null) looked up the legacy way.
     type: /^TypeError$/,
-    message: /Cannot deserialize object of type `(?<name>[^`]+)`\. If `[^`]+` is a custom class/,
+    message: /Cannot deserialize object of type `(?<name>[^`\s]+)(?:`\. If `[^`]+` is a custom class|$)/,
     means: "the loader met a class it cannot import (saved from a script's __main__)",
   },
   {
@@ -57,7 +58,7 @@ export const MISSING_OBJECT_MATCHERS: Matcher[] = [
   },
   {
     type: /^RuntimeError$/,
-    message: /Unable to restore object of class '(?<name>[^']+)'\. One of several possible causes could be a missing custom object/,
+    message: /Unable to restore object of class '(?<name>[^'\s]+)(?:'\. One of several possible causes could be a missing custom object|$)/,
     weight: 0.7,
     means: "the SavedModel loader could not rebuild this class; a missing custom object is the usual reason",
   },
@@ -66,7 +67,7 @@ export const MISSING_OBJECT_MATCHERS: Matcher[] = [
     // (fixtures keras-3.15.1--custom-initializer etc.): the stored object is printed as a dict.
     type: /^(ValueError|TypeError)$/,
     message:
-      /Could not interpret (?<printable>initializer|regularizer|constraint|constraint function|activation function) identifier:'?,? (?<fullConfig>\{[\s\S]*\})/,
+      /Could not interpret (?<printable>initializer|regularizer|constraint|constraint function|activation function) identifier:'?,? (?<fullConfig>\{(?=[^}]*?'class_name': '(?<name>[A-Za-z_][\w.>]*))?(?:[\s\S]*\}|[\s\S]*$))/,
     means: "Keras could not resolve a custom object stored inside a layer's config",
   },
   {
@@ -94,7 +95,7 @@ export const MISSING_OBJECT_MATCHERS: Matcher[] = [
   {
     // Keras 2.13-2.15 / tf_keras `.keras` deserialize_keras_object: "Could not interpret serialized layer: {...}".
     type: /^(ValueError|TypeError)$/,
-    message: /Could not interpret serialized (?<printable>layer|loss|metric|optimizer|initializer|regularizer|constraint|activation function|\w+): (?<fullConfig>\{[\s\S]*\})/,
+    message: /Could not interpret serialized (?<printable>layer|loss|metric|optimizer|initializer|regularizer|constraint|activation function|\w+): (?<fullConfig>\{(?=[^}]*?'class_name': '(?<name>[A-Za-z_][\w.>]*))?(?:[\s\S]*\}|[\s\S]*$))/,
     weight: 0.75,
     means: "Keras could not resolve a serialized object stored in the file",
   },
@@ -108,7 +109,7 @@ export const MISSING_OBJECT_MATCHERS: Matcher[] = [
   {
     // Only the wrapper's first line pasted ("Error when deserializing class 'Dense' using config={...}" without the
     // "Exception encountered" part): a function reference inside the layer's config is the likely culprit.
-    message: /^Error when deserializing class '(?<wrappedClass>[^']+)' using config=[\s\S]*?'class_name': 'function', 'config': '(?<name>[A-Za-z_]\w*)'/,
+    message: /^Error when deserializing class '(?<wrappedClass>[^']+)' using config=[\s\S]*?'class_name': '(?<objType>function)', 'config': '(?<name>[A-Za-z_]\w*)(?:'|$)/,
     weight: 0.6,
     means: "the layer's config refers to a custom function by name, which this Keras could not rebuild",
   },
@@ -116,8 +117,58 @@ export const MISSING_OBJECT_MATCHERS: Matcher[] = [
     // Keras 2.13-2.15 `.keras` path for a function reference: "Unknown activation function '{...}' cannot be
     // deserialized." (fixture tf-keras-2.15--custom-activation-keras).
     type: /^ValueError$/,
-    message: /Unknown (?<printable>activation function|loss function|metric function|initializer|regularizer|constraint) '(?<fullConfig>\{[\s\S]*\})' cannot be deserialized/,
+    message: /Unknown (?<printable>activation function|loss function|metric function|initializer|regularizer|constraint) '(?<fullConfig>\{[\s\S]*?(?:\}(?=' cannot be deserialized)|$))/,
     means: "Keras could not resolve a custom function stored inside a layer's config",
+  },
+  {
+    // Keras 2.10's experimental `.keras` loader: a function saved from a module this Python cannot import.
+    type: /^ImportError$/,
+    message:
+      /The (?<objType>function) module (?<parentModule>[\w.]+) is not available\. The config dictionary provided is (?<fullConfig>\{(?=[\s\S]*?'config': '(?<name>[A-Za-z_]\w*))[\s\S]*)/,
+    means: "the module a custom function was saved from cannot be imported here",
+  },
+];
+
+/**
+ * Wordings that name a layer or a model (mined table, catalogues/messages.json), claimed by custom-layer-missing only.
+ */
+export const LAYER_ONLY_MATCHERS: Matcher[] = [
+  {
+    // tf.keras 2.3-2.7 SavedModel revival: "Unable to restore a layer of class X. Layers of class X require that the
+    // class be provided to the model loading code".
+    type: /^RuntimeError$/,
+    message: /Unable to restore a layer of class (?<name>[A-Za-z_][\w.]*?)(?:\. Layers of class|\s*$)/,
+    means: "the SavedModel loader needs this layer's code to rebuild it",
+  },
+  {
+    // tf_keras / Keras 2.x SavedModel: the class is known only by its SavedModel identifier.
+    type: /^ValueError$/,
+    // The message names only the SavedModel identifier (`_tf_keras_layer`): it stands in for the name.
+    message: /Unable to restore custom object of type (?<name>\S+?)\.? Please make sure that any custom layers are included/,
+    weight: 0.75,
+    means: "the SavedModel loader could not rebuild a custom object without its code",
+  },
+  {
+    // tf_keras / Keras 2.x SavedModel: a custom class saved under a built-in's name is read as the built-in.
+    type: /^RuntimeError$/,
+    message: /Unable to restore object of class '(?<name>[^']+)' likely due to name conflict with built-in Keras class/,
+    weight: 0.75,
+    means: "a custom class with a built-in's name was saved; its code must be given to rebuild it",
+  },
+  {
+    // tf.keras 2.2-2.15 / tf_keras SavedModel: a subclassed model that could not be revived without its class.
+    type: /^ValueError$/,
+    message:
+      /(?:Error loading model\(s\) in the SavedModel format\. The following model\(s\) could not be initialized|Error when loading from SavedModel -- the following models could not be initialized): \[?'?(?<name>[A-Za-z_][\w.]*)/,
+    weight: 0.6,
+    means: "a model saved from a subclass could not be rebuilt without its class' code",
+  },
+  {
+    // Keras 2.10's experimental `.keras` loader for a class it cannot find.
+    type: /^TypeError$/,
+    message: /^Unrecognized type: (?<name>[A-Za-z_][\w.]*)\s*$/,
+    weight: 0.6,
+    means: "the loader could not find this class among Keras' objects or custom_objects",
   },
 ];
 
@@ -146,7 +197,8 @@ export function topLevelReprValue(repr: string, key: string): string | null | un
     if (depth === 1 && repr.startsWith(needle, i)) {
       const rest = repr.slice(i + needle.length);
       if (rest.startsWith("None")) return null;
-      const literal = /^'([^']*)'|^"([^"]*)"/.exec(rest);
+      // A paste cut right after the name loses the closing quote: the value then runs to the end.
+      const literal = /^'([^']*)(?:'|$)|^"([^"]*)(?:"|$)/.exec(rest);
       return literal ? (literal[1] ?? literal[2]) : undefined;
     }
     if (ch === "'" || ch === '"') quote = ch;
@@ -158,6 +210,7 @@ export function topLevelReprValue(repr: string, key: string): string | null | un
 
 // Layers that are built into some Keras line but not another, or that belong to another cause: a loader that
 // does not know them needs another Keras, not the user's code (research §1f; catalogues/ cover the rest).
+const MODEL_CONTAINERS = new Set(["Functional", "Model", "Sequential"]);
 const NOT_CUSTOM_LAYERS = new Set(["TFOpLambda", "SlicingOpLambda", "ClassMethod", "InstanceMethod", "InstanceProperty",
   "Functional", "Model", "Sequential", "KerasLayer", "TFSMLayer"]);
 
@@ -209,6 +262,11 @@ export interface MissingObject {
   ref: CustomObjectRef | null;
   /** Whether the name is a Keras built-in of some line (then it is not the user's code that is missing). */
   builtin: boolean;
+  /**
+   * A function, loss, metric or optimizer name that some Keras lines export and others do not (GlorotUniform, mish):
+   * another Keras wrote the file more likely than the user's code is missing, so this reading steps back.
+   */
+  builtinElsewhere: boolean;
 }
 
 function refFor(facts: Facts, names: string[]): CustomObjectRef | null {
@@ -290,7 +348,16 @@ export function resolveMissing(captures: Record<string, string>, facts: Facts): 
     customPackageBuiltin ||
     NOT_CUSTOM_LAYERS.has(className) ||
     (builtinOfFamily && !stored.includes(">"));
-  return { className, key, module: module ?? captures.parentModule ?? ref?.module ?? null, family, ref, builtin };
+  // Keras' model containers (the class R8 names when only its first line is pasted) hold layers: a missing object
+  // inside them is first of all a layer, so the layer cause keeps that reading ahead of the other kinds.
+  const containerFamily = family ?? (MODEL_CONTAINERS.has(className) ? "layer" : null);
+  const someLine = (kinds: BuiltinKind[]) =>
+    (["keras3", "tf-keras2", "keras2"] as const).some((line) => kinds.some((kind) => builtinsFor(line).has(kind, className)));
+  const familyKinds: BuiltinKind[] | null =
+    family === "loss" ? ["losses"] : family === "metric" ? ["metrics"] : family === "optimizer" ? ["optimizers"]
+    : family === "function" ? ["activations", "initializers", "regularizers", "constraints"] : null;
+  const builtinElsewhere = !builtin && familyKinds !== null && !stored.includes(">") && someLine(familyKinds);
+  return { className, key, module: module ?? captures.parentModule ?? ref?.module ?? null, family: containerFamily, ref, builtin, builtinElsewhere };
 }
 
 /**
@@ -302,8 +369,12 @@ export function familyHintFromName(name: string): "loss" | "metric" | null {
   if (/loss/i.test(name)) return "loss";
   const words = name.replace(/([a-z0-9])([A-Z])/g, "$1_$2").toLowerCase().split(/[^a-z0-9]+/);
   // "recall_m", "f1_m": the Keras-community habit of an "_m" suffix for metric functions.
-  return words.some((word, i) => METRIC_WORDS.has(word) || (word === "m" && i > 0)) ? "metric" : null;
+  if (words.some((word, i) => METRIC_WORDS.has(word) || (word === "m" && i > 0))) return "metric";
+  // "weighted_mse", "smooth_l1", "focal_bce": the error a loss computes, named without the word "loss".
+  return words.some((word) => LOSS_WORDS.has(word)) ? "loss" : null;
 }
+
+const LOSS_WORDS = new Set(["mse", "mae", "bce", "cce", "crossentropy", "xent", "hinge", "huber", "l1", "l2", "nll", "kld", "divergence"]);
 
 const METRIC_WORDS = new Set(["f1", "f2", "fbeta", "recall", "precision", "iou", "miou", "acc", "accuracy", "auc", "coef",
   "score", "jaccard", "psnr", "ssim", "metric", "sensitivity", "specificity"]);

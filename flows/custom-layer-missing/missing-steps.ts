@@ -426,6 +426,8 @@ export function missingCause(spec: MissingCauseSpec): Cause {
       if (!missing.className || looksLikeLayerName(captures, facts)) return false;
       // A built-in name stays a distant alternative: the release-bug and version causes claim it first.
       if (missing.builtin) return (missing.family ?? spec.family) === spec.family ? 0.35 : false;
+      // A name only some Keras lines export: one reading of three, with the keras / tf.keras mix-up and a newer file.
+      if (missing.builtinElsewhere) return missing.family === spec.family ? 0.6 : false;
       if (missing.family !== null) return missing.family === spec.family ? 1.05 : false;
       // The config shown, the module path or the name tell the kind; the other kinds stay as alternatives.
       const guessed = guessFamily(captures);

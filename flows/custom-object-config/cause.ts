@@ -45,6 +45,27 @@ export const customObjectConfig: Cause = {
   },
   matchers: [
     {
+      // Only the first line of Keras 3's R8 wrapper pasted, around a Keras model class: its text is about a
+      // from_config that did not rebuild what get_config returned; the inner error (which would say more) is missing.
+      message: /^<class '(?:[\w.]+\.)?(?<outerClass>\w+)'> could not be deserialized properly\. Please ensure that components that are Python object instances(?![\s\S]*Exception encountered)/,
+      weight: 0.45,
+      means: "Keras says a from_config did not rebuild what its get_config returned (the inner error was not pasted)",
+    },
+    {
+      // Only the first line of R9 (tf_keras, Keras 2.13+, Keras 3): a class that was found but failed to rebuild
+      // from this config. A built-in class (a function reference inside a Dense) is vetoed in `when`.
+      message: /^Error when deserializing class '(?<className>[^']+)' using config=(?![\s\S]*Exception encountered)/,
+      weight: 0.5,
+      means: "the class was found but could not be rebuilt from its saved config (the inner error was not pasted)",
+    },
+    {
+      // Keras 2.10 / Keras 3 serialization_lib (mined table): the class was found, but it cannot rebuild itself.
+      type: /^TypeError$/,
+      message: /Unable to reconstruct an instance of '?(?<className>[A-Za-z_][\w.]*?)'?(?: because the class is missing a `from_config\(\)` method|\.|$)/,
+      weight: 0.8,
+      means: "the class was found but has no from_config to rebuild it from the saved config",
+    },
+    {
       // Python >= 3.10 prefixes the qualified name; Keras 3 and tf-keras wrap it in R9 (fixtures *--no-kwargs*).
       type: /^TypeError$/,
       message: /(?:(?<className>[A-Za-z_]\w*)\.)?__init__\(\) got an unexpected keyword argument '(?<keyword>\w+)'/,

@@ -28,7 +28,7 @@ const matchers: Matcher[] = [
     // protobuf >= 4.21 under TF <= 2.10 (captured: tf21-py37 env with protobuf 4.21.12; note protobuf's own
     // "cannot not" typo in some releases).
     type: /^TypeError$/,
-    message: /(?<protobufNew>Descriptors cannot (?:not )?be created directly)/,
+    message: /(?<protobufNew>Descriptors cannot (?:not )?be(?: created directly|\s*$))/,
     weight: 0.9,
     means: "protobuf is newer than the generated code TensorFlow ships",
   },

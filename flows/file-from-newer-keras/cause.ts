@@ -2,6 +2,8 @@
 // constructor argument added later. Seen as `Unknown layer: Functional` (TF ≤ 2.2 / Keras ≤ 2.3.1 reading TF ≥ 2.3
 // files), `('Keyword argument not understood:', 'groups')` (the same old loaders), and in Keras 3 as
 // "Unrecognized keyword arguments passed to X" or an unknown class added in a later 3.x.
+import { BUILTIN_ELSEWHERE_MATCHER, builtinElsewhere, kindsOf } from "../_shared/builtin-elsewhere.js";
+import { EITHER_CONFIG_SHAPE, KERAS2_CONFIG_SHAPE, KERAS3_CONFIG_SHAPE } from "./config-shape.js";
 import { code, paragraphs, python, text } from "../../src/core/content.js";
 import type { Cause, Facts } from "../../src/core/types.js";
 import { builtinsFor } from "../../src/core/builtins.js";
@@ -83,6 +85,25 @@ export const fileFromNewerKeras: Cause = {
       weight: 0.8,
       means: "a layer of this file saved other variables than this older Keras builds",
     },
+    {
+      type: /^ValueError$/,
+      // tf.keras 2.3-2.15 / tf_keras TFOpLambda.from_config (mined table): the file calls a TensorFlow function this
+      // TensorFlow does not have, because a newer one wrote it.
+      message: /(?:TF|TensorFlow) symbol `(?<tfSymbol>[\w.]+)` could not be found/,
+      weight: 0.8,
+      means: "the file calls a TensorFlow function this TensorFlow does not have",
+    },
+    KERAS3_CONFIG_SHAPE,
+    KERAS2_CONFIG_SHAPE,
+    EITHER_CONFIG_SHAPE,
+    BUILTIN_ELSEWHERE_MATCHER,
+    {
+      // Only the first line of Keras 3's R8 wrapper around a whole model: one of its layers could not be rebuilt,
+      // which a newer file's layer or argument does as often as a custom class (the inner error was not pasted).
+      message: /^<class '(?:keras(?:\.src)?\.(?:models|engine)\.[\w.]+)'> (?<configShape>could not be deserialized properly)(?![\s\S]*Exception encountered)/,
+      weight: 0.35,
+      means: "a layer of the model could not be rebuilt; a newer file is one reading (the inner error was not pasted)",
+    },
   ],
   when: (captures, facts) => {
     // Class and keyword errors mean a file only while something is being loaded (not while the user builds a model).
@@ -90,6 +111,14 @@ export const fileFromNewerKeras: Cause = {
     const v = versionFacts(facts);
     if (captures.variablesLayer !== undefined) return v.relation === "newer-file" && facts.file?.format === "keras-zip" ? 1.4 : false;
     if (v.relation === "keras2-in-keras3" || v.relation === "tfkeras-in-keras3" || v.relation === "keras3-in-keras2") return false;
+    if (captures.tfSymbol !== undefined) return v.relation === "newer-file" ? 1.3 : 1;
+    if (captures.elsewhereName !== undefined) {
+      // Some Keras exports the name, but not every one: an older loader than the file's is one reading.
+      if (!builtinElsewhere(kindsOf(captures.elsewhereKind ?? ""), captures.elsewhereName)) return false;
+      return v.relation === "newer-file" ? 1.4 : v.relation === "unknown" ? 0.75 : false;
+    }
+    // A config of another shape: a newer file on the same line is the reading the facts can confirm.
+    if (captures.configShape !== undefined) return v.relation === "newer-file" ? 1.4 : v.relation === "unknown" ? 1 : 0.6;
     const name = captures.className;
     const keyword = captures.keyword;
     if (keyword) {
@@ -124,7 +153,9 @@ export const fileFromNewerKeras: Cause = {
     };
   },
   culprit: (captures, facts) => {
-    const what = captures.keyword ? `${captures.className ? `${captures.className}(${captures.keyword}=...)` : captures.keyword}` : captures.className;
+    const what = captures.keyword
+      ? `${captures.className ? `${captures.className}(${captures.keyword}=...)` : captures.keyword}`
+      : captures.className ?? captures.elsewhereName ?? (captures.tfSymbol ? `tf.${captures.tfSymbol.replace(/^tf\./, "")}` : undefined);
     const versions = pair(facts);
     if (versions && what) return `${versions}: ${what}`;
     return versions ?? what ?? null;

@@ -68,6 +68,13 @@ export const fileNotFound: Cause = {
       weight: 0.8,
       means: "Keras 3 could not open the path as a .keras zip",
     },
+    {
+      type: /^ValueError$/,
+      // Keras 3 saving_lib for an unzipped model folder that is not there (mined table).
+      message: /Directory doesn't exist: (?<path>.+)$/m,
+      weight: 0.8,
+      means: "Keras 3 found no model folder at the path",
+    },
   ],
   // The file exists: the error means "unreadable", and the file's format names the real cause.
   when: (_captures, facts) => !fileExists(facts),

@@ -41,7 +41,7 @@ export const gitLfsPointer: Cause = {
     {
       // h5py on any Keras line for a non-HDF5 file (captured: keras3, keras2, tf21-py37 envs on a pointer file).
       type: /^(?:OSError|IOError)$/,
-      message: /Unable to (?:synchronously )?open file \(file signature not found\)/,
+      message: /Unable to (?:synchronously )?open file \(file signature not found(?:\)|$)/,
       weight: 0.5,
       means: "h5py found no HDF5 signature at the start of the file",
     },

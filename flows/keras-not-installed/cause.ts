@@ -38,6 +38,14 @@ export const kerasNotInstalled: Cause = {
       weight: 0.85,
       means: "Python could not import the package at all",
     },
+    {
+      // TensorFlow ≥ 2.16's lazy loader for tf.keras when no Keras imports (keras-tfkeras-mixing reads the same line
+      // when TF_USE_LEGACY_KERAS asks for a tf_keras that is missing; the environment decides).
+      type: /^ImportError$/,
+      message: /(?<kerasImport>Keras cannot be imported)\. Check that it is installed/,
+      weight: 0.5,
+      means: "TensorFlow could not import any Keras for tf.keras",
+    },
   ],
   // When the probe saw the package installed, the traceback came from another Python (an IDE's interpreter, a
   // notebook kernel): say so through a lower score instead of claiming it.

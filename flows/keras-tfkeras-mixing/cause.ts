@@ -2,6 +2,7 @@
 // one file: a model tf_keras saved next to Keras 3, a tf_keras layer added to a Keras 3 model, a KerasTensor
 // passed to a TensorFlow function, TF_USE_LEGACY_KERAS set without tf_keras. Proved by
 // keras3-extra/tf_keras_functional.keras in the keras3 env and by programs run there (see the fixtures).
+import { BUILTIN_ELSEWHERE_MATCHER, kindsOf, linesExporting } from "../_shared/builtin-elsewhere.js";
 import { code, paragraphs, python, text } from "../../src/core/content.js";
 import type { Cause, Facts, LoadFix, StepContext } from "../../src/core/types.js";
 import { versionFacts, writtenByTfKeras } from "../../src/core/versions.js";
@@ -54,7 +55,7 @@ export const kerasTfkerasMixing: Cause = {
     {
       type: /^(?:ValueError|TypeError)$/,
       // Keras 3 Sequential.add (3.x wording, captured in Keras 3.15.1 with a tf_keras Dense).
-      message: /Only instances of `keras\.Layer` can be added to a Sequential model\. Received: <(?<objectClass>[\w.]+) object/,
+      message: /Only instances of `keras\.Layer` can be added to a Sequential model\.(?: Received: <(?<objectClass>[\w.]+)(?: object|$)|(?: \w*:?)*$)/,
       weight: 0.75,
       means: "an object that is not a Keras 3 layer was added to a Keras 3 model",
     },
@@ -62,7 +63,7 @@ export const kerasTfkerasMixing: Cause = {
       type: /^TypeError$/,
       // Keras 2 Sequential.add (tf.keras 2.x and tf_keras) receiving a Keras 3 layer.
       // tf_keras 2.21 prints "Received: layer=<Dense name=dense, built=False> of type <class 'keras.src...Dense'>."
-      message: /The added layer must be an instance of class Layer\. (?:Found|Received): (?:layer=<[^>]*> of type <class '|<)?(?<objectClass>[\w.]+)/,
+      message: /The added layer must be an instance of class Layer\.(?: (?:Found|Received): (?:layer=<[^>]*> of type <class '|<)?(?<objectClass>[\w.]+)|(?: \w*:?)*$)/,
       weight: 0.75,
       means: "an object that is not a Keras 2 layer was added to a Keras 2 model",
     },
@@ -78,7 +79,7 @@ export const kerasTfkerasMixing: Cause = {
       type: /^ValueError$/,
       // Keras 3 functional deserialization when custom_objects hands it a tf_keras layer class (captured with a
       // tf_keras subclass passed for a Keras 2 .h5's custom layer).
-      message: /Unexpected object from deserialization, expected a layer or operation, got a <class '(?<objectClass>[\w.]+)'>/,
+      message: /Unexpected object from deserialization, expected a layer or operation, got a(?: <class '(?<objectClass>[\w.]+)(?:'>|$)|\s*$)/,
       weight: 0.6,
       means: "a class given to Keras 3 is not a Keras 3 layer (often a tf.keras / tf_keras subclass)",
     },
@@ -101,16 +102,31 @@ export const kerasTfkerasMixing: Cause = {
       means: "TensorFlow was told to use tf_keras (TF_USE_LEGACY_KERAS) but cannot import it",
     },
     {
+      // The same line pasted alone (no lazy_loader frame): one of two readings, with keras-not-installed.
+      type: /^ImportError$/,
+      message: /^(?<legacyFlag>Keras cannot be imported)\. Check that it is installed\.?\s*$/,
+      weight: 0.45,
+      means: "TensorFlow ≥ 2.16 could not import the Keras it was set to use (tf_keras when TF_USE_LEGACY_KERAS is set)",
+    },
+    {
       type: /^AttributeError$/,
       message: /`(?<legacyApi>tf\.compat\.v[12]\.keras|[\w.]+)` is not available with Keras 3/,
       weight: 0.8,
       means: "Keras 2-only TensorFlow API used while tf.keras is Keras 3",
     },
+    BUILTIN_ELSEWHERE_MATCHER,
     // Keras 2 content errors, claimed only when tf_keras wrote the file (see `when`).
     ...keras2InKeras3Matchers.map((matcher) => ({ ...matcher, weight: (matcher.weight ?? 0.8) * 0.9 })),
   ],
   when: (captures, facts) => {
     const v = versionFacts(facts);
+    if (captures.elsewhereName !== undefined) {
+      // tf.keras exports it and multi-backend keras does not: a tf.keras file read by `import keras` (2.x).
+      const lines = linesExporting(kindsOf(captures.elsewhereKind ?? ""), captures.elsewhereName);
+      if (!lines.includes("tf-keras2") || lines.includes("keras2")) return false;
+      if (!facts.env) return 0.8;
+      return facts.env.loader === "keras2" && facts.env.packages?.tensorflow ? 1.6 : false;
+    }
     if (captures.topClass) {
       if (!facts.env) return 0.7;
       const tf = /^(\d+)\.(\d+)/.exec(facts.env.packages?.tensorflow ?? "");
@@ -119,6 +135,8 @@ export const kerasTfkerasMixing: Cause = {
     }
     if (captures.legacyModule) return true;
     if (captures.legacyFlag) {
+      // Without an environment it stays one reading of two (keras-not-installed is the other).
+      if (!facts.env) return 0.8;
       const keras = facts.env?.packages?.keras;
       return keras && !facts.env?.packages?.tf_keras ? 1.6 : false;
     }

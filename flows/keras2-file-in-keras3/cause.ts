@@ -1,6 +1,7 @@
 // A file written by Keras 2 (tf.keras in TensorFlow ≤ 2.15) is read by Keras 3, which dropped what it needs: the
 // TF-op auto-layers, Keras 2 constructor arguments, the keras.src.engine modules, mixed-precision Policy configs.
 // Proved by keras2/tfoplambda.h5, keras2/depthwise.h5 and keras2/functional_nested.h5 in the keras3 env.
+import { EITHER_CONFIG_SHAPE, KERAS3_CONFIG_SHAPE } from "../file-from-newer-keras/config-shape.js";
 import { code, paragraphs, python, strong, text } from "../../src/core/content.js";
 import type { Cause, Facts, LoadFix, Matcher, StepContext } from "../../src/core/types.js";
 import { builtinKindOf } from "../../src/core/builtins.js";
@@ -33,7 +34,7 @@ export const keras2InKeras3Matchers: Matcher[] = [
     // `renorm`...): files from Keras 2 are far more common than files from a newer Keras 3, whose additions
     // (KERAS3_KWARGS_ADDED) file-from-newer-keras claims. `when` keeps Keras' own classes only.
     type: /^(?:ValueError|TypeError)$/,
-    message: /Unrecognized keyword arguments passed to (?<className>\w+): \{'(?<keyword>\w+)'/,
+    message: /Unrecognized keyword arguments passed to (?<className>\w+): \{'(?<keyword>\w+)(?:'|$)/,
     weight: 0.7,
     means: "a Keras 3 built-in layer refuses a constructor argument the file saved (most often a Keras 2 one)",
   },
@@ -50,7 +51,7 @@ export const keras2InKeras3Matchers: Matcher[] = [
     type: /^TypeError$/,
     // Keras 2.13–2.15 `.keras` archives name Keras 2 internals (research R2); Keras 3 has none of those modules.
     message:
-      /Could not deserialize class '(?<className>\w+)' because its parent module (?<module>keras\.(?:src\.)?(?:engine|mixed_precision|saving\.legacy|feature_column|premade_models|legacy_tf_layers)(?:\.[\w.]+)?) cannot be imported/,
+      /Could not deserialize class '(?<className>\w+)' because its parent module (?<module>keras\.(?:src\.)?(?:engine|mixed_precision|saving\.legacy|feature_column|premade_models|legacy_tf_layers)(?:\.[\w.]+)?)(?: cannot be imported|(?: \w*)*$)/,
     weight: 0.9,
     means: "the file names a Keras 2 module that Keras 3 does not have",
   },
@@ -61,6 +62,13 @@ export const keras2InKeras3Matchers: Matcher[] = [
     message: /'str' object has no attribute '(?<attribute>quantization_mode)'/,
     frame: /keras\/src\/ops\/operation\.py|from_config/,
     weight: 0.8,
+    means: "Keras 3 cannot read a Keras 2 mixed-precision dtype policy",
+  },
+  {
+    // The same line pasted alone: no other Keras object meets a string where a dtype policy should be.
+    type: /^AttributeError$/,
+    message: /^'str' object has no attribute '(?<attribute>quantization_mode)'/,
+    weight: 0.65,
     means: "Keras 3 cannot read a Keras 2 mixed-precision dtype policy",
   },
 ];
@@ -120,7 +128,7 @@ export const keras2FileInKeras3: Cause = {
       code(versionCulprit(ctx.diagnosis.captures) ?? "part of the model"),
       text(", which only Keras 2 knows."),
     ]),
-  matchers: keras2InKeras3Matchers,
+  matchers: [...keras2InKeras3Matchers, KERAS3_CONFIG_SHAPE, EITHER_CONFIG_SHAPE],
   when: (captures, facts) => {
     // Keyword and class errors mean a file only while something is being loaded (not while the user builds a model).
     if (captures.stackShows === "other") return false;

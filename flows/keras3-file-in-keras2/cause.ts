@@ -1,6 +1,7 @@
 // A file written by Keras 3 is read by Keras 2 (tf.keras in TensorFlow ≤ 2.15, tf_keras, multi-backend Keras),
 // which knows neither its InputLayer `batch_shape`, nor its keras.src.models modules, nor its DTypePolicy dicts.
 // Proved by keras3/sequential.keras|.h5 and keras3/functional_nested.keras in the keras2 env and through tf_keras.
+import { EITHER_CONFIG_SHAPE, KERAS2_CONFIG_SHAPE } from "../file-from-newer-keras/config-shape.js";
 import { code, paragraphs, python, text } from "../../src/core/content.js";
 import type { Cause, Facts } from "../../src/core/types.js";
 import { builtinsFor } from "../../src/core/builtins.js";
@@ -39,7 +40,7 @@ export const keras3FileInKeras2: Cause = {
       type: /^TypeError$/,
       // R2: Keras 3 modules that Keras 2 cannot import; tf_keras first rewrites keras.* to tf_keras.*.
       message:
-        /Could not deserialize class '(?<className>\w+)' because its parent module (?<module>(?:tf_)?keras\.src\.(?:models|layers|ops|backend|trainers|dtype_policies|saving|losses|metrics|optimizers)(?:\.[\w.]+)?) cannot be imported/,
+        /Could not deserialize class '(?<className>\w+)' because its parent module (?<module>(?:tf_)?keras\.src\.(?:models|layers|ops|backend|trainers|dtype_policies|saving|losses|metrics|optimizers)(?:\.[\w.]+)?)(?: cannot be imported|(?: \w*)*$)/,
       weight: 0.9,
       means: "the file names a Keras 3 module that Keras 2 does not have",
     },
@@ -50,12 +51,23 @@ export const keras3FileInKeras2: Cause = {
       weight: 0.6,
       means: "Keras 2 does not have a class only Keras 3 writes",
     },
+    {
+      type: /^TypeError$/,
+      // The same InputLayer arguments refused by older Keras 2 wordings: multi-backend Keras / tf.keras ≤ 2.x
+      // validate_kwargs ("Keyword argument not understood") and a plain __init__ (TF 1.x InputLayer). No Keras 2
+      // ever wrote batch_shape (it wrote batch_input_shape), so a Keras 3 file leads over a newer Keras 2 one.
+      message: /(?:\('Keyword argument not understood:', '|__init__\(\) got an unexpected keyword argument ')(?<keyword>batch_shape)'/,
+      weight: 0.88,
+      means: "this Keras 2 does not know the Keras 3 InputLayer argument batch_shape",
+    },
+    KERAS2_CONFIG_SHAPE,
+    EITHER_CONFIG_SHAPE,
   ],
   when: (captures, facts) => {
     const v = versionFacts(facts);
     if (v.relation === "keras3-in-keras2") return 1.15;
     if (v.relation !== "unknown" && v.loaderLine === "keras3") return false;
-    if (captures.module || captures.keyword) return true;
+    if (captures.module || captures.keyword || captures.configShape !== undefined) return true;
     return captures.className === "DTypePolicy" || keras3OnlyLayer(captures.className ?? "") ? 1 : false;
   },
   detect: (facts) => {

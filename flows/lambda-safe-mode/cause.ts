@@ -43,7 +43,7 @@ export const lambdaSafeMode: Cause = {
       // L1 (3.0-3.11), L1' (>= 3.12), L2' (>= 3.12, fixtures keras-3.15.1--lambda-layer-*), L3 (tf-keras), L4.
       type: /^ValueError$/,
       message:
-        /Requested the deserialization of a (?:`lambda` object|Python lambda|`Lambda` layer whose `(?<arg>\w+)` is a Python lambda|Lambda layer with a Python `lambda` inside it)/,
+        /Requested the deserialization of a (?:`lambda` object|Python lambda|`Lambda` layer whose `(?<arg>\w+)` is a(?: Python lambda| ?\w*$)|Lambda layer with a Python `lambda` inside it)/,
       weight: 0.9,
       means: "Keras' safe mode refuses to run the bytecode stored for a Lambda",
     },

@@ -27,14 +27,15 @@ export const notAModelFile: Cause = {
     {
       // h5py, every Keras line (captured: keras2 env on model.tflite and an HTML page; keras3 env on an HTML page).
       type: /^(?:OSError|IOError)$/,
-      message: /Unable to (?:synchronously )?open file \(file signature not found\)/,
+      message: /Unable to (?:synchronously )?open file \(file signature not found(?:\)|$)/,
       weight: 0.55,
       means: "h5py found no HDF5 signature at the start of the file",
     },
     {
       // Keras 3 saving_api for names it does not dispatch (research §0.7; captured: keras3 env on notes.txt).
       type: /^ValueError$/,
-      message: /File format not supported: filepath=(?<path>.*?)\. Keras 3 only supports V3 `\.keras` files/,
+      // A paste cut right after the path keeps only "File format not supported: filepath=...".
+      message: /File format not supported: filepath=(?<path>.*?)(?:\. Keras 3 only supports V3 `\.keras` files|\.?$)/m,
       weight: 0.5,
       means: "Keras 3 does not read this kind of file",
     },
@@ -48,7 +49,7 @@ export const notAModelFile: Cause = {
     {
       // tf-keras / Keras 2 legacy save.py (research §0).
       type: /^(?:OSError|IOError)$/,
-      message: /Unable to load model\. Filepath is not an hdf5 file \(or h5py is not available\) or SavedModel\. Received: filepath=(?<path>.*)$/m,
+      message: /Unable to load model\. Filepath is not an hdf5 file \(or h5py is not available\) or SavedModel\.(?: Received: filepath=(?<path>.*)$)?/m,
       weight: 0.7,
       means: "tf-keras found neither an HDF5 file nor a SavedModel",
     },
@@ -58,6 +59,13 @@ export const notAModelFile: Cause = {
       message: /Expecting value: line 1 column 1 \(char 0\)/,
       weight: 0.4,
       means: "the file is not JSON",
+    },
+    {
+      // Keras 3 saving_lib reading an unzipped model folder, given something else (mined table).
+      type: /^ValueError$/,
+      message: /Path isn't a directory: (?<path>.+)$/m,
+      weight: 0.6,
+      means: "Keras 3 expected an unzipped model folder at this path",
     },
   ],
   when: (_captures, facts) => judgeByFile(facts),

@@ -68,6 +68,12 @@ export const savedVariablesMismatch: Cause = {
       weight: 0.9,
       means: "a layer was not built during loading, yet the file has variables for it",
     },
+    {
+      // Only the first line of Keras 3's W9 pasted: a layer's variables did not load (the reason was cut off).
+      message: /^A total of \d+ objects? could not be loaded\.(?: Example error message for object <(?<layer>[^>]+)>| Example[^<]*<?[^>]*$|\s*$)/,
+      weight: 0.4,
+      means: "Keras could not load the variables of some layers (the error for them was not pasted)",
+    },
   ],
   when: (captures, facts) => {
     const custom = isCustom(classOf(captures), facts);

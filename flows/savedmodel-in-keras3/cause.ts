@@ -39,6 +39,21 @@ export const savedmodelInKeras3: Cause = {
       means: "Keras 3 refused the path and suggested TFSMLayer",
     },
     {
+      // The same refusal cut before its TFSMLayer advice: the path (a folder or not) decides in `when`.
+      type: /^ValueError$/,
+      message: /File format not supported: filepath=(?<path>.*?)\. Keras 3 only supports V3 `\.keras` files(?![\s\S]*(?:TFSMLayer|`\.weights\.h5` files))/,
+      weight: 0.5,
+      means: "Keras 3 refused the path (the rest of its message, which names TFSMLayer, was cut)",
+    },
+    {
+      // The same refusal cut off after the path (a paste that lost its tail): a path without a file extension is a
+      // folder, and the folder Keras 3 refuses is a SavedModel.
+      type: /^ValueError$/,
+      message: /File format not supported: filepath=(?<path>[^\s.]*(?:\.(?!keras\b|h5\b|hdf5\b|json\b|tflite\b|onnx\b|pt\b|pth\b|pkl\b|txt\b|model\b)[^\s.]*)*?)\.?$/,
+      weight: 0.55,
+      means: "Keras 3 refused a path without a file extension (a folder)",
+    },
+    {
       // A SavedModel folder named like a file (`model.save("m.h5", save_format="tf")` in TF 2.x): Keras 3 takes the
       // .h5 route and h5py is handed a directory (errno 21). Only the facts (or a folder-like path) make it ours.
       type: /^(?:IsADirectoryError|OSError)$/,

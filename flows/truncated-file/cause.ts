@@ -78,9 +78,32 @@ export const truncatedFile: Cause = {
     {
       // Keras 2 reads a cut `.keras` as HDF5 and h5py finds no signature (captured: keras2 env).
       type: /^(?:OSError|IOError)$/,
-      message: /Unable to (?:synchronously )?open file \(file signature not found\)/,
+      message: /Unable to (?:synchronously )?open file \(file signature not found(?:\)|$)/,
       weight: 0.45,
       means: "h5py found no HDF5 signature at the start of the file",
+    },
+    {
+      // TF's SavedModel loader and tf.keras' metadata reader on a protobuf they cannot parse (mined table): a
+      // saved_model.pb / keras_metadata.pb cut short or damaged in a copy.
+      type: /^(?:OSError|IOError|DecodeError)$/,
+      message: /Cannot parse (?:file|keras metadata(?: at path)?) (?<pbPath>\S*?(?:saved_model\.pbtxt?|keras_metadata\.pb|\.pb\w*|debug_info\S*))\b/,
+      weight: 0.7,
+      means: "TensorFlow could not parse a protobuf of the SavedModel",
+    },
+    {
+      // Keras 3 on a `.keras` archive without its weights member (mined table): an incomplete archive.
+      type: /^ValueError$/,
+      message: /Expected a (?<member>model\.weights\.h5) or model\.weights\.npz file/,
+      weight: 0.7,
+      means: "the .keras archive has no weights member",
+    },
+    {
+      // TF's SavedModel loader when the variables the graph names are not in the folder (mined table: load_internal
+      // appends this device hint to the NotFoundError).
+      type: /^(?:FileNotFoundError|NotFoundError)$/,
+      message: /If trying to load on a different device from the computational device, consider using setting the `experimental_io_device` option/,
+      weight: 0.65,
+      means: "TensorFlow could not read the SavedModel's variables from its folder",
     },
   ],
   // The explicit "truncated file" report needs no facts; the look-alike messages count only when the file is

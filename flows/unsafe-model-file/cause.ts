@@ -79,10 +79,21 @@ export const unsafeModelFile: Cause = {
       weight: 0.8,
       means: "Keras refused a function that loads, saves or fetches instead of modelling",
     },
+    {
+      // Keras 3's own refusals of hostile archives and HDF5 files (mined table, saving_lib / file_editor): external
+      // or virtual datasets, decompression bombs, a registered name forced onto a built-in.
+      type: /^ValueError$/,
+      message:
+        /(?<refusal>Not allowed: (?:H5 |ZIP member |archive member )[^\n]*|Refusing to load npz weight [^\n]*decompression bomb|`registered_name=[^`]*` was provided in the config, but '[^']+' resolved to a Keras built-in)/,
+      weight: 0.9,
+      means: "Keras itself refused something in the file that a saved model never holds",
+    },
   ],
   when: (captures, facts) => {
     if (captures.module !== undefined || captures.api !== undefined) return 1.1;
     // Keras' own wording means a missing custom object unless the safety read already named the file dangerous.
+    // Keras' own refusal of a hostile archive or dataset (mined table) says so by itself.
+    if (captures.refusal !== undefined) return 1.1;
     return isDangerous(facts) ? 1.3 : false;
   },
   detect: (facts) => {

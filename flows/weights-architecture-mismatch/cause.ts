@@ -46,7 +46,7 @@ export const weightsArchitectureMismatch: Cause = {
     {
       type: /^ValueError$/,
       // W1 (Keras 2.7+, tf_keras, Keras 3 legacy H5). Counts layers that have weights.
-      message: /Layer count mismatch when loading weights from file\. Model expected (?<expected>\d+) layers?, found (?<found>\d+) saved layers?/,
+      message: /Layer count mismatch when loading weights from file\. Model expected (?<expected>\d+) layers?, found (?<found>\d+)(?: saved layers?|(?: \w*)*$)/,
       weight: 0.9,
       means: "the model and the file have different numbers of layers with weights",
     },
@@ -76,7 +76,7 @@ export const weightsArchitectureMismatch: Cause = {
       type: /^ValueError$/,
       // W5 (Keras 3 ≥ 3.6, with Keras' missing space before "for") and W5' (3.0–3.5, tf_keras by_name).
       message: new RegExp(
-        String.raw`Shape mismatch in (?:layer #\d+ \(named (?<layer>[^)]+)\)\s*|model |top-level model\s*)for (?:top-level )?weight (?<weight>\S+?)\. Weight expects shape (?<expected>${SHAPE})\. Received saved weight with shape (?<found>${SHAPE})`,
+        String.raw`Shape mismatch in (?:layer #\d+ \(named (?<layer>[^)]+)\)\s*|model |top-level model\s*)for (?:top-level )?weight (?<weight>\S+?)\. Weight expects shape (?<expected>${SHAPE})(?:\. Received saved weight with shape (?<found>${SHAPE})|\.?(?: \w*)*$)`,
       ),
       weight: 0.9,
       means: "a weight in the file has another shape than the layer expects",
@@ -126,6 +126,36 @@ export const weightsArchitectureMismatch: Cause = {
       frame: /load_weights|preprocess_weights_for_loading|batch_set_value|set_weights/,
       weight: 0.7,
       means: "a saved weight array does not fit the layer it is being loaded into",
+    },
+    {
+      // Only the first line of Keras 3's W9 pasted: some objects' weights did not load (the reason was cut off).
+      message: /^A total of \d+ objects? could not be loaded\.(?: Example error message for object <(?<layerClass>\w+) name=(?<layer>[^,>]+)| Example[^<]*<?$|\s*$)/,
+      weight: 0.45,
+      means: "Keras could not load the weights of some layers (the error for them was not pasted)",
+    },
+    {
+      type: /^(?:ValueError|Exception)$/,
+      // Multi-backend Keras 2.0-2.3 / tf.keras 1.x-2.1 topological loading (mined table).
+      message:
+        /Layer #\d+ \(named "(?<layer>[^"]+)" in the current model\) was found to correspond to layer \S+ in the save file\. However the new layer \S+ expects (?<expected>\d+) weights, but the saved weights have (?<found>\d+) elements/,
+      weight: 0.9,
+      means: "a layer's weights differ in number from what the file holds for it",
+    },
+    {
+      type: /^ValueError$/,
+      // Multi-backend Keras 2.x preprocess_weights_for_loading reshaping a convolution kernel (mined table).
+      message: new RegExp(
+        String.raw`Weights must be of equal size to apply a reshape operation\. Layer (?<layer>\S+?)'s weights have shape (?<expected>${SHAPE}|\S+) and size .+?\. The weights for loading have shape (?<found>${SHAPE}|\S+) and size`,
+      ),
+      weight: 0.85,
+      means: "a saved kernel has another size than the layer's",
+    },
+    {
+      type: /^ValueError$/,
+      // tf.keras / Keras 2 _convert_rnn_weights: CuDNN and plain RNN weights of kinds that cannot be converted.
+      message: /(?<found>(?:CuDNN)?(?:LSTM|GRU)[^\s]*) is not compatible with (?<expected>(?:CuDNN)?(?:LSTM|GRU)\S*)/,
+      weight: 0.8,
+      means: "the file's recurrent layer saved weights of a kind this layer cannot take",
     },
   ],
   when: (captures) => {

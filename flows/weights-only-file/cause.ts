@@ -91,7 +91,7 @@ export const weightsOnlyFile: Cause = {
       // Multi-backend Keras 2.3.1 asks its H5Dict for 'model_config' and fails to create it read-only
       // (captured: tf21-py37 env on a weights-only .h5). Other read-only writes print the same text.
       type: /^ValueError$/,
-      message: /Cannot create group in read-only mode\./,
+      message: /Cannot create group in re(?:ad-only mode\.|\w*-?\w*$)/,
       frame: /keras\/engine\/saving\.py$|_deserialize_model/,
       weight: 0.6,
       means: "Keras 2.3.1 found no model_config in the file",

@@ -118,6 +118,9 @@ function messageVariants(entry: ChainEntry): string[] {
   if (!entry.type && entry.depth === 0) {
     const quotedSpans = /"([^"\n]{8,})"|“([^”\n]{8,})”|`([^`\n]{8,})`|(?<![\w])'([^'\n]{8,})'(?![\w])/g;
     for (const quoted of entry.message.matchAll(quotedSpans)) variants.push(quoted[1] ?? quoted[2] ?? quoted[3] ?? quoted[4]);
+    // A message that itself holds double quotes ("Layer #3 (named "dense") ..."): from the first quote to the last.
+    const outermost = /"([^\n]{8,})"/.exec(entry.message);
+    if (outermost && !variants.includes(outermost[1])) variants.push(outermost[1]);
     const lines = entry.message.split("\n").map((line) => line.trim()).filter((line) => line.length >= 8);
     if (lines.length > 1) variants.push(...lines);
   }
@@ -162,7 +165,9 @@ function applyWhen(cause: Cause, hit: Hit, facts: Facts, stack: StackShows): Hit
   if (verdict === false) return null;
   if (verdict === true || verdict === 1) return hit;
   const factor = verdict;
-  const note = factor > 1 ? "what the file and the environment say agrees with it" : "what the file and the environment say makes it less likely";
+  // Without a file or an environment (a pasted traceback) the factor came from the wording or the name alone.
+  const about = facts.file || facts.env ? "what the file and the environment say" : "what the wording and the names say";
+  const note = factor > 1 ? `${about} agrees with it` : `${about} makes it less likely`;
   return { ...hit, score: hit.score * factor, evidence: [...hit.evidence, note] };
 }
 

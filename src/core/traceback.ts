@@ -129,11 +129,55 @@ function unwrapHardWrap(lines: string[]): string[] {
   return joined;
 }
 
+// A line that reads as the start of a printed exception ("ValueError: ...", "keras.src...TypeError: ...").
+function readsAsException(line: string): boolean {
+  const type = EXCEPTION_LINE.exec(line)?.groups?.type;
+  return type !== undefined && BARE_EXCEPTION_TYPE.test(type);
+}
+
+/**
+ * Markdown fences: when a fenced block holds the error, only the fenced blocks are kept, so that the prose after the
+ * closing fence ("I'm on Ubuntu, any help?") does not run on as part of the exception's message. Otherwise the fence
+ * lines alone are dropped.
+ */
+function unfence(lines: string[]): string[] {
+  const fences = lines.flatMap((line, index) => (FENCE.test(line) ? [index] : []));
+  const blocks: string[][] = [];
+  for (let k = 0; k + 1 < fences.length; k += 2) blocks.push(lines.slice(fences[k] + 1, fences[k + 1]));
+  const holdsError = blocks.some((block) => block.some((line) => /^Traceback \(most recent call last\)/.test(line) || readsAsException(line)));
+  if (!holdsError) return lines.map((line) => (FENCE.test(line) ? "" : line));
+  return blocks.flatMap((block) => [...block, ""]);
+}
+
+// Widths terminals, log viewers and forums wrap at: one or two lines exactly this long that go on mid-structure are
+// enough to tell a wrap (a short traceback has few long lines).
+const COMMON_WRAP_WIDTHS = new Set([72, 76, 78, 79, 80, 100, 120, 132]);
+// What a line of a traceback can start with; a wrapped line's continuation starts with none of these.
+// (Indented lines are a frame's source line: a wrap cut mid-word or mid-path continues at column 0.)
+const LINE_START = /^(?:\s*File "|\s*Cell In\[|\s{2,}\S|-{3,}>?|Traceback \(most recent call last\)|During handling of|The above exception|\s*$)/;
+
+/** Joins the lines cut at a common width whose next line cannot start a line of its own (see unwrapHardWrap). */
+function unwrapShortWrap(lines: string[]): string[] {
+  const width = Math.max(0, ...lines.map((line) => line.length));
+  if (!COMMON_WRAP_WIDTHS.has(width)) return lines;
+  const joined: string[] = [];
+  for (let i = 0; i < lines.length; i++) {
+    let line = lines[i];
+    // A line that ends a sentence or a bracket at the width may simply be that long: left alone.
+    while (line.length % width === 0 && !/[.:;!?)\]}]$/.test(line) && i + 1 < lines.length && !LINE_START.test(lines[i + 1]) && !readsAsException(lines[i + 1])) {
+      line += lines[++i];
+    }
+    joined.push(line);
+  }
+  return joined;
+}
+
 /** The paste as Python printed it, as far as that can be told: colours, quoting, fences, repr escapes and hard wraps undone. */
 export function repairPaste(text: string): string[] {
   const plain = unrepr(stripAnsi(text).replace(/\r\n?/g, "\n"));
-  const lines = unquote(plain.split("\n")).map((line) => (FENCE.test(line) ? "" : line));
-  return unwrapHardWrap(lines);
+  const lines = unfence(unquote(plain.split("\n")));
+  const unwrapped = unwrapHardWrap(lines);
+  return unwrapped === lines ? unwrapShortWrap(lines) : unwrapped;
 }
 
 function withoutNoise(lines: string[]): string[] {

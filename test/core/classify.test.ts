@@ -70,7 +70,8 @@ describe("classify reasons with the facts", () => {
     expect(functional.cause).toBe("version-mismatch");
     expect(functional.culprit).toBe("Functional");
     expect(functional.alternatives[0].cause).toBe("custom-layer");
-    expect(functional.evidence.join(" ")).toMatch(/what the file and the environment say agrees with it/);
+    // No file and no environment: the boost came from the name, and the evidence says so.
+    expect(functional.evidence.join(" ")).toMatch(/what the wording and the names say agrees with it/);
 
     const mine = classify(parseTraceback("ValueError: Unknown layer: 'MyDense'. Please ensure ..."), facts(), all);
     expect(mine.cause).toBe("custom-layer");

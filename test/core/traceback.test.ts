@@ -331,3 +331,44 @@ describe("parseTraceback on what users paste around a traceback", () => {
     expect(chain[0].message).toContain("tf_fn(x)  # Invalid.");
   });
 });
+
+describe("parseTraceback on fenced and short wrapped pastes", () => {
+  const frames = [
+    "Traceback (most recent call last):",
+    '  File "/home/me/project/predict.py", line 12, in <module>',
+    "    model = keras.models.load_model(MODEL_PATH)",
+  ];
+
+  it("ends the message at the closing fence: the prose after it is the user's, not Keras'", () => {
+    const text = ["I tried load_model and got:", "", "```python", ...frames, "ValueError: Unknown layer: SqueezeExcite", "```", "", "I'm on Ubuntu 22.04. Any help?"].join("\n");
+    const chain = parseTraceback(text);
+    expect(chain.at(-1)).toMatchObject({ type: "ValueError", message: "Unknown layer: SqueezeExcite" });
+  });
+
+  it("keeps prose and fences alike when no fenced block holds an error", () => {
+    const text = ["```", "pip install keras==2.15", "```", "ValueError: Unknown layer: SqueezeExcite"].join("\n");
+    expect(parseTraceback(text).at(-1)).toMatchObject({ type: "ValueError", message: "Unknown layer: SqueezeExcite" });
+  });
+
+  it("joins a message a terminal cut at 80 columns even when only one line was that long", () => {
+    const message = "('Could not interpret constraint identifier:', {'module': None, 'class_name': 'sine_activation', 'config': {}})";
+    const line = `ValueError: ${message}`;
+    const text = [...frames, line.slice(0, 80), line.slice(80)].join("\n");
+    expect(parseTraceback(text).at(-1)?.message).toBe(message);
+  });
+
+  it("does not join a message line that ends its sentence at 80 characters with the line after it", () => {
+    const first = `ValueError: ${"A sentence of Keras' own message that ends at the width".padEnd(79 - 12, "x")}.`;
+    expect(first).toHaveLength(80);
+    const chain = parseTraceback([...frames, first, "Exception encountered: Could not locate class 'Foo'."].join("\n"));
+    expect(chain.at(-1)?.message.split("\n")).toHaveLength(2);
+  });
+
+  it("does not join a frame line that happens to be 80 characters long with the source line under it", () => {
+    const prefix = '  File "/usr/lib/python3.11/site-packages/keras/saving_api.py", line 7, in ';
+    const fn = "load_".padEnd(80 - prefix.length, "x");
+    expect(prefix + fn).toHaveLength(80);
+    const chain = parseTraceback([frames[0], prefix + fn, "    raise ValueError(msg)", "ValueError: Unknown layer: Foo"].join("\n"));
+    expect(chain.at(-1)?.frames.at(-1)).toMatchObject({ function: fn, code: "raise ValueError(msg)" });
+  });
+});

@@ -2,9 +2,11 @@
 // shapes people paste (scripts/paste-forms.mjs), split by a hash of the source fixture into a tuning half (tuned on)
 // and a sealed half (only measured). `npm run eval` prints both halves per cause.
 // Sealed half measured once before any change (commit "Eval: paste-form generator"): top-1 68.5%, top-3 69.7%,
-// culprit named 64.0% (n=796). After the paste repair, the mined wordings and the kind reading (tuned on the tuning
-// half only): top-1 96.0%, top-3 96.6%, culprit named 95.2%. The issue's target is 95 / 99 / 95: top-3 falls short,
-// so the floor is what was reached, not the target.
+// culprit named 64.0% (n=796). After the paste repair, the mined wordings and the kind reading: top-1 95.8%, top-3
+// 96.4%, culprit 95.2% (n=852). After the message-table triage and the tuning-half work of issue 11's last round
+// (cut pastes, bare last lines with their readings, fences, short wraps; tuned on the tuning half only): top-1 97.2%,
+// top-3 97.8%, culprit named 96.0% (n=852). The issue's target is 95 / 99 / 95: top-3 still falls short, so the
+// floor is what was reached, not the target. The mined-table set's sealed half has its own floor (mined-eval.test.ts).
 import { beforeAll, describe, expect, it } from "vitest";
 import { pasteCases } from "../../scripts/paste-cases.mjs";
 import { scorePasteForms, summarise, type ScoredPaste } from "../../scripts/paste-forms.mjs";
@@ -14,7 +16,7 @@ import { parseTraceback } from "../../src/core/traceback.js";
 import { factsFor } from "../catalogue/sidecar.js";
 import { repoRoot } from "../helpers/envs.js";
 
-const FLOOR = { top1: 0.95, top3: 0.96, culpritNamed: 0.95 };
+const FLOOR = { top1: 0.97, top3: 0.975, culpritNamed: 0.955 };
 
 let sealed: ScoredPaste[] = [];
 let tuning: ScoredPaste[] = [];
