@@ -85,6 +85,16 @@ const walk = z.looseObject({
   outcome: z.enum(["fixed", "not-fixed", "escalate"]),
   fix: z.record(z.string(), z.unknown()).nullable(),
   wrote: z.array(z.string()),
+  // Each version plan the walk showed, proven (loaded in a trial environment) or not.
+  plans: z
+    .array(
+      z.looseObject({
+        status: z.enum(["proven", "unproven"]),
+        packages: z.array(z.string()),
+        proof: z.looseObject({ proven: z.boolean(), pins: z.array(z.string()), python: z.string().nullable(), message: z.string() }).nullable(),
+      }),
+    )
+    .optional(),
   steps: z.array(
     z.looseObject({
       id: z.string(),
@@ -95,6 +105,18 @@ const walk = z.looseObject({
       action: z.string().nullable(),
       ok: z.boolean().nullable(),
       result: z.string().nullable(),
+      // A copy of the model written for the user's own Keras after a trial proved a plan (--bring-home, the wizard).
+      bringHome: z
+        .looseObject({
+          proven: z.boolean(),
+          path: z.string().nullable(),
+          maxAbsDiff: z.number().nullable(),
+          tolerance: z.number().nullable(),
+          route: z.enum(["simple", "rebuild"]).nullable(),
+          stage: z.string().nullable(),
+          why: z.string(),
+        })
+        .optional(),
     }),
   ),
 });
