@@ -374,6 +374,12 @@ export class PipProgressReader {
   }
 }
 
+/** pip's progress as a generic progress bar reads it (src/core/session.ts ActionProgress). */
+export function pipProgressForBar(progress: PipProgress): { label: string; done: number; total: number | null } {
+  const label = progress.phase === "install" ? "installing the downloaded packages" : `fetching ${progress.package ?? "the package list"}`;
+  return { label, done: progress.doneBytes, total: progress.totalBytes };
+}
+
 /** "tensorflow_cpu-2.15.1-cp311-...whl" or a URL of it → "tensorflow-cpu". */
 function packageOfFile(file: string): string {
   const base = file.split("/").at(-1) ?? file;
