@@ -191,8 +191,9 @@ export async function estimateTrial(plan: InstallPlan, userEnv: EnvFacts | null,
   if (target.finished) return { ok: true, message: `nothing to download: the trial environment ${target.name} exists already`, estimate: { totalBytes: 0, cachedBytes: 0, files: 0, unknown: 0 }, target };
   const check = await runTracked(dryRunArgv(target.creator.path, target.pins, ["--ignore-installed"]), { timeoutSeconds: 600, env: pipEnv(env) });
   if (check.exitCode !== 0) {
-    const oldPip = /no such option: --(dry-run|report)/.test(check.stderr);
-    return { ok: !oldPip ? false : true, message: oldPip ? "this pip is too old to say what it would download" : pipFailure(check), estimate: null, target };
+    // A Python without pip, or with a pip too old for --dry-run, cannot tell; the venv brings its own pip.
+    const cannotTell = /no such option: --(dry-run|report)|No module named pip/.test(check.stderr);
+    return { ok: cannotTell, message: cannotTell ? "the download size is unknown (this Python's pip cannot do a dry run)" : pipFailure(check), estimate: null, target };
   }
   const estimate = await estimateDownload(check.stdout, { cacheDir: pipCacheDir(env) });
   return { ok: true, message: `${describeEstimate(estimate)} into a new Python ${target.minor} environment (${target.name})`, estimate, target };
