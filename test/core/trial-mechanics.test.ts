@@ -126,6 +126,10 @@ describe("the download estimate", () => {
     }) as typeof fetch;
     const estimate = await estimateDownload(report, { fetcher, cacheDir });
     expect(estimate).toEqual({ totalBytes: 225_000_000, cachedBytes: 18_000_000, files: 2, unknown: 0 });
+    // A HEAD of the file's own URL answers first when the host gives its length (files.pythonhosted.org does).
+    const byHead = (async (url: string, init?: RequestInit) =>
+      init?.method === "HEAD" ? new Response(null, { status: 200, headers: { "content-length": url.includes("numpy") ? "1000000" : "2000000" } }) : fetcher(url, init)) as typeof fetch;
+    expect(await estimateDownload(report, { fetcher: byHead, cacheDir })).toEqual({ totalBytes: 3_000_000, cachedBytes: 1_000_000, files: 2, unknown: 0 });
     expect(describeEstimate(estimate)).toBe("about 207 MB to download (18 MB more already in pip's cache)");
   });
 
