@@ -52,7 +52,7 @@ describe("the wizard's trial environment", () => {
     await app.press(KEY.enter);
     await app.see("Install them now?");
     await app.press("1");
-    await app.see("Build the trial environment?");
+    await app.see("Prove it in a trial environment?");
     expect(app.frame()).toContain("about 231 MB to download");
     expect(session.requests.map((r) => r.kind)).toEqual(["estimate-trial"]);
     await app.press("1");
