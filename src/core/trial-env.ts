@@ -11,7 +11,7 @@ import type { EnvFacts, LoadAttempt } from "./types.js";
 import { pythonMinor, pythonMinorsAllowedBy, versionSatisfies, type InstallPlan } from "./versions.js";
 import { describeLoad } from "./describe.js";
 import { describeEstimate, estimateDownload, pipCacheDir, type DownloadEstimate } from "./trial-download.js";
-import { acquireTrialLock } from "./trial-lock.js";
+import { acquireTrialLock, processAlive } from "./trial-lock.js";
 import { findPythonOfMinor, isExecutable, type FoundPython, type TrialPythonSource } from "./trial-python.js";
 
 export { findPythonOfMinor } from "./trial-python.js";
@@ -502,6 +502,25 @@ export function removeTrials(which: { name: string } | { all: true }, env: NodeJ
   if (!("all" in which) && chosen.length === 0) {
     throw new UserError(`No trial environment named ${which.name}.`, "keras-fix envs (lists them)");
   }
-  for (const trial of chosen) rmSync(trial.dir, { recursive: true, force: true });
-  return chosen.map((trial) => trial.name);
+  // An environment another keras-fix is building right now (its lock's owner is alive) is left alone.
+  const busy = chosen.filter((trial) => lockOwnerAlive(`${trial.dir}.lock`) !== null);
+  if (!("all" in which) && busy.length > 0) {
+    throw new UserError(`${which.name} is being built by keras-fix (pid ${lockOwnerAlive(`${busy[0].dir}.lock`)}) right now; remove it once that run ends.`);
+  }
+  const removed = chosen.filter((trial) => !busy.includes(trial));
+  for (const trial of removed) {
+    rmSync(trial.dir, { recursive: true, force: true });
+    rmSync(`${trial.dir}.lock`, { force: true });
+  }
+  return removed.map((trial) => trial.name);
+}
+
+/** The pid holding a trial's lock when that process is alive, else null (no lock, or a stale one). */
+function lockOwnerAlive(lockPath: string): number | null {
+  try {
+    const pid = Number((JSON.parse(readFileSync(lockPath, "utf8")) as { pid?: unknown }).pid);
+    return Number.isInteger(pid) && pid > 0 && processAlive(pid) ? pid : null;
+  } catch {
+    return null;
+  }
 }

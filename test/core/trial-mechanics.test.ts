@@ -4,12 +4,12 @@
 // test/integration/trial*.test.ts.
 import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { describeEstimate, estimateDownload, pipHasCached, plannedFiles } from "../../src/core/trial-download.js";
-import { cpuWheelsWherePossible, PipProgressReader } from "../../src/core/trial-env.js";
+import { cpuWheelsWherePossible, PipProgressReader, removeTrials } from "../../src/core/trial-env.js";
 import { acquireTrialLock } from "../../src/core/trial-lock.js";
 import { condaEnvironments, findPythonOfMinor } from "../../src/core/trial-python.js";
 
@@ -84,6 +84,17 @@ describe("the trial lock", () => {
     // Half a lock (the owner died between creating and writing it) is stale too.
     writeFileSync(path, "");
     (await acquireTrialLock(path, { timeoutMs: 1_000 })).release();
+  });
+
+  it("keras-fix envs --remove leaves an environment alone while a live keras-fix builds it, and takes stale locks along", () => {
+    const cache = scratch();
+    for (const name of ["py3.12-aaaaaaaaaaaa", "py3.11-bbbbbbbbbbbb"]) mkdirSync(join(cache, name));
+    writeFileSync(join(cache, "py3.12-aaaaaaaaaaaa.lock"), JSON.stringify({ pid: process.pid, host: "h", since: "now" }));
+    writeFileSync(join(cache, "py3.11-bbbbbbbbbbbb.lock"), JSON.stringify({ pid: 2 ** 22 + 1, host: "h", since: "then" }));
+    const env = { KERAS_FIX_TRIAL_CACHE: cache };
+    expect(() => removeTrials({ name: "py3.12-aaaaaaaaaaaa" }, env)).toThrow(/being built by keras-fix \(pid \d+\)/);
+    expect(removeTrials({ all: true }, env)).toEqual(["py3.11-bbbbbbbbbbbb"]);
+    expect(readdirSync(cache).sort()).toEqual(["py3.12-aaaaaaaaaaaa", "py3.12-aaaaaaaaaaaa.lock"]);
   });
 
   it("gives up after its time limit while a live process holds it", async () => {
