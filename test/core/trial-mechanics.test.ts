@@ -11,6 +11,8 @@ import { describe, expect, it } from "vitest";
 import { describeEstimate, estimateDownload, pipHasCached, plannedFiles } from "../../src/core/trial-download.js";
 import { cpuWheelsWherePossible, PipProgressReader, removeTrials } from "../../src/core/trial-env.js";
 import { acquireTrialLock } from "../../src/core/trial-lock.js";
+import { tryVersions } from "../../src/core/trial-actions.js";
+import { installPlanFor, type PlanProof } from "../../src/core/versions.js";
 import { condaEnvironments, findPythonOfMinor } from "../../src/core/trial-python.js";
 
 function fakeExecutable(path: string, body = "#!/bin/sh\nexit 0\n"): string {
@@ -55,6 +57,21 @@ describe("the trial's Python", () => {
     expect(cpuWheelsWherePossible(["tensorflow==2.16.*", "tf_keras==2.16.*"], "linux-x64")).toEqual(["tensorflow==2.16.*", "tf_keras==2.16.*"]);
     expect(cpuWheelsWherePossible(["tensorflow==2.15.*"], "darwin-arm64")).toEqual(["tensorflow==2.15.*"]);
     expect(cpuWheelsWherePossible(["keras>=3.15", "tensorflow-io==0.37"], "linux-x64")).toEqual(["keras>=3.15", "tensorflow-io==0.37"]);
+  });
+});
+
+describe("candidate plans", () => {
+  it("tries at most 3 plans that install something, skips (without counting) one that installs nothing, and says each", async () => {
+    const [base] = installPlanFor({ fileKerasVersion: "3.15.1", fileLine: "keras3", userPython: "3.12.1", currentPackages: { keras: "3.5.0" } });
+    // No Python can satisfy these: each attempt stops at finding one, without building anything.
+    const impossible = (n: number) => ({ ...base, packages: [`"keras==3.${n}.*"`], pythonOk: false, requiresPython: ">=3.99" });
+    const plans = [{ ...base, packages: [] }, impossible(10), impossible(11), impossible(12), impossible(13)];
+    const result = await tryVersions(plans, { modelPath: "/m.keras", facts: { file: null, env: null, load: null } as never, probe: () => expect.unreachable() });
+    const proofs = result.data?.proofs as PlanProof[];
+    expect(result.ok).toBe(false);
+    expect(proofs.map((proof) => [proof.attempt, proof.stage])).toEqual([[null, "python"], [1, "python"], [2, "python"], [3, "python"]]);
+    expect(proofs[0].message).toMatch(/installs nothing/);
+    expect(proofs[1].message).toMatch(/no Python/);
   });
 });
 
