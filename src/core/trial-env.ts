@@ -211,10 +211,15 @@ export async function proveInTrial(input: TrialInput): Promise<TrialOutcome> {
   const pipTimeout = input.pipTimeoutSeconds ?? 1800;
   mkdirSync(trialCacheDir(input.env), { recursive: true });
   // One builder per environment: another keras-fix proving the same plan waits here, then reuses what it built.
-  const lock = await acquireTrialLock(`${dir}.lock`, {
-    timeoutMs: (pipTimeout * 2 + 300) * 1000,
-    onWait: (pid) => say(`trial ${name}: waiting for another keras-fix (pid ${pid ?? "?"}) that is building this environment`),
-  });
+  let lock: Awaited<ReturnType<typeof acquireTrialLock>>;
+  try {
+    lock = await acquireTrialLock(`${dir}.lock`, {
+      timeoutMs: (pipTimeout * 2 + 300) * 1000,
+      onWait: (pid) => say(`trial ${name}: waiting for another keras-fix (pid ${pid ?? "?"}) that is building this environment`),
+    });
+  } catch (error) {
+    return { ...base, ...where, proven: false, stage: "venv", message: error instanceof Error ? error.message : String(error) };
+  }
   let reused = false;
   try {
     reused = existsSync(join(dir, TRIAL_RECORD)) && !existsSync(join(dir, UNFINISHED_MARKER)) && isExecutable(python);
