@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // `npm run bench`: how fast keras-fix is, each figure a ratio against a reference measured in the same run
 // (median and spread of several runs), with the machine it ran on. Options: --runs N (default 5),
-// --only inspect,load,warm,screen, --markdown <file> (also write the figures as markdown), --fuzz-long.
+// --only inspect,trial,load,warm,screen, --markdown <file> (also write the figures as markdown), --fuzz-long.
 import { spawnSync } from "node:child_process";
 import { existsSync, writeFileSync } from "node:fs";
 import { homedir } from "node:os";
@@ -72,6 +72,19 @@ if (wanted("inspect")) {
     console.log("\n## inspect of a >= 1 GB HDF5 model: scripts/bench-inspect.mjs is not there yet (skipped)");
     results.inspect = null;
   }
+}
+
+if (wanted("trial")) {
+  // Time to a proven version plan in a trial environment (cold venv, warm wheels) vs venv + pip + load by hand.
+  console.log("\n## time to a proven plan with --try-versions (scripts/bench-trial.mjs)");
+  const run = spawnSync(process.execPath, [join(root, "scripts", "bench-trial.mjs"), String(Math.min(runs, 3))], {
+    cwd: root,
+    encoding: "utf8",
+    stdio: ["ignore", "pipe", "inherit"],
+    env: { ...process.env, KERAS_FIX_BENCH_CLI: cli },
+  });
+  process.stdout.write(run.stdout ?? "");
+  results.trial = { exitCode: run.status, output: run.stdout ?? "" };
 }
 
 if (wanted("load") || wanted("warm") || wanted("screen")) {

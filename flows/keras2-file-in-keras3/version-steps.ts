@@ -134,7 +134,7 @@ export function versionSteps(spec: VersionStepsSpec): Step[] {
     {
       kind: "choice",
       id: "trial-consent",
-      title: "Build the trial environment?",
+      title: "Prove it in a trial environment?",
       body: (ctx) => [
         ...resultSummary(ctx.results["trial-estimate"]),
         ...paragraphs("It goes into keras-fix's cache folder (keras-fix envs lists and removes them); your environment is not touched."),
@@ -142,7 +142,7 @@ export function versionSteps(spec: VersionStepsSpec): Step[] {
       options: [
         {
           id: "go",
-          label: "Download and prove it",
+          label: "Go ahead: download what it needs and prove it",
           next: "trial",
           needsConsent: { risk: "downloads the packages and installs them into a new environment in keras-fix's cache folder (yours is not touched)" },
         },

@@ -11,7 +11,8 @@ import { findPython, isExecutableFile } from "./find-python.js";
 import { inspectModel } from "./inspect/index.js";
 import { withInstalled } from "./inspect/safety-exposure.js";
 import { startProbe, type ProbeSession } from "./probe.js";
-import type { DiagnoseResult, DiagnoseSession, StageProgress } from "./session.js";
+import type { ActionProgress, DiagnoseResult, DiagnoseSession, StageProgress } from "./session.js";
+import { pipProgressForBar } from "./trial-env.js";
 import type { ActionRequest, ActionResult, EnvFacts, Facts, LoadAttempt, ModelFacts } from "./types.js";
 
 export interface DiagnoseOptions {
@@ -155,8 +156,9 @@ export function createDiagnoseSession(options: DiagnoseOptions): DiagnoseSession
     return diagnosed(onProgress, load.chain);
   }
 
-  async function runAction(request: ActionRequest): Promise<ActionResult> {
+  async function runAction(request: ActionRequest, onProgress?: (progress: ActionProgress) => void): Promise<ActionResult> {
     return runEffect(request, {
+      onPipProgress: onProgress && ((pip) => onProgress(pipProgressForBar(pip))),
       modelPath: options.modelPath,
       facts,
       outputDir: options.outputDir,

@@ -23,9 +23,18 @@ export interface DiagnoseResult {
   outcome: "loads" | "diagnosed" | "undiagnosed" | "error";
 }
 
+/** How far a long action has got (a trial environment's download), for a progress bar; the UI knows nothing more. */
+export interface ActionProgress {
+  /** What is happening now, in a few words ("fetching tensorflow-cpu"). */
+  label: string;
+  done: number;
+  /** null when the total is unknown (then no percentage is shown). */
+  total: number | null;
+}
+
 export interface DiagnoseSession {
   diagnose(onProgress: (progress: StageProgress) => void): Promise<DiagnoseResult>;
-  runAction(request: ActionRequest): Promise<ActionResult>;
+  runAction(request: ActionRequest, onProgress?: (progress: ActionProgress) => void): Promise<ActionResult>;
   /** Kills the Python worker(s); safe to call twice. */
   close(): Promise<void>;
 }

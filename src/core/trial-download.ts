@@ -1,5 +1,6 @@
 // How much a trial environment downloads, for the consent ("about 540 MB to download"): pip's dry-run report names
-// every file it would fetch; PyPI's JSON API gives each file's size; pip's own HTTP cache says which it already has.
+// every file it would fetch; a HEAD of each file's URL (else PyPI's JSON API) gives its size; pip's own HTTP cache
+// says which it already has.
 import { createHash } from "node:crypto";
 import { existsSync } from "node:fs";
 import { homedir } from "node:os";
@@ -54,6 +55,17 @@ export function pipHasCached(url: string, cacheDir: string): boolean {
 
 type FileSizes = Map<string, number>;
 
+/** The file's size from a HEAD of its own URL (one small request; PyPI's per-release JSON is not always served). */
+async function headSize(url: string, fetcher: typeof fetch, timeoutMs: number): Promise<number | null> {
+  try {
+    const response = await fetcher(url, { method: "HEAD", signal: AbortSignal.timeout(timeoutMs) });
+    const length = Number(response.headers.get("content-length"));
+    return response.ok && Number.isFinite(length) && length > 0 ? length : null;
+  } catch {
+    return null;
+  }
+}
+
 /** filename → size for one release, from PyPI's JSON API (the release's URL, else the project's `releases`). */
 async function releaseFileSizes(name: string, version: string, fetcher: typeof fetch, timeoutMs: number): Promise<FileSizes> {
   const sizes: FileSizes = new Map();
@@ -85,8 +97,9 @@ export async function estimateDownload(
   const files = plannedFiles(reportJson);
   const cacheDir = options.cacheDir ?? pipCacheDir();
   const fetcher = options.fetcher ?? fetch;
+  const timeoutMs = options.timeoutMs ?? 15_000;
   const sizes = await Promise.all(
-    files.map(async (file) => (await releaseFileSizes(file.name, file.version, fetcher, options.timeoutMs ?? 15_000)).get(file.filename) ?? null),
+    files.map(async (file) => (await headSize(file.url, fetcher, timeoutMs)) ?? (await releaseFileSizes(file.name, file.version, fetcher, timeoutMs)).get(file.filename) ?? null),
   );
   let totalBytes = 0;
   let cachedBytes = 0;

@@ -11,7 +11,7 @@ import type { EnvFacts, LoadAttempt } from "./types.js";
 import { pythonMinor, pythonMinorsAllowedBy, versionSatisfies, type InstallPlan } from "./versions.js";
 import { describeLoad } from "./describe.js";
 import { describeEstimate, estimateDownload, pipCacheDir, type DownloadEstimate } from "./trial-download.js";
-import { acquireTrialLock } from "./trial-lock.js";
+import { acquireTrialLock, processAlive } from "./trial-lock.js";
 import { findPythonOfMinor, isExecutable, type FoundPython, type TrialPythonSource } from "./trial-python.js";
 
 export { findPythonOfMinor } from "./trial-python.js";
@@ -191,8 +191,9 @@ export async function estimateTrial(plan: InstallPlan, userEnv: EnvFacts | null,
   if (target.finished) return { ok: true, message: `nothing to download: the trial environment ${target.name} exists already`, estimate: { totalBytes: 0, cachedBytes: 0, files: 0, unknown: 0 }, target };
   const check = await runTracked(dryRunArgv(target.creator.path, target.pins, ["--ignore-installed"]), { timeoutSeconds: 600, env: pipEnv(env) });
   if (check.exitCode !== 0) {
-    const oldPip = /no such option: --(dry-run|report)/.test(check.stderr);
-    return { ok: !oldPip ? false : true, message: oldPip ? "this pip is too old to say what it would download" : pipFailure(check), estimate: null, target };
+    // A Python without pip, or with a pip too old for --dry-run, cannot tell; the venv brings its own pip.
+    const cannotTell = /no such option: --(dry-run|report)|No module named pip/.test(check.stderr);
+    return { ok: cannotTell, message: cannotTell ? "the download size is unknown (this Python's pip cannot do a dry run)" : pipFailure(check), estimate: null, target };
   }
   const estimate = await estimateDownload(check.stdout, { cacheDir: pipCacheDir(env) });
   return { ok: true, message: `${describeEstimate(estimate)} into a new Python ${target.minor} environment (${target.name})`, estimate, target };
@@ -210,10 +211,15 @@ export async function proveInTrial(input: TrialInput): Promise<TrialOutcome> {
   const pipTimeout = input.pipTimeoutSeconds ?? 1800;
   mkdirSync(trialCacheDir(input.env), { recursive: true });
   // One builder per environment: another keras-fix proving the same plan waits here, then reuses what it built.
-  const lock = await acquireTrialLock(`${dir}.lock`, {
-    timeoutMs: (pipTimeout * 2 + 300) * 1000,
-    onWait: (pid) => say(`trial ${name}: waiting for another keras-fix (pid ${pid ?? "?"}) that is building this environment`),
-  });
+  let lock: Awaited<ReturnType<typeof acquireTrialLock>>;
+  try {
+    lock = await acquireTrialLock(`${dir}.lock`, {
+      timeoutMs: (pipTimeout * 2 + 300) * 1000,
+      onWait: (pid) => say(`trial ${name}: waiting for another keras-fix (pid ${pid ?? "?"}) that is building this environment`),
+    });
+  } catch (error) {
+    return { ...base, ...where, proven: false, stage: "venv", message: error instanceof Error ? error.message : String(error) };
+  }
   let reused = false;
   try {
     reused = existsSync(join(dir, TRIAL_RECORD)) && !existsSync(join(dir, UNFINISHED_MARKER)) && isExecutable(python);
@@ -374,6 +380,12 @@ export class PipProgressReader {
   }
 }
 
+/** pip's progress as a generic progress bar reads it (src/core/session.ts ActionProgress). */
+export function pipProgressForBar(progress: PipProgress): { label: string; done: number; total: number | null } {
+  const label = progress.phase === "install" ? "installing the downloaded packages" : `fetching ${progress.package ?? "the package list"}`;
+  return { label, done: progress.doneBytes, total: progress.totalBytes };
+}
+
 /** "tensorflow_cpu-2.15.1-cp311-...whl" or a URL of it → "tensorflow-cpu". */
 function packageOfFile(file: string): string {
   const base = file.split("/").at(-1) ?? file;
@@ -495,6 +507,25 @@ export function removeTrials(which: { name: string } | { all: true }, env: NodeJ
   if (!("all" in which) && chosen.length === 0) {
     throw new UserError(`No trial environment named ${which.name}.`, "keras-fix envs (lists them)");
   }
-  for (const trial of chosen) rmSync(trial.dir, { recursive: true, force: true });
-  return chosen.map((trial) => trial.name);
+  // An environment another keras-fix is building right now (its lock's owner is alive) is left alone.
+  const busy = chosen.filter((trial) => lockOwnerAlive(`${trial.dir}.lock`) !== null);
+  if (!("all" in which) && busy.length > 0) {
+    throw new UserError(`${which.name} is being built by keras-fix (pid ${lockOwnerAlive(`${busy[0].dir}.lock`)}) right now; remove it once that run ends.`);
+  }
+  const removed = chosen.filter((trial) => !busy.includes(trial));
+  for (const trial of removed) {
+    rmSync(trial.dir, { recursive: true, force: true });
+    rmSync(`${trial.dir}.lock`, { force: true });
+  }
+  return removed.map((trial) => trial.name);
+}
+
+/** The pid holding a trial's lock when that process is alive, else null (no lock, or a stale one). */
+function lockOwnerAlive(lockPath: string): number | null {
+  try {
+    const pid = Number((JSON.parse(readFileSync(lockPath, "utf8")) as { pid?: unknown }).pid);
+    return Number.isInteger(pid) && pid > 0 && processAlive(pid) ? pid : null;
+  } catch {
+    return null;
+  }
 }

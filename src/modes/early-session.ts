@@ -21,7 +21,7 @@ export function startEarly(session: DiagnoseSession): DiagnoseSession {
       listener = onProgress;
       return running;
     },
-    runAction: (request) => session.runAction(request),
+    runAction: (request, onProgress) => session.runAction(request, onProgress),
     close: () => session.close(),
   };
 }

@@ -275,7 +275,7 @@ export function App({ target, folder, findCandidates, createSession, inputs, rea
           inputs={inputs}
           problem={phase.diagnosis.culprit ? `${phase.cause.title} (${phase.diagnosis.culprit})` : phase.cause.title}
           explain={phase.explain}
-          runAction={(request) => session.current!.runAction(chain && phase.carried ? chain.carry(request, phase.carried) : request)}
+          runAction={(request, onProgress) => session.current!.runAction(chain && phase.carried ? chain.carry(request, phase.carried) : request, onProgress)}
           log={append}
           onFinish={(outcome, state) => continueChain(outcome, state) || finishWalk(outcome, state, phase.result.outcome === "undiagnosed")}
         />

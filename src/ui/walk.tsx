@@ -17,7 +17,9 @@ import {
 } from "../core/engine.js";
 import type { ExplainDoc } from "../core/explain-doc.js";
 import type { ActionRequest, ActionResult, Cause, ChoiceOption, Outcome, StepContext } from "../core/types.js";
+import type { ActionProgress } from "../core/session.js";
 import { ExplainView } from "./diagnosis-view.js";
+import { ProgressBar } from "./progress-bar.js";
 import { StepRecord, StepView } from "./step-view.js";
 import { Summary } from "./summary.js";
 import { WrappedText } from "./wrapped-text.js";
@@ -29,7 +31,7 @@ export interface WalkProps {
   /** What was wrong, in one line, for the summary. */
   problem: string;
   explain: ExplainDoc | null;
-  runAction: (request: ActionRequest) => Promise<ActionResult>;
+  runAction: (request: ActionRequest, onProgress?: (progress: ActionProgress) => void) => Promise<ActionResult>;
   /** Appends to the transcript above the live area. */
   log: (node: ReactElement) => void;
   /** "quit" when the user left before an end step. */
@@ -56,6 +58,8 @@ export function Walk({ cause, base, inputs, problem, explain, runAction, log, on
   const [consentFor, setConsentFor] = useState<ChoiceOption | null>(null);
   const [note, setNote] = useState<string | null>(null);
   const [whyShown, setWhyShown] = useState(false);
+  // A long action's progress (a trial environment's download), shown as a bar while the action runs.
+  const [progress, setProgress] = useState<ActionProgress | null>(null);
   const finished = useRef(false);
   const step = currentStep(cause, state);
   const ctx = contextFor(base, state);
@@ -114,16 +118,20 @@ export function Walk({ cause, base, inputs, problem, explain, runAction, log, on
     if (step.kind !== "action") return;
     let cancelled = false;
     let request: ActionRequest;
+    setProgress(null);
     const run = async (): Promise<ActionResult> => {
       try {
         request = step.action(ctx);
-        return await runAction(request);
+        return await runAction(request, (update) => {
+          if (!cancelled) setProgress(update);
+        });
       } catch (error) {
         return failedToRun(error);
       }
     };
     void run().then((result) => {
       if (cancelled) return;
+      setProgress(null);
       log(<StepRecord step={step} ctx={ctx} result={result} />);
       moveTo(completeAction(cause, state, result));
     });
@@ -176,6 +184,7 @@ export function Walk({ cause, base, inputs, problem, explain, runAction, log, on
       ) : (
         <StepView step={step} ctx={ctx} consentFor={consentFor} handlers={handlers} />
       )}
+      {step.kind === "action" && progress && <ProgressBar progress={progress} />}
       {note && (
         <WrappedText>
           <Text color="yellow">{note}</Text>

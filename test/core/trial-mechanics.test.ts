@@ -4,13 +4,15 @@
 // test/integration/trial*.test.ts.
 import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { describeEstimate, estimateDownload, pipHasCached, plannedFiles } from "../../src/core/trial-download.js";
-import { cpuWheelsWherePossible, PipProgressReader } from "../../src/core/trial-env.js";
+import { cpuWheelsWherePossible, PipProgressReader, removeTrials } from "../../src/core/trial-env.js";
 import { acquireTrialLock } from "../../src/core/trial-lock.js";
+import { tryVersions } from "../../src/core/trial-actions.js";
+import { installPlanFor, type PlanProof } from "../../src/core/versions.js";
 import { condaEnvironments, findPythonOfMinor } from "../../src/core/trial-python.js";
 
 function fakeExecutable(path: string, body = "#!/bin/sh\nexit 0\n"): string {
@@ -58,6 +60,21 @@ describe("the trial's Python", () => {
   });
 });
 
+describe("candidate plans", () => {
+  it("tries at most 3 plans that install something, skips (without counting) one that installs nothing, and says each", async () => {
+    const [base] = installPlanFor({ fileKerasVersion: "3.15.1", fileLine: "keras3", userPython: "3.12.1", currentPackages: { keras: "3.5.0" } });
+    // No Python can satisfy these: each attempt stops at finding one, without building anything.
+    const impossible = (n: number) => ({ ...base, packages: [`"keras==3.${n}.*"`], pythonOk: false, requiresPython: ">=3.99" });
+    const plans = [{ ...base, packages: [] }, impossible(10), impossible(11), impossible(12), impossible(13)];
+    const result = await tryVersions(plans, { modelPath: "/m.keras", facts: { file: null, env: null, load: null } as never, probe: () => expect.unreachable() });
+    const proofs = result.data?.proofs as PlanProof[];
+    expect(result.ok).toBe(false);
+    expect(proofs.map((proof) => [proof.attempt, proof.stage])).toEqual([[null, "python"], [1, "python"], [2, "python"], [3, "python"]]);
+    expect(proofs[0].message).toMatch(/installs nothing/);
+    expect(proofs[1].message).toMatch(/no Python/);
+  });
+});
+
 describe("the trial lock", () => {
   it("lets one holder in at a time, takes over a dead owner's lock, and is gone once released", async () => {
     const dir = scratch();
@@ -84,6 +101,17 @@ describe("the trial lock", () => {
     // Half a lock (the owner died between creating and writing it) is stale too.
     writeFileSync(path, "");
     (await acquireTrialLock(path, { timeoutMs: 1_000 })).release();
+  });
+
+  it("keras-fix envs --remove leaves an environment alone while a live keras-fix builds it, and takes stale locks along", () => {
+    const cache = scratch();
+    for (const name of ["py3.12-aaaaaaaaaaaa", "py3.11-bbbbbbbbbbbb"]) mkdirSync(join(cache, name));
+    writeFileSync(join(cache, "py3.12-aaaaaaaaaaaa.lock"), JSON.stringify({ pid: process.pid, host: "h", since: "now" }));
+    writeFileSync(join(cache, "py3.11-bbbbbbbbbbbb.lock"), JSON.stringify({ pid: 2 ** 22 + 1, host: "h", since: "then" }));
+    const env = { KERAS_FIX_TRIAL_CACHE: cache };
+    expect(() => removeTrials({ name: "py3.12-aaaaaaaaaaaa" }, env)).toThrow(/being built by keras-fix \(pid \d+\)/);
+    expect(removeTrials({ all: true }, env)).toEqual(["py3.11-bbbbbbbbbbbb"]);
+    expect(readdirSync(cache).sort()).toEqual(["py3.12-aaaaaaaaaaaa", "py3.12-aaaaaaaaaaaa.lock"]);
   });
 
   it("gives up after its time limit while a live process holds it", async () => {
@@ -126,6 +154,10 @@ describe("the download estimate", () => {
     }) as typeof fetch;
     const estimate = await estimateDownload(report, { fetcher, cacheDir });
     expect(estimate).toEqual({ totalBytes: 225_000_000, cachedBytes: 18_000_000, files: 2, unknown: 0 });
+    // A HEAD of the file's own URL answers first when the host gives its length (files.pythonhosted.org does).
+    const byHead = (async (url: string, init?: RequestInit) =>
+      init?.method === "HEAD" ? new Response(null, { status: 200, headers: { "content-length": url.includes("numpy") ? "1000000" : "2000000" } }) : fetcher(url, init)) as typeof fetch;
+    expect(await estimateDownload(report, { fetcher: byHead, cacheDir })).toEqual({ totalBytes: 3_000_000, cachedBytes: 1_000_000, files: 2, unknown: 0 });
     expect(describeEstimate(estimate)).toBe("about 207 MB to download (18 MB more already in pip's cache)");
   });
 

@@ -3,7 +3,7 @@
 import { render } from "ink-testing-library";
 import { stripVTControlCharacters } from "node:util";
 import { paragraphs } from "../../src/core/content.js";
-import type { DiagnoseResult, DiagnoseSession, StageProgress } from "../../src/core/session.js";
+import type { ActionProgress, DiagnoseResult, DiagnoseSession, StageProgress } from "../../src/core/session.js";
 import type { ActionRequest, ActionResult, Cause, Diagnosis, ModelFacts } from "../../src/core/types.js";
 import { App, type ChainSteps, type WizardText } from "../../src/ui/app.js";
 import type { ModelCandidate } from "../../src/core/find-model-files.js";
@@ -31,8 +31,8 @@ export interface Script {
   result: DiagnoseResult | Error;
   /** When given, diagnose waits for it after reporting progress (to act while "Python is importing"). */
   gate?: Promise<void>;
-  /** Answers to runAction; throws for a request the test did not expect. */
-  answer?: (request: ActionRequest) => ActionResult | Promise<ActionResult>;
+  /** Answers to runAction; throws for a request the test did not expect. A long action may report progress. */
+  answer?: (request: ActionRequest, onProgress?: (progress: ActionProgress) => void) => ActionResult | Promise<ActionResult>;
 }
 
 export class ScriptedSession implements DiagnoseSession {
@@ -47,10 +47,10 @@ export class ScriptedSession implements DiagnoseSession {
     return this.script.result;
   }
 
-  async runAction(request: ActionRequest): Promise<ActionResult> {
+  async runAction(request: ActionRequest, onProgress?: (progress: ActionProgress) => void): Promise<ActionResult> {
     this.requests.push(request);
     if (!this.script.answer) throw new Error(`unexpected action ${request.kind}`);
-    return this.script.answer(request);
+    return this.script.answer(request, onProgress);
   }
 
   async close(): Promise<void> {
