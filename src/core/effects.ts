@@ -1,10 +1,11 @@
 // Runs the steps that act: a verified re-load, a source search, writing the loader or a skeleton, a re-save check,
 // a consented command. Every file it writes gets a NEW name in the current folder; the user's files are never
 // overwritten, and the model file is only ever read.
-import { copyFileSync, existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { basename, dirname, extname, join, resolve } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { causes } from "../../flows/index.js";
+import { freshModulePath, freshPath, modelStem } from "./new-files.js";
 import { classify } from "./classify.js";
 import { code, paragraphs, path as pathToken, python, strong, text } from "./content.js";
 import { describeLoad } from "./describe.js";
@@ -32,27 +33,7 @@ export interface EffectDeps {
   onPipProgress?: (progress: PipProgress) => void;
 }
 
-/** A path in `dir` named `stem + suffix`, or `stem-2 + suffix`, ... whichever does not exist yet. */
-export function freshPath(dir: string, stem: string, suffix: string): string {
-  for (let n = 1; ; n++) {
-    const candidate = join(dir, `${stem}${n === 1 ? "" : `-${n}`}${suffix}`);
-    if (!existsSync(candidate)) return candidate;
-  }
-}
-
-/** A new .py path in `dir` that Python can import: `stem` made an identifier, then `_2`, `_3`... until it is free. */
-export function freshModulePath(dir: string, stem: string): string {
-  const name = stem.replace(/\W+/g, "_").replace(/^(?=\d)/, "m_") || "model";
-  for (let n = 1; ; n++) {
-    const candidate = join(dir, `${name}${n === 1 ? "" : `_${n}`}.py`);
-    if (!existsSync(candidate)) return candidate;
-  }
-}
-
-export function modelStem(modelPath: string): string {
-  const name = basename(modelPath.replace(/[\\/]+$/, ""));
-  return name.replace(/\.weights\.h5$/, "").replace(new RegExp(`${extname(name).replace(".", "\\.")}$`), "") || "model";
-}
+export { freshModulePath, freshPath, modelStem };
 
 /** Where the user's code for a model is likely to be: beside the model, here, and in either's git repository. */
 export function sourceRoots(modelPath: string): string[] {

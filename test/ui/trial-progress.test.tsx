@@ -63,6 +63,10 @@ describe("the wizard's trial environment", () => {
     await app.see("fetching tensorflow-cpu");
     expect(app.frame()).toMatch(/\[█+░+\]\s+42%\s+fetching tensorflow-cpu\s+\(99 of 231 MB\)/);
     release();
+    // Once proven, bring-home offers a copy for this Keras first; declining it ends on the proven versions.
+    await app.see("Write a copy your Keras loads");
+    await app.press(KEY.down);
+    await app.press(KEY.enter);
     await app.see("Proven: these versions load the model");
     expect(app.frame()).not.toContain("fetching tensorflow-cpu");
     expect(session.requests.map((r) => r.kind)).toEqual(["estimate-trial", "try-versions"]);
