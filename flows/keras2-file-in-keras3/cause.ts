@@ -185,7 +185,7 @@ export const keras2FileInKeras3: Cause = {
         [
           strong("About re-saving: "),
           text(
-            "a file tf_keras saves is still a Keras 2 file, so Keras 3 cannot read it either. To move to Keras 3, save the weights from tf_keras (model.save_weights(\"weights.h5\")), rebuild the architecture in Keras 3 code (TensorFlow calls become keras.ops calls or layers), and load them with model.load_weights(\"weights.h5\"). For inference only, model.export(\"saved\") from tf_keras gives a SavedModel that Keras 3 reads with keras.layers.TFSMLayer(\"saved\", call_endpoint=\"serving_default\").",
+            "a file tf_keras saves is still a Keras 2 file, so Keras 3 cannot read it either. To move to Keras 3, let keras-fix write a Keras 3 copy (offered once the fix is proven: rebuilt from tf_keras, reloaded in a fresh Python, outputs compared), or save the weights from tf_keras (model.save_weights(\"weights.h5\")), rebuild the architecture in Keras 3 code (TensorFlow calls become keras.ops calls or layers), and load them with model.load_weights(\"weights.h5\"). For inference only, model.export(\"saved\") from tf_keras gives a SavedModel that Keras 3 reads with keras.layers.TFSMLayer(\"saved\", call_endpoint=\"serving_default\").",
           ),
         ],
       );

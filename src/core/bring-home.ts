@@ -58,6 +58,8 @@ export interface BringHomeInput {
   onProgress?: (line: string) => void;
   /** Where the copy goes; beside the model unless a test says otherwise. */
   outPath?: string;
+  /** Who exported it, as the report names it ("the trial's", "tf_keras's"). */
+  exporterName?: string;
 }
 
 export interface BringHomeResult {
@@ -117,7 +119,7 @@ export async function bringHome(input: BringHomeInput): Promise<BringHomeResult>
   const base = { proven: false, path: null, maxAbsDiff: null, tolerance: null, route: null, dropped: [], renumbered: [], simpleRoad: null };
   const folder = mkdtempSync(join(tmpdir(), "keras-fix-home-"));
   try {
-    say("bring home: exporting the model from the trial environment (config, weights, outputs on a seeded input)");
+    say(`bring home: exporting the model from ${input.exporterName === undefined ? "the trial environment" : input.exporterName.replace(/'s$/, "")} (config, weights, outputs on a seeded input)`);
     const exportRun = await runTracked([input.trialPython, "-u", script, "export", JSON.stringify({ path: source, out: folder, fix: input.trialEnv?.TF_USE_LEGACY_KERAS ? { legacyKeras: true } : {} })], {
       timeoutSeconds: input.timeoutSeconds,
       env: { ...PYTHON_ENV, ...input.trialEnv },
@@ -147,7 +149,7 @@ export async function bringHome(input: BringHomeInput): Promise<BringHomeResult>
         ...common,
         proven: true,
         path: result.outPath,
-        why: `${userKeras} loads the new file in safe mode in a fresh Python; on the same seeded random input its outputs differ from the trial's Keras ${exportResult.keras} by at most ${result.maxAbsDiff} (tolerance ${formatNumber(result.tolerance)}).`,
+        why: `${userKeras} loads the new file in safe mode in a fresh Python; on the same seeded random input its outputs differ from ${input.exporterName ?? "the trial's"} Keras ${exportResult.keras} by at most ${result.maxAbsDiff} (tolerance ${formatNumber(result.tolerance)}).`,
       };
     }
     return { ...base, ...common, why: importFailure(result, userKeras) };
@@ -181,14 +183,42 @@ export async function bringHomeAction(plan: InstallPlan, deps: EffectDeps): Prom
   if (!trialDir) {
     return { ok: false, summary: paragraphs("There is no proven trial environment to bring the model home from."), data: {} };
   }
-  const result = await bringHome({
-    modelPath: deps.modelPath,
-    trialPython: join(trialDir, "bin", "python"),
-    trialEnv: plan.env,
-    importHere: (folder, source, outPath) => deps.probe().bringHomeImport(folder, source, outPath),
-    timeoutSeconds: deps.timeoutSeconds ?? 300,
-    onProgress: deps.onProgress,
-  });
+  return bringHomeReport(
+    await bringHome({
+      modelPath: deps.modelPath,
+      trialPython: join(trialDir, "bin", "python"),
+      trialEnv: plan.env,
+      importHere: (folder, source, outPath) => deps.probe().bringHomeImport(folder, source, outPath),
+      timeoutSeconds: deps.timeoutSeconds ?? 300,
+      onProgress: deps.onProgress,
+    }),
+  );
+}
+
+/**
+ * The `bring-home-legacy` action: tf_keras (Keras 2) in the user's own Python loaded a file that Keras 3 cannot, so a
+ * second Python of theirs with TF_USE_LEGACY_KERAS=1 exports it and their Keras 3 worker rebuilds it as a new .keras.
+ * A file tf_keras re-saves would still be a Keras 2 file; this one is Keras 3's own.
+ */
+export async function bringHomeFromLegacyAction(deps: EffectDeps): Promise<ActionResult> {
+  const python = deps.facts.env?.python?.path;
+  if (!python || deps.facts.env?.loader !== "keras3") {
+    return { ok: false, summary: paragraphs("A Keras 3 copy needs this Python to have Keras 3 beside tf_keras."), data: {} };
+  }
+  return bringHomeReport(
+    await bringHome({
+      modelPath: deps.modelPath,
+      trialPython: python,
+      trialEnv: { TF_USE_LEGACY_KERAS: "1" },
+      exporterName: "tf_keras's",
+      importHere: (folder, source, outPath) => deps.probe().bringHomeImport(folder, source, outPath),
+      timeoutSeconds: deps.timeoutSeconds ?? 300,
+      onProgress: deps.onProgress,
+    }),
+  );
+}
+
+function bringHomeReport(result: BringHomeResult): ActionResult {
   const simpleRoad = result.simpleRoad ? [[text("Keras 2's own .keras of it did not load here ("), code(result.simpleRoad), text("), so it was rebuilt from the config.")]] : [];
   const adapted = [
     ...(result.dropped.length > 0 ? [[text("Left out (your Keras does not know them, and each had the newer Keras' default value): "), code(result.dropped.join(", ")), text(".")]] : []),

@@ -16,7 +16,7 @@ import { readLambdaFacts, rebuildModel, resaveRebuilt } from "./lambda/actions.j
 import { runCommand, type ProbeSession } from "./probe.js";
 import { estimateFirstTrial, tryVersions } from "./trial-actions.js";
 import type { PipProgress } from "./trial-env.js";
-import { bringHomeAction } from "./bring-home.js";
+import { bringHomeAction, bringHomeFromLegacyAction } from "./bring-home.js";
 import type { ActionRequest, ActionResult, Facts, LoadFix } from "./types.js";
 
 export interface EffectDeps {
@@ -145,6 +145,8 @@ export async function runEffect(request: ActionRequest, deps: EffectDeps): Promi
       return tryVersions(request.plans, deps);
     case "bring-home":
       return bringHomeAction(request.plan, deps);
+    case "bring-home-legacy":
+      return bringHomeFromLegacyAction(deps);
     case "estimate-trial":
       return estimateFirstTrial(request.plans, deps);
     case "run-command": {

@@ -298,6 +298,8 @@ export type ActionRequest =
   | { kind: "estimate-trial"; plans: InstallPlan[] }
   // src/core/bring-home.ts: a new .keras the user's Keras loads, from the proven plan's trial environment.
   | { kind: "bring-home"; plan: InstallPlan }
+  // The same from tf_keras in the user's own environment, once the tf_keras route loaded a Keras 2 file there.
+  | { kind: "bring-home-legacy" }
   // src/core/lambda/actions.ts: what each Lambda would run; rebuild in code + load_weights; re-save the rebuild.
   | { kind: "read-lambdas" }
   | { kind: "rebuild-model" }

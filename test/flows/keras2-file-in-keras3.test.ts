@@ -5,11 +5,12 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { causes } from "../../flows/index.js";
 import { keras2FileInKeras3 } from "../../flows/keras2-file-in-keras3/cause.js";
+import { keepFixSteps } from "../../flows/_shared/keep-fix.js";
 import { walkAutomatically } from "../../src/core/auto-walk.js";
 import { classify } from "../../src/core/classify.js";
 import { contentToPlain, paragraphs } from "../../src/core/content.js";
 import { parseTraceback } from "../../src/core/traceback.js";
-import type { ActionRequest, Facts } from "../../src/core/types.js";
+import type { ActionRequest, ChoiceOption, Facts, StepContext } from "../../src/core/types.js";
 import { facts } from "../catalogue/facts.js";
 import { factsFor } from "../catalogue/sidecar.js";
 import { jsonOf, runCli } from "../helpers/cli.js";
@@ -78,4 +79,15 @@ describe("keras2-file-in-keras3", () => {
     expect(report.walk.steps.some((step: { action: string | null; ok: boolean }) => step.action === "verify-load" && step.ok)).toBe(true);
     expect(run.status).toBe(0);
   }, 300_000);
+
+  it("after the tf_keras route, a Keras 3 environment is offered a Keras 3 copy instead of a tf_keras re-save", () => {
+    const [keep] = keepFixSteps({ id: "keep", fixedId: "fixed" });
+    const shown = (loader: "keras3" | "tf.keras", fix: Record<string, unknown>) => {
+      const ctx = { ...facts({ env: { ...keras3Env, loader } }), diagnosis: {}, inputs: {}, modelPath: "old.h5", results: { t: { ok: true, summary: [], data: { fix } } } } as unknown as StepContext;
+      return (keep as { options: ChoiceOption[] }).options.filter((o) => !o.when || o.when(ctx)).map((o) => o.id);
+    };
+    expect(shown("keras3", { legacyKeras: true })).toEqual(["write-loader", "bring-home", "done"]);
+    expect(shown("keras3", { compile: false })).toEqual(["write-loader", "resave", "done"]);
+    expect(shown("tf.keras", { legacyKeras: true })).toEqual(["write-loader", "resave", "done"]);
+  });
 });
