@@ -28,8 +28,9 @@ const HELP = `
     --custom-objects <file.py>   a Python file that defines the missing custom objects (imported before loading)
     --try-versions     with --auto: prove a version plan by installing it into a throwaway environment in
                        keras-fix's cache (never yours) and loading the model there
-    --bring-home       with --try-versions: once a plan is proven, write <model>.home.keras, a new file your own
-                       Keras 3 loads (proven by a fresh load and the same outputs)
+    --bring-home       with --auto: write <model>.home.keras, a new file your own Keras 3 loads (proven by a fresh
+                       load and the same outputs), from the trial that proved a plan (--try-versions) or from
+                       tf_keras when tf_keras is what loads the file here
     --no-color         no colours or bold (also NO_COLOR=1; FORCE_COLOR=1 forces them)
 
   Exit codes
@@ -104,9 +105,6 @@ async function main(): Promise<number> {
     tryVersions: values["try-versions"],
     bringHome: values["bring-home"],
   };
-  if (options.bringHome && !options.tryVersions) {
-    throw new UserError("--bring-home needs --try-versions: the copy comes from a trial environment that proved a plan.", "keras-fix model.h5 --auto --try-versions --bring-home");
-  }
   if (!(options.timeoutSeconds > 0)) throw new UserError("--timeout takes a positive number of seconds.");
   if (first === "inspect") {
     if (rest.length !== 1) throw new UserError("inspect takes one path.", "keras-fix inspect path/to/model.h5");

@@ -73,7 +73,8 @@ export function keepFixSteps({ id, fixedId, title, body }: KeepFixOptions): Step
       title: "Also re-save it as a new .keras file?",
       body: () => paragraphs("The original file stays as it is; the copy gets a new name, and its outputs are compared with the original's on the same random input."),
       options: [{ ...resaveOption, id: "resave" }, homeOption, { id: "done", label: "No, that's all", next: fixedId }],
-      auto: "done",
+      // --auto writes beside the user's model only when asked to (--bring-home).
+      auto: { among: ["bring-home", "done"], pick: (ctx) => (ctx.inputs.bringHome === "yes" && bringsHomeFromTfKeras(ctx) ? "bring-home" : "done") },
     },
     {
       kind: "action",

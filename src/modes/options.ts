@@ -9,6 +9,6 @@ export interface CliOptions {
   customObjects?: string;
   /** --try-versions: --auto may prove version plans in throwaway trial environments (never the user's). */
   tryVersions?: boolean;
-  /** --bring-home (with --try-versions): --auto may write <model>.home.keras from the trial that proved a plan. */
+  /** --bring-home: --auto may write <model>.home.keras, from the trial that proved a plan or from tf_keras. */
   bringHome?: boolean;
 }

@@ -163,34 +163,27 @@ describe("bringing a model home with real Keras", () => {
     expect(out.clash).toEqual({ ok: false, error: "FileExistsError", content: "mine" });
   }, 300_000);
 
-  it("--bring-home without --try-versions is a usage error, before any Python runs", () => {
-    const dir = scratchDir();
-    const run = spawnSync(process.execPath, [cliPath, join(modelsDir, "keras3", "sequential.keras"), "--auto", "--bring-home"], { cwd: dir, encoding: "utf8", timeout: 60_000 });
-    expect(run.status).toBe(2);
-    expect(run.stderr).toMatch(/--bring-home needs --try-versions/);
-    expect(existsSync(join(dir, "sequential.home.keras"))).toBe(false);
-  });
-
-  it("a TF 1.15 .h5 that only tf_keras reads, in an environment with Keras 3 beside tf_keras: a Keras 3 copy without a trial", async () => {
+  it("a TF 1.15 .h5 that only tf_keras reads, with Keras 3 beside tf_keras: --auto --bring-home writes a Keras 3 copy, no trial needed", () => {
     const dir = scratchDir();
     const model = join(dir, "old_tf1.h5");
     copyFileSync(join(modelsDir, "matrix", "tf115-py36", "plain.h5"), model);
     const before = sha256(model);
-    const session = createDiagnoseSession({ modelPath: model, python: pythonFor("keras3"), timeoutSeconds: 300, outputDir: dir });
-    let home: BringHomeResult;
-    try {
-      const result = await session.diagnose(() => undefined);
-      expect(result.diagnosis?.cause).toBe("keras2-file-in-keras3");
-      const action = await session.runAction({ kind: "bring-home-legacy" });
-      expect(action.ok).toBe(true);
-      home = action.data?.bringHome as BringHomeResult;
-    } finally {
-      await session.close();
-    }
+    const run = spawnSync(process.execPath, [cliPath, model, "--auto", "--json", "--bring-home", "--python", pythonFor("keras3")], {
+      cwd: dir,
+      encoding: "utf8",
+      env: { ...process.env, FORCE_COLOR: "0" },
+      timeout: 600_000,
+    });
+    const report = JSON.parse(run.stdout);
+    expect(jsonDocuments.auto.safeParse(report).success).toBe(true);
+    expect(report.diagnosis.cause).toBe("keras2-file-in-keras3");
+    const home = report.walk.steps.find((step: { bringHome?: BringHomeResult }) => step.bringHome)?.bringHome as BringHomeResult;
     // tf_keras re-serializes the TF 1.x config (no initializer dtype); the Sequential's first layer keeps
     // batch_input_shape, which Keras 3 reads on its legacy route.
     expect(home).toMatchObject({ proven: true, route: "rebuild", path: join(dir, "old_tf1.home.keras"), stage: null });
     expect(home.maxAbsDiff!).toBeLessThanOrEqual(home.tolerance!);
+    expect(report.walk.wrote).toContain(home.path);
+    expect(run.status).toBe(0);
     expect(sha256(model)).toBe(before);
     expect(loadsIn("keras3", home.path!)).toBe("Sequential 23");
   }, 600_000);
