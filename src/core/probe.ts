@@ -45,10 +45,26 @@ const detachGroups = process.platform !== "win32";
  * sys.path as `python -c` has it (keras_probe.py, path_as_users_python_c).
  */
 export const execaRunner: ProcessRunner = (file, args, { env }) => {
+  const { child, exited, killTree } = spawnInGroup(file, args, env, "pipe");
+  // An idle worker must not keep Node alive: pending requests hold their own timers, and 'exit' kills the worker.
+  child.unref();
+  for (const stream of [child.stdin, child.stdout, child.stderr]) (stream as { unref?: () => void } | null)?.unref?.();
+  return {
+    pid: child.pid,
+    stdin: child.stdin!,
+    stdout: child.stdout,
+    stderr: child.stderr,
+    exited,
+    killTree,
+  };
+};
+
+/** A child in its own process group (so a kill takes the tree), with the user's environment plus `env`, no shell. */
+function spawnInGroup(file: string, args: readonly string[], env: Record<string, string>, stdin: "pipe" | "ignore") {
   const child = execa(file, args, {
     env,
     extendEnv: true,
-    stdin: "pipe",
+    stdin,
     stdout: "pipe",
     stderr: "pipe",
     buffer: false,
@@ -66,26 +82,17 @@ export const execaRunner: ProcessRunner = (file, args, { env }) => {
     }),
     (error: unknown): ChildExit => ({ exitCode: null, signal: null, spawnError: String(error) }),
   );
-  // An idle worker must not keep Node alive: pending requests hold their own timers, and 'exit' kills the worker.
-  child.unref();
-  for (const stream of [child.stdin, child.stdout, child.stderr]) (stream as { unref?: () => void } | null)?.unref?.();
-  return {
-    pid: child.pid,
-    stdin: child.stdin,
-    stdout: child.stdout,
-    stderr: child.stderr,
-    exited,
-    killTree(signal) {
-      if (child.pid === undefined) return;
-      try {
-        if (detachGroups) process.kill(-child.pid, signal);
-        else child.kill(signal);
-      } catch {
-        // Already gone.
-      }
-    },
+  const killTree = (signal: NodeJS.Signals) => {
+    if (child.pid === undefined) return;
+    try {
+      if (detachGroups) process.kill(-child.pid, signal);
+      else child.kill(signal);
+    } catch {
+      // Already gone.
+    }
   };
-};
+  return { child, exited, killTree };
+}
 
 // ---------------------------------------------------------------------------------------------------------------
 // Live workers: none may outlive keras-fix (normal exit, uncaught error -> 'exit'; SIGINT/SIGTERM/SIGHUP)
@@ -891,32 +898,7 @@ export async function runTracked(
 ): Promise<TrackedOutcome> {
   const [file, ...args] = argv;
   if (!file) throw new BugError("runTracked needs a program to run");
-  const child = execa(file, args, {
-    env: options.env ?? {},
-    extendEnv: true,
-    stdin: "ignore",
-    stdout: "pipe",
-    stderr: "pipe",
-    buffer: false,
-    reject: false,
-    cleanup: true,
-    detached: detachGroups,
-    forceKillAfterDelay: false,
-    windowsHide: true,
-  });
-  const exited = child.then(
-    (result): ChildExit => ({ exitCode: result.exitCode ?? null, signal: (result.signal as NodeJS.Signals | undefined) ?? null, spawnError: null }),
-    (error: unknown): ChildExit => ({ exitCode: null, signal: null, spawnError: String(error) }),
-  );
-  const killTree = (signal: NodeJS.Signals) => {
-    if (child.pid === undefined) return;
-    try {
-      if (detachGroups) process.kill(-child.pid, signal);
-      else child.kill(signal);
-    } catch {
-      // Already gone.
-    }
-  };
+  const { child, exited, killTree } = spawnInGroup(file, args, options.env ?? {}, "ignore");
   track({ pid: child.pid, stdin: child.stdin!, stdout: child.stdout!, stderr: child.stderr!, exited, killTree });
   const out: string[] = [];
   const err: string[] = [];
