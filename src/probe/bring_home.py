@@ -293,14 +293,14 @@ def renumber_nested_models(config):
     return shifted
 
 
-def explicit_sequential_inputs(value):
+def legacy_route_for_batch_input_shape(value):
     """A Keras 2 Sequential built with `input_shape=` on its first layer (TF 1.x, and tf_keras reading such a file)
     keeps `batch_input_shape` in that layer's config, which Keras 3 turns into an input shape only on its legacy
     route, the one it takes for layer configs without `module` (as in a TF 1.x .h5 file). So those layers go that
     route here too."""
     if isinstance(value, list):
         for item in value:
-            explicit_sequential_inputs(item)
+            legacy_route_for_batch_input_shape(item)
         return
     if not isinstance(value, dict):
         return
@@ -314,7 +314,7 @@ def explicit_sequential_inputs(value):
                     layer.pop("module", None)
                     layer.pop("registered_name", None)
     for item in value.values():
-        explicit_sequential_inputs(item)
+        legacy_route_for_batch_input_shape(item)
 
 
 def rebuild(runtime, info):
@@ -381,7 +381,7 @@ def import_model(state, request):
             result["dropped"], result["refused"] = adapt_config(state.runtime.keras, info["config"], info["defaults"])
             if info["format"] == "keras2":
                 result["renumbered"] = renumber_nested_models(info["config"])
-                explicit_sequential_inputs(info["config"])
+                legacy_route_for_batch_input_shape(info["config"])
             if result["refused"]:
                 result["stage"] = "adapt"
                 return result
