@@ -58,6 +58,11 @@ const messages = await import(dist("src/core/messages.js"));
 const { minedCases } = await import(pathToFileURL(join(root, "scripts", "paste-mined.mjs")).href);
 const minedScored = await scorePasteForms(minedCases(root, messages), { parseTraceback, classify, causes, factsFor });
 const minedHalves = ["tuning", "sealed"].map((half) => [half, minedScored.filter((entry) => entry.half === half)]);
+// The third set: the cross-version matrix's real failures (scripts/capture-matrix-pastes.mjs), classified on their
+// text alone (no file, no env: what `explain` gets), split by source like the first.
+const { matrixPasteCases } = await import(pathToFileURL(join(root, "scripts", "paste-cases.mjs")).href);
+const matrixScored = await scorePasteForms(matrixPasteCases(root), { parseTraceback, classify, causes, factsFor });
+const matrixHalves = ["tuning", "sealed"].map((half) => [half, matrixScored.filter((entry) => entry.half === half)]);
 
 const names = readdirSync(evalDir).filter((name) => name.endsWith(".txt")).sort();
 const results = [];
@@ -92,7 +97,8 @@ const summary = {
 if (process.argv.includes("--json")) {
   const paste = Object.fromEntries(halves.map(([half, list]) => [half, summarise(list)]));
   const mined = Object.fromEntries(minedHalves.map(([half, list]) => [half, summarise(list)]));
-  console.log(JSON.stringify({ summary, results, paste, mined }, null, 2));
+  const matrix = Object.fromEntries(matrixHalves.map(([half, list]) => [half, summarise(list)]));
+  console.log(JSON.stringify({ summary, results, paste, mined, matrix }, null, 2));
   process.exit(0);
 }
 
@@ -140,8 +146,9 @@ function printSet(title, scored, setHalves) {
 }
 printSet("paste forms of the real fixtures", pasteScored, halves);
 printSet("paste forms of the mined table's templates", minedScored, minedHalves);
+printSet("paste forms of the matrix's real failures, text alone", matrixScored, matrixHalves);
 if (process.argv.includes("--misses")) {
-  for (const [title, scored] of [["real fixtures", pasteScored], ["mined table", minedScored]]) {
+  for (const [title, scored] of [["real fixtures", pasteScored], ["mined table", minedScored], ["matrix failures", matrixScored]]) {
     const show = process.argv.includes("--show-sealed") ? scored : scored.filter((entry) => entry.half === "tuning");
     const misses = show.filter((e) => !e.top1 || e.culpritNamed === false);
     if (misses.length) console.log(`\nmisses of the ${title} (top-1 or culprit; * = not in the top 3):`);

@@ -17,3 +17,20 @@ export function pasteCases(root) {
   }
   return cases;
 }
+
+/**
+ * The third set: the matrix's real failures (fixtures/tracebacks/_matrix, written by scripts/capture-matrix-pastes.mjs),
+ * each scored against the cause keras-fix names with the file and env in hand. The sidecar handed on holds the
+ * culprit only: these pastes are classified on their text alone, as `explain` receives them.
+ */
+export function matrixPasteCases(root) {
+  const base = join(root, "fixtures", "tracebacks", "_matrix");
+  return readdirSync(base)
+    .filter((name) => name.endsWith(".txt"))
+    .sort()
+    .map((name) => {
+      const sidecar = JSON.parse(readFileSync(join(base, name.replace(/\.txt$/, ".expect.json")), "utf8"));
+      const path = `fixtures/tracebacks/_matrix/${name}`;
+      return { cause: sidecar.cause, path, text: readFileSync(join(root, path), "utf8"), sidecar: sidecar.culprit ? { culprit: sidecar.culprit } : {} };
+    });
+}

@@ -4,8 +4,9 @@
 // the probe's load, classify; no user code around, as for someone who has only the file).
 // The env lists come from scripts/python-envs.json, so a new env adds its column here and, once
 // `node scripts/make-fixtures.mjs matrix` saved its files, its rows.
-import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
+import { acceptableCauses, kerasEnvs as kerasEnvsOf, matrixFiles as matrixFilesOf, NOT_IN_MATRIX, type MatrixFile } from "../../scripts/matrix-cells.mjs";
 import { causes } from "../../flows/index.js";
 import { classify } from "../../src/core/classify.js";
 import { inspectModel } from "../../src/core/inspect/index.js";
@@ -22,27 +23,9 @@ interface EnvSpec {
 export const matrixDir = join(modelsDir, "matrix");
 const spec = JSON.parse(readFileSync(join(repoRoot, "scripts", "python-envs.json"), "utf8")) as { envs: Record<string, EnvSpec> };
 
-/** Test envs with Keras that the matrix leaves out, each with why (every other one adds a row and a column). */
-export const NOT_IN_MATRIX: Record<string, string> = {
-  "tf213-numpy2": "a deliberately broken env (numpy 2 under TF 2.13): TensorFlow cannot import, so it saves nothing and every load fails the same way; test/probe/env-facts.test.ts covers it",
-};
-
-/** The test envs that have Keras (the same rule as scripts/make-fixtures.mjs): each saves rows and loads a column. */
-export const kerasEnvs: string[] = Object.entries(spec.envs)
-  .filter(([, env]) => env.packages.some((p) => /^(keras|tensorflow|tensorflow-cpu|tf_keras)==/.test(p)))
-  .map(([name]) => name)
-  .filter((name) => !(name in NOT_IN_MATRIX));
-
-export interface MatrixFile {
-  savedBy: string;
-  kind: string;
-  format: string;
-  /** Null when that Keras cannot save this kind in this format (the reason is in cannotSave). */
-  file: string | null;
-  cannotSave?: string;
-  path: string | null;
-  savedWith: { keras: string | null; python: string; backend: string };
-}
+export { NOT_IN_MATRIX, type MatrixFile };
+/** The test envs that have Keras: each saves rows and loads a column. */
+export const kerasEnvs: string[] = kerasEnvsOf(repoRoot);
 
 export interface Cell {
   file: MatrixFile;
@@ -55,30 +38,7 @@ export interface Cell {
 }
 
 /** The saved files, per env that has a folder in fixtures/models/matrix. */
-export function matrixFiles(): MatrixFile[] {
-  if (!existsSync(matrixDir)) return [];
-  const files: MatrixFile[] = [];
-  for (const savedBy of readdirSync(matrixDir).sort()) {
-    const manifestPath = join(matrixDir, savedBy, "MANIFEST.json");
-    if (!existsSync(manifestPath)) continue;
-    const manifest = JSON.parse(readFileSync(manifestPath, "utf8")) as {
-      madeBy: { keras: string | null; python: string; backend: string };
-      files: { file: string | null; kind: string; format: string; cannotSave?: string }[];
-    };
-    for (const entry of manifest.files) {
-      files.push({
-        savedBy,
-        kind: entry.kind,
-        format: entry.format,
-        file: entry.file,
-        cannotSave: entry.cannotSave,
-        path: entry.file ? join(matrixDir, savedBy, entry.file) : null,
-        savedWith: manifest.madeBy,
-      });
-    }
-  }
-  return files;
-}
+export const matrixFiles = (): MatrixFile[] => matrixFilesOf(repoRoot);
 
 function oneLine(text: string, limit = 160): string {
   const line = text.replace(/\s+/g, " ").trim();
@@ -136,44 +96,7 @@ export async function loadColumn(loadedIn: string, files: MatrixFile[]): Promise
   return cells;
 }
 
-/** The causes that name what a model kind lacks where its code is not importable. */
-const KIND_CAUSES: Record<string, string[]> = {
-  plain: [],
-  nested_functional: [],
-  custom_layer_unregistered: ["custom-layer-missing"],
-  custom_layer_registered: ["custom-layer-missing", "registered-name-mismatch"],
-  custom_loss: ["custom-loss-missing"],
-  custom_metric: ["custom-metric-missing"],
-  custom_optimizer: ["custom-optimizer-missing"],
-  custom_activation: ["custom-function-missing"],
-  lambda: ["lambda-safe-mode", "lambda-python-mismatch"],
-  // A subclassed model is a custom class like a layer is: the same cause names it.
-  subclassed: ["custom-layer-missing", "custom-object-config"],
-};
-
-/** Causes about the pair of versions rather than the model: right whenever the saving and loading Keras differ. */
-const VERSION_CAUSES = [
-  "keras3-file-in-keras2",
-  "keras2-file-in-keras3",
-  "file-from-newer-keras",
-  "h5py3-str-decode",
-  "keras-release-bug",
-  "compile-config-incompatible",
-  "keras-tfkeras-mixing",
-];
-
-/** Causes about the loading env alone: TF <= 2.3's loaders with h5py 3 fail on every HDF5 file, their own too. */
-const ENV_CAUSES = ["h5py3-str-decode"];
-
-/**
- * What a failing cell may rightly be diagnosed as: its kind's own causes, the env's, and version causes across
- * envs; a Lambda's bytecode that this Python cannot unmarshal is always lambda-python-mismatch.
- */
-export function acceptableCauses(cell: Cell): string[] {
-  if (/^(EOFError|ValueError: bad marshal data|SystemError: unknown opcode)/.test(cell.error ?? "")) return ["lambda-python-mismatch"];
-  const own = [...(KIND_CAUSES[cell.file.kind] ?? []), ...ENV_CAUSES];
-  return cell.file.savedBy === cell.loadedIn ? own : [...own, ...VERSION_CAUSES];
-}
+export { acceptableCauses };
 
 /** Right: loads and keras-fix says so, or fails with a named cause that fits the cell. */
 export function isRight(cell: Cell): boolean {
