@@ -5,8 +5,8 @@
 // written to fixtures/tracebacks/_matrix/ with the cause it is scored against. That label is what keras-fix says
 // with the file and the env in hand (inspect + env facts + the traceback), kept only when the matrix's own rule
 // (scripts/matrix-cells.mjs acceptableCauses) agrees it fits the cell; the paste eval then gives the classifier
-// the text alone, as `explain` gets it. Identical failures (same label, same text once the saving env's folder is
-// ignored) are kept once.
+// the text alone, as `explain` gets it. Identical failures (same label, same text once the file's path is ignored)
+// are kept once.
 //
 //   npm run build && node scripts/capture-matrix-pastes.mjs    (needs the test envs: npm test makes them)
 import { execa } from "execa";
@@ -95,9 +95,10 @@ async function envFactsOf(env) {
 }
 
 const oneLine = (text) => text.replace(/\s+/g, " ").trim();
-// The same failure saved by two envs differs only in the saving env's folder and in object ids.
-const sameFailureKey = (label, text, savedBy) =>
-  `${label}\n${text.split(`${savedBy}/`).join("<saved-by>/").replace(/0x[0-9a-f]+|\b\d{6,}\b/g, "<id>")}`;
+// The same failure of another file (another kind, or saved by another env) differs only in the file's path and in
+// object ids: it is kept once.
+const sameFailureKey = (label, text, relative) =>
+  `${label}\n${text.split(relative).join("<model>").replace(/0x[0-9a-f]+|\b\d{6,}\b/g, "<id>")}`;
 
 const files = matrixFiles(root).filter((file) => file.path);
 const inspected = new Map();
@@ -126,7 +127,7 @@ for (const env of kerasEnvs(root)) {
       dropped.notFitting.push(`${id}: ${diagnosis.cause} (fits: ${acceptable.join(", ")})`);
       continue;
     }
-    const key = sameFailureKey(diagnosis.cause, text, file.savedBy);
+    const key = sameFailureKey(diagnosis.cause, text, relative);
     if (seen.has(key)) { dropped.duplicate++; continue; }
     seen.add(key);
     const culprit = (KIND_CAUSES[file.kind] ?? []).includes(diagnosis.cause) ? KIND_CULPRITS[file.kind] : undefined;
