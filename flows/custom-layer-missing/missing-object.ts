@@ -184,6 +184,17 @@ export const KINDLESS_MATCHERS: Matcher[] = [MISSING_OBJECT_MATCHERS[0], MISSING
 
 /** Reads a key's value at the top level of a Python dict repr ("{'module': 'x', 'config': {...}, ...}"). */
 export function topLevelReprValue(repr: string, key: string): string | null | undefined {
+  const at = topLevelKeyEnd(repr, key);
+  if (at < 0) return undefined;
+  const rest = repr.slice(at);
+  if (rest.startsWith("None")) return null;
+  // A paste cut right after the name loses the closing quote: the value then runs to the end.
+  const literal = /^'([^']*)(?:'|$)|^"([^"]*)(?:"|$)/.exec(rest);
+  return literal ? (literal[1] ?? literal[2]) : undefined;
+}
+
+/** Where the value of the repr's own (outermost) `key` starts, or -1 when the dict has no such key. */
+function topLevelKeyEnd(repr: string, key: string): number {
   let depth = 0;
   let quote: string | null = null;
   const needle = `'${key}': `;
@@ -194,18 +205,12 @@ export function topLevelReprValue(repr: string, key: string): string | null | un
       else if (ch === quote) quote = null;
       continue;
     }
-    if (depth === 1 && repr.startsWith(needle, i)) {
-      const rest = repr.slice(i + needle.length);
-      if (rest.startsWith("None")) return null;
-      // A paste cut right after the name loses the closing quote: the value then runs to the end.
-      const literal = /^'([^']*)(?:'|$)|^"([^"]*)(?:"|$)/.exec(rest);
-      return literal ? (literal[1] ?? literal[2]) : undefined;
-    }
+    if (depth === 1 && repr.startsWith(needle, i)) return i + needle.length;
     if (ch === "'" || ch === '"') quote = ch;
     else if (ch === "{" || ch === "[" || ch === "(") depth++;
     else if (ch === "}" || ch === "]" || ch === ")") depth--;
   }
-  return undefined;
+  return -1;
 }
 
 // Layers that are built into some Keras line but not another, or that belong to another cause: a loader that
@@ -398,6 +403,9 @@ export function guessFamily(captures: Record<string, string>): MissingFamily | n
   if (/\blosses\b|\bloss(?:es)?_?/.test(module)) return "loss";
   if (/\bmetrics?\b/.test(module)) return "metric";
   if (/\b(?:activations|initializers|regularizers|constraints)\b/.test(module)) return "function";
+  // Only layers and models carry a build_config, only models a compile_config (whose optimizer and loss keys would
+  // otherwise read as the object's own: captured, a subclassed model in Keras 3.15, fixtures/tracebacks/_matrix).
+  if (topLevelKeyEnd(config, "build_config") >= 0 || topLevelKeyEnd(config, "compile_config") >= 0) return "layer";
   if (OPTIMIZER_KEYS.test(config)) return "optimizer";
   if (LOSS_KEYS.test(config)) return "loss";
   if (METRIC_KEYS.test(config)) return "metric";

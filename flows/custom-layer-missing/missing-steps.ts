@@ -423,6 +423,12 @@ export function missingCause(spec: MissingCauseSpec): Cause {
       // builder reading a YAML file), not Keras resolving a saved name.
       if (captures.stackShows === "other") return false;
       const missing = resolveMissing(captures, facts);
+      // Keras 3's legacy-H5 compile step names no object, only that a loss name was unknown: without the file, the
+      // kind is known and the name is not. Its frameless form is one reading of a generic Python error.
+      if (!missing.className && captures.lossFamily !== undefined) {
+        if (captures.bareLoss !== undefined) return captures.stackShows === "nothing" && spec.family === "loss";
+        return spec.family === "loss";
+      }
       if (!missing.className || looksLikeLayerName(captures, facts)) return false;
       // A built-in name stays a distant alternative: the release-bug and version causes claim it first.
       if (missing.builtin) return (missing.family ?? spec.family) === spec.family ? 0.35 : false;
@@ -438,7 +444,10 @@ export function missingCause(spec: MissingCauseSpec): Cause {
       if (hint === null || (spec.family !== "loss" && spec.family !== "metric")) return factor;
       return hint === spec.family ? factor * 1.06 : factor * 0.97;
     },
-    culprit: (captures, facts) => culpritOf(resolveMissing(captures, facts)),
+    culprit: (captures, facts) => {
+      const missing = resolveMissing(captures, facts);
+      return missing.className ? culpritOf(missing) : "the loss named in the file's training config";
+    },
     start: "explain",
     steps: missingObjectSteps(spec.family),
   };

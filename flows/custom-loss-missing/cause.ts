@@ -24,5 +24,12 @@ export const customLossMissing: Cause = missingCause({
       weight: 0.85,
       means: "Keras 3 stumbles over a custom loss function named in the .h5 training config",
     },
+    {
+      // The same pasted without its frames: Python's own wording, which only the load around it makes a loss's.
+      type: /^TypeError$/,
+      message: /string indices must be integers(?<lossFamily>)(?<bareLoss>)/,
+      weight: 0.4,
+      means: "Keras 3 gives this when a legacy .h5 names a loss it does not know (the frames were not pasted)",
+    },
   ],
 });

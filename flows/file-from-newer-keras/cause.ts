@@ -4,6 +4,7 @@
 // "Unrecognized keyword arguments passed to X" or an unknown class added in a later 3.x.
 import { BUILTIN_ELSEWHERE_MATCHER, builtinElsewhere, kindsOf } from "../_shared/builtin-elsewhere.js";
 import { EITHER_CONFIG_SHAPE, KERAS2_CONFIG_SHAPE, KERAS3_CONFIG_SHAPE } from "./config-shape.js";
+import { kerasZipInOldLoader, zipInOldLoaderVerdict } from "./keras-zip-in-old-loader.js";
 import { code, paragraphs, python, text } from "../../src/core/content.js";
 import type { Cause, Facts } from "../../src/core/types.js";
 import { builtinsFor } from "../../src/core/builtins.js";
@@ -97,6 +98,7 @@ export const fileFromNewerKeras: Cause = {
     KERAS2_CONFIG_SHAPE,
     EITHER_CONFIG_SHAPE,
     BUILTIN_ELSEWHERE_MATCHER,
+    ...kerasZipInOldLoader(0.7, 0.44),
     {
       // Only the first line of Keras 3's R8 wrapper around a whole model: one of its layers could not be rebuilt,
       // which a newer file's layer or argument does as often as a custom class (the inner error was not pasted).
@@ -111,6 +113,8 @@ export const fileFromNewerKeras: Cause = {
     const v = versionFacts(facts);
     if (captures.variablesLayer !== undefined) return v.relation === "newer-file" && facts.file?.format === "keras-zip" ? 1.4 : false;
     if (v.relation === "keras2-in-keras3" || v.relation === "tfkeras-in-keras3" || v.relation === "keras3-in-keras2") return false;
+    const zip = zipInOldLoaderVerdict(captures, facts);
+    if (zip !== undefined) return zip ? (v.relation === "newer-file" ? 1.3 : 1) : false;
     if (captures.tfSymbol !== undefined) return v.relation === "newer-file" ? 1.3 : 1;
     if (captures.elsewhereName !== undefined) {
       // Some Keras exports the name, but not every one: an older loader than the file's is one reading.

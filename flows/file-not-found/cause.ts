@@ -76,8 +76,12 @@ export const fileNotFound: Cause = {
       means: "Keras 3 found no model folder at the path",
     },
   ],
-  // The file exists: the error means "unreadable", and the file's format names the real cause.
-  when: (_captures, facts) => !fileExists(facts),
+  // The file exists: the error means "unreadable", and the file's format names the real cause. Without the file, a
+  // `.keras` name in TensorFlow's SavedModel wording more often exists and predates the loader (keras3-file-in-keras2).
+  when: (captures, facts) => {
+    if (fileExists(facts)) return false;
+    return !facts.file && /\.keras\/?$/.test(captures.path ?? "") ? 0.85 : true;
+  },
   detect: (facts) =>
     facts.file?.format === "missing"
       ? { confidence: 0.99, captures: { path: facts.file.path }, evidence: [`nothing exists at ${facts.file.path}`] }

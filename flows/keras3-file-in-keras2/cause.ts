@@ -2,6 +2,7 @@
 // which knows neither its InputLayer `batch_shape`, nor its keras.src.models modules, nor its DTypePolicy dicts.
 // Proved by keras3/sequential.keras|.h5 and keras3/functional_nested.keras in the keras2 env and through tf_keras.
 import { EITHER_CONFIG_SHAPE, KERAS2_CONFIG_SHAPE } from "../file-from-newer-keras/config-shape.js";
+import { kerasZipInOldLoader, zipInOldLoaderVerdict } from "../file-from-newer-keras/keras-zip-in-old-loader.js";
 import { code, paragraphs, python, text } from "../../src/core/content.js";
 import type { Cause, Facts } from "../../src/core/types.js";
 import { builtinsFor } from "../../src/core/builtins.js";
@@ -62,11 +63,23 @@ export const keras3FileInKeras2: Cause = {
     },
     KERAS2_CONFIG_SHAPE,
     EITHER_CONFIG_SHAPE,
+    ...kerasZipInOldLoader(0.74, 0.5),
+    {
+      // Keras 3 writes the Functional class into `.h5` files too, which TF ≤ 2.3 and multi-backend Keras do not know
+      // (captured: tf115-py36 on a Keras 3.15 nested functional .h5); a TF 2.4–2.15 file is the other reading.
+      type: /^ValueError$/,
+      message: /^Unknown layer: '?(?<functionalClass>Functional)'?(?:\.|\s|$)/,
+      weight: 0.5,
+      means: "an old loader does not know the Functional class, which Keras 3 writes too",
+    },
   ],
   when: (captures, facts) => {
     const v = versionFacts(facts);
     if (v.relation === "keras3-in-keras2") return 1.15;
     if (v.relation !== "unknown" && v.loaderLine === "keras3") return false;
+    const zip = zipInOldLoaderVerdict(captures, facts);
+    if (zip !== undefined) return zip && v.relation !== "newer-file";
+    if (captures.functionalClass !== undefined) return v.relation === "unknown";
     if (captures.module || captures.keyword || captures.configShape !== undefined) return true;
     return captures.className === "DTypePolicy" || keras3OnlyLayer(captures.className ?? "") ? 1 : false;
   },

@@ -56,6 +56,14 @@ export const lambdaPythonMismatch: Cause = {
       means: "marshal could not read the Lambda's bytecode: another Python version wrote it",
     },
     {
+      // marshal's own wording when the bytes end before an object does (captured: Python 3.6 bytecode read by
+      // 3.11 in TF 2.15 and by 3.12 in Keras 3.5, fixtures/tracebacks/_matrix); pickle says "Ran out of input".
+      type: /^EOFError$/,
+      message: /(?<marshalError>EOF read where (?:object|not expected))/,
+      weight: 0.85,
+      means: "marshal ran out of bytes reading the Lambda's bytecode: another Python version wrote it",
+    },
+    {
       type: /^SystemError$/,
       message: /unknown opcode|XXX lineno|bad argument to internal function/,
       frame: LAMBDA_FRAMES,
