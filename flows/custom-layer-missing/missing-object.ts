@@ -100,6 +100,13 @@ export const MISSING_OBJECT_MATCHERS: Matcher[] = [
     means: "Keras could not resolve a serialized object stored in the file",
   },
   {
+    // Only the first line of Keras 3's R8 wrapper around a Keras model: one of its layers could not be rebuilt, and
+    // that layer's code missing is the usual reason (a newer file or a custom get_config are the other readings).
+    message: /^<class '(?:keras(?:\.src)?\.(?:models|engine)\.[\w.]+\.)(?<innerOf>Sequential|Functional|Model)'> could not be deserialized properly(?![\s\S]*Exception encountered)/,
+    weight: 0.5,
+    means: "Keras could not rebuild a layer inside this model; a layer's code missing is the usual reason",
+  },
+  {
     // Only the first line of Keras 3's R8 wrapper pasted: the class it names could not be rebuilt. Its code missing
     // is the usual reason; Keras' own classes (the Functional around any inner error) are vetoed as built-ins.
     message: /^<class '(?:(?<parentModule>[\w.]+)\.)?(?<name>\w+)'> could not be deserialized properly(?![\s\S]*Exception encountered)/,
@@ -112,6 +119,13 @@ export const MISSING_OBJECT_MATCHERS: Matcher[] = [
     message: /^Error when deserializing class '(?<wrappedClass>[^']+)' using config=[\s\S]*?'class_name': '(?<objType>function)', 'config': '(?<name>[A-Za-z_]\w*)(?:'|$)/,
     weight: 0.6,
     means: "the layer's config refers to a custom function by name, which this Keras could not rebuild",
+  },
+  {
+    // The same first line from a legacy `.h5` config, where functions are stored as bare names ('activation':
+    // 'swishy'): resolveMissing takes the first name no Keras line exports (captured: Keras 3.15 on a TF 2.1 file).
+    message: /^Error when deserializing class '(?<wrappedClass>[^']+)' using config=(?<functionsConfig>\{[\s\S]*)$/,
+    weight: 0.55,
+    means: "the layer's config names a function no Keras exports, which this Keras could not rebuild",
   },
   {
     // Keras 2.13-2.15 `.keras` path for a function reference: "Unknown activation function '{...}' cannot be
@@ -283,10 +297,28 @@ function refFor(facts: Facts, names: string[]): CustomObjectRef | null {
   return null;
 }
 
+const FUNCTION_KINDS: BuiltinKind[] = ["activations", "initializers", "regularizers", "constraints"];
+const FUNCTION_SLOT = /'(?:activation|recurrent_activation|\w+_(?:initializer|regularizer|constraint))': (?:'(?<bare>[A-Za-z_]\w*)'|\{'class_name': '(?<nested>[A-Za-z_]\w*)')/g;
+
+/** The first function a layer's config names (activation, initializers...) that no Keras line exports. */
+function unknownFunctionIn(config: string): string | null {
+  for (const slot of config.matchAll(FUNCTION_SLOT)) {
+    const name = slot.groups?.bare ?? slot.groups?.nested ?? "";
+    if (name === "function") continue;
+    const known = (["keras3", "tf-keras2", "keras2"] as const).some((line) => FUNCTION_KINDS.some((kind) => builtinsFor(line).has(kind, name)));
+    if (!known) return name;
+  }
+  return null;
+}
+
 /** The missing object a hit names, completed from the file's facts. */
 export function resolveMissing(captures: Record<string, string>, facts: Facts): MissingObject {
   let stored = captures.name ?? "";
   let printableFamily: MissingFamily | null = null;
+  if (!stored && captures.functionsConfig !== undefined && !/Exception encountered/.test(captures.functionsConfig)) {
+    stored = unknownFunctionIn(captures.functionsConfig) ?? "";
+    if (stored) printableFamily = "function";
+  }
   let registered: string | null | undefined;
   let module: string | null | undefined;
   const full = captures.fullConfig;

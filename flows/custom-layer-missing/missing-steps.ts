@@ -422,6 +422,7 @@ export function missingCause(spec: MissingCauseSpec): Cause {
       // "Unknown layer: ..." raised where nothing is being loaded is the user's own code speaking (a model
       // builder reading a YAML file), not Keras resolving a saved name.
       if (captures.stackShows === "other") return false;
+      if (captures.innerOf !== undefined) return spec.family === "layer";
       const missing = resolveMissing(captures, facts);
       // Keras 3's legacy-H5 compile step names no object, only that a loss name was unknown: without the file, the
       // kind is known and the name is not. Its frameless form is one reading of a generic Python error.
@@ -446,7 +447,8 @@ export function missingCause(spec: MissingCauseSpec): Cause {
     },
     culprit: (captures, facts) => {
       const missing = resolveMissing(captures, facts);
-      return missing.className ? culpritOf(missing) : "the loss named in the file's training config";
+      if (missing.className) return culpritOf(missing);
+      return captures.innerOf ? `a layer inside the ${captures.innerOf} model` : "the loss named in the file's training config";
     },
     start: "explain",
     steps: missingObjectSteps(spec.family),

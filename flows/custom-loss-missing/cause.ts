@@ -17,10 +17,11 @@ export const customLossMissing: Cause = missingCause({
     ...KINDLESS_MATCHERS,
     {
       // Keras 3 (3.15.1 at least) reading a legacy .h5 training_config whose loss is a custom function's name:
-      // _resolve_compile_arguments_compat indexes the name string as a dict (fixture keras-3.15.1--custom-loss-h5).
+      // _resolve_compile_arguments_compat indexes the name string as a dict (fixture keras-3.15.1--custom-loss-h5);
+      // only a loss reaches it as a bare string (metrics come as a list).
       type: /^TypeError$/,
       message: /string indices must be integers(?<lossFamily>)/,
-      frame: /loss = _resolve_compile_arguments_compat/,
+      frame: /_resolve_compile_arguments_compat/,
       weight: 0.85,
       means: "Keras 3 stumbles over a custom loss function named in the .h5 training config",
     },

@@ -100,6 +100,13 @@ export const fileFromNewerKeras: Cause = {
     BUILTIN_ELSEWHERE_MATCHER,
     ...kerasZipInOldLoader(0.7, 0.44),
     {
+      // Only R9's first line pasted, around a built-in class whose config Keras 3 wrote ('module': 'keras...'): an
+      // argument a newer Keras 3 added is one reading (captured: Keras 3.5 on Keras 3.15 files).
+      message: /^(?![\s\S]*Exception encountered)Error when deserializing class '(?<newerConfigClass>\w+)' using config=\{[^\n]*?'module': '(?:keras|tf_keras)[.']/,
+      weight: 0.45,
+      means: "a built-in class could not be rebuilt from a config Keras 3 wrote; a newer Keras 3 is one reading",
+    },
+    {
       // Only the first line of Keras 3's R8 wrapper around a whole model: one of its layers could not be rebuilt,
       // which a newer file's layer or argument does as often as a custom class (the inner error was not pasted).
       message: /^<class '(?:keras(?:\.src)?\.(?:models|engine)\.[\w.]+)'> (?<configShape>could not be deserialized properly)(?![\s\S]*Exception encountered)/,
@@ -115,6 +122,7 @@ export const fileFromNewerKeras: Cause = {
     if (v.relation === "keras2-in-keras3" || v.relation === "tfkeras-in-keras3" || v.relation === "keras3-in-keras2") return false;
     const zip = zipInOldLoaderVerdict(captures, facts);
     if (zip !== undefined) return zip ? (v.relation === "newer-file" ? 1.3 : 1) : false;
+    if (captures.newerConfigClass !== undefined) return isKerasBuiltin(captures.newerConfigClass) ? (v.relation === "newer-file" ? 1.3 : 1) : false;
     if (captures.tfSymbol !== undefined) return v.relation === "newer-file" ? 1.3 : 1;
     if (captures.elsewhereName !== undefined) {
       // Some Keras exports the name, but not every one: an older loader than the file's is one reading.

@@ -128,7 +128,24 @@ export const keras2FileInKeras3: Cause = {
       code(versionCulprit(ctx.diagnosis.captures) ?? "part of the model"),
       text(", which only Keras 2 knows."),
     ]),
-  matchers: [...keras2InKeras3Matchers, KERAS3_CONFIG_SHAPE, EITHER_CONFIG_SHAPE],
+  matchers: [
+    {
+      // Only R9's first line pasted, around a built-in layer whose config holds what only Keras 2 saved: an
+      // initializer's dtype (tf.keras 1.x) (captured: Keras 3.15 and 3.5 on a TF 1.15 .h5, fixtures/tracebacks/_matrix).
+      message: /^(?![\s\S]*Exception encountered)Error when deserializing class '(?<wrappedClass>\w+)' using config=\{[^\n]*?'class_name': '(?<className>\w+)', 'config': \{[^{}]*?'(?<keyword>dtype)':/,
+      weight: 0.6,
+      means: "the layer's config holds an initializer argument only Keras 2 saved (the inner error was not pasted)",
+    },
+    {
+      // The same around a config that holds Keras 2's batch_input_shape.
+      message: /^(?![\s\S]*Exception encountered)Error when deserializing class '(?<className>\w+)' using config=\{[^\n]*?'(?<keyword>batch_input_shape)':/,
+      weight: 0.6,
+      means: "the layer's config holds batch_input_shape, which only Keras 2 saves (the inner error was not pasted)",
+    },
+    ...keras2InKeras3Matchers,
+    KERAS3_CONFIG_SHAPE,
+    EITHER_CONFIG_SHAPE,
+  ],
   when: (captures, facts) => {
     // Keyword and class errors mean a file only while something is being loaded (not while the user builds a model).
     if (captures.stackShows === "other") return false;

@@ -65,6 +65,13 @@ export const keras3FileInKeras2: Cause = {
     EITHER_CONFIG_SHAPE,
     ...kerasZipInOldLoader(0.74, 0.5),
     {
+      // Only R9's first line pasted, around an InputLayer holding Keras 3's batch_shape (captured: TF 2.15 on Keras 3
+      // files, fixtures/tracebacks/_matrix).
+      message: /^(?![\s\S]*Exception encountered)Error when deserializing class '(?<className>InputLayer)' using config=\{[^\n]*?'(?<keyword>batch_shape)':/,
+      weight: 0.7,
+      means: "the InputLayer's config holds batch_shape, which only Keras 3 saves (the inner error was not pasted)",
+    },
+    {
       // Keras 3 writes the Functional class into `.h5` files too, which TF ≤ 2.3 and multi-backend Keras do not know
       // (captured: tf115-py36 on a Keras 3.15 nested functional .h5); a TF 2.4–2.15 file is the other reading.
       type: /^ValueError$/,
