@@ -58,10 +58,13 @@ const messages = await import(dist("src/core/messages.js"));
 const { minedCases } = await import(pathToFileURL(join(root, "scripts", "paste-mined.mjs")).href);
 const minedScored = await scorePasteForms(minedCases(root, messages), { parseTraceback, classify, causes, factsFor });
 const minedHalves = ["tuning", "sealed"].map((half) => [half, minedScored.filter((entry) => entry.half === half)]);
-// The third set: the cross-version matrix's real failures (scripts/capture-matrix-pastes.mjs), classified on their
-// text alone (no file, no env: what `explain` gets), split by source like the first.
-const { matrixPasteCases } = await import(pathToFileURL(join(root, "scripts", "paste-cases.mjs")).href);
-const matrixScored = await scorePasteForms(matrixPasteCases(root), { parseTraceback, classify, causes, factsFor });
+// The third and fourth sets: the cross-version matrix's real failures (scripts/capture-matrix-pastes.mjs) and the
+// failures around the model (scripts/capture-scenario-pastes.mjs), classified on their text alone (no file, no env:
+// what `explain` gets), split by source like the first.
+const { textAlonePasteCases } = await import(pathToFileURL(join(root, "scripts", "paste-cases.mjs")).href);
+const matrixScored = await scorePasteForms(textAlonePasteCases(root, "_matrix"), { parseTraceback, classify, causes, factsFor });
+const scenarioScored = await scorePasteForms(textAlonePasteCases(root, "_scenarios"), { parseTraceback, classify, causes, factsFor });
+const scenarioHalves = ["tuning", "sealed"].map((half) => [half, scenarioScored.filter((entry) => entry.half === half)]);
 const matrixHalves = ["tuning", "sealed"].map((half) => [half, matrixScored.filter((entry) => entry.half === half)]);
 
 const names = readdirSync(evalDir).filter((name) => name.endsWith(".txt")).sort();
@@ -98,7 +101,8 @@ if (process.argv.includes("--json")) {
   const paste = Object.fromEntries(halves.map(([half, list]) => [half, summarise(list)]));
   const mined = Object.fromEntries(minedHalves.map(([half, list]) => [half, summarise(list)]));
   const matrix = Object.fromEntries(matrixHalves.map(([half, list]) => [half, summarise(list)]));
-  console.log(JSON.stringify({ summary, results, paste, mined, matrix }, null, 2));
+  const scenarios = Object.fromEntries(scenarioHalves.map(([half, list]) => [half, summarise(list)]));
+  console.log(JSON.stringify({ summary, results, paste, mined, matrix, scenarios }, null, 2));
   process.exit(0);
 }
 
@@ -147,8 +151,9 @@ function printSet(title, scored, setHalves) {
 printSet("paste forms of the real fixtures", pasteScored, halves);
 printSet("paste forms of the mined table's templates", minedScored, minedHalves);
 printSet("paste forms of the matrix's real failures, text alone", matrixScored, matrixHalves);
+printSet("paste forms of the failures around the model (scenarios), text alone", scenarioScored, scenarioHalves);
 if (process.argv.includes("--misses")) {
-  for (const [title, scored] of [["real fixtures", pasteScored], ["mined table", minedScored], ["matrix failures", matrixScored]]) {
+  for (const [title, scored] of [["real fixtures", pasteScored], ["mined table", minedScored], ["matrix failures", matrixScored], ["scenarios", scenarioScored]]) {
     const show = process.argv.includes("--show-sealed") ? scored : scored.filter((entry) => entry.half === "tuning");
     const misses = show.filter((e) => !e.top1 || e.culpritNamed === false);
     if (misses.length) console.log(`\nmisses of the ${title} (top-1 or culprit; * = not in the top 3):`);

@@ -19,18 +19,19 @@ export function pasteCases(root) {
 }
 
 /**
- * The third set: the matrix's real failures (fixtures/tracebacks/_matrix, written by scripts/capture-matrix-pastes.mjs),
- * each scored against the cause keras-fix names with the file and env in hand. The sidecar handed on holds the
- * culprit only: these pastes are classified on their text alone, as `explain` receives them.
+ * The text-alone sets, each a folder of real failures with the cause it is scored against in its sidecar:
+ * fixtures/tracebacks/_matrix (the cross-version matrix's failures, scripts/capture-matrix-pastes.mjs) and
+ * fixtures/tracebacks/_scenarios (no Keras, no backend, no file: scripts/capture-scenario-pastes.mjs). The sidecar
+ * handed on holds the culprit only: these pastes are classified on their text alone, as `explain` receives them.
  */
-export function matrixPasteCases(root) {
-  const base = join(root, "fixtures", "tracebacks", "_matrix");
+export function textAlonePasteCases(root, folder) {
+  const base = join(root, "fixtures", "tracebacks", folder);
   return readdirSync(base)
     .filter((name) => name.endsWith(".txt"))
     .sort()
     .map((name) => {
       const sidecar = JSON.parse(readFileSync(join(base, name.replace(/\.txt$/, ".expect.json")), "utf8"));
-      const path = `fixtures/tracebacks/_matrix/${name}`;
+      const path = `fixtures/tracebacks/${folder}/${name}`;
       return { cause: sidecar.cause, path, text: readFileSync(join(root, path), "utf8"), sidecar: sidecar.culprit ? { culprit: sidecar.culprit } : {} };
     });
 }

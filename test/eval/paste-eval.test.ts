@@ -8,7 +8,7 @@
 // top-3 97.8%, culprit named 96.0% (n=852). The target is 95 / 99 / 95: top-3 still falls short, so the
 // floor is what was reached, not the target. The mined-table set's sealed half has its own floor (mined-eval.test.ts).
 import { beforeAll, describe, expect, it } from "vitest";
-import { matrixPasteCases, pasteCases } from "../../scripts/paste-cases.mjs";
+import { pasteCases, textAlonePasteCases } from "../../scripts/paste-cases.mjs";
 import { scorePasteForms, summarise, type ScoredPaste } from "../../scripts/paste-forms.mjs";
 import { causes } from "../../flows/index.js";
 import { classify } from "../../src/core/classify.js";
@@ -48,7 +48,7 @@ const MATRIX_FLOOR = { top1: 0, top3: 0, culpritNamed: 0 };
 describe("explain on the paste forms of the matrix's real failures (text alone)", () => {
   let matrixSealed: ScoredPaste[] = [];
   beforeAll(async () => {
-    const scored = await scorePasteForms(matrixPasteCases(repoRoot), { parseTraceback, classify, causes, factsFor });
+    const scored = await scorePasteForms(textAlonePasteCases(repoRoot, "_matrix"), { parseTraceback, classify, causes, factsFor });
     matrixSealed = scored.filter((entry) => entry.half === "sealed");
   });
 
