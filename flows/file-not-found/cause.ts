@@ -47,6 +47,13 @@ export const fileNotFound: Cause = {
       means: "h5py could not open the path: no such file",
     },
     {
+      // The same cut right after the name: the type alone still says errno 2.
+      type: /^FileNotFoundError$/,
+      message: /Unable to (?:synchronously )?open file \(unable to open file: name = '(?<path>[^'\n]*)$/,
+      weight: 0.85,
+      means: "h5py could not open the path: no such file",
+    },
+    {
       type: /^(?:OSError|IOError|FileNotFoundError)$/,
       message: /\[Errno 2\] No such file or directory: '(?<path>[^']*)'/,
       weight: 0.85,
@@ -57,7 +64,8 @@ export const fileNotFound: Cause = {
       // path with "/{saved_model.pbtxt|saved_model.pb}" appended. Without the file's facts, a missing path is the
       // common reading; `when` hands an existing file to the causes that read its content.
       type: /^(?:OSError|IOError)$/,
-      message: /SavedModel file does not exist at: (?<path>.+?)\/?\{saved_model\.pbtxt\|saved_model\.pb\}/,
+      // A paste cut after the path keeps only "SavedModel file does not exist at: my_model".
+      message: /SavedModel file does not exist at: (?<path>.+?)(?:\/?\{saved_model\.pbtxt\|saved_model\.pb\}|$)/m,
       weight: 0.7,
       means: "TensorFlow found neither an HDF5 file nor a SavedModel at the path",
     },

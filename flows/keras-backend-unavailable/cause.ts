@@ -106,10 +106,32 @@ export const kerasBackendUnavailable: Cause = {
       // Captured: keras35-py312 (Keras 3.5 + JAX) with KERAS_BACKEND unset: `import keras` reaches keras/src/...
       // modules that import the default backend, tensorflow. Keras' own frames tell it from a missing install.
       type: /^(?:ModuleNotFoundError|ImportError)$/,
-      message: /^No module named '(?<module>tensorflow|jax|torch)'$/,
+      message: /^No module named '(?<module>tensorflow|jax|torch)(?:'$|$)/,
       frame: /(?:^|\/)keras\/src\//,
       weight: 0.85,
       means: "Keras 3 is installed and imports a backend that is not",
+    },
+    {
+      // The same line pasted without its frames: JAX and PyTorch are what Keras 3 imports as backends (captured:
+      // keras3 and keras35-py312 with KERAS_BACKEND=torch or jax, fixtures/tracebacks/_scenarios).
+      type: /^(?:ModuleNotFoundError|ImportError)$/,
+      message: /^No module named '(?<module>jax|torch)(?:'$|$)/,
+      weight: 0.6,
+      means: "a Keras 3 backend is not installed (the frames were not pasted)",
+    },
+    {
+      // TensorFlow without frames is first of all not installed (keras-not-installed); a backend is the other reading.
+      type: /^(?:ModuleNotFoundError|ImportError)$/,
+      message: /^No module named '(?<module>tensorflow)(?:'$|$)/,
+      weight: 0.45,
+      means: "Keras 3's default backend, TensorFlow, is not installed (the frames were not pasted)",
+    },
+    {
+      // Keras 3 for a KERAS_BACKEND (or keras.json backend) it has no module for (captured: KERAS_BACKEND=bogus).
+      type: /^ValueError$/,
+      message: /Unable to import backend : (?<module>[\w.-]+)/,
+      weight: 0.85,
+      means: "Keras 3 was told to use a backend it does not have",
     },
   ],
   // With the probe's facts, the backend it names must be the configured one; a pasted traceback alone is enough.
