@@ -105,6 +105,14 @@ export const compileConfigIncompatible: Cause = {
       means: "a Keras training object refuses an argument saved by another Keras version",
     },
     {
+      // The same pasted without frames: only a training config holds loss, metric and optimizer objects (captured:
+      // Keras 3.15 and 3.5 on a TF 2.15 .h5 compiled with MeanSquaredError(), fixtures/tracebacks/_scenarios).
+      type: /^TypeError$/,
+      message: /(?<className>\w+)\.__init__\(\) got an unexpected keyword argument '(?<keyword>\w+)'/,
+      weight: 0.7,
+      means: "a Keras training object refuses an argument saved by another Keras version (the frames were not pasted)",
+    },
+    {
       // Anything else raised while rebuilding the training config (e.g. `MeanSquaredError.__init__() got an
       // unexpected keyword argument 'fn'` for a Keras 2 loss object with reduction="auto").
       // Unknown custom losses/metrics raised here belong to the custom-object causes: left out.

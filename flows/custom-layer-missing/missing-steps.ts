@@ -422,7 +422,8 @@ export function missingCause(spec: MissingCauseSpec): Cause {
       // "Unknown layer: ..." raised where nothing is being loaded is the user's own code speaking (a model
       // builder reading a YAML file), not Keras resolving a saved name.
       if (captures.stackShows === "other") return false;
-      if (captures.innerOf !== undefined) return spec.family === "layer";
+      // Behind a Keras model's R8 first line: a layer first, a function (activation, initializer...) the other reading.
+      if (captures.innerOf !== undefined) return spec.family === "layer" ? 1 : spec.family === "function" ? 0.8 : false;
       const missing = resolveMissing(captures, facts);
       // Keras 3's legacy-H5 compile step names no object, only that a loss name was unknown: without the file, the
       // kind is known and the name is not. Its frameless form is one reading of a generic Python error.

@@ -36,6 +36,8 @@ function nestingRef(facts: Facts): CustomObjectRef | null {
 const classOf = (captures: Record<string, string>, facts?: Facts) =>
   captures.className || captures.wrappedClass || (facts && captures.attribute !== undefined ? nestingRef(facts)?.className ?? "" : "");
 
+const MODEL_CLASSES = new Set(["Sequential", "Functional", "Model"]);
+
 export const customObjectConfig: Cause = {
   id: "custom-object-config",
   title: "A custom class cannot be rebuilt from its saved config",
@@ -109,6 +111,9 @@ export const customObjectConfig: Cause = {
     if (captures.attribute !== undefined) {
       return nestingRef(facts) ? 1.2 : facts.file ? 0.6 : 1;
     }
+    // R8's first line around a Keras model: one of its layers failed, which the tuning halves of the paste sets show
+    // to be a missing layer, a newer file or a missing function far more often than a custom get_config.
+    if (captures.outerClass !== undefined && MODEL_CLASSES.has(captures.outerClass)) return 0.8;
     return refFor(captures, facts) ? 1.1 : 1;
   },
   culprit: (captures, facts) => {

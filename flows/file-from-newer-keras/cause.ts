@@ -110,7 +110,7 @@ export const fileFromNewerKeras: Cause = {
       // Only the first line of Keras 3's R8 wrapper around a whole model: one of its layers could not be rebuilt,
       // which a newer file's layer or argument does as often as a custom class (the inner error was not pasted).
       message: /^<class '(?:keras(?:\.src)?\.(?:models|engine)\.[\w.]+)'> (?<configShape>could not be deserialized properly)(?![\s\S]*Exception encountered)/,
-      weight: 0.35,
+      weight: 0.45,
       means: "a layer of the model could not be rebuilt; a newer file is one reading (the inner error was not pasted)",
     },
   ],

@@ -137,9 +137,10 @@ export const keras2FileInKeras3: Cause = {
       means: "the layer's config holds an initializer argument only Keras 2 saved (the inner error was not pasted)",
     },
     {
-      // The same around a config that holds Keras 2's batch_input_shape.
+      // The same around a config that holds Keras 2's batch_input_shape (normal in a Keras 2 loader, hence lower: a
+      // custom function named in the same config is the likelier reading there).
       message: /^(?![\s\S]*Exception encountered)Error when deserializing class '(?<className>\w+)' using config=\{[^\n]*?'(?<keyword>batch_input_shape)':/,
-      weight: 0.6,
+      weight: 0.5,
       means: "the layer's config holds batch_input_shape, which only Keras 2 saves (the inner error was not pasted)",
     },
     ...keras2InKeras3Matchers,
