@@ -107,10 +107,17 @@ export const MISSING_OBJECT_MATCHERS: Matcher[] = [
     means: "Keras could not rebuild a layer inside this model; a layer's code missing is the usual reason",
   },
   {
-    // Only the first line of Keras 3's R8 wrapper pasted: the class it names could not be rebuilt. Its code missing
-    // is the usual reason; Keras' own classes (the Functional around any inner error) are vetoed as built-ins.
+    // The same around a built-in layer (Dense): what failed inside it is a function its config names.
+    message: /^<class '(?:keras(?:\.src)?\.layers\.[\w.]+\.)(?<innerOfLayer>\w+)'> could not be deserialized properly(?![\s\S]*Exception encountered)/,
+    weight: 0.5,
+    means: "Keras could not rebuild this built-in layer; a custom function its config names is the usual reason",
+  },
+  {
+    // Only the first line of Keras 3's R8 wrapper pasted: the class it names could not be rebuilt. R8 prints a class
+    // Keras found, so the user's own class failing its from_config (custom-object-config) comes first; a layer of
+    // theirs missing inside it is the other reading. Keras' own classes are vetoed as built-ins.
     message: /^<class '(?:(?<parentModule>[\w.]+)\.)?(?<name>\w+)'> could not be deserialized properly(?![\s\S]*Exception encountered)/,
-    weight: 0.55,
+    weight: 0.4,
     means: "Keras could not rebuild this class from the file; its code missing is the usual reason",
   },
   {

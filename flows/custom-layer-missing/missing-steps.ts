@@ -424,6 +424,7 @@ export function missingCause(spec: MissingCauseSpec): Cause {
       if (captures.stackShows === "other") return false;
       // Behind a Keras model's R8 first line: a layer first, a function (activation, initializer...) the other reading.
       if (captures.innerOf !== undefined) return spec.family === "layer" ? 1 : spec.family === "function" ? 0.8 : false;
+      if (captures.innerOfLayer !== undefined) return spec.family === "function";
       const missing = resolveMissing(captures, facts);
       // Keras 3's legacy-H5 compile step names no object, only that a loss name was unknown: without the file, the
       // kind is known and the name is not. Its frameless form is one reading of a generic Python error.
@@ -449,7 +450,9 @@ export function missingCause(spec: MissingCauseSpec): Cause {
     culprit: (captures, facts) => {
       const missing = resolveMissing(captures, facts);
       if (missing.className) return culpritOf(missing);
-      return captures.innerOf ? `a layer inside the ${captures.innerOf} model` : "the loss named in the file's training config";
+      if (captures.innerOf) return `a layer inside the ${captures.innerOf} model`;
+      if (captures.innerOfLayer) return `a function the ${captures.innerOfLayer} layer's config names`;
+      return "the loss named in the file's training config";
     },
     start: "explain",
     steps: missingObjectSteps(spec.family),

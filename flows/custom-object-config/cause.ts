@@ -32,11 +32,15 @@ function nestingRef(facts: Facts): CustomObjectRef | null {
   );
 }
 
-// The AttributeError of a nested object names no class: the file's facts do.
-const classOf = (captures: Record<string, string>, facts?: Facts) =>
-  captures.className || captures.wrappedClass || (facts && captures.attribute !== undefined ? nestingRef(facts)?.className ?? "" : "");
-
 const MODEL_CLASSES = new Set(["Sequential", "Functional", "Model"]);
+
+// The AttributeError of a nested object names no class: the file's facts do. R8's first line names the class that
+// failed, unless it is the Keras model around it.
+const classOf = (captures: Record<string, string>, facts?: Facts) =>
+  captures.className ||
+  captures.wrappedClass ||
+  (captures.outerClass && !MODEL_CLASSES.has(captures.outerClass) ? captures.outerClass : "") ||
+  (facts && captures.attribute !== undefined ? nestingRef(facts)?.className ?? "" : "");
 
 export const customObjectConfig: Cause = {
   id: "custom-object-config",

@@ -107,11 +107,11 @@ export const fileFromNewerKeras: Cause = {
       means: "a built-in class could not be rebuilt from a config Keras 3 wrote; a newer Keras 3 is one reading",
     },
     {
-      // Only the first line of Keras 3's R8 wrapper around a whole model: one of its layers could not be rebuilt,
-      // which a newer file's layer or argument does as often as a custom class (the inner error was not pasted).
-      message: /^<class '(?:keras(?:\.src)?\.(?:models|engine)\.[\w.]+)'> (?<configShape>could not be deserialized properly)(?![\s\S]*Exception encountered)/,
+      // Only the first line of Keras 3's R8 wrapper around a model or a built-in layer or initializer: something in
+      // it could not be rebuilt, which a newer file's layer or argument does often (the inner error was not pasted).
+      message: /^<class '(?:keras(?:\.src)?\.(?:models|engine|layers|initializers|regularizers|constraints)\.[\w.]+)'> (?<configShape>could not be deserialized properly)(?![\s\S]*Exception encountered)/,
       weight: 0.45,
-      means: "a layer of the model could not be rebuilt; a newer file is one reading (the inner error was not pasted)",
+      means: "Keras could not rebuild part of the model; a newer file is one reading (the inner error was not pasted)",
     },
   ],
   when: (captures, facts) => {

@@ -143,6 +143,13 @@ export const keras2FileInKeras3: Cause = {
       weight: 0.5,
       means: "the layer's config holds batch_input_shape, which only Keras 2 saves (the inner error was not pasted)",
     },
+    {
+      // Only R8's first line pasted (only Keras 3 prints it) around a built-in layer or initializer: an argument only
+      // Keras 2 saved is one reading (captured: Keras 3 on a TF 1.15 .h5, whose initializers hold a dtype).
+      message: /^<class '(?:keras(?:\.src)?\.(?:layers|initializers|regularizers|constraints)\.[\w.]+)'> (?<configShape>could not be deserialized properly)(?![\s\S]*Exception encountered)/,
+      weight: 0.4,
+      means: "Keras 3 could not rebuild a built-in object; a setting only Keras 2 saved is one reading (the inner error was not pasted)",
+    },
     ...keras2InKeras3Matchers,
     KERAS3_CONFIG_SHAPE,
     EITHER_CONFIG_SHAPE,
