@@ -2,11 +2,10 @@
 // shapes people paste (scripts/paste-forms.mjs), split by a hash of the source fixture into a tuning half (tuned on)
 // and a sealed half (only measured). `npm run eval` prints both halves per cause.
 // Sealed half measured once before any change (commit "Eval: paste-form generator"): top-1 68.5%, top-3 69.7%,
-// culprit named 64.0% (n=796). After the paste repair, the mined wordings and the kind reading: top-1 95.8%, top-3
-// 96.4%, culprit 95.2% (n=852). After the message-table triage and the tuning-half work of issue 11's last round
-// (cut pastes, bare last lines with their readings, fences, short wraps; tuned on the tuning half only): top-1 97.2%,
-// top-3 97.8%, culprit named 96.0% (n=852). The issue's target is 95 / 99 / 95: top-3 still falls short, so the
-// floor is what was reached, not the target. The mined-table set's sealed half has its own floor (mined-eval.test.ts).
+// culprit named 64.0% (n=796). After the paste repair, the mined wordings and the kind reading: 95.8 / 96.4 / 95.2
+// (n=852). After the message-table triage: 97.2 / 97.7 / 96.1 (n=880). Then two new sets of real failures were tuned
+// on (their tuning halves only, below), and this set's sealed half, never looked into, rose to 98.3 / 99.3 / 97.5:
+// the issue's target (95 / 99 / 95) is now the floor.
 import { beforeAll, describe, expect, it } from "vitest";
 import { pasteCases, textAlonePasteCases } from "../../scripts/paste-cases.mjs";
 import { scorePasteForms, summarise, type ScoredPaste } from "../../scripts/paste-forms.mjs";
@@ -16,7 +15,7 @@ import { parseTraceback } from "../../src/core/traceback.js";
 import { factsFor } from "../catalogue/sidecar.js";
 import { repoRoot } from "../helpers/envs.js";
 
-const FLOOR = { top1: 0.97, top3: 0.975, culpritNamed: 0.955 };
+const FLOOR = { top1: 0.95, top3: 0.99, culpritNamed: 0.95 };
 
 let sealed: ScoredPaste[] = [];
 let tuning: ScoredPaste[] = [];
@@ -40,22 +39,36 @@ describe("explain on the paste forms of the real tracebacks", () => {
   });
 });
 
-// The third set: the cross-version matrix's real failures (fixtures/tracebacks/_matrix, made by
-// scripts/capture-matrix-pastes.mjs), classified on their text alone as `explain` gets them, split the same way.
-// Sealed half measured before any change that looked at this set: MATRIX_SEALED_BEFORE.
-const MATRIX_FLOOR = { top1: 0, top3: 0, culpritNamed: 0 };
+// The third and fourth sets are real failures classified on their TEXT ALONE (no file, no env: what `explain` gets),
+// each labelled independently of the paste: the matrix's failures (fixtures/tracebacks/_matrix, made by
+// scripts/capture-matrix-pastes.mjs) by what keras-fix says with the file and the env in hand, kept only where the
+// matrix's rule agrees; the scenarios (fixtures/tracebacks/_scenarios, scripts/capture-scenario-pastes.mjs) by how
+// each failure was set up. Both are split by source like the first set.
+// Matrix, sealed half before any change that looked at it: 83.8 / 92.3 / 93.3 (n=907); after tuning on its tuning
+// half (and the scenarios'): 92.7 / 95.2 / 93.6. Below the target: some labels cannot be read from the text (a Keras 3
+// subclassed model's "Unknown layer: 'X'" in Keras 2 is a custom layer by its words and a Keras 3 file by the file;
+// Keras 3's legacy-H5 loss TypeError never prints the loss's name), so the floor is what was reached.
+// Scenarios, sealed before any change: 82.6 / 82.6 / 84.1 (n=195, the first 27 failures); 55 failures after adding
+// custom functions and training configs, measured before tuning on the additions: 95.6 / 97.7 / 96.8 (n=433); now
+// 97.0 / 99.3 / 98.3: floor at the target.
+const TEXT_ALONE_FLOORS = {
+  _matrix: { top1: 0.92, top3: 0.95, culpritNamed: 0.93 },
+  _scenarios: { top1: 0.95, top3: 0.99, culpritNamed: 0.95 },
+} as const;
 
-describe("explain on the paste forms of the matrix's real failures (text alone)", () => {
-  let matrixSealed: ScoredPaste[] = [];
-  beforeAll(async () => {
-    const scored = await scorePasteForms(textAlonePasteCases(repoRoot, "_matrix"), { parseTraceback, classify, causes, factsFor });
-    matrixSealed = scored.filter((entry) => entry.half === "sealed");
-  });
+for (const [folder, floor] of Object.entries(TEXT_ALONE_FLOORS) as [keyof typeof TEXT_ALONE_FLOORS, { top1: number; top3: number; culpritNamed: number }][]) {
+  describe(`explain on the paste forms of ${folder === "_matrix" ? "the matrix's real failures" : "the scenarios' real failures"} (text alone)`, () => {
+    let textSealed: ScoredPaste[] = [];
+    beforeAll(async () => {
+      const scored = await scorePasteForms(textAlonePasteCases(repoRoot, folder), { parseTraceback, classify, causes, factsFor });
+      textSealed = scored.filter((entry) => entry.half === "sealed");
+    });
 
-  it(`keeps the sealed half at or above its floor (top-1 ${MATRIX_FLOOR.top1}, top-3 ${MATRIX_FLOOR.top3}, culprit ${MATRIX_FLOOR.culpritNamed})`, () => {
-    expect(matrixSealed.length).toBeGreaterThan(300);
-    const figures = summarise(matrixSealed);
-    expect({ top1: figures.top1 >= MATRIX_FLOOR.top1, top3: figures.top3 >= MATRIX_FLOOR.top3, culprit: figures.culpritNamed >= MATRIX_FLOOR.culpritNamed, figures })
-      .toMatchObject({ top1: true, top3: true, culprit: true });
+    it(`keeps the sealed half at or above its floor (top-1 ${floor.top1}, top-3 ${floor.top3}, culprit ${floor.culpritNamed})`, () => {
+      expect(textSealed.length).toBeGreaterThan(300);
+      const figures = summarise(textSealed);
+      expect({ top1: figures.top1 >= floor.top1, top3: figures.top3 >= floor.top3, culprit: figures.culpritNamed >= floor.culpritNamed, figures })
+        .toMatchObject({ top1: true, top3: true, culprit: true });
+    });
   });
-});
+}
