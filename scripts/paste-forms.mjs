@@ -1,6 +1,6 @@
 // The paste-form generator (issue 11, "Keep yourselves honest"): turns one real traceback into the shapes people
-// really paste it in: the last line alone, the message alone, quoted, fenced with prose, Jupyter style, Windows
-// paths, wrapped at 80 columns, cut after the culprit's name, with log noise, inside a `During handling` chain, as a
+// really paste it in: the last line alone, the message alone (or with its type) inside a sentence, quoted, fenced
+// with prose, Jupyter style, Windows paths, wrapped at 80 columns, cut after the culprit's name, with log noise, inside a `During handling` chain, as a
 // Python repr, and next to another error. Deterministic: the same text gives the same forms. Used by
 // scripts/eval-classifier.mjs and test/eval/paste-eval.ts; it knows nothing about the classifier.
 import { createHash } from "node:crypto";
@@ -143,6 +143,7 @@ export function pasteForms(text, culprit) {
     { form: "last-line", text: final.block },
     { form: "last-line-no-type", text: final.message },
     { form: "message-in-quotes", text: `I get "${firstLine}" when loading my model, any idea?` },
+    { form: "type-in-prose", text: `Loading my model fails with ${final.type.split(".").pop()}: ${firstLine} when I run the script.` },
     { form: "quoted-gt", text: clean.split("\n").map((line) => `> ${line}`).join("\n") },
     { form: "quoted-hash", text: clean.split("\n").map((line) => `# ${line}`).join("\n") },
     {

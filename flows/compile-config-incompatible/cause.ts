@@ -105,6 +105,13 @@ export const compileConfigIncompatible: Cause = {
       means: "a Keras training object refuses an argument saved by another Keras version",
     },
     {
+      // R8's first line around one of Keras' own losses, metrics or optimizers: only the training config holds them
+      // (captured: Keras 3.15 on a TF 2.15 .h5 compiled with MeanSquaredError(), fixtures/tracebacks/_scenarios).
+      message: /^<class '(?:tf_)?keras(?:\.src)?\.(?:losses|metrics|optimizers)\.[\w.]*?(?<name>\w+)'> could not be deserialized properly/,
+      weight: 0.65,
+      means: "Keras could not rebuild a loss, metric or optimizer of the saved training configuration",
+    },
+    {
       // The same pasted without frames: only a training config holds loss, metric and optimizer objects (captured:
       // Keras 3.15 and 3.5 on a TF 2.15 .h5 compiled with MeanSquaredError(), fixtures/tracebacks/_scenarios).
       type: /^TypeError$/,

@@ -334,13 +334,38 @@ export function parseTraceback(text: string): ExceptionInfo[] {
 
   if (drafts.length === 0) {
     const message = trimBlankEdges(allLines).join("\n").trim();
-    return message ? [{ type: "", message, frames: [] }] : [];
+    if (!message) return [];
+    // An exception written inside a sentence ('I get "ModuleNotFoundError: No module named 'torch'" when ...'): the
+    // sentence stays as an entry of unknown type, and the exception it quotes is the final one.
+    const embedded = embeddedException(message);
+    return embedded ? [{ type: "", message, frames: [] }, embedded] : [{ type: "", message, frames: [] }];
   }
   return drafts.map((draft) => ({
     type: draft.type,
     message: trimBlankEdges(draft.messageLines).join("\n"),
     frames: draft.frames,
   }));
+}
+
+const EMBEDDED_EXCEPTION =
+  /(?<open>["'`“]?)(?<![\w.])(?<type>(?:[A-Za-z_]\w*\.)*(?:[A-Z]\w*(?:Error|Exception|Warning)|Exception|Error)): (?<rest>[^\n]+)/;
+const CLOSING: Record<string, string> = { '"': '"', "'": "'", "`": "`", "“": "”" };
+
+/** The first `SomethingError: message` inside a line of prose; a quoted one ends at its closing quote. */
+function embeddedException(text: string): ExceptionInfo | null {
+  const found = EMBEDDED_EXCEPTION.exec(text);
+  if (!found?.groups) return null;
+  let message = found.groups.rest.trim();
+  const close = CLOSING[found.groups.open];
+  if (close) {
+    // The last closing quote on the line: the message itself may hold quotes of the same kind ('torch').
+    const end = message.lastIndexOf(close);
+    if (end > 0) message = message.slice(0, end);
+  } else {
+    // Unquoted, the sentence goes on after it ("... 'torch' when I import keras"); no Keras message says "when I".
+    message = message.replace(/,? (?:when|while|whenever|after|every time|as soon as) (?:I|i|we|trying to)\b.*$/, "");
+  }
+  return { type: found.groups.type, message: message.trim(), frames: [] };
 }
 
 // ---------------------------------------------------------------------------------------------------------------

@@ -159,6 +159,28 @@ describe("parseTraceback on Jupyter and IPython", () => {
   });
 });
 
+describe("parseTraceback on an exception written inside a sentence", () => {
+  it("takes a quoted exception up to its closing quote, quotes inside the message kept", () => {
+    const chain = parseTraceback(`I get "ModuleNotFoundError: No module named 'torch'" when I import keras`);
+    expect(chain[chain.length - 1]).toEqual({ type: "ModuleNotFoundError", message: "No module named 'torch'", frames: [] });
+  });
+
+  it("takes an unquoted one without the sentence that goes on after it", () => {
+    const chain = parseTraceback("Keras says ValueError: Unknown layer: MyBlock, when trying to load my model");
+    expect(chain[chain.length - 1]).toMatchObject({ type: "ValueError", message: "Unknown layer: MyBlock" });
+    expect(chain[0].type).toBe("");
+  });
+
+  it("keeps a Keras message that itself says 'when'", () => {
+    const chain = parseTraceback("Loading fails with TypeError: Error when deserializing class 'Dense' using config={'units': 2}");
+    expect(chain[chain.length - 1].message).toBe("Error when deserializing class 'Dense' using config={'units': 2}");
+  });
+
+  it("finds nothing in prose without an exception", () => {
+    expect(parseTraceback("my model does not load, any idea?").every((entry) => entry.type === "")).toBe(true);
+  });
+});
+
 describe("parseTraceback on fragments and noise", () => {
   it("keeps Windows paths as printed", () => {
     const chain = parseTraceback(
