@@ -400,12 +400,24 @@ function looksLikeLayerName(captures: Record<string, string>, facts: Facts): boo
   return layerNames.has(name) || /^[a-z][a-z0-9]*(?:_[a-z0-9]+)*_\d+$/.test(name);
 }
 
+/** What is missing when the error does not name it (only a wrapper's first line, Keras 3's legacy-H5 loss error). */
+function unnamedMissing(captures: Record<string, string>): string {
+  if (captures.innerOf) return `a layer inside the ${captures.innerOf} model`;
+  if (captures.innerOfLayer) return `a function the ${captures.innerOfLayer} layer's config names`;
+  return "the loss named in the file's training config";
+}
+
 export function missingCause(spec: MissingCauseSpec): Cause {
   return {
     id: spec.id,
     title: spec.title,
     summary: (ctx) => {
       const missing = missingOf(ctx);
+      if (!missing.className) {
+        return paragraphs([
+          `Keras could not rebuild ${unnamedMissing(ctx.diagnosis.captures)}, and this error does not name it: the whole traceback's inner error (or keras-fix run on the model file) does. Its Python code has to be imported and passed as custom_objects.`,
+        ]);
+      }
       return paragraphs([
         "Keras cannot find the ",
         text(FAMILY_WORDS[missing.family ?? spec.family]),
@@ -449,10 +461,7 @@ export function missingCause(spec: MissingCauseSpec): Cause {
     },
     culprit: (captures, facts) => {
       const missing = resolveMissing(captures, facts);
-      if (missing.className) return culpritOf(missing);
-      if (captures.innerOf) return `a layer inside the ${captures.innerOf} model`;
-      if (captures.innerOfLayer) return `a function the ${captures.innerOfLayer} layer's config names`;
-      return "the loss named in the file's training config";
+      return missing.className ? culpritOf(missing) : unnamedMissing(captures);
     },
     start: "explain",
     steps: missingObjectSteps(spec.family),

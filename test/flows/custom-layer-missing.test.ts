@@ -2,6 +2,7 @@
 // found on its own, only the file named with --custom-objects; the wizard's "Use <module>" verifies with it.
 import { describe, expect, it } from "vitest";
 import { walkAutomatically } from "../../src/core/auto-walk.js";
+import { contentToPlain } from "../../src/core/content.js";
 import type { ActionRequest, CustomObjectRef } from "../../src/core/types.js";
 import { facts } from "../catalogue/facts.js";
 import { baseFor, causeOf, failed, ok, plainWalk, scriptedRunner, walkWith } from "../catalogue/walk.js";
@@ -17,6 +18,15 @@ describe("custom-layer-missing", () => {
   it("names the class and the registered key the file stores, from R1's full config", () => {
     const base = baseFor(facts(), R1);
     expect(base.diagnosis).toMatchObject({ cause: "custom-layer-missing", culprit: "Gate (stored as FixturePkg>Gate)" });
+  });
+
+  it("says what is missing without a name when only R8's first line around a model was pasted", () => {
+    const line = "TypeError: <class 'keras.src.models.sequential.Sequential'> could not be deserialized properly. Please ensure that components that are Python object instances (layers, models, etc.) returned by `get_config()` are explicitly deserialized in the model's `from_config()` method.";
+    const base = baseFor(facts(), line);
+    expect(base.diagnosis).toMatchObject({ cause: "custom-layer-missing", culprit: "a layer inside the Sequential model" });
+    const summary = contentToPlain(cause.summary({ ...base, results: {}, inputs: {} }));
+    expect(summary).toContain("a layer inside the Sequential model");
+    expect(summary).not.toContain("``");
   });
 
   it("--auto looks for the code but does not import what it found: it stops with the exact command", async () => {
