@@ -82,6 +82,8 @@ function configCommands(ctx: StepContext, backend: string): string {
   return [`export KERAS_BACKEND=${backend}   # Windows: set KERAS_BACKEND=${backend}`, `# or for good: set "backend": "${backend}" in ${keras}`].join("\n");
 }
 
+const KNOWN_BACKENDS = ["tensorflow", "jax", "torch", "numpy", "openvino"];
+
 export const kerasBackendUnavailable: Cause = {
   id: "keras-backend-unavailable",
   title: "Keras 3 is installed, but not its configured backend",
@@ -89,15 +91,19 @@ export const kerasBackendUnavailable: Cause = {
     const env = ctx.env;
     const problem = backendProblem(ctx);
     const alt = alternativeBackend(ctx);
+    // Without a probed environment (a pasted traceback), the backend is the one the error names.
+    const backend = env?.backend ?? ctx.diagnosis.captures.module ?? "tensorflow";
+    const named = !env && ctx.diagnosis.captures.module !== undefined;
+    const kind = problem?.kind ?? (named && !KNOWN_BACKENDS.includes(backend) ? "unknown" : "missing");
     return paragraphs([
       `Keras ${env?.packages.keras ?? "3"} is installed and configured to run on `,
-      strong(env?.backend ?? "tensorflow"),
+      strong(backend),
       {
         "file-needs": `, but this file's layers run only on ${fileBackend(ctx)}.`,
         broken: ", which fails to import.",
         unknown: ", which is not a Keras backend (tensorflow, jax, torch, numpy).",
         missing: ", which is not installed.",
-      }[problem?.kind ?? "missing"],
+      }[kind],
       alt ? ` ${alt} is installed: KERAS_BACKEND=${alt} picks it.` : "",
     ]);
   },
@@ -145,6 +151,9 @@ export const kerasBackendUnavailable: Cause = {
   },
   culprit: (captures, facts) => {
     const backend = captures.backend ?? captures.module ?? facts.env?.backend ?? "tensorflow";
+    // Where the backend was chosen is known only from a probed environment; without one, only tensorflow is known
+    // to be Keras' default.
+    if (!facts.env && backend !== "tensorflow") return `backend ${backend}`;
     const where = facts.env?.backendSource ?? "default";
     return `backend ${backend} (${where === "default" ? "Keras' default" : where})${captures.alternative ? `; ${captures.alternative} is installed` : ""}`;
   },

@@ -14,16 +14,38 @@ import { printErrorDocument, printReport } from "./run-report.js";
 // A pasted traceback is text of a few kilobytes; anything far larger is not what the user meant to give.
 const MAX_TRACEBACK_BYTES = 8 * 1024 * 1024;
 
-function readTraceback(source: string): string {
-  let text: string;
+// Standard input read as a stream: readFileSync(0) fails with EAGAIN on a terminal, where the user pastes by hand.
+async function readStandardInput(): Promise<string> {
+  if (process.stdin.isTTY) process.stderr.write("Paste the traceback, then press Ctrl-D on a new line (Ctrl-Z then Enter on Windows).\n");
+  const chunks: Buffer[] = [];
+  let size = 0;
   try {
-    text = source === "-" ? readFileSync(0, "utf8") : readFileSync(source, "utf8");
+    for await (const chunk of process.stdin) {
+      const buffer = typeof chunk === "string" ? Buffer.from(chunk) : (chunk as Buffer);
+      size += buffer.length;
+      if (size > MAX_TRACEBACK_BYTES) throw new UserError("Standard input is larger than 8 MB: that is not a traceback.");
+      chunks.push(buffer);
+    }
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (source === "-") throw new UserError("Could not read the traceback from standard input.", "pbpaste | keras-fix explain -");
-    if (code === "ENOENT") throw new UserError(`No traceback file at ${source}.`);
-    if (code === "EISDIR") throw new UserError(`${source} is a folder; give the file that holds the traceback.`);
-    throw new UserError(`Could not read ${source} (${code ?? "unknown error"}).`);
+    if (isUserError(error)) throw error;
+    throw new UserError("Could not read the traceback from standard input.", "pbpaste | keras-fix explain -");
+  }
+  return Buffer.concat(chunks).toString("utf8");
+}
+
+async function readTraceback(source: string): Promise<string> {
+  let text: string;
+  if (source === "-") {
+    text = await readStandardInput();
+  } else {
+    try {
+      text = readFileSync(source, "utf8");
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === "ENOENT") throw new UserError(`No traceback file at ${source}.`);
+      if (code === "EISDIR") throw new UserError(`${source} is a folder; give the file that holds the traceback.`);
+      throw new UserError(`Could not read ${source} (${code ?? "unknown error"}).`);
+    }
   }
   if (Buffer.byteLength(text) > MAX_TRACEBACK_BYTES) throw new UserError(`${source} is larger than 8 MB: that is not a traceback.`);
   if (text.trim() === "") {
@@ -44,7 +66,7 @@ export async function runExplain(source: string | undefined, options: CliOptions
 
 async function explain(source: string | undefined, options: CliOptions): Promise<number> {
   if (!source) throw new UserError("explain takes a traceback file, or - for standard input.");
-  const text = readTraceback(source);
+  const text = await readTraceback(source);
   const chain = parseTraceback(text);
   const facts: Facts = { file: options.model ? await inspectModel(options.model) : null, env: null, load: null };
   const diagnosis = classify(chain, facts, causes);
