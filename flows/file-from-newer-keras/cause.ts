@@ -4,7 +4,7 @@
 // "Unrecognized keyword arguments passed to X" or an unknown class added in a later 3.x.
 import { BUILTIN_ELSEWHERE_MATCHER, builtinElsewhere, kindsOf } from "../_shared/builtin-elsewhere.js";
 import { EITHER_CONFIG_SHAPE, KERAS2_CONFIG_SHAPE, KERAS3_CONFIG_SHAPE } from "./config-shape.js";
-import { kerasZipInOldLoader, zipInOldLoaderVerdict } from "./keras-zip-in-old-loader.js";
+import { kerasZipInOldLoader, zipCulprit, zipInOldLoaderVerdict } from "./keras-zip-in-old-loader.js";
 import { code, paragraphs, python, text } from "../../src/core/content.js";
 import type { Cause, Facts } from "../../src/core/types.js";
 import { builtinsFor } from "../../src/core/builtins.js";
@@ -167,7 +167,7 @@ export const fileFromNewerKeras: Cause = {
   culprit: (captures, facts) => {
     const what = captures.keyword
       ? `${captures.className ? `${captures.className}(${captures.keyword}=...)` : captures.keyword}`
-      : captures.className ?? captures.elsewhereName ?? (captures.tfSymbol ? `tf.${captures.tfSymbol.replace(/^tf\./, "")}` : undefined);
+      : captures.className ?? captures.elsewhereName ?? (captures.tfSymbol ? `tf.${captures.tfSymbol.replace(/^tf\./, "")}` : undefined) ?? zipCulprit(captures);
     const versions = pair(facts);
     if (versions && what) return `${versions}: ${what}`;
     return versions ?? what ?? null;

@@ -44,3 +44,10 @@ export function zipInOldLoaderVerdict(captures: Record<string, string>, facts: F
   if (captures.stackShows === "other") return false;
   return facts.file ? facts.file.format === "keras-zip" : true;
 }
+
+/** The culprit of such a hit: the file, in a format this Keras does not know; undefined for other hits. */
+export function zipCulprit(captures: Record<string, string>): string | undefined {
+  if (captures.zipPath !== undefined) return `${captures.zipPath} (the .keras format is newer than this Keras)`;
+  if (captures.zipAsHdf5 !== undefined) return "a .keras file read as HDF5 (the .keras format is newer than this Keras)";
+  return undefined;
+}

@@ -2,7 +2,7 @@
 // which knows neither its InputLayer `batch_shape`, nor its keras.src.models modules, nor its DTypePolicy dicts.
 // Proved by keras3/sequential.keras|.h5 and keras3/functional_nested.keras in the keras2 env and through tf_keras.
 import { EITHER_CONFIG_SHAPE, KERAS2_CONFIG_SHAPE } from "../file-from-newer-keras/config-shape.js";
-import { kerasZipInOldLoader, zipInOldLoaderVerdict } from "../file-from-newer-keras/keras-zip-in-old-loader.js";
+import { kerasZipInOldLoader, zipCulprit, zipInOldLoaderVerdict } from "../file-from-newer-keras/keras-zip-in-old-loader.js";
 import { code, paragraphs, python, text } from "../../src/core/content.js";
 import type { Cause, Facts } from "../../src/core/types.js";
 import { builtinsFor } from "../../src/core/builtins.js";
@@ -101,7 +101,10 @@ export const keras3FileInKeras2: Cause = {
   },
   culprit: (captures, facts) => {
     const v = versionFacts(facts);
-    const what = captures.keyword ?? (captures.module ? `${captures.module}.${captures.className}` : captures.className);
+    const what =
+      captures.keyword ??
+      (captures.module ? `${captures.module}.${captures.className}` : captures.className) ??
+      zipCulprit(captures);
     const versions = v.fileVersion ? `file ${v.fileVersion}, loader ${loaderName(facts)}` : null;
     if (what && versions) return `${versions}: ${what}`;
     return what ?? versions;
