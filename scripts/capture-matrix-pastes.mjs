@@ -10,11 +10,11 @@
 //
 //   npm run build && node scripts/capture-matrix-pastes.mjs    (needs the test envs: npm test makes them)
 import { execa } from "execa";
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { homedir } from "node:os";
+import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { acceptableCauses, kerasEnvs, KIND_CAUSES, KIND_CULPRITS, matrixFiles } from "./matrix-cells.mjs";
+import { testEnvPython, testEnvVars } from "./test-envs.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const dist = (path) => pathToFileURL(join(root, "dist", path)).href;
@@ -24,24 +24,20 @@ const { parseTraceback } = await import(dist("src/core/traceback.js"));
 const { inspectModel } = await import(dist("src/core/inspect/index.js"));
 const { startProbe } = await import(dist("src/core/probe.js"));
 
-const spec = JSON.parse(readFileSync(join(root, "scripts", "python-envs.json"), "utf8"));
-const envCache = process.env.KERAS_FIX_ENV_CACHE ?? join(homedir(), ".cache", "keras-fix", "envs");
 const matrixDir = join(root, "fixtures", "models", "matrix");
 const outDir = join(root, "fixtures", "tracebacks", "_matrix");
 const LOAD_SECONDS = 120;
 
 /** Runs the loads in one env; a load that does not return in time is recorded as hung and the rest go on. */
 async function loadAll(env, relativePaths) {
-  const python = join(envCache, env, "bin", "python");
-  if (!existsSync(python)) throw new Error(`test env ${env} is missing at ${python}: run 'node scripts/setup-python-envs.mjs ${env}'`);
-  const backend = spec.envs[env]?.backend;
+  const python = testEnvPython(env);
   const results = new Map();
   let pending = [...relativePaths];
   while (pending.length > 0) {
     let started = null;
     const child = execa(python, [join(root, "scripts", "fixtures", "load_tracebacks.py"), ...pending], {
       cwd: matrixDir,
-      env: { TF_CPP_MIN_LOG_LEVEL: "3", ...(backend ? { KERAS_BACKEND: backend } : {}) },
+      env: testEnvVars(env),
       reject: false,
       stdin: "ignore",
       stderr: "ignore",
@@ -81,12 +77,7 @@ async function loadAll(env, relativePaths) {
 }
 
 async function envFactsOf(env) {
-  const backend = spec.envs[env]?.backend;
-  const probe = await startProbe({
-    python: { path: join(envCache, env, "bin", "python"), source: "flag" },
-    timeoutSeconds: 180,
-    env: { TF_CPP_MIN_LOG_LEVEL: "3", ...(backend ? { KERAS_BACKEND: backend } : {}) },
-  });
+  const probe = await startProbe({ python: { path: testEnvPython(env), source: "flag" }, timeoutSeconds: 180, env: testEnvVars(env) });
   try {
     return probe.env;
   } finally {

@@ -8,13 +8,13 @@
 //
 //   node scripts/capture-scenario-pastes.mjs    (needs the test envs: npm test makes them)
 import { execa } from "execa";
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { homedir, tmpdir } from "node:os";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { testEnvPython, testEnvVars } from "./test-envs.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
-const envCache = process.env.KERAS_FIX_ENV_CACHE ?? join(homedir(), ".cache", "keras-fix", "envs");
 const outDir = join(root, "fixtures", "tracebacks", "_scenarios");
 
 const LOAD_H5 = "import keras; keras.models.load_model('model.h5')";
@@ -79,27 +79,21 @@ rmSync(outDir, { recursive: true, force: true });
 mkdirSync(outDir, { recursive: true });
 const work = mkdtempSync(join(tmpdir(), "keras-fix-scenarios-"));
 let written = 0;
-const pythonOf = (env) => {
-  const python = join(envCache, env, "bin", "python");
-  if (!existsSync(python)) throw new Error(`test env ${env} is missing at ${python}: run 'node scripts/setup-python-envs.mjs ${env}'`);
-  return python;
-};
-const backendOf = (env) => (env === "keras35-py312" ? { KERAS_BACKEND: "jax" } : {});
 // Models saved once per (env, script), in a folder of their own that the loads then run in.
 const savedIn = new Map();
 async function savedFolder([env, script]) {
   const key = `${env}:${script}`;
   if (!savedIn.has(key)) {
     const folder = mkdtempSync(join(work, "saved-"));
-    await execa(pythonOf(env), [join(root, "scripts", "fixtures", script)], {
-      cwd: folder, stdin: "ignore", timeout: 300_000, env: { TF_CPP_MIN_LOG_LEVEL: "3", ...backendOf(env) },
+    await execa(testEnvPython(env), [join(root, "scripts", "fixtures", script)], {
+      cwd: folder, stdin: "ignore", timeout: 300_000, env: testEnvVars(env),
     });
     savedIn.set(key, folder);
   }
   return savedIn.get(key);
 }
 for (const [env, code, cause, culprit, extra = {}, saveFirst] of SCENARIOS) {
-  const python = pythonOf(env);
+  const python = testEnvPython(env);
   const cwd = saveFirst ? await savedFolder(saveFirst) : work;
   // A keras.json that names the backend, as `keras.config.set_backend` or a hand edit leaves it.
   const kerasHome = mkdtempSync(join(work, "keras-home-"));

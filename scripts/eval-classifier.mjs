@@ -46,26 +46,25 @@ async function factsFor(sidecar) {
   };
 }
 
-// The paste-form set: every real (captured) fixture turned into the shapes users paste (scripts/paste-forms.mjs),
-// split by source fixture into a tuning half and a sealed half; test/eval/paste-eval.test.ts holds the sealed floor.
-const { pasteCases } = await import(pathToFileURL(join(root, "scripts", "paste-cases.mjs")).href);
+// The paste-form sets, each turned into the shapes users paste (scripts/paste-forms.mjs) and split into a tuning half
+// and a sealed half; test/eval/paste-eval.test.ts and mined-eval.test.ts hold the sealed floors.
+//  - paste: every real (captured) fixture, split by source fixture;
+//  - mined: synthetic tracebacks written from the mined message table (scripts/paste-mined.mjs), split by template;
+//  - matrix, scenarios: the cross-version matrix's real failures (scripts/capture-matrix-pastes.mjs) and the failures
+//    around the model (scripts/capture-scenario-pastes.mjs), classified on their text alone (no file, no env: what
+//    `explain` gets), split by source.
+const { pasteCases, textAlonePasteCases } = await import(pathToFileURL(join(root, "scripts", "paste-cases.mjs")).href);
 const { scorePasteForms, summarise } = await import(pathToFileURL(join(root, "scripts", "paste-forms.mjs")).href);
-const pasteScored = await scorePasteForms(pasteCases(root), { parseTraceback, classify, causes, factsFor });
-const halves = ["tuning", "sealed"].map((half) => [half, pasteScored.filter((entry) => entry.half === half)]);
-// The second set: synthetic tracebacks written from the mined message table (scripts/paste-mined.mjs), in the same
-// paste forms, split by template into its own tuning and sealed halves.
-const messages = await import(dist("src/core/messages.js"));
 const { minedCases } = await import(pathToFileURL(join(root, "scripts", "paste-mined.mjs")).href);
-const minedScored = await scorePasteForms(minedCases(root, messages), { parseTraceback, classify, causes, factsFor });
-const minedHalves = ["tuning", "sealed"].map((half) => [half, minedScored.filter((entry) => entry.half === half)]);
-// The third and fourth sets: the cross-version matrix's real failures (scripts/capture-matrix-pastes.mjs) and the
-// failures around the model (scripts/capture-scenario-pastes.mjs), classified on their text alone (no file, no env:
-// what `explain` gets), split by source like the first.
-const { textAlonePasteCases } = await import(pathToFileURL(join(root, "scripts", "paste-cases.mjs")).href);
-const matrixScored = await scorePasteForms(textAlonePasteCases(root, "_matrix"), { parseTraceback, classify, causes, factsFor });
-const scenarioScored = await scorePasteForms(textAlonePasteCases(root, "_scenarios"), { parseTraceback, classify, causes, factsFor });
-const scenarioHalves = ["tuning", "sealed"].map((half) => [half, scenarioScored.filter((entry) => entry.half === half)]);
-const matrixHalves = ["tuning", "sealed"].map((half) => [half, matrixScored.filter((entry) => entry.half === half)]);
+const messages = await import(dist("src/core/messages.js"));
+const score = (cases) => scorePasteForms(cases, { parseTraceback, classify, causes, factsFor });
+const pasteSets = [
+  { key: "paste", title: "paste forms of the real fixtures", misses: "real fixtures", scored: await score(pasteCases(root)) },
+  { key: "mined", title: "paste forms of the mined table's templates", misses: "mined table", scored: await score(minedCases(root, messages)) },
+  { key: "matrix", title: "paste forms of the matrix's real failures, text alone", misses: "matrix failures", scored: await score(textAlonePasteCases(root, "_matrix")) },
+  { key: "scenarios", title: "paste forms of the failures around the model (scenarios), text alone", misses: "scenarios", scored: await score(textAlonePasteCases(root, "_scenarios")) },
+];
+const halvesOf = (scored) => ["tuning", "sealed"].map((half) => [half, scored.filter((entry) => entry.half === half)]);
 
 const names = readdirSync(evalDir).filter((name) => name.endsWith(".txt")).sort();
 const results = [];
@@ -98,11 +97,8 @@ const summary = {
 };
 
 if (process.argv.includes("--json")) {
-  const paste = Object.fromEntries(halves.map(([half, list]) => [half, summarise(list)]));
-  const mined = Object.fromEntries(minedHalves.map(([half, list]) => [half, summarise(list)]));
-  const matrix = Object.fromEntries(matrixHalves.map(([half, list]) => [half, summarise(list)]));
-  const scenarios = Object.fromEntries(scenarioHalves.map(([half, list]) => [half, summarise(list)]));
-  console.log(JSON.stringify({ summary, results, paste, mined, matrix, scenarios }, null, 2));
+  const sets = Object.fromEntries(pasteSets.map((set) => [set.key, Object.fromEntries(halvesOf(set.scored).map(([half, list]) => [half, summarise(list)]))]));
+  console.log(JSON.stringify({ summary, results, ...sets }, null, 2));
   process.exit(0);
 }
 
@@ -133,12 +129,12 @@ for (const r of badNear) {
   console.log(`${r.ok ? " " : "!"} ${r.name}\n    not ${r.notCause}${r.expected ? `, expected ${r.expected}` : ""}; got ${show(r)}`);
 }
 
-// Paste forms: both sets, both halves, per cause. Misses are listed for the tuning halves only: the sealed halves are
+// Paste forms: every set, both halves, per cause. Misses are listed for the tuning halves only: the sealed halves are
 // measured, never looked into (print them with --show-sealed only when the figures are final).
 const fmt = (x) => `${(100 * x).toFixed(1)}%`;
-function printSet(title, scored, setHalves) {
+function printSet(title, scored) {
   console.log(`\n${title} (${scored.length} cases)`);
-  for (const [half, list] of setHalves) {
+  for (const [half, list] of halvesOf(scored)) {
     const all = summarise(list);
     console.log(`\n${half} half: n=${all.n} top-1 ${fmt(all.top1)} top-3 ${fmt(all.top3)} culprit named ${fmt(all.culpritNamed)} (of ${all.culpritCases})`);
     const causesSeen = [...new Set(list.map((entry) => entry.expected))].sort();
@@ -148,12 +144,9 @@ function printSet(title, scored, setHalves) {
     }
   }
 }
-printSet("paste forms of the real fixtures", pasteScored, halves);
-printSet("paste forms of the mined table's templates", minedScored, minedHalves);
-printSet("paste forms of the matrix's real failures, text alone", matrixScored, matrixHalves);
-printSet("paste forms of the failures around the model (scenarios), text alone", scenarioScored, scenarioHalves);
+for (const set of pasteSets) printSet(set.title, set.scored);
 if (process.argv.includes("--misses")) {
-  for (const [title, scored] of [["real fixtures", pasteScored], ["mined table", minedScored], ["matrix failures", matrixScored], ["scenarios", scenarioScored]]) {
+  for (const { misses: title, scored } of pasteSets) {
     const show = process.argv.includes("--show-sealed") ? scored : scored.filter((entry) => entry.half === "tuning");
     const misses = show.filter((e) => !e.top1 || e.culpritNamed === false);
     if (misses.length) console.log(`\nmisses of the ${title} (top-1 or culprit; * = not in the top 3):`);

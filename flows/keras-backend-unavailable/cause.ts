@@ -9,6 +9,8 @@ import { keepFixSteps } from "../_shared/keep-fix.js";
 
 /** The package each Keras 3 backend imports. The numpy backend needs only numpy (inference only). */
 const BACKENDS = ["tensorflow", "jax", "torch"] as const;
+/** Every name Keras 3 takes as a backend (openvino since Keras 3.8, inference only). */
+const isKerasBackend = (name: string) => (BACKENDS as readonly string[]).includes(name) || name === "numpy" || name === "openvino";
 type Backend = (typeof BACKENDS)[number];
 
 /** Layers that only run on one backend (keras/src/utils/torch_utils.py, jax_layer.py, tfsm_layer.py). */
@@ -54,7 +56,7 @@ export function backendProblem(facts: Facts): Problem | null {
   const needed = fileBackend(facts);
   if (env.importError) {
     const text = chainText(env.importError);
-    if (!(BACKENDS as readonly string[]).includes(backend) && backend !== "numpy") {
+    if (!isKerasBackend(backend)) {
       return { kind: "unknown", evidence: `the configured backend "${backend}" (${where}) is not one Keras knows`, confidence: 0.9 };
     }
     if (!installed(env, backend) || new RegExp(`No module named '${backend}'`).test(text)) {
@@ -82,8 +84,6 @@ function configCommands(ctx: StepContext, backend: string): string {
   return [`export KERAS_BACKEND=${backend}   # Windows: set KERAS_BACKEND=${backend}`, `# or for good: set "backend": "${backend}" in ${keras}`].join("\n");
 }
 
-const KNOWN_BACKENDS = ["tensorflow", "jax", "torch", "numpy", "openvino"];
-
 export const kerasBackendUnavailable: Cause = {
   id: "keras-backend-unavailable",
   title: "Keras 3 is installed, but not its configured backend",
@@ -94,14 +94,14 @@ export const kerasBackendUnavailable: Cause = {
     // Without a probed environment (a pasted traceback), the backend is the one the error names.
     const backend = env?.backend ?? ctx.diagnosis.captures.module ?? "tensorflow";
     const named = !env && ctx.diagnosis.captures.module !== undefined;
-    const kind = problem?.kind ?? (named && !KNOWN_BACKENDS.includes(backend) ? "unknown" : "missing");
+    const kind = problem?.kind ?? (named && !isKerasBackend(backend) ? "unknown" : "missing");
     return paragraphs([
       `Keras ${env?.packages.keras ?? "3"} is installed and configured to run on `,
       strong(backend),
       {
         "file-needs": `, but this file's layers run only on ${fileBackend(ctx)}.`,
         broken: ", which fails to import.",
-        unknown: ", which is not a Keras backend (tensorflow, jax, torch, numpy).",
+        unknown: ", which is not a Keras backend (tensorflow, jax, torch, numpy, openvino).",
         missing: ", which is not installed.",
       }[kind],
       alt ? ` ${alt} is installed: KERAS_BACKEND=${alt} picks it.` : "",

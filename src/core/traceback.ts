@@ -347,8 +347,10 @@ export function parseTraceback(text: string): ExceptionInfo[] {
   }));
 }
 
-const EMBEDDED_EXCEPTION =
-  /(?<open>["'`“]?)(?<![\w.])(?<type>(?:[A-Za-z_]\w*\.)*(?:[A-Z]\w*(?:Error|Exception|Warning)|Exception|Error)): (?<rest>[^\n]+)/;
+// BARE_EXCEPTION_TYPE without its anchors, after an optional opening quote, inside prose.
+const EMBEDDED_EXCEPTION = new RegExp(
+  `(?<open>["'\`“]?)(?<![\\w.])(?<type>${BARE_EXCEPTION_TYPE.source.slice(1, -1)}): (?<rest>[^\\n]+)`,
+);
 const CLOSING: Record<string, string> = { '"': '"', "'": "'", "`": "`", "“": "”" };
 
 /** The first `SomethingError: message` inside a line of prose; a quoted one ends at its closing quote. */
