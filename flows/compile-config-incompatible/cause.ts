@@ -5,6 +5,7 @@ import { code, paragraphs, python, strong, text } from "../../src/core/content.j
 import { keepFixSteps } from "../_shared/keep-fix.js";
 import { builtinsFor } from "../../src/core/builtins.js";
 import type { Cause, StepContext } from "../../src/core/types.js";
+import { KERAS_MODULE, r8Alone } from "../_shared/wrapper-first-line.js";
 
 // Frames where Keras rebuilds the saved training configuration (K3 legacy H5, K3 .keras, K2 H5).
 const COMPILE_FRAMES = /compile_args_from_training_config|compile_from_config|_deserialize_nested_config|training_config/;
@@ -107,7 +108,7 @@ export const compileConfigIncompatible: Cause = {
     {
       // R8's first line around one of Keras' own losses, metrics or optimizers: only the training config holds them
       // (captured: Keras 3.15 on a TF 2.15 .h5 compiled with MeanSquaredError(), fixtures/tracebacks/_scenarios).
-      message: /^<class '(?:tf_)?keras(?:\.src)?\.(?:losses|metrics|optimizers)\.[\w.]*?(?<name>\w+)'> could not be deserialized properly/,
+      message: r8Alone(`${KERAS_MODULE}(?:losses|metrics|optimizers)\\.[\\w.]*?(?<name>\\w+)`),
       weight: 0.65,
       means: "Keras could not rebuild a loss, metric or optimizer of the saved training configuration",
     },

@@ -4,6 +4,7 @@
 // tfhub and registered-name causes import it so that the six causes cannot drift apart.
 import { builtinsFor, type BuiltinKind } from "../../src/core/builtins.js";
 import type { CustomObjectKind, CustomObjectRef, Facts, Matcher } from "../../src/core/types.js";
+import { KERAS_MODULE, r8Alone, r9Alone } from "../_shared/wrapper-first-line.js";
 
 /** The causes of the family, by the kind of object that is missing. */
 export type MissingFamily = "layer" | "loss" | "metric" | "optimizer" | "function";
@@ -102,13 +103,13 @@ export const MISSING_OBJECT_MATCHERS: Matcher[] = [
   {
     // Only the first line of Keras 3's R8 wrapper around a Keras model: one of its layers could not be rebuilt, and
     // that layer's code missing is the usual reason (a newer file or a custom get_config are the other readings).
-    message: /^<class '(?:keras(?:\.src)?\.(?:models|engine)\.[\w.]+\.)(?<innerOf>Sequential|Functional|Model)'> could not be deserialized properly(?![\s\S]*Exception encountered)/,
+    message: r8Alone(`${KERAS_MODULE}(?:models|engine)\\.[\\w.]+\\.(?<innerOf>Sequential|Functional|Model)`),
     weight: 0.5,
     means: "Keras could not rebuild a layer inside this model; a layer's code missing is the usual reason",
   },
   {
     // The same around a built-in layer (Dense): what failed inside it is a function its config names.
-    message: /^<class '(?:keras(?:\.src)?\.layers\.[\w.]+\.)(?<innerOfLayer>\w+)'> could not be deserialized properly(?![\s\S]*Exception encountered)/,
+    message: r8Alone(`${KERAS_MODULE}layers\\.[\\w.]+\\.(?<innerOfLayer>\\w+)`),
     weight: 0.5,
     means: "Keras could not rebuild this built-in layer; a custom function its config names is the usual reason",
   },
@@ -116,21 +117,21 @@ export const MISSING_OBJECT_MATCHERS: Matcher[] = [
     // Only the first line of Keras 3's R8 wrapper pasted: the class it names could not be rebuilt. R8 prints a class
     // Keras found, so the user's own class failing its from_config (custom-object-config) comes first; a layer of
     // theirs missing inside it is the other reading. Keras' own classes are vetoed as built-ins.
-    message: /^<class '(?:(?<parentModule>[\w.]+)\.)?(?<name>\w+)'> could not be deserialized properly(?![\s\S]*Exception encountered)/,
+    message: r8Alone("(?:(?<parentModule>[\\w.]+)\\.)?(?<name>\\w+)"),
     weight: 0.4,
     means: "Keras could not rebuild this class from the file; its code missing is the usual reason",
   },
   {
     // Only the wrapper's first line pasted ("Error when deserializing class 'Dense' using config={...}" without the
     // "Exception encountered" part): a function reference inside the layer's config is the likely culprit.
-    message: /^Error when deserializing class '(?<wrappedClass>[^']+)' using config=[\s\S]*?'class_name': '(?<objType>function)', 'config': '(?<name>[A-Za-z_]\w*)(?:'|$)/,
+    message: r9Alone("(?<wrappedClass>[^']+)", "[\\s\\S]*?'class_name': '(?<objType>function)', 'config': '(?<name>[A-Za-z_]\\w*)(?:'|$)"),
     weight: 0.6,
     means: "the layer's config refers to a custom function by name, which this Keras could not rebuild",
   },
   {
     // The same first line from a legacy `.h5` config, where functions are stored as bare names ('activation':
     // 'swishy'): resolveMissing takes the first name no Keras line exports (captured: Keras 3.15 on a TF 2.1 file).
-    message: /^Error when deserializing class '(?<wrappedClass>[^']+)' using config=(?<functionsConfig>\{[\s\S]*)$/,
+    message: r9Alone("(?<wrappedClass>[^']+)", "(?<functionsConfig>\\{[\\s\\S]*)$"),
     weight: 0.55,
     means: "the layer's config names a function no Keras exports, which this Keras could not rebuild",
   },
@@ -322,7 +323,7 @@ function unknownFunctionIn(config: string): string | null {
 export function resolveMissing(captures: Record<string, string>, facts: Facts): MissingObject {
   let stored = captures.name ?? "";
   let printableFamily: MissingFamily | null = null;
-  if (!stored && captures.functionsConfig !== undefined && !/Exception encountered/.test(captures.functionsConfig)) {
+  if (!stored && captures.functionsConfig !== undefined) {
     stored = unknownFunctionIn(captures.functionsConfig) ?? "";
     if (stored) printableFamily = "function";
   }

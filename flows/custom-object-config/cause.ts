@@ -7,6 +7,7 @@ import { code, command, paragraphs, python, strong, text } from "../../src/core/
 import { keepFixSteps } from "../_shared/keep-fix.js";
 import { configChange, configProblemFrom } from "../../src/core/fixes/config-fix.js";
 import type { Cause, CustomObjectRef, Facts, LoadAttempt, StepContext } from "../../src/core/types.js";
+import { r8Alone, r9Alone } from "../_shared/wrapper-first-line.js";
 
 // "file:function" (as the classifier presents a frame to a pattern) of a from_config/__init__ in the user's own code,
 // not under site-packages, dist-packages, a Python install or the import machinery.
@@ -53,14 +54,14 @@ export const customObjectConfig: Cause = {
     {
       // Only the first line of Keras 3's R8 wrapper pasted, around a Keras model class: its text is about a
       // from_config that did not rebuild what get_config returned; the inner error (which would say more) is missing.
-      message: /^<class '(?:[\w.]+\.)?(?<outerClass>\w+)'> could not be deserialized properly\. Please ensure that components that are Python object instances(?![\s\S]*Exception encountered)/,
+      message: r8Alone("(?:[\\w.]+\\.)?(?<outerClass>\\w+)"),
       weight: 0.45,
       means: "Keras says a from_config did not rebuild what its get_config returned (the inner error was not pasted)",
     },
     {
       // Only the first line of R9 (tf_keras, Keras 2.13+, Keras 3): a class that was found but failed to rebuild
       // from this config. A built-in class (a function reference inside a Dense) is vetoed in `when`.
-      message: /^Error when deserializing class '(?<className>[^']+)' using config=(?![\s\S]*Exception encountered)/,
+      message: r9Alone("(?<className>[^']+)"),
       weight: 0.5,
       means: "the class was found but could not be rebuilt from its saved config (the inner error was not pasted)",
     },

@@ -17,6 +17,7 @@ import {
   versionFacts,
 } from "../../src/core/versions.js";
 import { versionSteps } from "../keras2-file-in-keras3/version-steps.js";
+import { KERAS_MODULE, r8Alone, r9Alone } from "../_shared/wrapper-first-line.js";
 
 // Names the old loaders did not know yet although they are Keras built-ins: `Functional` arrived with TF 2.3,
 // the TF-op layers with TF 2.4.
@@ -102,14 +103,14 @@ export const fileFromNewerKeras: Cause = {
     {
       // Only R9's first line pasted, around a built-in class whose config Keras 3 wrote ('module': 'keras...'): an
       // argument a newer Keras 3 added is one reading (captured: Keras 3.5 on Keras 3.15 files).
-      message: /^(?![\s\S]*Exception encountered)Error when deserializing class '(?<newerConfigClass>\w+)' using config=\{[^\n]*?'module': '(?:keras|tf_keras)[.']/,
+      message: r9Alone("(?<newerConfigClass>\\w+)", "\\{[^\\n]*?'module': '(?:keras|tf_keras)[.']"),
       weight: 0.45,
       means: "a built-in class could not be rebuilt from a config Keras 3 wrote; a newer Keras 3 is one reading",
     },
     {
       // Only the first line of Keras 3's R8 wrapper around a model or a built-in layer or initializer: something in
       // it could not be rebuilt, which a newer file's layer or argument does often (the inner error was not pasted).
-      message: /^<class '(?:keras(?:\.src)?\.(?:models|engine|layers|initializers|regularizers|constraints)\.[\w.]+)'> (?<configShape>could not be deserialized properly)(?![\s\S]*Exception encountered)/,
+      message: r8Alone(`${KERAS_MODULE}(?:models|engine|layers|initializers|regularizers|constraints)\\.[\\w.]+`, "configShape"),
       weight: 0.45,
       means: "Keras could not rebuild part of the model; a newer file is one reading (the inner error was not pasted)",
     },

@@ -7,6 +7,7 @@ import type { Cause, Facts, LoadFix, Matcher, StepContext } from "../../src/core
 import { builtinKindOf } from "../../src/core/builtins.js";
 import { KERAS2_ONLY_KWARGS, KERAS2_ONLY_LAYERS, KERAS3_KWARGS_ADDED, versionFacts } from "../../src/core/versions.js";
 import { versionSteps } from "./version-steps.js";
+import { KERAS_MODULE, r8Alone, r9Alone } from "../_shared/wrapper-first-line.js";
 
 const keras2Layers = KERAS2_ONLY_LAYERS.join("|");
 const keras2Kwargs = KERAS2_ONLY_KWARGS.join("|");
@@ -132,21 +133,21 @@ export const keras2FileInKeras3: Cause = {
     {
       // Only R9's first line pasted, around a built-in layer whose config holds what only Keras 2 saved: an
       // initializer's dtype (tf.keras 1.x) (captured: Keras 3.15 and 3.5 on a TF 1.15 .h5, fixtures/tracebacks/_matrix).
-      message: /^(?![\s\S]*Exception encountered)Error when deserializing class '(?<wrappedClass>\w+)' using config=\{[^\n]*?'class_name': '(?<className>\w+)', 'config': \{[^{}]*?'(?<keyword>dtype)':/,
+      message: r9Alone("(?<wrappedClass>\\w+)", "\\{[^\\n]*?'class_name': '(?<className>\\w+)', 'config': \\{[^{}]*?'(?<keyword>dtype)':"),
       weight: 0.6,
       means: "the layer's config holds an initializer argument only Keras 2 saved (the inner error was not pasted)",
     },
     {
       // The same around a config that holds Keras 2's batch_input_shape (normal in a Keras 2 loader, hence lower: a
       // custom function named in the same config is the likelier reading there).
-      message: /^(?![\s\S]*Exception encountered)Error when deserializing class '(?<className>\w+)' using config=\{[^\n]*?'(?<keyword>batch_input_shape)':/,
+      message: r9Alone("(?<className>\\w+)", "\\{[^\\n]*?'(?<keyword>batch_input_shape)':"),
       weight: 0.5,
       means: "the layer's config holds batch_input_shape, which only Keras 2 saves (the inner error was not pasted)",
     },
     {
       // Only R8's first line pasted (only Keras 3 prints it) around a built-in layer or initializer: an argument only
       // Keras 2 saved is one reading (captured: Keras 3 on a TF 1.15 .h5, whose initializers hold a dtype).
-      message: /^<class '(?:keras(?:\.src)?\.(?:layers|initializers|regularizers|constraints)\.[\w.]+)'> (?<configShape>could not be deserialized properly)(?![\s\S]*Exception encountered)/,
+      message: r8Alone(`${KERAS_MODULE}(?:layers|initializers|regularizers|constraints)\\.[\\w.]+`, "configShape"),
       weight: 0.4,
       means: "Keras 3 could not rebuild a built-in object; a setting only Keras 2 saved is one reading (the inner error was not pasted)",
     },

@@ -8,6 +8,7 @@ import type { Cause, Facts } from "../../src/core/types.js";
 import { builtinsFor } from "../../src/core/builtins.js";
 import { versionFacts } from "../../src/core/versions.js";
 import { versionSteps } from "../keras2-file-in-keras3/version-steps.js";
+import { r9Alone } from "../_shared/wrapper-first-line.js";
 
 /** A layer only Keras 3 has: in the Keras 3 catalogue, in no Keras 2 one. */
 function keras3OnlyLayer(name: string): boolean {
@@ -67,7 +68,7 @@ export const keras3FileInKeras2: Cause = {
     {
       // Only R9's first line pasted, around an InputLayer holding Keras 3's batch_shape (captured: TF 2.15 on Keras 3
       // files, fixtures/tracebacks/_matrix).
-      message: /^(?![\s\S]*Exception encountered)Error when deserializing class '(?<className>InputLayer)' using config=\{[^\n]*?'(?<keyword>batch_shape)':/,
+      message: r9Alone("(?<className>InputLayer)", "\\{[^\\n]*?'(?<keyword>batch_shape)':"),
       weight: 0.7,
       means: "the InputLayer's config holds batch_shape, which only Keras 3 saves (the inner error was not pasted)",
     },
