@@ -105,7 +105,7 @@ if (wanted("warm")) {
   console.log("\n## second (warm) load in the probe worker vs the first");
   results.warm = [];
   for (const model of [models.loads, models.fails]) {
-    const r = await benchWarmLoad({ distProbe: join(root, "dist", "src", "core", "probe.js"), python, model, runs });
+    const r = await benchWarmLoad({ distProbe: join(root, "dist", "src", "core", "probe", "probe.js"), python, model, runs });
     results.warm.push(r);
     console.log(describeWarmLoad({ ...r, model: r.model.slice(root.length + 1) }));
   }

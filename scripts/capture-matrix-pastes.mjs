@@ -19,10 +19,10 @@ import { testEnvPython, testEnvVars } from "./test-envs.mjs";
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const dist = (path) => pathToFileURL(join(root, "dist", path)).href;
 const { causes } = await import(dist("flows/index.js"));
-const { classify } = await import(dist("src/core/classify.js"));
-const { parseTraceback } = await import(dist("src/core/traceback.js"));
+const { classify } = await import(dist("src/core/classify/classify.js"));
+const { parseTraceback } = await import(dist("src/core/classify/traceback.js"));
 const { inspectModel } = await import(dist("src/core/inspect/index.js"));
-const { startProbe } = await import(dist("src/core/probe.js"));
+const { startProbe } = await import(dist("src/core/probe/probe.js"));
 
 const matrixDir = join(root, "fixtures", "models", "matrix");
 const outDir = join(root, "fixtures", "tracebacks", "_matrix");

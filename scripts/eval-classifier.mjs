@@ -11,13 +11,13 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const evalDir = join(root, "fixtures", "tracebacks", "_eval");
 const dist = (path) => pathToFileURL(join(root, "dist", path)).href;
-if (!existsSync(join(root, "dist", "src", "core", "classify.js"))) {
+if (!existsSync(join(root, "dist", "src", "core", "classify", "classify.js"))) {
   console.error("dist/ is not built: run `npx tsc -p tsconfig.json` first");
   process.exit(0);
 }
 const { causes } = await import(dist("flows/index.js"));
-const { classify } = await import(dist("src/core/classify.js"));
-const { parseTraceback } = await import(dist("src/core/traceback.js"));
+const { classify } = await import(dist("src/core/classify/classify.js"));
+const { parseTraceback } = await import(dist("src/core/classify/traceback.js"));
 
 // The neutral defaults test/catalogue/facts.ts gives; a sidecar states only what matters to its case.
 const modelDefaults = {
@@ -56,7 +56,7 @@ async function factsFor(sidecar) {
 const { pasteCases, textAlonePasteCases } = await import(pathToFileURL(join(root, "scripts", "paste-cases.mjs")).href);
 const { scorePasteForms, summarise } = await import(pathToFileURL(join(root, "scripts", "paste-forms.mjs")).href);
 const { minedCases } = await import(pathToFileURL(join(root, "scripts", "paste-mined.mjs")).href);
-const messages = await import(dist("src/core/messages.js"));
+const messages = await import(dist("src/core/classify/messages.js"));
 const score = (cases) => scorePasteForms(cases, { parseTraceback, classify, causes, factsFor });
 const pasteSets = [
   { key: "paste", title: "paste forms of the real fixtures", misses: "real fixtures", scored: await score(pasteCases(root)) },

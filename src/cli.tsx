@@ -135,7 +135,7 @@ async function main(): Promise<number> {
     printHeader(first);
     // Then Python, before Ink: the Keras import runs while the wizard loads.
     const [{ createDiagnoseSession }, { inputsFrom }, { startEarly }] = await Promise.all([
-      import("./core/diagnose.js"),
+      import("./engine/diagnose.js"),
       import("./modes/auto.js"),
       import("./modes/early-session.js"),
     ]);

@@ -1,11 +1,11 @@
 // After a trial environment proved a version plan: offer a NEW file that the user's own Keras 3 loads, so that they
-// need not install anything (src/core/bring-home.ts). --auto takes it only with --bring-home; the wizard asks.
+// need not install anything (src/core/bring-home/bring-home.ts). --auto takes it only with --bring-home; the wizard asks.
 import { basename } from "node:path";
 import { paragraphs, python, strong, text } from "../../src/core/content.js";
-import { homePath } from "../../src/core/bring-home.js";
-import type { BringHomeResult } from "../../src/core/bring-home.js";
+import { homePath } from "../../src/core/bring-home/bring-home.js";
+import type { BringHomeResult } from "../../src/core/bring-home/bring-home.js";
 import type { Step, StepContext } from "../../src/core/types.js";
-import { plansWithProofs, type InstallPlan, type PlanProof } from "../../src/core/versions.js";
+import { plansWithProofs, type InstallPlan, type PlanProof } from "../../src/core/versions/versions.js";
 
 export interface BringHomeStepsSpec {
   /** Where the walk goes when the user says no, or when the copy could not be proven. */

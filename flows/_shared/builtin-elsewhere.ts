@@ -3,7 +3,7 @@
 // written by another Keras (a tf.keras file in standalone keras, or a newer file), and the user's own code is the
 // less likely reading. keras-tfkeras-mixing and file-from-newer-keras claim it with this matcher; the missing-object
 // causes keep it as an alternative (resolveMissing's `builtinElsewhere`).
-import { builtinsFor, type BuiltinKind } from "../../src/core/builtins.js";
+import { builtinsFor, type BuiltinKind } from "../../src/core/versions/builtins.js";
 import type { Matcher } from "../../src/core/types.js";
 
 export type KerasLineName = "keras3" | "tf-keras2" | "keras2";

@@ -2,7 +2,7 @@
 // into a NEW .keras file reloaded in a fresh Python with its outputs compared, so the user knows nothing was lost.
 // Shared so that every flow ends a successful fix the same way (issue: "after any successful fix").
 import { basename } from "node:path";
-import { homePath } from "../../src/core/bring-home.js";
+import { homePath } from "../../src/core/bring-home/bring-home.js";
 import { paragraphs } from "../../src/core/content.js";
 import type { Content, LoadFix, Step, StepContext } from "../../src/core/types.js";
 

@@ -1,6 +1,6 @@
 // Keras wraps the real deserialization error in two messages (research §1a): R8 "<class 'pkg.Name'> could not be
 // deserialized properly. ... Exception encountered: <inner>" (Keras 3) and R9 "Error when deserializing class 'Name'
-// using config={...}. Exception encountered: <inner>" (Keras 3, tf_keras). src/core/traceback.ts unwraps them when
+// using config={...}. Exception encountered: <inner>" (Keras 3, tf_keras). src/core/classify/traceback.ts unwraps them when
 // the inner part is there. A paste that kept only the first line leaves the class (R8) or the class and its config
 // (R9) to read: these build the patterns for that first line alone, one definition for every cause that reads it.
 

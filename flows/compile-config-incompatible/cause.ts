@@ -3,7 +3,7 @@
 // Proved by keras2/legacy_optimizer.h5 and keras3/compiled_mse_alias.h5 in the keras3 env.
 import { code, paragraphs, python, strong, text } from "../../src/core/content.js";
 import { keepFixSteps } from "../_shared/keep-fix.js";
-import { builtinsFor } from "../../src/core/builtins.js";
+import { builtinsFor } from "../../src/core/versions/builtins.js";
 import type { Cause, StepContext } from "../../src/core/types.js";
 import { KERAS_MODULE, r8Alone } from "../_shared/wrapper-first-line.js";
 

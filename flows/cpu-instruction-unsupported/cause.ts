@@ -1,7 +1,7 @@
 // The TensorFlow build uses CPU instructions (AVX, AVX2, FMA) this processor lacks, so Python dies with SIGILL
 // ("Illegal instruction (core dumped)", exit status 132) while importing TensorFlow, with no Python traceback.
 // Official wheels need AVX since TF 1.6; old Xeons/Pentiums/Celerons, some VMs and emulated x86 (Rosetta, QEMU)
-// lack it. The probe reports the crash as an exception of type SIGILL (src/core/probe.ts signalChain).
+// lack it. The probe reports the crash as an exception of type SIGILL (src/core/probe/probe.ts signalChain).
 import { code, paragraphs, shell, strong } from "../../src/core/content.js";
 import type { Cause, ExceptionInfo, Facts } from "../../src/core/types.js";
 
@@ -32,7 +32,7 @@ export const cpuInstructionUnsupported: Cause = {
     ]),
   matchers: [
     {
-      // The probe's own report of a signal (src/core/probe.ts).
+      // The probe's own report of a signal (src/core/probe/probe.ts).
       type: /^SIGILL$/,
       // Not a catch-all: inner exceptions unwrapped from Keras wrappers have no type, and the type test is skipped
       // for them, so the message must say SIGILL itself (the probe writes "killed by signal SIGILL").

@@ -1,7 +1,7 @@
 // A function or small class the file refers to by name inside a layer's config is unknown to the loader: custom
 // activations, initializers, regularizers, constraints and the named function of a Lambda layer.
-import { MISSING_OBJECT_MATCHERS } from "../custom-layer-missing/missing-object.js";
-import { missingCause } from "../custom-layer-missing/missing-steps.js";
+import { MISSING_OBJECT_MATCHERS } from "../_shared/missing-object.js";
+import { missingCause } from "../_shared/missing-steps.js";
 import type { Cause } from "../../src/core/types.js";
 
 export const customFunctionMissing: Cause = missingCause({

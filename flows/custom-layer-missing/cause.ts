@@ -2,8 +2,8 @@
 // multi-backend "Unknown layer: X", tf-keras SavedModel "Unable to restore custom object". Names that are built into
 // some Keras line (TFOpLambda, Functional, KerasLayer...) belong to the version and tfhub causes instead.
 import type { Cause } from "../../src/core/types.js";
-import { LAYER_ONLY_MATCHERS, MISSING_OBJECT_MATCHERS } from "./missing-object.js";
-import { missingCause } from "./missing-steps.js";
+import { LAYER_ONLY_MATCHERS, MISSING_OBJECT_MATCHERS } from "../_shared/missing-object.js";
+import { missingCause } from "../_shared/missing-steps.js";
 
 export const customLayerMissing: Cause = missingCause({
   id: "custom-layer-missing",

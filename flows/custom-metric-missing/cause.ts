@@ -1,8 +1,8 @@
 // The metric the model was compiled with is unknown to the loader. Only training needs it: compile=False loads the
 // model for predictions (verified), custom_objects loads it whole. Legacy files say "Unknown metric..." (R10);
 // Keras 3 .keras files say "Could not locate function ..." from the compile step (compile_from_config frames).
-import { KINDLESS_MATCHERS, MISSING_OBJECT_MATCHERS } from "../custom-layer-missing/missing-object.js";
-import { COMPILE_FRAME, missingCause } from "../custom-layer-missing/missing-steps.js";
+import { KINDLESS_MATCHERS, MISSING_OBJECT_MATCHERS } from "../_shared/missing-object.js";
+import { COMPILE_FRAME, missingCause } from "../_shared/missing-steps.js";
 import type { Cause } from "../../src/core/types.js";
 
 export const customMetricMissing: Cause = missingCause({

@@ -2,7 +2,7 @@
 // get_config leaves out an argument, it does not deserialize a nested layer, or it passes its own keywords to the
 // base Layer. These come wrapped in R9/R8 ("Error when deserializing class ..."); the classifier unwraps them.
 // `Unrecognized keyword arguments passed to DepthwiseConv2D` is a built-in (keras2-file-in-keras3), not ours.
-import { builtinKindOf } from "../../src/core/builtins.js";
+import { builtinKindOf } from "../../src/core/versions/builtins.js";
 import { code, command, paragraphs, python, strong, text } from "../../src/core/content.js";
 import { keepFixSteps } from "../_shared/keep-fix.js";
 import { configChange, configProblemFrom } from "../../src/core/fixes/config-fix.js";

@@ -7,7 +7,7 @@ import { EITHER_CONFIG_SHAPE, KERAS2_CONFIG_SHAPE, KERAS3_CONFIG_SHAPE } from ".
 import { kerasZipInOldLoader, zipCulprit, zipInOldLoaderVerdict } from "./keras-zip-in-old-loader.js";
 import { code, paragraphs, python, text } from "../../src/core/content.js";
 import type { Cause, Facts } from "../../src/core/types.js";
-import { builtinsFor } from "../../src/core/builtins.js";
+import { builtinsFor } from "../../src/core/versions/builtins.js";
 import {
   KERAS2_ONLY_KWARGS,
   KERAS2_ONLY_LAYERS,
@@ -15,8 +15,8 @@ import {
   KERAS3_LAYERS_ADDED,
   compareVersions,
   versionFacts,
-} from "../../src/core/versions.js";
-import { versionSteps } from "../keras2-file-in-keras3/version-steps.js";
+} from "../../src/core/versions/versions.js";
+import { versionSteps } from "../_shared/version-steps.js";
 import { KERAS_MODULE, r8Alone, r9Alone } from "../_shared/wrapper-first-line.js";
 
 // Names the old loaders did not know yet although they are Keras built-ins: `Functional` arrived with TF 2.3,

@@ -4,8 +4,8 @@
 // compile for .h5 files (research §0.4, fixed in 3.3.0).
 import { code, paragraphs, python, shell, strong, text } from "../../src/core/content.js";
 import type { Cause, Facts, LoadFix, StepContext } from "../../src/core/types.js";
-import { builtinsFor, type BuiltinKind } from "../../src/core/builtins.js";
-import { compareVersions, loaderKerasVersion } from "../../src/core/versions.js";
+import { builtinsFor, type BuiltinKind } from "../../src/core/versions/builtins.js";
+import { compareVersions, loaderKerasVersion } from "../../src/core/versions/versions.js";
 
 /**
  * `loadAs` asks the probe to load a temporary copy of the file under another extension (the user's file is never

@@ -5,9 +5,9 @@
 import { BUILTIN_ELSEWHERE_MATCHER, kindsOf, linesExporting } from "../_shared/builtin-elsewhere.js";
 import { code, paragraphs, python, text } from "../../src/core/content.js";
 import type { Cause, Facts, LoadFix, StepContext } from "../../src/core/types.js";
-import { versionFacts, writtenByTfKeras } from "../../src/core/versions.js";
+import { versionFacts, writtenByTfKeras } from "../../src/core/versions/versions.js";
 import { keras2InKeras3Matchers, versionCulprit } from "../keras2-file-in-keras3/cause.js";
-import { versionSteps } from "../keras2-file-in-keras3/version-steps.js";
+import { versionSteps } from "../_shared/version-steps.js";
 
 // Modules Keras 2 objects live in: tf_keras, Keras 2.13–2.15's keras.src.engine, and tf.keras inside TF ≤ 2.5.
 const KERAS2_MODULE = /^(?:tf_keras|keras\.src\.engine|keras\.engine|tensorflow\.python\.keras|tensorflow_core\.python\.keras)\b/;

@@ -4,9 +4,9 @@
 import { EITHER_CONFIG_SHAPE, KERAS3_CONFIG_SHAPE } from "../file-from-newer-keras/config-shape.js";
 import { code, paragraphs, python, strong, text } from "../../src/core/content.js";
 import type { Cause, Facts, LoadFix, Matcher, StepContext } from "../../src/core/types.js";
-import { builtinKindOf } from "../../src/core/builtins.js";
-import { KERAS2_ONLY_KWARGS, KERAS2_ONLY_LAYERS, KERAS3_KWARGS_ADDED, versionFacts } from "../../src/core/versions.js";
-import { versionSteps } from "./version-steps.js";
+import { builtinKindOf } from "../../src/core/versions/builtins.js";
+import { KERAS2_ONLY_KWARGS, KERAS2_ONLY_LAYERS, KERAS3_KWARGS_ADDED, versionFacts } from "../../src/core/versions/versions.js";
+import { versionSteps } from "../_shared/version-steps.js";
 import { KERAS_MODULE, r8Alone, r9Alone } from "../_shared/wrapper-first-line.js";
 
 const keras2Layers = KERAS2_ONLY_LAYERS.join("|");

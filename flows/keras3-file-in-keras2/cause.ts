@@ -5,9 +5,9 @@ import { EITHER_CONFIG_SHAPE, KERAS2_CONFIG_SHAPE } from "../file-from-newer-ker
 import { kerasZipInOldLoader, zipCulprit, zipInOldLoaderVerdict } from "../file-from-newer-keras/keras-zip-in-old-loader.js";
 import { code, paragraphs, python, text } from "../../src/core/content.js";
 import type { Cause, Facts } from "../../src/core/types.js";
-import { builtinsFor } from "../../src/core/builtins.js";
-import { versionFacts } from "../../src/core/versions.js";
-import { versionSteps } from "../keras2-file-in-keras3/version-steps.js";
+import { builtinsFor } from "../../src/core/versions/builtins.js";
+import { versionFacts } from "../../src/core/versions/versions.js";
+import { versionSteps } from "../_shared/version-steps.js";
 import { r9Alone } from "../_shared/wrapper-first-line.js";
 
 /** A layer only Keras 3 has: in the Keras 3 catalogue, in no Keras 2 one. */

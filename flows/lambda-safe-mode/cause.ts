@@ -12,7 +12,7 @@ const RISK =
   "The file contains Python bytecode that runs on your machine while loading, with your user's rights. Only allow it for files from a source you trust.";
 
 const isNameError = (ctx: StepContext) => !!ctx.diagnosis.captures.globalName;
-// keras-fix's own guard (src/probe/keras_probe.py) refused it, not Keras' safe_mode.
+// keras-fix's own guard (src/python/keras_probe.py) refused it, not Keras' safe_mode.
 const refusedByKerasFix = (ctx: StepContext) => ctx.diagnosis.captures.refusedBy === "keras-fix";
 
 function rebuildCode(ctx: StepContext): string {

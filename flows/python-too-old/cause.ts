@@ -1,8 +1,8 @@
 // The Python keras-fix was given is older than anything that can load a Keras model worth saving today, and older
-// than the probe runs on (3.6): Python 2.7 or 3.0-3.5. src/core/probe.ts asks such an interpreter its version when
+// than the probe runs on (3.6): Python 2.7 or 3.0-3.5. src/core/probe/probe.ts asks such an interpreter its version when
 // the probe refuses to start, and reports it in EnvFacts with nothing imported. No pip line helps: another Python does.
 import { code, paragraphs, shell, strong } from "../../src/core/content.js";
-import { MIN_PYTHON } from "../../src/core/probe.js";
+import { MIN_PYTHON } from "../../src/core/probe/probe.js";
 import type { Cause, EnvFacts, StepContext } from "../../src/core/types.js";
 
 /** The interpreter's major.minor when it is older than the probe supports, else null. */

@@ -6,8 +6,8 @@
 import type { SourceMatch } from "../../src/core/fixes/find-sources.js";
 import { code, paragraphs } from "../../src/core/content.js";
 import type { Cause, Facts } from "../../src/core/types.js";
-import { culpritOf, MISSING_OBJECT_MATCHERS, resolveMissing } from "../custom-layer-missing/missing-object.js";
-import { missingObjectSteps } from "../custom-layer-missing/missing-steps.js";
+import { culpritOf, MISSING_OBJECT_MATCHERS, resolveMissing } from "../_shared/missing-object.js";
+import { missingObjectSteps } from "../_shared/missing-steps.js";
 
 /** The user's definition of the class under a different registered key, when one is known. */
 export function mismatchedDefinition(captures: Record<string, string>, facts: Facts): SourceMatch | null {

@@ -4,7 +4,7 @@
 // keras3-extra/forgetful_dense.keras (sources/fixture_lazy_build.py) in the keras3 env.
 import { code, paragraphs, python, text } from "../../src/core/content.js";
 import type { Cause, Facts, StepContext } from "../../src/core/types.js";
-import { builtinsFor } from "../../src/core/builtins.js";
+import { builtinsFor } from "../../src/core/versions/builtins.js";
 
 /** `<ForgetfulDense name=forgetful_dense, built=True>` → ForgetfulDense (the W9 wrapper names the object). */
 function classOf(captures: Record<string, string>): string | null {

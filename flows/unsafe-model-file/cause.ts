@@ -51,7 +51,7 @@ export const unsafeModelFile: Cause = {
   },
   matchers: [
     {
-      // keras-fix's own runtime guard in the probe (src/probe/keras_probe.py): a load tried to import a module
+      // keras-fix's own runtime guard in the probe (src/python/keras_probe.py): a load tried to import a module
       // outside the Keras namespaces and the user's code.
       type: /^KerasFixRefusedImport$/,
       message: /module '(?<module>[^']+)'/,

@@ -2,7 +2,7 @@
 // shape (research W1–W6). Usually `model.load_weights(...)` after building the model in code with other sizes;
 // through load_model, a file whose stored config disagrees with its own weights (keras3-extra/config_weights_disagree.h5).
 import { code, paragraphs, python, text } from "../../src/core/content.js";
-import { builtinsFor } from "../../src/core/builtins.js";
+import { builtinsFor } from "../../src/core/versions/builtins.js";
 import type { Cause, StepContext } from "../../src/core/types.js";
 
 const SHAPE = String.raw`(?:\([^)]*\)|\[[^\]]*\]|TensorShape\([^)]*\))`;

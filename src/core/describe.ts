@@ -1,6 +1,6 @@
 // One-line descriptions of what each stage found, shared by the wizard's stage list and the text report so the
 // two never word the same fact differently.
-import { unwrapChain } from "./traceback.js";
+import { unwrapChain } from "./classify/traceback.js";
 import type { EnvFacts, LoadAttempt, ModelFacts } from "./types.js";
 
 const FORMAT_NAMES: Record<string, string> = {

@@ -2,7 +2,7 @@
 // printed (ExceptionInfo), what a cause looks like (Cause) and how its walk is described (Step). Plain data, no I/O.
 
 import type { SourceMatch } from "./fixes/find-sources.js";
-import type { InstallPlan } from "./versions.js";
+import type { InstallPlan } from "./versions/versions.js";
 
 // ---------------------------------------------------------------------------------------------------------------
 // Inspect (`keras-fix inspect --json` prints ModelFacts; the field names are a public contract)
@@ -292,11 +292,11 @@ export type ActionRequest =
   | { kind: "generate-skeleton"; keys: string[] }
   | { kind: "resave-compare"; fix: LoadFix }
   | { kind: "run-command"; argv: string[] }
-  // src/core/trial-env.ts: install the plans, best first, into throwaway venvs and load the model there.
+  // src/core/trial/environment.ts: install the plans, best first, into throwaway venvs and load the model there.
   | { kind: "try-versions"; plans: InstallPlan[] }
-  // What proving the first plan would download, for the wizard's consent (src/core/trial-actions.ts).
+  // What proving the first plan would download, for the wizard's consent (src/core/trial/actions.ts).
   | { kind: "estimate-trial"; plans: InstallPlan[] }
-  // src/core/bring-home.ts: a new .keras the user's Keras loads, from the proven plan's trial environment.
+  // src/core/bring-home/bring-home.ts: a new .keras the user's Keras loads, from the proven plan's trial environment.
   | { kind: "bring-home"; plan: InstallPlan }
   // The same from tf_keras in the user's own environment, once the tf_keras route loaded a Keras 2 file there.
   | { kind: "bring-home-legacy" }

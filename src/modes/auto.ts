@@ -2,13 +2,13 @@
 import { existsSync } from "node:fs";
 import { resolve } from "node:path";
 import type { CliOptions } from "./options.js";
-import type { AutoWalk } from "../core/auto-walk.js";
-import { createDiagnoseSession } from "../core/diagnose.js";
+import type { AutoWalk } from "../engine/auto-walk.js";
+import { createDiagnoseSession } from "../engine/diagnose.js";
 import { isUserError, UserError } from "../core/errors.js";
-import { walkChain, type ChainLink } from "../core/fix-chain.js";
+import { walkChain, type ChainLink } from "../engine/fix-chain.js";
 import { ExitCode } from "../core/exit-codes.js";
 import { sanitize } from "../core/content.js";
-import type { DiagnoseResult } from "../core/session.js";
+import type { DiagnoseResult } from "../engine/session.js";
 import { exitCodeFor, printErrorDocument, printReport, progressToStderr } from "./run-report.js";
 
 export function inputsFrom(options: CliOptions): Record<string, string> {

@@ -1,7 +1,7 @@
 // The wizard's diagnosis starts before Ink loads: Python's Keras import is the long pole, so it should not wait for
 // the UI. The early session runs diagnose() at once, keeps the progress it reports, and hands both to the App when
 // it asks: the App sees every stage as if it had started the run itself.
-import type { DiagnoseResult, DiagnoseSession, StageProgress } from "../core/session.js";
+import type { DiagnoseResult, DiagnoseSession, StageProgress } from "../engine/session.js";
 
 export function startEarly(session: DiagnoseSession): DiagnoseSession {
   const seen: StageProgress[] = [];

@@ -2,7 +2,7 @@
 // <name>` or `--remove --all` deletes them (they are keras-fix's own cache, never the user's environments).
 import { UserError } from "../core/errors.js";
 import { ExitCode } from "../core/exit-codes.js";
-import { listTrials, removeTrials, trialCacheDir } from "../core/trial-env.js";
+import { listTrials, removeTrials, trialCacheDir } from "../core/trial/environment.js";
 
 export interface EnvsOptions {
   remove: boolean;

@@ -3,11 +3,11 @@
 import { readFileSync } from "node:fs";
 import { causeById, causes } from "../../flows/index.js";
 import type { CliOptions } from "./options.js";
-import { classify } from "../core/classify.js";
+import { classify } from "../core/classify/classify.js";
 import { isUserError, UserError } from "../core/errors.js";
 import { ExitCode } from "../core/exit-codes.js";
 import { inspectModel } from "../core/inspect/index.js";
-import { parseTraceback } from "../core/traceback.js";
+import { parseTraceback } from "../core/classify/traceback.js";
 import type { Facts } from "../core/types.js";
 import { printErrorDocument, printReport } from "./run-report.js";
 

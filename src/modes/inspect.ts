@@ -3,7 +3,7 @@
 import type { CliOptions } from "./options.js";
 import { ExitCode } from "../core/exit-codes.js";
 import { inspectModel } from "../core/inspect/index.js";
-import { renderInspectReport } from "../core/inspect-report.js";
+import { renderInspectReport } from "../engine/inspect-report.js";
 import { toSafeJson } from "../core/safe-json.js";
 import type { ModelFacts } from "../core/types.js";
 

@@ -4,12 +4,12 @@ import { render } from "ink";
 import type { CliOptions } from "./options.js";
 import { command, paragraphs, strong } from "../core/content.js";
 import { describeKeras, describeLoad, describePython } from "../core/describe.js";
-import { createDiagnoseSession, type DiagnoseOptions } from "../core/diagnose.js";
+import { createDiagnoseSession, type DiagnoseOptions } from "../engine/diagnose.js";
 import { ExitCode } from "../core/exit-codes.js";
-import { readExplainDoc } from "../core/explain-doc.js";
-import { findModelFiles } from "../core/find-model-files.js";
-import { nextLink, withCarriedFix } from "../core/fix-chain.js";
-import type { DiagnoseResult, DiagnoseSession } from "../core/session.js";
+import { readExplainDoc } from "../engine/explain-doc.js";
+import { findModelFiles } from "../core/inspect/find-model-files.js";
+import { nextLink, withCarriedFix } from "../engine/fix-chain.js";
+import type { DiagnoseResult, DiagnoseSession } from "../engine/session.js";
 import { App, type WizardText } from "../ui/app.js";
 import { inputsFrom } from "./auto.js";
 

@@ -1,12 +1,12 @@
 // What --auto and explain share: the exit code of a finished run, the progress lines on stderr, and printing the
 // report in the one format asked for (exactly one JSON document on stdout with --json).
 import type { CliOptions } from "./options.js";
-import type { AutoWalk } from "../core/auto-walk.js";
+import type { AutoWalk } from "../engine/auto-walk.js";
 import { sanitize } from "../core/content.js";
 import { toSafeJson } from "../core/safe-json.js";
 import { ExitCode } from "../core/exit-codes.js";
-import { toJsonDocument, toText, type RunReport } from "../core/report.js";
-import type { DiagnoseResult, StageProgress } from "../core/session.js";
+import { toJsonDocument, toText, type RunReport } from "../engine/report.js";
+import type { DiagnoseResult, StageProgress } from "../engine/session.js";
 import type { UserError } from "../core/errors.js";
 
 export function exitCodeFor(result: DiagnoseResult, walk: AutoWalk | null): number {

@@ -4,12 +4,12 @@
 import { Box, Static, Text, useInput } from "ink";
 import { useCallback, useEffect, useRef, useState, type ReactElement } from "react";
 import { sanitize } from "../core/content.js";
-import type { WalkState } from "../core/engine.js";
+import type { WalkState } from "../engine/step-machine.js";
 import { isUserError } from "../core/errors.js";
 import { ExitCode } from "../core/exit-codes.js";
-import type { ExplainDoc } from "../core/explain-doc.js";
-import type { ModelCandidate } from "../core/find-model-files.js";
-import type { DiagnoseResult, DiagnoseSession, StageId, StageProgress } from "../core/session.js";
+import type { ExplainDoc } from "../engine/explain-doc.js";
+import type { ModelCandidate } from "../core/inspect/find-model-files.js";
+import type { DiagnoseResult, DiagnoseSession, StageId, StageProgress } from "../engine/session.js";
 import type { ActionRequest, ActionResult, Cause, Content, Diagnosis, LoadAttempt, LoadFix, Outcome, StepContext } from "../core/types.js";
 import { DiagnosisView } from "./diagnosis-view.js";
 import { ErrorBox } from "./error-box.js";

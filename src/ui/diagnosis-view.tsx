@@ -2,7 +2,7 @@
 // name at fault, and the evidence the classifier used; plus the "Why did this happen?" explanation on request.
 import { Box, Text } from "ink";
 import { sanitize } from "../core/content.js";
-import type { ExplainDoc } from "../core/explain-doc.js";
+import type { ExplainDoc } from "../engine/explain-doc.js";
 import type { Content, Diagnosis } from "../core/types.js";
 import { Tokens } from "./tokens.js";
 import { WrappedText } from "./wrapped-text.js";

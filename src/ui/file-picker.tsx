@@ -3,7 +3,7 @@ import { Box, Text } from "ink";
 import Spinner from "ink-spinner";
 import { useState } from "react";
 import { sanitize } from "../core/content.js";
-import type { CandidateKind, ModelCandidate } from "../core/find-model-files.js";
+import type { CandidateKind, ModelCandidate } from "../core/inspect/find-model-files.js";
 import { ChoiceList } from "./choice-list.js";
 import { TextField } from "./text-field.js";
 

@@ -1,7 +1,7 @@
 // A long action's progress as a bar: what is happening, how far, and how much of how much (bytes). Generic: the
-// words come from the session (src/core/session.ts ActionProgress).
+// words come from the session (src/engine/session.ts ActionProgress).
 import { Box, Text } from "ink";
-import type { ActionProgress } from "../core/session.js";
+import type { ActionProgress } from "../engine/session.js";
 import { useColumns } from "./use-columns.js";
 
 function megabytes(bytes: number): string {

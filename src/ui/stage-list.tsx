@@ -4,7 +4,7 @@ import { Box, Text } from "ink";
 import Spinner from "ink-spinner";
 import { useEffect, useState } from "react";
 import { sanitize } from "../core/content.js";
-import type { StageId, StageProgress } from "../core/session.js";
+import type { StageId, StageProgress } from "../engine/session.js";
 
 export const STAGE_ORDER: StageId[] = ["inspect", "find-python", "import", "load", "classify"];
 

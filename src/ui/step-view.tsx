@@ -3,7 +3,7 @@
 import { Box, Text } from "ink";
 import Spinner from "ink-spinner";
 import { sanitize } from "../core/content.js";
-import { optionLabel, visibleOptions } from "../core/engine.js";
+import { optionLabel, visibleOptions } from "../engine/step-machine.js";
 import type { ActionResult, ChoiceOption, Content, Step, StepContext } from "../core/types.js";
 import { ChoiceList } from "./choice-list.js";
 import { ConsentPrompt } from "./consent-prompt.js";

@@ -14,10 +14,10 @@ import {
   startWalk,
   submitInput,
   type WalkState,
-} from "../core/engine.js";
-import type { ExplainDoc } from "../core/explain-doc.js";
+} from "../engine/step-machine.js";
+import type { ExplainDoc } from "../engine/explain-doc.js";
 import type { ActionRequest, ActionResult, Cause, ChoiceOption, Outcome, StepContext } from "../core/types.js";
-import type { ActionProgress } from "../core/session.js";
+import type { ActionProgress } from "../engine/session.js";
 import { ExplainView } from "./diagnosis-view.js";
 import { ProgressBar } from "./progress-bar.js";
 import { StepRecord, StepView } from "./step-view.js";

@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { causes } from "../../flows/index.js";
 import { paragraphs } from "../../src/core/content.js";
-import { autoOptionIds } from "../../src/core/engine.js";
+import { autoOptionIds } from "../../src/engine/step-machine.js";
 import type { Cause, Step } from "../../src/core/types.js";
 import { fixturesDir, repoRoot } from "../helpers/envs.js";
 

@@ -6,9 +6,9 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { causes } from "../../flows/index.js";
-import { classify } from "../../src/core/classify.js";
-import { fillTemplate, loadMessageMap, ruleFor, type MinedMessage } from "../../src/core/messages.js";
-import { parseTraceback } from "../../src/core/traceback.js";
+import { classify } from "../../src/core/classify/classify.js";
+import { fillTemplate, loadMessageMap, ruleFor, type MinedMessage } from "../../src/core/classify/messages.js";
+import { parseTraceback } from "../../src/core/classify/traceback.js";
 import { repoRoot } from "../helpers/envs.js";
 import { factsFor } from "./sidecar.js";
 

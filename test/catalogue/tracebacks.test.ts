@@ -5,8 +5,8 @@ import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { causes } from "../../flows/index.js";
-import { classify } from "../../src/core/classify.js";
-import { parseTraceback } from "../../src/core/traceback.js";
+import { classify } from "../../src/core/classify/classify.js";
+import { parseTraceback } from "../../src/core/classify/traceback.js";
 import { fixturesDir } from "../helpers/envs.js";
 import { expectSidecar, factsFixture, factsFor, nearMissSidecar } from "./sidecar.js";
 

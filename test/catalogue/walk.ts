@@ -2,11 +2,11 @@
 // real classifier), walk a cause with --auto or with chosen options, and render content as plain text. Actions go
 // to a scripted runner that fails the test on any request it was not given.
 import { causes } from "../../flows/index.js";
-import { walkAutomatically, type AutoWalk } from "../../src/core/auto-walk.js";
-import { classify } from "../../src/core/classify.js";
+import { walkAutomatically, type AutoWalk } from "../../src/engine/auto-walk.js";
+import { classify } from "../../src/core/classify/classify.js";
 import { contentToPlain } from "../../src/core/content.js";
-import { autoOptionId, choose, completeAction, contextFor, currentStep, proceed, startWalk, type WalkState } from "../../src/core/engine.js";
-import { parseTraceback } from "../../src/core/traceback.js";
+import { autoOptionId, choose, completeAction, contextFor, currentStep, proceed, startWalk, type WalkState } from "../../src/engine/step-machine.js";
+import { parseTraceback } from "../../src/core/classify/traceback.js";
 import type { ActionRequest, ActionResult, Cause, Facts, StepContext } from "../../src/core/types.js";
 
 export type Base = Omit<StepContext, "results" | "inputs">;

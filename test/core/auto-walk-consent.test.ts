@@ -1,7 +1,7 @@
 // --auto never lifts keras-fix's stored-code guard: an action whose fix carries allowStoredCode is refused by the
 // automatic walk itself, even if a flow routed --auto to it by mistake (only the wizard's typed "yes" may set it).
 import { expect, it } from "vitest";
-import { walkAutomatically } from "../../src/core/auto-walk.js";
+import { walkAutomatically } from "../../src/engine/auto-walk.js";
 import type { ActionRequest, Cause } from "../../src/core/types.js";
 
 const wrongFlow = {

@@ -3,8 +3,8 @@
 // what the facts change. Shapes taken from the mined message table (catalogues/messages.json).
 import { describe, expect, it } from "vitest";
 import { causes } from "../../flows/index.js";
-import { classify } from "../../src/core/classify.js";
-import { parseTraceback } from "../../src/core/traceback.js";
+import { classify } from "../../src/core/classify/classify.js";
+import { parseTraceback } from "../../src/core/classify/traceback.js";
 import { facts } from "../catalogue/facts.js";
 
 const diagnose = (text: string, given = facts()) => classify(parseTraceback(text), given, causes);

@@ -3,8 +3,8 @@
 // a variables-count error on a file from a newer Keras 2, and the ranked alternatives of a bare last line.
 import { describe, expect, it } from "vitest";
 import { causes } from "../../flows/index.js";
-import { classify } from "../../src/core/classify.js";
-import { parseTraceback } from "../../src/core/traceback.js";
+import { classify } from "../../src/core/classify/classify.js";
+import { parseTraceback } from "../../src/core/classify/traceback.js";
 import { facts } from "../catalogue/facts.js";
 
 const diagnose = (text: string, given = facts()) => classify(parseTraceback(text), given, causes);

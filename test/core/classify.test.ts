@@ -1,9 +1,9 @@
 // Proves the ranking rules of classify.ts with small causes made for the test: final over earlier, inner over
 // wrapper, `when` vetoes and boosts, frames, file-only detect, and the unclassified fallback with the real error.
 import { describe, expect, it } from "vitest";
-import { classify, rankCauses } from "../../src/core/classify.js";
+import { classify, rankCauses } from "../../src/core/classify/classify.js";
 import { paragraphs } from "../../src/core/content.js";
-import { parseTraceback } from "../../src/core/traceback.js";
+import { parseTraceback } from "../../src/core/classify/traceback.js";
 import type { Cause, Matcher } from "../../src/core/types.js";
 import { facts } from "../catalogue/facts.js";
 

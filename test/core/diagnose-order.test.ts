@@ -2,9 +2,9 @@
 // question (DECIDED_BY_FILE), the worker it started is stopped and nothing about Python is reported or required.
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { createDiagnoseSession } from "../../src/core/diagnose.js";
-import { livePythonPids } from "../../src/core/probe.js";
-import type { StageProgress } from "../../src/core/session.js";
+import { createDiagnoseSession } from "../../src/engine/diagnose.js";
+import { livePythonPids } from "../../src/core/probe/probe.js";
+import type { StageProgress } from "../../src/engine/session.js";
 import { modelsDir, pythonFor } from "../helpers/envs.js";
 
 async function diagnose(modelPath: string, python: string) {

@@ -1,7 +1,7 @@
 // How a chain carries proven fixes into the next cause's loads: combined, never silently dropping one, and refusing
 // to combine two different modules of custom objects (LoadFix holds one).
 import { describe, expect, it } from "vitest";
-import { describeFix, mergeFix, withCarriedFix } from "../../src/core/fix-chain.js";
+import { describeFix, mergeFix, withCarriedFix } from "../../src/engine/fix-chain.js";
 
 describe("mergeFix", () => {
   it("keeps the earlier fix and adds the later one", () => {

@@ -4,7 +4,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { freshModulePath } from "../../src/core/effects.js";
+import { freshModulePath } from "../../src/engine/effects.js";
 
 describe("freshModulePath", () => {
   it("turns the stem into an identifier and counts with _N, never overwriting", () => {

@@ -3,7 +3,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { parseTraceback, stripAnsi, unwrapChain, wrapperCaptures } from "../../src/core/traceback.js";
+import { parseTraceback, stripAnsi, unwrapChain, wrapperCaptures } from "../../src/core/classify/traceback.js";
 import { fixturesDir } from "../helpers/envs.js";
 
 const fixture = (relative: string) => readFileSync(join(fixturesDir, "tracebacks", relative), "utf8");

@@ -4,8 +4,8 @@ import { chmodSync, mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { findPythonOfMinor, pipFailure, reportedInstall, trialCacheDir, trialName, trialPins, trialPythonMinors } from "../../src/core/trial-env.js";
-import { installPlanFor, planStatus } from "../../src/core/versions.js";
+import { findPythonOfMinor, pipFailure, reportedInstall, trialCacheDir, trialName, trialPins, trialPythonMinors } from "../../src/core/trial/environment.js";
+import { installPlanFor, planStatus } from "../../src/core/versions/versions.js";
 import type { EnvFacts } from "../../src/core/types.js";
 
 const jaxEnv = {

@@ -8,12 +8,12 @@ import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSyn
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { describeEstimate, estimateDownload, pipHasCached, plannedFiles } from "../../src/core/trial-download.js";
-import { cpuWheelsWherePossible, PipProgressReader, removeTrials } from "../../src/core/trial-env.js";
-import { acquireTrialLock } from "../../src/core/trial-lock.js";
-import { tryVersions } from "../../src/core/trial-actions.js";
-import { installPlanFor, type PlanProof } from "../../src/core/versions.js";
-import { condaEnvironments, findPythonOfMinor } from "../../src/core/trial-python.js";
+import { describeEstimate, estimateDownload, pipHasCached, plannedFiles } from "../../src/core/trial/download.js";
+import { cpuWheelsWherePossible, PipProgressReader, removeTrials } from "../../src/core/trial/environment.js";
+import { acquireTrialLock } from "../../src/core/trial/lock.js";
+import { tryVersions } from "../../src/core/trial/actions.js";
+import { installPlanFor, type PlanProof } from "../../src/core/versions/versions.js";
+import { condaEnvironments, findPythonOfMinor } from "../../src/core/trial/python.js";
 
 function fakeExecutable(path: string, body = "#!/bin/sh\nexit 0\n"): string {
   mkdirSync(join(path, ".."), { recursive: true });

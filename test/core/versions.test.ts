@@ -17,7 +17,7 @@ import {
   tfSupportsPython,
   versionFacts,
   writtenByTfKeras,
-} from "../../src/core/versions.js";
+} from "../../src/core/versions/versions.js";
 import type { EnvFacts, ModelFacts } from "../../src/core/types.js";
 
 describe("parseKerasVersion", () => {

@@ -1,10 +1,10 @@
-// The published JSON Schemas (docs/schema/*.schema.json) are what the zod schemas in src/core/json-documents.ts
+// The published JSON Schemas (docs/schema/*.schema.json) are what the zod schemas in src/engine/json-documents.ts
 // generate, and every mode's real --json output conforms to them: loads, diagnosed, undiagnosed, the file settling
 // it, and the error and refusal documents (bad --python, bad --custom-objects, text that is no traceback).
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { jsonDocuments, jsonSchemaOf, SCHEMA_VERSION } from "../../src/core/json-documents.js";
+import { jsonDocuments, jsonSchemaOf, SCHEMA_VERSION } from "../../src/engine/json-documents.js";
 import { jsonOf, runCli } from "../helpers/cli.js";
 import { fixturesDir, modelsDir, pythonFor, repoRoot } from "../helpers/envs.js";
 

@@ -5,8 +5,8 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { z } from "zod";
 import { causes } from "../../flows/index.js";
-import { classify } from "../../src/core/classify.js";
-import { parseTraceback } from "../../src/core/traceback.js";
+import { classify } from "../../src/core/classify/classify.js";
+import { parseTraceback } from "../../src/core/classify/traceback.js";
 import { factsFor } from "../catalogue/sidecar.js";
 import { fixturesDir } from "../helpers/envs.js";
 

@@ -11,9 +11,9 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { causes } from "../../flows/index.js";
 import { scorePasteForms, summarise, type ScoredPaste } from "../../scripts/paste-forms.mjs";
 import { minedCases } from "../../scripts/paste-mined.mjs";
-import { classify } from "../../src/core/classify.js";
-import * as messages from "../../src/core/messages.js";
-import { parseTraceback } from "../../src/core/traceback.js";
+import { classify } from "../../src/core/classify/classify.js";
+import * as messages from "../../src/core/classify/messages.js";
+import { parseTraceback } from "../../src/core/classify/traceback.js";
 import { factsFor } from "../catalogue/sidecar.js";
 import { repoRoot } from "../helpers/envs.js";
 

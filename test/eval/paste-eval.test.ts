@@ -12,8 +12,8 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { pasteCases, textAlonePasteCases } from "../../scripts/paste-cases.mjs";
 import { scorePasteForms, summarise, type ScoredPaste } from "../../scripts/paste-forms.mjs";
 import { causes } from "../../flows/index.js";
-import { classify } from "../../src/core/classify.js";
-import { parseTraceback } from "../../src/core/traceback.js";
+import { classify } from "../../src/core/classify/classify.js";
+import { parseTraceback } from "../../src/core/classify/traceback.js";
 import { factsFor } from "../catalogue/sidecar.js";
 import { repoRoot } from "../helpers/envs.js";
 

@@ -1,7 +1,7 @@
 // What the loss, metric and optimizer causes share in their tests: the file's facts naming one custom object of a
 // kind, and the --auto walk that proves compile=False and writes a loader keeping it.
 import { expect } from "vitest";
-import { walkAutomatically } from "../../src/core/auto-walk.js";
+import { walkAutomatically } from "../../src/engine/auto-walk.js";
 import type { Cause, CustomObjectKind, Facts } from "../../src/core/types.js";
 import { facts } from "../catalogue/facts.js";
 import { baseFor, ok, plainWalk, scriptedRunner } from "../catalogue/walk.js";

@@ -12,7 +12,7 @@ describe("cpu-instruction-unsupported", () => {
   it("names a real SIGILL death of Python as the probe reports it", async () => {
     const run = spawnSync(pythonFor("bare"), ["-c", "import os, signal; os.kill(os.getpid(), signal.SIGILL)"], { encoding: "utf8" });
     expect(run.signal).toBe("SIGILL");
-    // src/core/probe.ts turns a signal death during import into this EnvFacts.importError.
+    // src/core/probe/probe.ts turns a signal death during import into this EnvFacts.importError.
     const importError = [{ type: run.signal!, message: `Python was killed by signal ${run.signal} (4) while importing Keras.`, frames: [] }];
     const base = baseFor(facts({ env: { packages: { tensorflow: "2.16.1" }, loader: null, importError } }), null);
     expect(base.diagnosis).toMatchObject({ cause: "cpu-instruction-unsupported", culprit: "tensorflow 2.16.1" });

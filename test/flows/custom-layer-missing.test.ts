@@ -1,7 +1,7 @@
 // custom-layer-missing: the key the file stores reaches custom_objects unchanged; --auto never imports code it
 // found on its own, only the file named with --custom-objects; the wizard's "Use <module>" verifies with it.
 import { describe, expect, it } from "vitest";
-import { walkAutomatically } from "../../src/core/auto-walk.js";
+import { walkAutomatically } from "../../src/engine/auto-walk.js";
 import { contentToPlain } from "../../src/core/content.js";
 import type { ActionRequest, CustomObjectRef } from "../../src/core/types.js";
 import { facts } from "../catalogue/facts.js";

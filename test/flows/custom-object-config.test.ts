@@ -3,7 +3,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { walkAutomatically } from "../../src/core/auto-walk.js";
+import { walkAutomatically } from "../../src/engine/auto-walk.js";
 import { facts } from "../catalogue/facts.js";
 import { autoWalk, baseFor, causeOf, ok, plainWalk, scriptedRunner } from "../catalogue/walk.js";
 import { fixturesDir } from "../helpers/envs.js";

@@ -4,7 +4,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { compiledModule, pinFor } from "../../flows/env-package-conflict/pins.js";
-import { parseTraceback } from "../../src/core/traceback.js";
+import { parseTraceback } from "../../src/core/classify/traceback.js";
 import { fixturesDir } from "../helpers/envs.js";
 import { baseFor, causeOf, ok, walkWith } from "../catalogue/walk.js";
 import { facts } from "../catalogue/facts.js";

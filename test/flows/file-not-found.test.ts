@@ -3,7 +3,7 @@
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { pathHints } from "../../flows/file-not-found/cause.js";
-import { createDiagnoseSession } from "../../src/core/diagnose.js";
+import { createDiagnoseSession } from "../../src/engine/diagnose.js";
 import { autoWalk, baseFor, causeOf, plainWalk } from "../catalogue/walk.js";
 import { facts } from "../catalogue/facts.js";
 

@@ -4,7 +4,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { createDiagnoseSession } from "../../src/core/diagnose.js";
+import { createDiagnoseSession } from "../../src/engine/diagnose.js";
 import type { Step } from "../../src/core/types.js";
 import { autoWalk, baseFor, causeOf, failed, ok, plainWalk, walkWith } from "../catalogue/walk.js";
 import { facts } from "../catalogue/facts.js";

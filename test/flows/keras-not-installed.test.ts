@@ -3,7 +3,7 @@
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { installAdvice } from "../../flows/keras-not-installed/install-line.js";
-import { createDiagnoseSession } from "../../src/core/diagnose.js";
+import { createDiagnoseSession } from "../../src/engine/diagnose.js";
 import { modelsDir, pythonFor } from "../helpers/envs.js";
 import { autoWalk, baseFor, causeOf, ok, plainWalk, walkWith } from "../catalogue/walk.js";
 import { facts, modelFacts } from "../catalogue/facts.js";

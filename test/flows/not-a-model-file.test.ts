@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { identifyOtherFormat } from "../../flows/not-a-model-file/identify.js";
-import { createDiagnoseSession } from "../../src/core/diagnose.js";
+import { createDiagnoseSession } from "../../src/engine/diagnose.js";
 import { modelsDir } from "../helpers/envs.js";
 import { autoWalk, baseFor, causeOf, plainWalk } from "../catalogue/walk.js";
 import { facts, modelFacts } from "../catalogue/facts.js";

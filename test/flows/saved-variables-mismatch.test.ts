@@ -5,10 +5,10 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { causes } from "../../flows/index.js";
 import { savedVariablesMismatch } from "../../flows/saved-variables-mismatch/cause.js";
-import { walkAutomatically } from "../../src/core/auto-walk.js";
-import { classify } from "../../src/core/classify.js";
+import { walkAutomatically } from "../../src/engine/auto-walk.js";
+import { classify } from "../../src/core/classify/classify.js";
 import { contentToPlain } from "../../src/core/content.js";
-import { parseTraceback } from "../../src/core/traceback.js";
+import { parseTraceback } from "../../src/core/classify/traceback.js";
 import { facts } from "../catalogue/facts.js";
 import { fixturesDir } from "../helpers/envs.js";
 

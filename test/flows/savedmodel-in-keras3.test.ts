@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { hasKerasMetadata } from "../../flows/savedmodel-in-keras3/cause.js";
-import { createDiagnoseSession } from "../../src/core/diagnose.js";
+import { createDiagnoseSession } from "../../src/engine/diagnose.js";
 import { modelsDir, pythonFor } from "../helpers/envs.js";
 import { autoWalk, baseFor, causeOf, ok, plainWalk, walkWith, failed } from "../catalogue/walk.js";
 import { facts } from "../catalogue/facts.js";

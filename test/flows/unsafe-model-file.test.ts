@@ -7,7 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createDiagnoseSession } from "../../src/core/diagnose.js";
+import { createDiagnoseSession } from "../../src/engine/diagnose.js";
 import { inspectModel } from "../../src/core/inspect/index.js";
 import type { ModelFacts } from "../../src/core/types.js";
 import { facts } from "../catalogue/facts.js";

@@ -4,7 +4,7 @@ import { spawnSync } from "node:child_process";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { loadWeightsCode, storedLayerNames } from "../../flows/weights-only-file/cause.js";
-import { createDiagnoseSession } from "../../src/core/diagnose.js";
+import { createDiagnoseSession } from "../../src/engine/diagnose.js";
 import { modelsDir, pythonFor } from "../helpers/envs.js";
 import { autoWalk, baseFor, causeOf, plainWalk } from "../catalogue/walk.js";
 import { facts, modelFacts } from "../catalogue/facts.js";

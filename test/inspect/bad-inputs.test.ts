@@ -7,7 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { inspectModel } from "../../src/core/inspect/index.js";
-import { renderInspectReport } from "../../src/core/inspect-report.js";
+import { renderInspectReport } from "../../src/engine/inspect-report.js";
 import { modelsDir, pythonFor, repoRoot } from "../helpers/envs.js";
 import { modelFactsSchema } from "./schema.js";
 

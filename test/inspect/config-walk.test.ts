@@ -2,7 +2,7 @@
 // holding another layer's config keeps it as its child, and built-in names are judged per Keras line.
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { builtinsFor } from "../../src/core/builtins.js";
+import { builtinsFor } from "../../src/core/versions/builtins.js";
 import { inspectModel } from "../../src/core/inspect/index.js";
 import type { LayerNode } from "../../src/core/types.js";
 import { modelsDir } from "../helpers/envs.js";

@@ -6,7 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { causes } from "../../flows/index.js";
-import { classify } from "../../src/core/classify.js";
+import { classify } from "../../src/core/classify/classify.js";
 import { inspectModel } from "../../src/core/inspect/index.js";
 import { modelsDir } from "../helpers/envs.js";
 import { modelFactsSchema } from "./schema.js";

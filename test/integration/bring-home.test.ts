@@ -8,10 +8,10 @@ import { createHash } from "node:crypto";
 import { copyFileSync, existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import type { BringHomeResult } from "../../src/core/bring-home.js";
-import { createDiagnoseSession } from "../../src/core/diagnose.js";
-import { jsonDocuments } from "../../src/core/json-documents.js";
-import { installPlansForFacts, type PlanProof } from "../../src/core/versions.js";
+import type { BringHomeResult } from "../../src/core/bring-home/bring-home.js";
+import { createDiagnoseSession } from "../../src/engine/diagnose.js";
+import { jsonDocuments } from "../../src/engine/json-documents.js";
+import { installPlansForFacts, type PlanProof } from "../../src/core/versions/versions.js";
 import { cliPath, envCache, envVarsFor, modelsDir, pythonFor, repoRoot, scratchDir, type EnvName } from "../helpers/envs.js";
 
 const trialCache = join(envCache, "..", "trials");
@@ -118,7 +118,7 @@ describe("bringing a model home with real Keras", () => {
     // outputs were shifted by 1.0 after the export, as a wrong conversion would give.
     const script = [
       "import json, os, sys, tempfile",
-      `sys.path.insert(0, ${JSON.stringify(join(repoRoot, "src", "probe"))})`,
+      `sys.path.insert(0, ${JSON.stringify(join(repoRoot, "src", "python"))})`,
       "import bring_home, keras, numpy as np",
       "probe = bring_home.probe",
       "def dense(q): return {'module': 'keras.layers', 'class_name': 'Dense', 'config': {'name': 'd', 'units': 2, 'quantization_config': q}}",

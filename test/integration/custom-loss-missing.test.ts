@@ -2,7 +2,7 @@
 // compile=False and writes a loader; with the loss' module the compiled model loads too.
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { createDiagnoseSession } from "../../src/core/diagnose.js";
+import { createDiagnoseSession } from "../../src/engine/diagnose.js";
 import { modelsDir, pythonFor } from "../helpers/envs.js";
 import { runCli, sha256 } from "./custom-objects-helpers.js";
 

@@ -5,7 +5,7 @@ import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { createDiagnoseSession } from "../../src/core/diagnose.js";
+import { createDiagnoseSession } from "../../src/engine/diagnose.js";
 import { cliPath, modelsDir, pythonFor, scratchDir } from "../helpers/envs.js";
 
 const sha = (path: string) => createHash("sha256").update(readFileSync(path)).digest("hex");

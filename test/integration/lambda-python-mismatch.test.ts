@@ -5,8 +5,8 @@ import { spawnSync } from "node:child_process";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { causes } from "../../flows/index.js";
-import { classify } from "../../src/core/classify.js";
-import { parseTraceback } from "../../src/core/traceback.js";
+import { classify } from "../../src/core/classify/classify.js";
+import { parseTraceback } from "../../src/core/classify/traceback.js";
 import { envVarsFor, modelsDir, pythonFor } from "../helpers/envs.js";
 
 const model = join(modelsDir, "keras2", "lambda_layer.h5");

@@ -3,8 +3,8 @@
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { causes } from "../../flows/index.js";
-import { classify } from "../../src/core/classify.js";
-import { createDiagnoseSession } from "../../src/core/diagnose.js";
+import { classify } from "../../src/core/classify/classify.js";
+import { createDiagnoseSession } from "../../src/engine/diagnose.js";
 import type { LoadAttempt } from "../../src/core/types.js";
 import { modelsDir, pythonFor } from "../helpers/envs.js";
 

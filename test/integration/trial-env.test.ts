@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { cliPath, envCache, envVarsFor, modelsDir, pythonFor, scratchDir } from "../helpers/envs.js";
-import { UNFINISHED_MARKER } from "../../src/core/trial-env.js";
+import { UNFINISHED_MARKER } from "../../src/core/trial/environment.js";
 
 const userPython = pythonFor("keras35-py312");
 const model = join(modelsDir, "keras3", "sequential.keras");

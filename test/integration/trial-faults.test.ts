@@ -6,9 +6,9 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { proveInTrial, UNFINISHED_MARKER } from "../../src/core/trial-env.js";
-import { processAlive } from "../../src/core/trial-lock.js";
-import { installPlanFor } from "../../src/core/versions.js";
+import { proveInTrial, UNFINISHED_MARKER } from "../../src/core/trial/environment.js";
+import { processAlive } from "../../src/core/trial/lock.js";
+import { installPlanFor } from "../../src/core/versions/versions.js";
 import type { EnvFacts } from "../../src/core/types.js";
 import { cliPath, envVarsFor, modelsDir, pythonFor, scratchDir } from "../helpers/envs.js";
 

@@ -9,9 +9,9 @@ import { existsSync, mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { createDiagnoseSession } from "../../src/core/diagnose.js";
-import { estimateTrial, TRIAL_RECORD, trialName, UNFINISHED_MARKER } from "../../src/core/trial-env.js";
-import { installPlansForFacts, type PlanProof } from "../../src/core/versions.js";
+import { createDiagnoseSession } from "../../src/engine/diagnose.js";
+import { estimateTrial, TRIAL_RECORD, trialName, UNFINISHED_MARKER } from "../../src/core/trial/environment.js";
+import { installPlansForFacts, type PlanProof } from "../../src/core/versions/versions.js";
 import { envCache, modelsDir, pythonFor } from "../helpers/envs.js";
 
 const userPython = pythonFor("keras3");

@@ -1,5 +1,5 @@
 // Lambdas marshalled by real interpreters of several minors (pyenv) are read back by keras-fix's throwaway reader
-// (src/probe/lambda_read.py) and turned into uses, a verdict and, for the expression subset, the body. No Keras is
+// (src/python/lambda_read.py) and turned into uses, a verdict and, for the expression subset, the body. No Keras is
 // needed: the code objects are what Keras stores (func_dump / `__lambda__` both keep marshal.dumps(code)).
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync } from "node:fs";

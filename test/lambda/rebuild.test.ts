@@ -10,8 +10,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { inspectModel } from "../../src/core/inspect/index.js";
 import { readLambdaFacts, rebuildModel, resaveRebuilt } from "../../src/core/lambda/actions.js";
 import type { LambdaReport } from "../../src/core/lambda/types.js";
-import { startProbe, type ProbeSession } from "../../src/core/probe.js";
-import type { EffectDeps } from "../../src/core/effects.js";
+import { startProbe, type ProbeSession } from "../../src/core/probe/probe.js";
+import type { EffectDeps } from "../../src/engine/effects.js";
 import { modelsDir, pythonFor, repoRoot } from "../helpers/envs.js";
 import { runCli, sha256 } from "../integration/custom-objects-helpers.js";
 

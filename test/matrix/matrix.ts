@@ -8,9 +8,9 @@ import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { acceptableCauses, kerasEnvs as kerasEnvsOf, matrixFiles as matrixFilesOf, NOT_IN_MATRIX, type MatrixFile } from "../../scripts/matrix-cells.mjs";
 import { causes } from "../../flows/index.js";
-import { classify } from "../../src/core/classify.js";
+import { classify } from "../../src/core/classify/classify.js";
 import { inspectModel } from "../../src/core/inspect/index.js";
-import { ProbeError, startProbe, type ProbeSession } from "../../src/core/probe.js";
+import { ProbeError, startProbe, type ProbeSession } from "../../src/core/probe/probe.js";
 import type { ModelFacts } from "../../src/core/types.js";
 import { envCache, modelsDir, repoRoot } from "../helpers/envs.js";
 

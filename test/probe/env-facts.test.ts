@@ -5,10 +5,10 @@
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { causes } from "../../flows/index.js";
-import { classify } from "../../src/core/classify.js";
-import { createDiagnoseSession } from "../../src/core/diagnose.js";
-import { startProbe } from "../../src/core/probe.js";
-import { findConflicts, markerHolds, parseRequirement, pinSatisfying } from "../../src/core/requirements.js";
+import { classify } from "../../src/core/classify/classify.js";
+import { createDiagnoseSession } from "../../src/engine/diagnose.js";
+import { startProbe } from "../../src/core/probe/probe.js";
+import { findConflicts, markerHolds, parseRequirement, pinSatisfying } from "../../src/core/probe/requirements.js";
 import { autoWalk, causeOf, plainWalk } from "../catalogue/walk.js";
 import { jsonOf, runCli } from "../helpers/cli.js";
 import { modelsDir, python27, pythonFor } from "../helpers/envs.js";

@@ -3,7 +3,7 @@
 import { chmodSync, mkdirSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeEach, describe, expect, it } from "vitest";
-import { findPython, isInsideModelFolder, searchPython } from "../../src/core/find-python.js";
+import { findPython, isInsideModelFolder, searchPython } from "../../src/core/probe/find-python.js";
 import { UserError } from "../../src/core/errors.js";
 import { makeTempDir } from "./helpers.js";
 

@@ -7,10 +7,10 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { envVarsFor, pythonFor, repoRoot, type EnvName } from "../helpers/envs.js";
-import type { FoundPython } from "../../src/core/find-python.js";
+import type { FoundPython } from "../../src/core/probe/find-python.js";
 
 export const probeTestDir = dirname(fileURLToPath(import.meta.url));
-export const probeScript = join(repoRoot, "src", "probe", "keras_probe.py");
+export const probeScript = join(repoRoot, "src", "python", "keras_probe.py");
 
 export function makeTempDir(prefix = "keras-fix-probe-test-"): string {
   return mkdtempSync(join(tmpdir(), prefix));

@@ -5,7 +5,7 @@ import { readdirSync } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { startProbe, type ProbeSession } from "../../src/core/probe.js";
+import { startProbe, type ProbeSession } from "../../src/core/probe/probe.js";
 import type { EnvName } from "../helpers/envs.js";
 import { envPython, envVarsFor, isAlive, makeTempDir, probeScript, testModels } from "./helpers.js";
 

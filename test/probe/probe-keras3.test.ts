@@ -3,7 +3,7 @@
 import { existsSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startProbe, type ProbeSession } from "../../src/core/probe.js";
+import { startProbe, type ProbeSession } from "../../src/core/probe/probe.js";
 import { envPython, isAlive, makeTempDir, sha256, testModels } from "./helpers.js";
 
 let session: ProbeSession;

@@ -5,7 +5,7 @@ import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { describe, expect, it } from "vitest";
-import { ProbeError, startProbe } from "../../src/core/probe.js";
+import { ProbeError, startProbe } from "../../src/core/probe/probe.js";
 import { repoRoot } from "../helpers/envs.js";
 import { envPython, eventually, isAlive, makeTempDir } from "./helpers.js";
 
@@ -105,7 +105,7 @@ function mapsOf(pid: number): string {
 function nodeWithProbe(python: string, mode: "mid-import" | "ready" | "exit" | "throw") {
   const dir = makeTempDir("keras-fix-node-probe-");
   const script = join(dir, "start-probe.mjs");
-  const probeModule = join(repoRoot, "dist", "src", "core", "probe.js");
+  const probeModule = join(repoRoot, "dist", "src", "core", "probe", "probe.js");
   writeFileSync(
     script,
     `import { startProbe, livePythonPids } from ${JSON.stringify(probeModule)};

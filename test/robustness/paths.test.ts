@@ -101,7 +101,7 @@ describe("hostile paths", () => {
     const python = pythonFor("keras3");
     const fix = { customObjectsModule: join(repoRoot, "fixtures", "models", "sources", "fixture_layers.py"), customObjects: { ScaledDense: "ScaledDense" } };
     const driven = await withUnchangedBytes(model, () =>
-      runBounded([process.execPath, join(repoRoot, "test", "robustness", "run-action.mjs"), join(repoRoot, "dist", "src", "core", "diagnose.js"),
+      runBounded([process.execPath, join(repoRoot, "test", "robustness", "run-action.mjs"), join(repoRoot, "dist", "src", "engine", "diagnose.js"),
         model, python, JSON.stringify({ kind: "write-loader", fix })], { cwd: work, timeoutMs: 240_000 }));
     expect(driven.code, driven.stderr.slice(-1500)).toBe(0);
     expect(driven.leftover).toEqual([]);

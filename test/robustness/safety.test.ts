@@ -96,7 +96,7 @@ describe("no Python outlives keras-fix", () => {
     const { stdout, stderr } = run.output();
     expect(code, stderr.slice(-800)).toBe(2);
     expect(stackTraceIn(stderr + stdout)).toBeNull();
-    // "did not finish starting and importing Keras within 1 s" (src/core/probe.ts): the limit the user set, named.
+    // "did not finish starting and importing Keras within 1 s" (src/core/probe/probe.ts): the limit the user set, named.
     expect(JSON.parse(stdout).error.message).toMatch(/\b1 s\b|timeout|time limit/i);
     expect(run.seen.size).toBeGreaterThan(0);
     await expectAllGone(run.seen.keys());

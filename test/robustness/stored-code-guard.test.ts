@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { stripVTControlCharacters } from "node:util";
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from "vitest";
-import { startProbe, type ProbeSession } from "../../src/core/probe.js";
+import { startProbe, type ProbeSession } from "../../src/core/probe/probe.js";
 import { runInteractive } from "../../src/modes/interactive.js";
 import { envVarsFor, modelsDir, pythonFor, repoRoot, type EnvName } from "../helpers/envs.js";
 import { runBounded, runCli } from "./helpers.js";
@@ -16,7 +16,7 @@ import { FakeStdin, FakeStdout } from "../helpers/fake-terminal.js";
 
 const maker = new URL("make_canary_lambda.py", import.meta.url).pathname;
 const harness = new URL("guard_harness.py", import.meta.url).pathname;
-const probeScript = join(repoRoot, "src", "probe", "keras_probe.py");
+const probeScript = join(repoRoot, "src", "python", "keras_probe.py");
 const REFUSED_LAMBDA = "keras_fix.KerasFixRefusedLambda";
 const REFUSED_IMPORT = "keras_fix.KerasFixRefusedImport";
 

@@ -37,9 +37,9 @@ describe("src/core stays free of the UI", () => {
     expect(files.some((file) => file.endsWith(".tsx"))).toBe(false);
   });
 
-  it("only src/core/probe.ts starts processes through execa (DESIGN rule 6: one module owns every child)", () => {
+  it("only src/core/probe/probe.ts starts processes through execa (DESIGN rule 6: one module owns every child)", () => {
     const files = sourcesUnder(join(repoRoot, "src"));
     const users = files.filter((file) => importedSpecifiers(readFileSync(file, "utf8")).includes("execa")).map((file) => relative(repoRoot, file));
-    expect(users).toEqual([join("src", "core", "probe.ts")]);
+    expect(users).toEqual([join("src", "core", "probe", "probe.ts")]);
   });
 });

@@ -1,7 +1,7 @@
 // The wizard's early session: diagnose() runs before the App asks for it, and the App still sees every stage the
 // run reported before and after it subscribed, then the same result; a failure before then is not unhandled.
 import { describe, expect, it } from "vitest";
-import type { StageProgress } from "../../src/core/session.js";
+import type { StageProgress } from "../../src/engine/session.js";
 import { startEarly } from "../../src/modes/early-session.js";
 import { ScriptedSession } from "./helpers.js";
 

@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { describe, expect, it } from "vitest";
 import { contentToPlain } from "../../src/core/content.js";
-import { explainDocPath, parseExplainDoc, readExplainDoc } from "../../src/core/explain-doc.js";
+import { explainDocPath, parseExplainDoc, readExplainDoc } from "../../src/engine/explain-doc.js";
 import { repoRoot } from "../helpers/envs.js";
 
 const sample = `# custom-layer-missing
@@ -53,7 +53,7 @@ describe("explain.md", () => {
   });
 
   it("resolves the same path from the built module in dist/ (dist/flows has no .md files)", async () => {
-    const built = join(repoRoot, "dist", "src", "core", "explain-doc.js");
+    const built = join(repoRoot, "dist", "src", "engine", "explain-doc.js");
     expect(existsSync(built)).toBe(true);
     const module = (await import(pathToFileURL(built).href)) as { explainDocPath: (id: string) => string };
     expect(module.explainDocPath("file-not-found")).toBe(join(repoRoot, "flows", "file-not-found", "explain.md"));

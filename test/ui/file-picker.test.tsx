@@ -1,7 +1,7 @@
 // Without a path the wizard lists the folder's model files; the chosen one (or a typed path) is diagnosed.
 import { cleanup } from "ink-testing-library";
 import { afterEach, describe, expect, it } from "vitest";
-import type { ModelCandidate } from "../../src/core/find-model-files.js";
+import type { ModelCandidate } from "../../src/core/inspect/find-model-files.js";
 import { KEY, renderApp, ScriptedSession } from "./helpers.js";
 
 afterEach(() => cleanup());

@@ -4,7 +4,7 @@ import { copyFileSync, mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { findModelFiles } from "../../src/core/find-model-files.js";
+import { findModelFiles } from "../../src/core/inspect/find-model-files.js";
 import { modelsDir } from "../helpers/envs.js";
 
 describe("findModelFiles", () => {

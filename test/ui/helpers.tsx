@@ -3,11 +3,11 @@
 import { render } from "ink-testing-library";
 import { stripVTControlCharacters } from "node:util";
 import { paragraphs } from "../../src/core/content.js";
-import type { ActionProgress, DiagnoseResult, DiagnoseSession, StageProgress } from "../../src/core/session.js";
+import type { ActionProgress, DiagnoseResult, DiagnoseSession, StageProgress } from "../../src/engine/session.js";
 import type { ActionRequest, ActionResult, Cause, Diagnosis, ModelFacts } from "../../src/core/types.js";
 import { App, type ChainSteps, type WizardText } from "../../src/ui/app.js";
-import type { ModelCandidate } from "../../src/core/find-model-files.js";
-import type { ExplainDoc } from "../../src/core/explain-doc.js";
+import type { ModelCandidate } from "../../src/core/inspect/find-model-files.js";
+import type { ExplainDoc } from "../../src/engine/explain-doc.js";
 
 export const KEY = { enter: "\r", escape: "\u001b", down: "\u001b[B", up: "\u001b[A", ctrlC: "\u0003" } as const;
 

@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { stripVTControlCharacters } from "node:util";
 import { describe, expect, it } from "vitest";
 import type { CliOptions } from "../../src/modes/options.js";
-import type { DiagnoseOptions } from "../../src/core/diagnose.js";
+import type { DiagnoseOptions } from "../../src/engine/diagnose.js";
 import { runInteractive } from "../../src/modes/interactive.js";
 import { diagnosedResult, KEY, ScriptedSession, waitFor, type Script } from "./helpers.js";
 import { walkCause } from "./test-causes.js";

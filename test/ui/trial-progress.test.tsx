@@ -6,7 +6,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { paragraphs } from "../../src/core/content.js";
 import type { ActionRequest, ActionResult, EnvFacts } from "../../src/core/types.js";
 import { progressLine } from "../../src/ui/progress-bar.js";
-import type { ActionProgress } from "../../src/core/session.js";
+import type { ActionProgress } from "../../src/engine/session.js";
 import { keras2FileInKeras3 as cause } from "../../flows/keras2-file-in-keras3/cause.js";
 import { diagnosisFor, fileFacts, KEY, renderApp, ScriptedSession } from "./helpers.js";
 

@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { unsafeModelFile } from "../../flows/unsafe-model-file/cause.js";
 import { finding, safetyRead } from "../../src/core/inspect/safety.js";
 import { paragraphs } from "../../src/core/content.js";
-import type { DiagnoseResult } from "../../src/core/session.js";
+import type { DiagnoseResult } from "../../src/engine/session.js";
 import { diagnosisFor, fileFacts, KEY, renderApp, ScriptedSession } from "./helpers.js";
 
 afterEach(() => cleanup());

@@ -5,7 +5,7 @@
 import { cleanup } from "ink-testing-library";
 import { afterEach, describe, expect, it } from "vitest";
 import { paragraphs } from "../../src/core/content.js";
-import { movedOn, withCarriedFix } from "../../src/core/fix-chain.js";
+import { movedOn, withCarriedFix } from "../../src/engine/fix-chain.js";
 import type { ActionRequest, ActionResult } from "../../src/core/types.js";
 import { diagnosedResult, diagnosisFor, KEY, renderApp, ScriptedSession } from "./helpers.js";
 import { walkCause } from "./test-causes.js";

@@ -4,7 +4,7 @@ import { cleanup } from "ink-testing-library";
 import { afterEach, describe, expect, it } from "vitest";
 import { fileNotFound } from "../../flows/file-not-found/cause.js";
 import { UserError } from "../../src/core/errors.js";
-import type { DiagnoseResult } from "../../src/core/session.js";
+import type { DiagnoseResult } from "../../src/engine/session.js";
 import { diagnosedResult, fileFacts, KEY, renderApp, ScriptedSession } from "./helpers.js";
 
 afterEach(() => cleanup());

@@ -1,6 +1,6 @@
 // Walks a saved Keras config tree (legacy H5/SavedModel/JSON style or the `.keras` style with `module` keys) and
 // finds every layer, every name the loader cannot resolve by itself, and every Lambda: the facts a diagnosis needs.
-import type { Builtins, BuiltinKind } from "../builtins.js";
+import type { Builtins, BuiltinKind } from "../versions/builtins.js";
 import type { CustomObjectKind, CustomObjectRef, LambdaInfo, LayerNode } from "../types.js";
 import { isRecord } from "./values.js";
 

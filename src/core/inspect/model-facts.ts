@@ -1,6 +1,6 @@
 // Turns what a reader found (version, backend, model config, compile config) into ModelFacts, the same way for
 // every container, so an H5 file and a `.keras` zip of the same model describe it alike.
-import { builtinsFor } from "../builtins.js";
+import { builtinsFor } from "../versions/builtins.js";
 import type { ModelFacts, ModelFormat } from "../types.js";
 import { readCompileConfig, readTrainingConfig } from "./compile-config.js";
 import { ConfigWalker, MAX_CONFIG_DEPTH, walkModelConfig } from "./config-walk.js";

@@ -3,9 +3,9 @@
 import { writeFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { code, paragraphs, path as pathToken, python, strong, text } from "../content.js";
-import type { RebuildLoadResult } from "../probe.js";
+import type { RebuildLoadResult } from "../probe/probe.js";
 import type { ActionResult, Content, Token } from "../types.js";
-import { freshModulePath, freshPath, modelStem, type EffectDeps } from "../effects.js";
+import { freshModulePath, freshPath, modelStem, type EffectDeps } from "../../engine/effects.js";
 import { buildModelScript, Unbuildable, type RebuildLoader } from "./build-model.js";
 import { readModelConfig, storedLambdas } from "./config.js";
 import { readLambdas } from "./read.js";

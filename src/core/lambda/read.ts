@@ -1,4 +1,4 @@
-// Reads each Lambda's stored code object in a throwaway Python (src/probe/lambda_read.py): marshal + dis only,
+// Reads each Lambda's stored code object in a throwaway Python (src/python/lambda_read.py): marshal + dis only,
 // never exec. Bytecode is tied to the Python minor that wrote it, so the reader is an interpreter of that minor
 // (the bytecode's layout tells it, src/core/fixes/marshal-hint.ts): the user's, pyenv's, or python3.X on PATH.
 // A separate process because marshal data from another Python, or crafted data, can crash the interpreter.
@@ -9,7 +9,7 @@ import { bytecodeHint } from "../fixes/marshal-hint.js";
 import { decompile } from "./decompile.js";
 import type { CodeReading, LambdaReport } from "./types.js";
 import { verdictOf } from "./verdict.js";
-import { probeFilePath, runIsolatedScript } from "../probe.js";
+import { probeFilePath, runIsolatedScript } from "../probe/probe.js";
 
 /** One stored lambda: the layer, its base64 code, and the `arguments=` its config passes. */
 export interface StoredLambda {

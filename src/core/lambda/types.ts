@@ -1,4 +1,4 @@
-// What src/probe/lambda_read.py reports for one Lambda's stored code object, and what keras-fix makes of it.
+// What src/python/lambda_read.py reports for one Lambda's stored code object, and what keras-fix makes of it.
 // Plain data: the JSON of `--auto --json` and of the walk results carries it as is.
 
 export interface CodeInstruction {

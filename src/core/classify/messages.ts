@@ -1,0 +1,114 @@
+// The message table mined from the Keras, TensorFlow, tf_keras and h5py releases (catalogues/messages.json, written by
+// scripts/mine-messages.py) and the map that says which cause each template means (catalogues/messages-map.json).
+// At run time it answers one question: which releases word an error this way ("this wording is from keras
+// 2.2.5–2.3.1"), which is evidence about the user's environment even when there is none to probe.
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { cataloguesDir } from "../versions/builtins.js";
+
+export interface MinedMessage {
+  type: string;
+  kind: "raise" | "warn" | "log";
+  template: string;
+  /** The releases as runs: "keras 2.2.5–2.3.1, tf.keras (TF) 2.0.4–2.5.3". */
+  wording: string;
+  releases: string[];
+  files: string[];
+  functions: string[];
+}
+
+interface RuleBase {
+  /** Regex over the template (holes appear as {name}). */
+  match: string;
+  /** Regex over the exception / warning type; any when absent. */
+  type?: string;
+  /** Regex every function that raises the template must match (e.g. only constructors); any when absent. */
+  function?: string;
+}
+export type MessageRule =
+  | (RuleBase & { cause: string; fill?: Record<string, string>; file?: Record<string, unknown>; env?: Record<string, unknown> })
+  | (RuleBase & { irrelevant: string });
+
+interface CompiledRule {
+  rule: MessageRule;
+  match: RegExp;
+  type: RegExp | null;
+  fn: RegExp | null;
+}
+
+let rules: CompiledRule[] | null = null;
+let table: { message: MinedMessage; pattern: RegExp }[] | null = null;
+
+export function loadMessageMap(): (MessageRule & { compiled: CompiledRule })[] {
+  if (!rules) {
+    const raw = JSON.parse(readFileSync(join(cataloguesDir(), "messages-map.json"), "utf8")) as { rules: MessageRule[] };
+    rules = raw.rules.map((rule) => ({
+      rule,
+      match: new RegExp(rule.match),
+      type: rule.type ? new RegExp(rule.type) : null,
+      fn: rule.function ? new RegExp(rule.function) : null,
+    }));
+  }
+  return rules.map((compiled) => ({ ...compiled.rule, compiled }));
+}
+
+/** The first rule of the map that claims this template. */
+export function ruleFor(message: Pick<MinedMessage, "type" | "template" | "functions">, map = loadMessageMap()): MessageRule | null {
+  for (const rule of map) {
+    const { match, type, fn } = rule.compiled;
+    if (fn && !message.functions.every((name) => fn.test(name))) continue;
+    if ((!type || type.test(message.type)) && match.test(message.template)) return rule;
+  }
+  return null;
+}
+
+// Plausible values for a template's holes, by the hole's name; anything else becomes a class-like name.
+const FILLS: [RegExp, string][] = [
+  [/^(filepath|path|file_path|export_dir|dirpath|filename|path_to_\w+|directory|name_or_path)$/i, "/home/me/models/model.h5"],
+  [/^(obj_type)$/, "class"],
+  [/^(module|parent_module|module_name|package)$/, "my_layers"],
+  [/^(printable_module_name)$/, "layer"],
+  [/^(config|full_config|identifier|cls_config|serialized|inner_config)$/,
+    "{'module': None, 'class_name': 'MyCustomLayer', 'config': {'name': 'my_custom_layer', 'trainable': True}, 'registered_name': 'MyCustomLayer'}"],
+  [/^(e|err|error|exception)$/, "Unknown layer: 'MyCustomLayer'"],
+  [/^(version|keras_version|saved_version|tf_version)$/, "3.15.1"],
+];
+
+/** A synthetic instance of a template: each {hole} filled from `fill`, then from its name. */
+export function fillTemplate(template: string, fill: Record<string, string> = {}): string {
+  return template
+    .replace(/\{(\w*)\}/g, (_all, hole: string) => fill[hole] ?? FILLS.find(([pattern]) => pattern.test(hole))?.[1] ?? "MyCustomLayer")
+    .replace(/\{\{/g, "{")
+    .replace(/\}\}/g, "}");
+}
+
+function templatePattern(template: string): RegExp {
+  const parts = template.split(/\{\w*\}/).map((part) => part.replace(/\{\{/g, "{").replace(/\}\}/g, "}").replace(/[.*+?^${}()|[\]\\]/g, "\\$&"));
+  return new RegExp(`^${parts.join("[\\s\\S]*?")}`);
+}
+
+function minedTable(): { message: MinedMessage; pattern: RegExp }[] {
+  if (!table) {
+    const raw = JSON.parse(readFileSync(join(cataloguesDir(), "messages.json"), "utf8")) as { messages: MinedMessage[] };
+    table = raw.messages.filter((message) => message.kind === "raise").map((message) => ({ message, pattern: templatePattern(message.template) }));
+  }
+  return table;
+}
+
+/**
+ * The releases whose code words an error message this way, most specific template first (the longest literal text),
+ * or null when no mined template matches it. A one-line message is enough.
+ */
+export function wordingOf(exceptionType: string, message: string): { template: string; wording: string } | null {
+  const text = message.replace(/\s*\n\s*/g, " ").trim();
+  if (text.length < 12) return null;
+  const type = exceptionType.slice(exceptionType.lastIndexOf(".") + 1);
+  let best: { message: MinedMessage; literal: number } | null = null;
+  for (const { message: mined, pattern } of minedTable()) {
+    if (type && mined.type !== type) continue;
+    if (!pattern.test(text)) continue;
+    const literal = mined.template.replace(/\{\w*\}/g, "").length;
+    if (literal >= 20 && (!best || literal > best.literal)) best = { message: mined, literal };
+  }
+  return best ? { template: best.message.template, wording: best.message.wording } : null;
+}

@@ -1,0 +1,161 @@
+// Runs the steps that act: a verified re-load, a source search, writing the loader or a skeleton, a re-save check,
+// a consented command. Every file it writes gets a NEW name in the current folder; the user's files are never
+// overwritten, and the model file is only ever read.
+import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join, resolve } from "node:path";
+import { causes } from "../../flows/index.js";
+import { freshModulePath, freshPath, modelStem } from "../core/new-files.js";
+import { classify } from "../core/classify/classify.js";
+import { code, paragraphs, path as pathToken, python, strong, text } from "../core/content.js";
+import { describeLoad } from "../core/describe.js";
+import { findSources, gitRootOf } from "../core/fixes/find-sources.js";
+import { loaderFileName, loaderScript } from "../core/fixes/loader-script.js";
+import { skeletonModule } from "../core/fixes/skeleton.js";
+import { readLambdaFacts, rebuildModel, resaveRebuilt } from "../core/lambda/actions.js";
+import { runCommand, type ProbeSession } from "../core/probe/probe.js";
+import { estimateFirstTrial, tryVersions } from "../core/trial/actions.js";
+import type { PipProgress } from "../core/trial/environment.js";
+import { bringHomeAction, bringHomeFromLegacyAction } from "../core/bring-home/bring-home.js";
+import type { ActionRequest, ActionResult, Facts, LoadFix } from "../core/types.js";
+
+export interface EffectDeps {
+  modelPath: string;
+  facts: Facts;
+  probe: () => ProbeSession;
+  /** Where new files go; the current folder unless a test says otherwise. */
+  outputDir?: string;
+  /** Time limit for a probe worker's start and loads (the trial environment's too). */
+  timeoutSeconds?: number;
+  /** Progress of long actions (a trial environment's pip), one line at a time; --auto prints it on stderr. */
+  onProgress?: (line: string) => void;
+  /** pip's download progress in a trial environment, for the wizard's progress bar. */
+  onPipProgress?: (progress: PipProgress) => void;
+}
+
+export { freshModulePath, freshPath, modelStem };
+
+/** Where the user's code for a model is likely to be: beside the model, here, and in either's git repository. */
+export function sourceRoots(modelPath: string): string[] {
+  const modelDir = dirname(resolve(modelPath));
+  return [...new Set([modelDir, process.cwd(), gitRootOf(process.cwd()), gitRootOf(modelDir)].filter((r): r is string => !!r))];
+}
+
+function absoluteFix(fix: LoadFix): LoadFix {
+  return fix.customObjectsModule ? { ...fix, customObjectsModule: resolve(fix.customObjectsModule) } : fix;
+}
+
+/** Runs `use` on the model, or on a temporary copy under another extension when the fix asks for one. */
+async function withModelPath<T>(fix: LoadFix, deps: EffectDeps, use: (path: string, fix: LoadFix) => Promise<T>): Promise<T> {
+  const { loadAs, ...rest } = absoluteFix(fix);
+  if (!loadAs) return use(deps.modelPath, rest);
+  const dir = mkdtempSync(join(tmpdir(), "keras-fix-copy-"));
+  try {
+    const copy = join(dir, `${modelStem(deps.modelPath)}${loadAs}`);
+    copyFileSync(deps.modelPath, copy);
+    return await use(copy, rest);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+async function verifyLoad(fix: LoadFix, deps: EffectDeps): Promise<ActionResult> {
+  const attempt = await withModelPath(fix, deps, (path, loadFix) => deps.probe().load(path, loadFix));
+  if (attempt.ok) {
+    return { ok: true, summary: paragraphs([strong("It works: "), `the model ${describeLoad(attempt)}.`]), data: { attempt, fix } };
+  }
+  // The fix may have moved the load past the first problem into another one (a custom class found, but its
+  // get_config is incomplete): name the new cause so the user is not left with the old diagnosis.
+  const next = classify(attempt.chain, { ...deps.facts, load: attempt }, causes);
+  const nextCause = next.cause === "unclassified" ? [] : [[text("This is now: "), strong(next.title), text(` (${next.cause}).`)]];
+  return {
+    ok: false,
+    summary: [...paragraphs([strong("Still failing: "), code(describeLoad(attempt))]), ...nextCause],
+    data: { attempt, fix, diagnosis: next },
+  };
+}
+
+async function writeLoader(fix: LoadFix, deps: EffectDeps): Promise<ActionResult> {
+  const dir = deps.outputDir ?? process.cwd();
+  const target = loaderFileName(deps.modelPath, dir);
+  const script = loaderScript({ modelPath: resolve(deps.modelPath), fix: absoluteFix(fix), fileFacts: deps.facts.file, env: deps.facts.env });
+  writeFileSync(target, script, { flag: "wx" });
+  return {
+    ok: true,
+    summary: paragraphs(["Wrote ", pathToken(target), ": run it to load the model the same way."], [python(script)]),
+    data: { path: target, code: script },
+  };
+}
+
+async function generateSkeleton(keys: string[], deps: EffectDeps): Promise<ActionResult> {
+  const refs = (deps.facts.file?.customObjects ?? []).filter((ref) => keys.includes(ref.key));
+  if (refs.length === 0) {
+    return { ok: false, summary: paragraphs(`The file's config does not describe ${keys.join(", ")}, so there is nothing to build a skeleton from.`) };
+  }
+  const { code: source, notes } = skeletonModule(refs, deps.facts.file!, deps.facts.env);
+  const target = freshModulePath(deps.outputDir ?? process.cwd(), `${modelStem(deps.modelPath)}_custom_objects`);
+  writeFileSync(target, source, { flag: "wx" });
+  return {
+    ok: true,
+    summary: paragraphs(["Wrote a skeleton to ", pathToken(target), "."], ...notes.map((note) => [text(note)]), [python(source)]),
+    data: { path: target, code: source, notes, customObjects: Object.fromEntries(refs.map((r) => [r.key, r.className])) },
+  };
+}
+
+async function resaveCompare(fix: LoadFix, deps: EffectDeps): Promise<ActionResult> {
+  const target = freshPath(deps.outputDir ?? process.cwd(), `${modelStem(deps.modelPath)}.resaved`, ".keras");
+  const outcome = await withModelPath(fix, deps, (path, loadFix) => deps.probe().resaveCompare(path, loadFix, target));
+  return {
+    ok: outcome.ok,
+    summary: outcome.ok
+      ? paragraphs(["Saved a copy as ", pathToken(target), `; reloaded in a fresh Python, its outputs differ by at most ${outcome.maxAbsDiff ?? 0} on the same random input.`])
+      : paragraphs(["Re-saving did not work: ", code(outcome.message ?? "unknown error")]),
+    data: { ...outcome, path: target },
+  };
+}
+
+export async function runEffect(request: ActionRequest, deps: EffectDeps): Promise<ActionResult> {
+  switch (request.kind) {
+    case "verify-load":
+      return verifyLoad(request.fix, deps);
+    case "find-sources": {
+      const roots = sourceRoots(deps.modelPath);
+      const matches = await findSources(request.names, roots);
+      return {
+        ok: matches.length > 0,
+        summary: matches.length > 0
+          ? paragraphs(...matches.map((m) => [code(m.name), ` is defined in `, pathToken(`${m.file}:${m.line}`)]))
+          : paragraphs(`No .py file under ${roots.join(", ")} defines ${request.names.join(", ")}.`),
+        data: { matches, roots },
+      };
+    }
+    case "write-loader":
+      return writeLoader(request.fix, deps);
+    case "generate-skeleton":
+      return generateSkeleton(request.keys, deps);
+    case "resave-compare":
+      return resaveCompare(request.fix, deps);
+    case "read-lambdas":
+      return readLambdaFacts(deps);
+    case "rebuild-model":
+      return rebuildModel(deps);
+    case "resave-rebuilt":
+      return resaveRebuilt(request.script, deps);
+    case "try-versions":
+      return tryVersions(request.plans, deps);
+    case "bring-home":
+      return bringHomeAction(request.plan, deps);
+    case "bring-home-legacy":
+      return bringHomeFromLegacyAction(deps);
+    case "estimate-trial":
+      return estimateFirstTrial(request.plans, deps);
+    case "run-command": {
+      const outcome = await runCommand(request.argv);
+      return {
+        ok: outcome.exitCode === 0,
+        summary: paragraphs([code(request.argv.join(" ")), ` exited with ${outcome.exitCode}.`], [text(outcome.output.slice(-2000))]),
+        data: outcome,
+      };
+    }
+  }
+}

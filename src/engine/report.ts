@@ -1,0 +1,184 @@
+// The only formatters of a finished run: one JSON document (--json) and the plain-text report (--auto, non-TTY).
+// Every string that came from a file, a traceback or Python goes through sanitize here or in contentToPlain.
+import chalk from "chalk";
+import type { AutoWalk } from "./auto-walk.js";
+import { describeFix, type ChainLink } from "./fix-chain.js";
+import { contentToPlain, sanitize } from "../core/content.js";
+import { describeFile, describeKeras, describeLoad, describePython } from "../core/describe.js";
+import type { DiagnoseResult } from "./session.js";
+import type { Content, Diagnosis, Facts, LoadAttempt, LoadFix } from "../core/types.js";
+import { planJson, plansWithProofs, type PlanProof } from "../core/versions/versions.js";
+
+export interface RunReport {
+  result: DiagnoseResult;
+  walk: AutoWalk | null;
+  exitCode: number;
+  /** The cause's one-sentence summary for this file. */
+  summary: Content | null;
+  /** Set when the run could not happen (bad input, no Python, a broken probe). */
+  error?: { message: string; hint?: string };
+  /** Causes met before the final one, in order: each walk's fix got the load past it into the next error. */
+  history?: ChainLink[];
+}
+
+function diagnosisJson(diagnosis: Diagnosis | null) {
+  if (!diagnosis) return null;
+  const { cause, title, culprit, confidence, evidence, alternatives, captures } = diagnosis;
+  return { cause, title, culprit, confidence, evidence, alternatives, captures };
+}
+
+/** The fix that a successful verify step proved, if any. */
+export function provenFix(walk: AutoWalk | null): LoadFix | null {
+  const proven = walk?.steps.find((s) => s.request?.kind === "verify-load" && s.result?.ok);
+  if (!proven || proven.request?.kind !== "verify-load") return null;
+  // The fix as it was loaded: with the fixes of earlier causes that a chain carried into it (effects records it).
+  return (proven.result?.data?.fix as LoadFix | undefined) ?? proven.request.fix;
+}
+
+export function writtenFiles(walk: AutoWalk | null): string[] {
+  return (walk?.steps ?? []).flatMap((s) => (s.result?.ok && typeof s.result.data?.path === "string" ? [s.result.data.path] : []));
+}
+
+/** The version plans a walk showed (its "plan" step), each marked proven or unproven, with the trial's proofs. */
+function walkPlans(walk: AutoWalk, facts: Facts) {
+  if (!walk.steps.some((s) => s.id === "plan")) return undefined;
+  const trial = walk.steps.find((s) => s.request?.kind === "try-versions");
+  const proofs = trial?.result?.data?.proofs as PlanProof[] | undefined;
+  return plansWithProofs(facts, facts.file?.path ?? null, proofs).map(planJson);
+}
+
+function walkJson(walk: AutoWalk, facts: Facts) {
+  return {
+    outcome: walk.outcome,
+    plans: walkPlans(walk, facts),
+    fix: provenFix(walk),
+    wrote: writtenFiles(walk),
+    steps: walk.steps.map((s) => ({
+      id: s.id,
+      kind: s.kind,
+      title: s.title,
+      text: contentToPlain(s.content),
+      choice: s.choice?.id ?? null,
+      action: s.request?.kind ?? null,
+      ok: s.result ? s.result.ok : null,
+      result: s.result ? contentToPlain(s.result.summary) : null,
+      // Per-Lambda facts (uses, constants, verdict, expression) of the read-lambdas and rebuild steps.
+      ...(Array.isArray(s.result?.data?.lambdas) ? { lambdas: s.result.data.lambdas } : {}),
+      // The bring-home step's copy: path, proven, maxAbsDiff, tolerance, route, dropped keys, why (src/core/bring-home/bring-home.ts).
+      ...(s.result?.data?.bringHome ? { bringHome: s.result.data.bringHome } : {}),
+    })),
+  };
+}
+
+/** One entry per cause met, in order: the fix each one's walk tried, and whether it got past it or loaded. */
+function fixChain(history: ChainLink[], walk: AutoWalk | null, final: Diagnosis | null) {
+  const earlier = history.map((link) => ({ cause: link.diagnosis.cause, fix: link.next?.fix ?? null, result: "next-error" as const }));
+  if (!walk || !final) return earlier;
+  return [...earlier, { cause: final.cause, fix: provenFix(walk), result: walk.outcome === "fixed" ? ("loads" as const) : ("not-fixed" as const) }];
+}
+
+/** The error a load met, as one line: the innermost exception Keras wrapped, which is the one to read. */
+function lastLine(attempt: LoadAttempt | null | undefined): string | null {
+  return attempt && !attempt.ok ? describeLoad(attempt) : null;
+}
+
+export function toJsonDocument(report: RunReport): Record<string, unknown> {
+  const { result, walk } = report;
+  const history = report.history ?? [];
+  const last = result.load?.chain[result.load.chain.length - 1];
+  const facts: Facts = { file: result.file, env: result.env, load: result.load };
+  return {
+    schemaVersion: 1,
+    path: result.file?.path ?? null,
+    file: result.file,
+    env: result.env,
+    load: result.load
+      ? { ok: result.load.ok, exceptionType: last?.type ?? null, message: last?.message ?? null, seconds: result.load.seconds, warnings: result.load.warnings }
+      : null,
+    diagnosis: diagnosisJson(result.diagnosis),
+    history: history.map((link) => ({
+      ...diagnosisJson(link.diagnosis),
+      walk: walkJson(link.walk, facts),
+      // The fix that got the load past this cause, and the error the load met next (the next entry, or the diagnosis).
+      gotPastWith: link.next ? { fix: link.next.fix, nextError: lastLine(link.next.attempt), nextCause: link.next.diagnosis.cause } : null,
+    })),
+    summary: report.summary ? contentToPlain(report.summary) : null,
+    walk: walk ? { ...walkJson(walk, facts), chain: fixChain(history, walk, result.diagnosis) } : null,
+    outcome: result.outcome,
+    exitCode: report.exitCode,
+    error: report.error ?? null,
+  };
+}
+
+function section(title: string, body: string): string {
+  return `${chalk.bold(title)}\n${body.replace(/^/gm, "  ")}\n`;
+}
+
+function plain(content: Content): string {
+  return contentToPlain(content);
+}
+
+export function toText(report: RunReport): string {
+  const { result, walk } = report;
+  const out: string[] = [];
+  if (result.file) out.push(section("File", `${sanitize(result.file.path)}\n${sanitize(describeFile(result.file))}`));
+  if (result.env) out.push(section("Python", `${sanitize(describePython(result.env))}\n${sanitize(describeKeras(result.env))}`));
+  // Without an environment the "load" is a pasted traceback (explain): say what it is.
+  if (result.load) out.push(section(result.env ? "Load" : "Traceback", sanitize(describeLoad(result.load))));
+  if (report.error) {
+    out.push(section("Error", `${sanitize(report.error.message)}${report.error.hint ? `\ntry: ${sanitize(report.error.hint)}` : ""}`));
+  }
+  if (result.outcome === "loads") {
+    out.push(chalk.green("The model loads in this environment: nothing to fix here."));
+    return out.join("\n");
+  }
+  const history = report.history ?? [];
+  if (history.length > 0) {
+    // Each earlier cause, the fix that got the load past it, and what it met next: the chain that led here.
+    const lines = history.map((link, n) => {
+      const culprit = link.diagnosis.culprit ? ` (${link.diagnosis.culprit})` : "";
+      const then = link.next ? sanitize(`got past it with ${describeFix(link.next.fix)}; then: ${lastLine(link.next.attempt) ?? link.next.diagnosis.cause}`) : "";
+      const next = link.next ? `\n   ${chalk.green("✔")} ${then}` : "";
+      return `${n + 1}. ${sanitize(link.diagnosis.title)}${sanitize(culprit)}  ${chalk.dim(`[${link.diagnosis.cause}]`)}${next}`;
+    });
+    out.push(section("Earlier causes (fixed on the way)", lines.join("\n")));
+  }
+  const d = result.diagnosis;
+  if (d) {
+    const lines = [
+      `${chalk.bold(sanitize(d.title))}  ${chalk.dim(`[${d.cause}, confidence ${d.confidence.toFixed(2)}]`)}`,
+      d.culprit ? `culprit: ${chalk.yellow(sanitize(d.culprit))}` : "",
+      ...d.evidence.map((e) => `- ${sanitize(e)}`),
+      d.alternatives.length > 0 ? chalk.dim(`also possible: ${d.alternatives.map((a) => `${a.cause} (${a.confidence.toFixed(2)})`).join(", ")}`) : "",
+    ].filter(Boolean);
+    if (report.summary) lines.splice(1, 0, plain(report.summary));
+    out.push(section("Diagnosis", lines.join("\n")));
+  }
+  if (walk) {
+    const steps = walk.steps.map((s) => {
+      const parts = [chalk.bold(`▸ ${sanitize(s.title)}`)];
+      const body = plain(s.content);
+      if (body) parts.push(body);
+      if (s.choice) parts.push(chalk.dim(`(--auto chose: ${sanitize(s.choice.label)})`));
+      if (s.result) parts.push(`${s.result.ok ? chalk.green("✔") : chalk.red("✘")} ${plain(s.result.summary)}`);
+      return parts.join("\n");
+    });
+    out.push(section("Fix", steps.join("\n\n")));
+    const chain = fixChain(history, walk, result.diagnosis);
+    const proven = provenFix(walk);
+    // A proven copy (bring-home) loads here; the original still does not.
+    const home = walk.steps.find((s) => s.request?.kind === "bring-home" && s.result?.ok)?.result?.data?.path;
+    const verdict =
+      walk.outcome === "fixed" && typeof home === "string"
+        ? chalk.green(`Fixed: your Keras loads the new copy ${sanitize(home)} (proven by a fresh load and the same outputs); the original file is unchanged.`)
+        : walk.outcome === "fixed" && chain.length > 1 && proven
+        ? chalk.green(`Fixed: the model loads with ${describeFix(proven)} (${chain.length} causes, one after the other; verified by loading it again).`)
+        : walk.outcome === "fixed"
+        ? chalk.green("Fixed: the model loads with the fix above (verified by loading it again).")
+        : walk.outcome === "escalate"
+          ? chalk.yellow("Not fixed automatically: see the steps above, or run keras-fix in a terminal for the guided walk.")
+          : chalk.yellow("Not fixed: follow the steps above.");
+    out.push(verdict);
+  }
+  return out.join("\n");
+}
