@@ -18,22 +18,11 @@ import { estimateFirstTrial, tryVersions } from "../core/trial/actions.js";
 import type { PipProgress } from "../core/trial/environment.js";
 import { bringHomeAction, bringHomeFromLegacyAction } from "../core/bring-home/bring-home.js";
 import type { ActionRequest, ActionResult, Facts, LoadFix } from "../core/types.js";
+import type { EffectDeps } from "../core/effect-deps.js";
 
-export interface EffectDeps {
-  modelPath: string;
-  facts: Facts;
-  probe: () => ProbeSession;
-  /** Where new files go; the current folder unless a test says otherwise. */
-  outputDir?: string;
-  /** Time limit for a probe worker's start and loads (the trial environment's too). */
-  timeoutSeconds?: number;
-  /** Progress of long actions (a trial environment's pip), one line at a time; --auto prints it on stderr. */
-  onProgress?: (line: string) => void;
-  /** pip's download progress in a trial environment, for the wizard's progress bar. */
-  onPipProgress?: (progress: PipProgress) => void;
-}
 
 export { freshModulePath, freshPath, modelStem };
+export type { EffectDeps };
 
 /** Where the user's code for a model is likely to be: beside the model, here, and in either's git repository. */
 export function sourceRoots(modelPath: string): string[] {

@@ -1,8 +1,9 @@
-// DESIGN rule 1: src/core never imports Ink or React, so --auto, --json and the tests of logic never load a UI.
+// DESIGN rule 1: src/core and src/engine never import Ink or React, so --auto, --json and the tests of logic never load a UI.
 import { readdirSync, readFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { describe, expect, it } from "vitest";
 import { repoRoot } from "../helpers/envs.js";
+import { importedSpecifiers } from "../helpers/imports.js";
 
 const coreDir = join(repoRoot, "src", "core");
 const UI_PACKAGES = /^(ink|ink-[\w-]+|react|react-dom|react\/.*)$|^(\.\.\/)+ui\//;
@@ -13,20 +14,15 @@ function sourcesUnder(dir: string): string[] {
   );
 }
 
-/** Every module specifier a file imports: static imports, re-exports, dynamic import() and require(). */
-export function importedSpecifiers(source: string): string[] {
-  const patterns = [/\b(?:import|export)\s[^'"]*?\bfrom\s*["']([^"']+)["']/g, /\bimport\s*["']([^"']+)["']/g, /\b(?:import|require)\s*\(\s*["']([^"']+)["']/g];
-  return patterns.flatMap((pattern) => [...source.matchAll(pattern)].map((match) => match[1]));
-}
 
-describe("src/core stays free of the UI", () => {
+describe("src/core and src/engine stay free of the UI", () => {
   it("finds the imports it is looking for (the scanner itself works)", () => {
     const sample = `import { render } from "ink";\nimport React from 'react';\nexport { x } from "../ui/app.js";\nconst m = await import("ink-spinner");\nimport "react/jsx-runtime";`;
     expect(importedSpecifiers(sample).filter((s) => UI_PACKAGES.test(s))).toEqual(["ink", "react", "../ui/app.js", "react/jsx-runtime", "ink-spinner"]);
   });
 
-  it("no file under src/core imports ink, react or src/ui", () => {
-    const files = sourcesUnder(coreDir);
+  it("no file under src/core or src/engine imports ink, react or src/ui", () => {
+    const files = [...sourcesUnder(coreDir), ...sourcesUnder(join(repoRoot, "src", "engine"))];
     expect(files.length).toBeGreaterThan(5);
     const offenders = files.flatMap((file) =>
       importedSpecifiers(readFileSync(file, "utf8"))

@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { z } from "zod";
 import { code, paragraphs, path as pathToken, strong, text } from "../content.js";
-import type { EffectDeps } from "../../engine/effects.js";
+import type { EffectDeps } from "../effect-deps.js";
 import { freshPath, modelStem } from "../new-files.js";
 import { probeFilePath, runTracked, type TrackedOutcome } from "../probe/probe.js";
 import type { ActionResult } from "../types.js";

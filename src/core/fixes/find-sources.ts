@@ -2,17 +2,10 @@
 // user's own code near the model, in the current folder and in the git repository around them.
 import { existsSync, type Dirent } from "node:fs";
 import { readdir, readFile, realpath, stat } from "node:fs/promises";
+import type { SourceMatch } from "../types.js";
 import { dirname, join, resolve } from "node:path";
 
-export interface SourceMatch {
-  name: string;
-  file: string;
-  /** 1-based line of the definition. */
-  line: number;
-  kind: "class" | "function" | "assignment";
-  /** The custom_objects key `@register_keras_serializable` gives this definition ("Package>Name"), or null. */
-  registeredKey: string | null;
-}
+export type { SourceMatch };
 
 // Bounds keep a search from a home folder or a monorepo root finite.
 const MAX_DEPTH = 6;

@@ -2,7 +2,9 @@
 // attribute and group names, the attributes Keras reads (configs, versions), and the shapes of the stored weights,
 // never their data. Only plain values come out, so they cross to the main thread as a structured clone; string
 // attributes come out as UTF-8 bytes, moved (not copied) to the main thread.
-import type { WeightShapes } from "./hdf5-contents.js";
+import { ROOT_ATTRIBUTES, type Hdf5Root, type Hdf5StorageNote, type RootAttributeName, type WeightShapes } from "./hdf5-contents.js";
+
+export type { Hdf5Root, Hdf5StorageNote, RootAttributeName };
 
 type H5Module = typeof import("h5wasm/node");
 /** The Emscripten module under h5wasm's classes. */
@@ -14,19 +16,7 @@ type H5Entity = ReturnType<H5Group["get"]>;
 const MAX_WEIGHTS = 20_000;
 /** Keras 3 nests layers in groups (layers/<layer>/<sublayer>/vars); deeper is not a Keras file. */
 const MAX_GROUP_DEPTH = 24;
-/** The root attributes inspect reads, with Keras' `<name>0`, `<name>1`, ... split form for ones over 64 KB. */
-const ROOT_ATTRIBUTES = ["keras_version", "backend", "model_config", "training_config", "layer_names"] as const;
 
-export type RootAttributeName = (typeof ROOT_ATTRIBUTES)[number];
-
-export interface Hdf5Root {
-  attributeNames: string[];
-  keys: string[];
-  /** As h5wasm decodes them, except a scalar variable-length string: its UTF-8 bytes (stringBytes). */
-  attributes: Partial<Record<RootAttributeName, unknown>>;
-  /** Group names under `layers` (Keras 3 .weights.h5) or `_layer_checkpoint_dependencies` (Keras 2.13). */
-  keras3LayerGroups: string[] | null;
-}
 
 const isGroup = (entity: H5Entity): entity is H5Group => !!entity && "keys" in entity;
 const isDataset = (entity: H5Entity): entity is Extract<H5Entity, { shape: unknown }> => !!entity && "shape" in entity && !("keys" in entity);
@@ -173,12 +163,6 @@ export function readWeightShapes(file: H5Group): WeightShapes | null {
 }
 
 /** What the safety read needs from an HDF5 file's structure (src/core/inspect/safety.ts turns it into findings). */
-export interface Hdf5StorageNote {
-  path: string;
-  kind: "external-link" | "soft-link" | "virtual-dataset" | "object-data";
-  /** The link target, the virtual dataset's source files, or the stored type. */
-  detail: string;
-}
 
 /** Entities visited by the storage scan; Keras files hold a few per weight. */
 const MAX_STORAGE_ENTITIES = 50_000;

@@ -1,7 +1,7 @@
 // The trial actions a version walk asks for: what proving a plan would download (asked before the consent), and
 // proving the plans in trial environments, best first, a bounded number of them, each attempt said.
 import { code, paragraphs, path as pathToken, strong, text } from "../content.js";
-import type { EffectDeps } from "../../engine/effects.js";
+import type { EffectDeps } from "../effect-deps.js";
 import { estimateTrial, proveInTrial, type PipProgress } from "./environment.js";
 import type { ActionResult } from "../types.js";
 import type { InstallPlan, PlanProof } from "../versions/versions.js";

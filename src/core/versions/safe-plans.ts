@@ -2,8 +2,7 @@
 // to the first release closed to every dangerous finding, and a pinned line open to one is dropped. A version whose
 // only merit is that it would act on the file's payload is no fix.
 import { isOpen } from "../inspect/safety-exposure.js";
-import type { InstallPlan } from "./versions.js";
-import type { SafetyFinding } from "../types.js";
+import type { InstallPlan, SafetyFinding } from "../types.js";
 
 /** Keras 3 releases that closed an advisory on their line (research keras-security.md §1-§2), oldest first. */
 const KERAS3_FIX_RELEASES = ["3.9.0", "3.11.0", "3.11.3", "3.12.0", "3.12.1", "3.12.2", "3.12.3", "3.12.4", "3.13.2", "3.14.0", "3.14.1", "3.15.0", "3.15.1"];

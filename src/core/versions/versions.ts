@@ -5,7 +5,7 @@
 import { compare, explain, satisfies } from "@renovatebot/pep440";
 import { code, path, python, shell, strong, text } from "../content.js";
 import { plansClosedTo } from "./safe-plans.js";
-import type { Content, EnvFacts, Facts, ModelFacts, Token } from "../types.js";
+import type { Content, EnvFacts, Facts, ModelFacts, Token, InstallPlan, PlanProof } from "../types.js";
 
 export type KerasLine = NonNullable<ModelFacts["kerasLine"]>;
 
@@ -293,45 +293,7 @@ function pythonRangeOf(tfMinors: string[]): string {
 // ---------------------------------------------------------------------------------------------------------------
 // Install plans
 
-export interface InstallPlan {
-  /** What kind of version set this is; flows pick wording by it. */
-  route: "keras3-upgrade" | "keras2-tensorflow" | "tf-keras-legacy" | "multibackend" | "keras3-install";
-  /** The `pip install` arguments after `install`, quoted for a shell (e.g. `"tensorflow==2.16.*"`); empty = none. */
-  packages: string[];
-  /** Environment variables that must be set before TensorFlow is imported (TF_USE_LEGACY_KERAS=1). */
-  env: Record<string, string>;
-  /** Whether the user's Python can install this set; when false, `pythonNeeded` says which can. */
-  pythonOk: boolean;
-  pythonNeeded: string | null;
-  /** The Pythons that can install the set, as a PEP 440 `Requires-Python` specifier (`>=3.9,<3.12`); null = any. */
-  requiresPython: string | null;
-  /** Installing this changes Keras for everything else in the environment: recommend a new virtualenv. */
-  newEnvRecommended: boolean;
-  /** Sentences saying why these versions, for the step body and the report. */
-  why: string[];
-  /** The exact code that loads the file with this set (tf_keras routes differ from plain load_model). */
-  loadCode: string;
-  /** Set once a trial environment loaded (or failed to load) the model with this set; absent = never tried. */
-  proof?: PlanProof;
-}
-
-/** What a trial environment showed about a plan (src/core/trial/environment.ts). */
-export interface PlanProof {
-  proven: boolean;
-  /** The exact requirements the trial installed, and the Python minor it ran. */
-  pins: string[];
-  /** The versions pip resolved for them (`{keras: "3.15.1"}`): what was actually proven. */
-  resolved: Record<string, string>;
-  python: string | null;
-  /** The trial environment's folder, when one was made. */
-  dir: string | null;
-  message: string;
-  /** Where the attempt stopped (python, venv, check, install, load) and its number among the trials built. */
-  stage?: string;
-  attempt?: number | null;
-  /** Where the trial's Python came from (yours, pyenv, conda, path, uv). */
-  pythonSource?: string | null;
-}
+export type { InstallPlan, PlanProof };
 
 /** "proven" only when a trial environment loaded the model with this plan; everything else is "unproven". */
 export function planStatus(plan: InstallPlan): "proven" | "unproven" {
