@@ -5,7 +5,8 @@ import { paragraphs, python, strong, text } from "../../src/core/content.js";
 import { homePath } from "../../src/core/bring-home/bring-home.js";
 import type { BringHomeResult } from "../../src/core/bring-home/bring-home.js";
 import type { Step, StepContext } from "../../src/core/types.js";
-import { plansWithProofs, type InstallPlan, type PlanProof } from "../../src/core/versions/versions.js";
+import { plansWithProofs } from "../../src/core/versions/versions.js";
+import { type InstallPlan, type PlanProof } from "../../src/core/versions/plans.js";
 
 export interface BringHomeStepsSpec {
   /** Where the walk goes when the user says no, or when the copy could not be proven. */

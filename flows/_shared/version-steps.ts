@@ -5,7 +5,8 @@ import { code, paragraphs, python, strong, text } from "../../src/core/content.j
 import { keepFixSteps } from "./keep-fix.js";
 import { afterProvenSteps } from "../keras2-file-in-keras3/after-proven.js";
 import type { ActionResult, Content, LoadFix, Step, StepContext } from "../../src/core/types.js";
-import { pipArgv, plansWithProofs, pipCommand, planContent, type InstallPlan, type PlanProof } from "../../src/core/versions/versions.js";
+import { plansWithProofs } from "../../src/core/versions/versions.js";
+import { pipArgv, pipCommand, planContent, type InstallPlan, type PlanProof } from "../../src/core/versions/plans.js";
 
 export interface VersionStepsSpec {
   /** Why the load failed, in plain words, for the first step. */

@@ -8,14 +8,9 @@ import { kerasZipInOldLoader, zipCulprit, zipInOldLoaderVerdict } from "./keras-
 import { code, paragraphs, python, text } from "../../src/core/content.js";
 import type { Cause, Facts } from "../../src/core/types.js";
 import { builtinsFor } from "../../src/core/versions/builtins.js";
-import {
-  KERAS2_ONLY_KWARGS,
-  KERAS2_ONLY_LAYERS,
-  KERAS3_KWARGS_ADDED,
-  KERAS3_LAYERS_ADDED,
-  compareVersions,
-  versionFacts,
-} from "../../src/core/versions/versions.js";
+import { versionFacts } from "../../src/core/versions/versions.js";
+import { compareVersions } from "../../src/core/versions/numbers.js";
+import { KERAS2_ONLY_KWARGS, KERAS2_ONLY_LAYERS, KERAS3_KWARGS_ADDED, KERAS3_LAYERS_ADDED } from "../../src/core/versions/tables.js";
 import { versionSteps } from "../_shared/version-steps.js";
 import { KERAS_MODULE, r8Alone, r9Alone } from "../_shared/wrapper-first-line.js";
 

@@ -5,7 +5,8 @@
 import { code, paragraphs, python, shell, strong, text } from "../../src/core/content.js";
 import type { Cause, Facts, LoadFix, StepContext } from "../../src/core/types.js";
 import { builtinsFor, type BuiltinKind } from "../../src/core/versions/builtins.js";
-import { compareVersions, loaderKerasVersion } from "../../src/core/versions/versions.js";
+import { loaderKerasVersion } from "../../src/core/versions/versions.js";
+import { compareVersions } from "../../src/core/versions/numbers.js";
 
 /**
  * `loadAs` asks the probe to load a temporary copy of the file under another extension (the user's file is never

@@ -5,7 +5,8 @@
 import { BUILTIN_ELSEWHERE_MATCHER, kindsOf, linesExporting } from "../_shared/builtin-elsewhere.js";
 import { code, paragraphs, python, text } from "../../src/core/content.js";
 import type { Cause, Facts, LoadFix, StepContext } from "../../src/core/types.js";
-import { versionFacts, writtenByTfKeras } from "../../src/core/versions/versions.js";
+import { versionFacts } from "../../src/core/versions/versions.js";
+import { writtenByTfKeras } from "../../src/core/versions/numbers.js";
 import { keras2InKeras3Matchers, versionCulprit } from "../keras2-file-in-keras3/cause.js";
 import { versionSteps } from "../_shared/version-steps.js";
 

@@ -5,7 +5,8 @@ import { EITHER_CONFIG_SHAPE, KERAS3_CONFIG_SHAPE } from "../file-from-newer-ker
 import { code, paragraphs, python, strong, text } from "../../src/core/content.js";
 import type { Cause, Facts, LoadFix, Matcher, StepContext } from "../../src/core/types.js";
 import { builtinKindOf } from "../../src/core/versions/builtins.js";
-import { KERAS2_ONLY_KWARGS, KERAS2_ONLY_LAYERS, KERAS3_KWARGS_ADDED, versionFacts } from "../../src/core/versions/versions.js";
+import { versionFacts } from "../../src/core/versions/versions.js";
+import { KERAS2_ONLY_KWARGS, KERAS2_ONLY_LAYERS, KERAS3_KWARGS_ADDED } from "../../src/core/versions/tables.js";
 import { versionSteps } from "../_shared/version-steps.js";
 import { KERAS_MODULE, r8Alone, r9Alone } from "../_shared/wrapper-first-line.js";
 

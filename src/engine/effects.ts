@@ -13,11 +13,10 @@ import { findSources, gitRootOf } from "../core/fixes/find-sources.js";
 import { loaderFileName, loaderScript } from "../core/fixes/loader-script.js";
 import { skeletonModule } from "../core/fixes/skeleton.js";
 import { readLambdaFacts, rebuildModel, resaveRebuilt } from "../core/lambda/actions.js";
-import { runCommand, type ProbeSession } from "../core/probe/probe.js";
+import { runCommand } from "../core/probe/processes.js";
 import { estimateFirstTrial, tryVersions } from "../core/trial/actions.js";
-import type { PipProgress } from "../core/trial/environment.js";
 import { bringHomeAction, bringHomeFromLegacyAction } from "../core/bring-home/bring-home.js";
-import type { ActionRequest, ActionResult, Facts, LoadFix } from "../core/types.js";
+import type { ActionRequest, ActionResult, LoadFix } from "../core/types.js";
 import type { EffectDeps } from "../core/effect-deps.js";
 
 

@@ -7,7 +7,8 @@ import { contentToPlain, sanitize } from "../core/content.js";
 import { describeFile, describeKeras, describeLoad, describePython } from "../core/describe.js";
 import type { DiagnoseResult } from "./session.js";
 import type { Content, Diagnosis, Facts, LoadAttempt, LoadFix } from "../core/types.js";
-import { planJson, plansWithProofs, type PlanProof } from "../core/versions/versions.js";
+import { plansWithProofs } from "../core/versions/versions.js";
+import { planJson, type PlanProof } from "../core/versions/plans.js";
 
 export interface RunReport {
   result: DiagnoseResult;

@@ -3,7 +3,7 @@
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { createDiagnoseSession } from "../../src/engine/diagnose.js";
-import { livePythonPids } from "../../src/core/probe/probe.js";
+import { livePythonPids } from "../../src/core/probe/processes.js";
 import type { StageProgress } from "../../src/engine/session.js";
 import { modelsDir, pythonFor } from "../helpers/envs.js";
 

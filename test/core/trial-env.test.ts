@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { findPythonOfMinor, pipFailure, reportedInstall, trialCacheDir, trialName, trialPins, trialPythonMinors } from "../../src/core/trial/environment.js";
-import { installPlanFor, planStatus } from "../../src/core/versions/versions.js";
+import { installPlanFor, planStatus } from "../../src/core/versions/plans.js";
 import type { EnvFacts } from "../../src/core/types.js";
 
 const jaxEnv = {

@@ -12,7 +12,7 @@ import { describeEstimate, estimateDownload, pipHasCached, plannedFiles } from "
 import { cpuWheelsWherePossible, PipProgressReader, removeTrials } from "../../src/core/trial/environment.js";
 import { acquireTrialLock } from "../../src/core/trial/lock.js";
 import { tryVersions } from "../../src/core/trial/actions.js";
-import { installPlanFor, type PlanProof } from "../../src/core/versions/versions.js";
+import { installPlanFor, type PlanProof } from "../../src/core/versions/plans.js";
 import { condaEnvironments, findPythonOfMinor } from "../../src/core/trial/python.js";
 
 function fakeExecutable(path: string, body = "#!/bin/sh\nexit 0\n"): string {

@@ -2,7 +2,7 @@
 // environment with Python 3.11" followed by the current (3.12) interpreter's pip.
 import { describe, expect, it } from "vitest";
 import { contentToPlain } from "../../src/core/content.js";
-import { installPlanFor, NEW_ENV_DIR, pipCommand, planContent } from "../../src/core/versions/versions.js";
+import { installPlanFor, NEW_ENV_DIR, pipCommand, planContent } from "../../src/core/versions/plans.js";
 
 const USER_PYTHON = "/home/u/venv312/bin/python";
 

@@ -2,7 +2,8 @@
 // strings, which Python each plan needs, and the explicit Requires-Python check of pip's dry-run report.
 import { describe, expect, it } from "vitest";
 import { requiresPythonRefusals, trialPythonMinors } from "../../src/core/trial/environment.js";
-import { compareVersions, installPlanFor, parseKerasVersion, pythonMinor, pythonMinorsAllowedBy, versionSatisfies } from "../../src/core/versions/versions.js";
+import { compareVersions, parseKerasVersion, pythonMinor, pythonMinorsAllowedBy, versionSatisfies } from "../../src/core/versions/numbers.js";
+import { installPlanFor } from "../../src/core/versions/plans.js";
 
 describe("versions: PEP 440 arithmetic with the Keras knowledge on top", () => {
   it("orders pre-, post- and short releases as PEP 440 does, and tf.keras' -tf strings by their numbers", () => {

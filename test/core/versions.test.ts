@@ -1,23 +1,10 @@
 // The version arithmetic against the cases users actually bring: which Keras line a stored version is, which
 // TensorFlow wrote it, and the exact pip commands that load it on their Python.
 import { describe, expect, it } from "vitest";
-import {
-  compareVersions,
-  installPlanFor,
-  keras3PythonFloor,
-  kerasLineOf,
-  legacyKerasRoute,
-  loaderKerasVersion,
-  newestKeras3For,
-  parseKerasVersion,
-  pipArgv,
-  pipCommand,
-  tfKerasOf,
-  tfMinorThatWrote,
-  tfSupportsPython,
-  versionFacts,
-  writtenByTfKeras,
-} from "../../src/core/versions/versions.js";
+import { loaderKerasVersion, versionFacts } from "../../src/core/versions/versions.js";
+import { compareVersions, kerasLineOf, parseKerasVersion, writtenByTfKeras } from "../../src/core/versions/numbers.js";
+import { keras3PythonFloor, newestKeras3For, tfKerasOf, tfMinorThatWrote, tfSupportsPython } from "../../src/core/versions/tables.js";
+import { installPlanFor, legacyKerasRoute, pipArgv, pipCommand } from "../../src/core/versions/plans.js";
 import type { EnvFacts, ModelFacts } from "../../src/core/types.js";
 
 describe("parseKerasVersion", () => {

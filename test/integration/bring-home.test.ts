@@ -11,7 +11,8 @@ import { afterAll, describe, expect, it } from "vitest";
 import type { BringHomeResult } from "../../src/core/bring-home/bring-home.js";
 import { createDiagnoseSession } from "../../src/engine/diagnose.js";
 import { jsonDocuments } from "../../src/engine/json-documents.js";
-import { installPlansForFacts, type PlanProof } from "../../src/core/versions/versions.js";
+import { installPlansForFacts } from "../../src/core/versions/versions.js";
+import { type PlanProof } from "../../src/core/versions/plans.js";
 import { cliPath, envCache, envVarsFor, modelsDir, pythonFor, repoRoot, scratchDir, type EnvName } from "../helpers/envs.js";
 
 const trialCache = join(envCache, "..", "trials");

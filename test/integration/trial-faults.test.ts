@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { proveInTrial, UNFINISHED_MARKER } from "../../src/core/trial/environment.js";
 import { processAlive } from "../../src/core/trial/lock.js";
-import { installPlanFor } from "../../src/core/versions/versions.js";
+import { installPlanFor } from "../../src/core/versions/plans.js";
 import type { EnvFacts } from "../../src/core/types.js";
 import { cliPath, envVarsFor, modelsDir, pythonFor, scratchDir } from "../helpers/envs.js";
 

@@ -11,7 +11,8 @@ import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { createDiagnoseSession } from "../../src/engine/diagnose.js";
 import { estimateTrial, TRIAL_RECORD, trialName, UNFINISHED_MARKER } from "../../src/core/trial/environment.js";
-import { installPlansForFacts, type PlanProof } from "../../src/core/versions/versions.js";
+import { installPlansForFacts } from "../../src/core/versions/versions.js";
+import { type PlanProof } from "../../src/core/versions/plans.js";
 import { envCache, modelsDir, pythonFor } from "../helpers/envs.js";
 
 const userPython = pythonFor("keras3");

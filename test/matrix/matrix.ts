@@ -10,7 +10,8 @@ import { acceptableCauses, kerasEnvs as kerasEnvsOf, matrixFiles as matrixFilesO
 import { causes } from "../../flows/index.js";
 import { classify } from "../../src/core/classify/classify.js";
 import { inspectModel } from "../../src/core/inspect/index.js";
-import { ProbeError, startProbe, type ProbeSession } from "../../src/core/probe/probe.js";
+import { startProbe, type ProbeSession } from "../../src/core/probe/probe.js";
+import { ProbeError } from "../../src/core/probe/protocol.js";
 import type { ModelFacts } from "../../src/core/types.js";
 import { envCache, modelsDir, repoRoot } from "../helpers/envs.js";
 

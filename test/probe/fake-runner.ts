@@ -2,7 +2,7 @@
 // TF_USE_LEGACY_KERAS switch); any command it was not told about throws, so nothing falls through to a real process.
 import { PassThrough } from "node:stream";
 import { createInterface } from "node:readline";
-import type { ChildExit, ProbeProcess, ProcessRunner } from "../../src/core/probe/probe.js";
+import type { ChildExit, ProbeProcess, ProcessRunner } from "../../src/core/probe/processes.js";
 
 export interface FakeWorker {
   /** Writes one stdout line (an object is JSON-encoded). */

@@ -3,7 +3,7 @@
 import { execFileSync } from "node:child_process";
 import { readdirSync } from "node:fs";
 import { homedir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { startProbe, type ProbeSession } from "../../src/core/probe/probe.js";
 import type { EnvName } from "../helpers/envs.js";
@@ -86,13 +86,15 @@ describe("ready facts in each environment", () => {
 });
 
 describe("keras_probe.py on other Pythons", () => {
-  it("compiles under Python 3.6, 3.8 and 3.13 (written elsewhere: the source folder stays clean)", () => {
+  it("compiles under Python 3.6, 3.8 and 3.13, every file of the worker (written elsewhere, not beside the source)", () => {
     const out = makeTempDir();
+    const files = readdirSync(dirname(probeScript)).filter((name) => name.endsWith(".py"));
+    expect(files).toEqual(expect.arrayContaining(["keras_probe.py", "probe_facts.py", "probe_guard.py", "probe_load.py", "probe_resave.py"]));
     for (const minor of ["3.6", "3.8", "3.13"]) {
       const code = "import py_compile, sys; py_compile.compile(sys.argv[1], cfile=sys.argv[2], doraise=True)";
-      execFileSync(pyenvPython(minor), ["-c", code, probeScript, join(out, `probe-${minor}.pyc`)]);
+      for (const file of files) execFileSync(pyenvPython(minor), ["-c", code, join(dirname(probeScript), file), join(out, `${file}-${minor}.pyc`)]);
     }
-    expect(readdirSync(out).sort()).toEqual(["probe-3.13.pyc", "probe-3.6.pyc", "probe-3.8.pyc"]);
+    expect(readdirSync(out).length).toBe(files.length * 3);
   });
 
   it("runs under a bare Python 3.8", async () => {

@@ -5,7 +5,8 @@ import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { describe, expect, it } from "vitest";
-import { ProbeError, startProbe } from "../../src/core/probe/probe.js";
+import { startProbe } from "../../src/core/probe/probe.js";
+import { ProbeError } from "../../src/core/probe/protocol.js";
 import { repoRoot } from "../helpers/envs.js";
 import { envPython, eventually, isAlive, makeTempDir } from "./helpers.js";
 
@@ -106,9 +107,11 @@ function nodeWithProbe(python: string, mode: "mid-import" | "ready" | "exit" | "
   const dir = makeTempDir("keras-fix-node-probe-");
   const script = join(dir, "start-probe.mjs");
   const probeModule = join(repoRoot, "dist", "src", "core", "probe", "probe.js");
+  const processesModule = join(repoRoot, "dist", "src", "core", "probe", "processes.js");
   writeFileSync(
     script,
-    `import { startProbe, livePythonPids } from ${JSON.stringify(probeModule)};
+    `import { startProbe } from ${JSON.stringify(probeModule)};
+import { livePythonPids } from ${JSON.stringify(processesModule)};
 const mode = ${JSON.stringify(mode)};
 const started = startProbe({ python: { path: ${JSON.stringify(python)}, source: "flag" }, timeoutSeconds: 300 });
 if (mode === "mid-import") {

@@ -3,7 +3,8 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { ProbeError, ProbeProtocolError, startProbe, type ProbeSession } from "../../src/core/probe/probe.js";
+import { startProbe, type ProbeSession } from "../../src/core/probe/probe.js";
+import { ProbeError, ProbeProtocolError } from "../../src/core/probe/protocol.js";
 import { UserError } from "../../src/core/errors.js";
 import { fakeEnv, fakeRunner, fakeWorkerStats, keyOf, readyWorker } from "./fake-runner.js";
 import { makeTempDir } from "./helpers.js";

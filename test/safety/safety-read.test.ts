@@ -14,7 +14,8 @@ import { EXPOSURE, isOpen, releaseIsOpen, withInstalled } from "../../src/core/i
 import { scanConfig } from "../../src/core/inspect/safety.js";
 import { npyHeader, pickleIn, unsafeName } from "../../src/core/inspect/safety-zip.js";
 import { parseTraceback } from "../../src/core/classify/traceback.js";
-import { installPlanFor, installPlansForFacts } from "../../src/core/versions/versions.js";
+import { installPlansForFacts } from "../../src/core/versions/versions.js";
+import { installPlanFor } from "../../src/core/versions/plans.js";
 import { envFacts, modelFacts } from "../catalogue/facts.js";
 import { modelsDir, pythonFor } from "../helpers/envs.js";
 import { manifestFixtures } from "../robustness/helpers.js";

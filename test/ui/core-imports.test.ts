@@ -33,9 +33,9 @@ describe("src/core and src/engine stay free of the UI", () => {
     expect(files.some((file) => file.endsWith(".tsx"))).toBe(false);
   });
 
-  it("only src/core/probe/probe.ts starts processes through execa (DESIGN rule 6: one module owns every child)", () => {
+  it("only src/core/probe/processes.ts starts processes through execa (DESIGN rule 6: one module owns every child)", () => {
     const files = sourcesUnder(join(repoRoot, "src"));
     const users = files.filter((file) => importedSpecifiers(readFileSync(file, "utf8")).includes("execa")).map((file) => relative(repoRoot, file));
-    expect(users).toEqual([join("src", "core", "probe", "probe.ts")]);
+    expect(users).toEqual([join("src", "core", "probe", "processes.ts")]);
   });
 });

@@ -10,9 +10,10 @@ import { z } from "zod";
 import { code, paragraphs, path as pathToken, strong, text } from "../content.js";
 import type { EffectDeps } from "../effect-deps.js";
 import { freshPath, modelStem } from "../new-files.js";
-import { probeFilePath, runTracked, type TrackedOutcome } from "../probe/probe.js";
+import { probeFilePath } from "../probe/probe.js";
+import { runTracked, type TrackedOutcome } from "../probe/processes.js";
 import type { ActionResult } from "../types.js";
-import type { InstallPlan } from "../versions/versions.js";
+import type { InstallPlan } from "../versions/plans.js";
 
 /** Where the copy goes: `<stem>.home.keras` beside the model, or `<stem>.home-2.keras`... when that exists. */
 export function homePath(modelPath: string): string {

@@ -3,7 +3,7 @@
 import { writeFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { code, paragraphs, path as pathToken, python, strong, text } from "../content.js";
-import type { RebuildLoadResult } from "../probe/probe.js";
+import type { RebuildLoadResult } from "../probe/protocol.js";
 import type { ActionResult, Content, Token } from "../types.js";
 import type { EffectDeps } from "../effect-deps.js";
 import { freshModulePath, freshPath, modelStem } from "../new-files.js";

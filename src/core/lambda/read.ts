@@ -9,7 +9,8 @@ import { bytecodeHint } from "../fixes/marshal-hint.js";
 import { decompile } from "./decompile.js";
 import type { CodeReading, LambdaReport } from "./types.js";
 import { verdictOf } from "./verdict.js";
-import { probeFilePath, runIsolatedScript } from "../probe/probe.js";
+import { probeFilePath } from "../probe/probe.js";
+import { runIsolatedScript } from "../probe/processes.js";
 
 /** One stored lambda: the layer, its base64 code, and the `arguments=` its config passes. */
 export interface StoredLambda {

@@ -4,7 +4,7 @@ import { code, paragraphs, path as pathToken, strong, text } from "../content.js
 import type { EffectDeps } from "../effect-deps.js";
 import { estimateTrial, proveInTrial, type PipProgress } from "./environment.js";
 import type { ActionResult } from "../types.js";
-import type { InstallPlan, PlanProof } from "../versions/versions.js";
+import type { InstallPlan, PlanProof } from "../versions/plans.js";
 
 /** How many candidate plans a trial tries before it gives up: each can download hundreds of megabytes. */
 export const MAX_TRIALS = 3;

@@ -6,9 +6,11 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, s
 import { homedir } from "node:os";
 import { join, resolve } from "node:path";
 import { UserError } from "../errors.js";
-import { runTracked, startProbe, type TrackedOutcome } from "../probe/probe.js";
+import { startProbe } from "../probe/probe.js";
+import { runTracked, type TrackedOutcome } from "../probe/processes.js";
 import type { EnvFacts, LoadAttempt } from "../types.js";
-import { pythonMinor, pythonMinorsAllowedBy, versionSatisfies, type InstallPlan } from "../versions/versions.js";
+import { pythonMinor, pythonMinorsAllowedBy, versionSatisfies } from "../versions/numbers.js";
+import { type InstallPlan } from "../versions/plans.js";
 import { describeLoad } from "../describe.js";
 import { describeEstimate, estimateDownload, pipCacheDir, type DownloadEstimate } from "./download.js";
 import { acquireTrialLock, processAlive } from "./lock.js";

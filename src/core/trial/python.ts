@@ -4,8 +4,8 @@
 import { accessSync, constants, existsSync, readdirSync, statSync } from "node:fs";
 import { homedir } from "node:os";
 import { delimiter, join } from "node:path";
-import { runTracked } from "../probe/probe.js";
-import { compareVersions, pythonMinor } from "../versions/versions.js";
+import { runTracked } from "../probe/processes.js";
+import { compareVersions, pythonMinor } from "../versions/numbers.js";
 
 export type TrialPythonSource = "yours" | "pyenv" | "conda" | "path" | "uv";
 
