@@ -9,7 +9,7 @@ import { describe, expect, it } from "vitest";
 import { readLambdas } from "../../src/core/lambda/read.js";
 
 const pyenv = join(homedir(), ".pyenv", "versions");
-const versions = existsSync(pyenv) ? readdirSync(pyenv).filter((v) => /^3\.(6|7|8|9|10|11|12|13)\.\d+$/.test(v)) : [];
+const versions = existsSync(pyenv) ? readdirSync(pyenv).filter((v) => /^(2\.7|3\.(6|7|8|9|10|11|12|13))\.\d+$/.test(v)) : [];
 const canaryDir = mkdtempSync(join(tmpdir(), "kf-lambda-canary-"));
 const canary = join(canaryDir, "kf_canary_created");
 
