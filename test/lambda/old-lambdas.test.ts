@@ -21,6 +21,14 @@ const WRITERS: Record<string, { range: string; reader: RegExp; plain: RegExp; pr
   "lambda_tfkeras115_py36.h5": { range: "3.6 or 3.7", reader: /^3\.6\./, plain: /^EOFError: EOF read where object expected/, proven: true },
 };
 
+/** The parts of the --auto --json document these tests read. */
+interface AutoJson {
+  env: { python: { version: string } };
+  summary: string;
+  diagnosis: { cause: string; culprit: string; confidence: number; alternatives: { cause: string; confidence: number }[] };
+  walk: { outcome: string; steps: { id: string; ok?: boolean; lambdas?: { python: string; expression: string; verdict: string }[] }[] };
+}
+
 describe("Lambdas saved by an old Python, loaded by Python 3.11", () => {
   it("the set holds the three writers, saved by Python 2.7 and 3.6", () => {
     expect(manifest.files.map((f) => f.file).sort()).toEqual(Object.keys(WRITERS).sort());
@@ -49,7 +57,7 @@ describe("Lambdas saved by an old Python, loaded by Python 3.11", () => {
     it(`${file}: lambda-python-mismatch naming Python 3.11 and ${writer.range}, read by ${writer.reader.source}`, () => {
       const path = join(dir, file);
       const before = sha256(path);
-      const { json } = runCli("keras2", pythonFor("keras2"), [path]);
+      const json = runCli("keras2", pythonFor("keras2"), [path]).json as unknown as AutoJson;
       expect(json.env.python.version).toMatch(/^3\.11\./);
       expect(json.diagnosis.cause).toBe("lambda-python-mismatch");
       expect(json.diagnosis.culprit).toBe(`Lambda double_plus_one, clip (written by Python ${writer.range})`);
@@ -57,7 +65,7 @@ describe("Lambdas saved by an old Python, loaded by Python 3.11", () => {
       expect(json.summary).toContain(`written by Python \`${writer.range}\``);
       for (const alternative of json.diagnosis.alternatives) expect(alternative.confidence).toBeLessThan(json.diagnosis.confidence);
       // No consent was offered for code this Python cannot run.
-      const steps = json.walk.steps as { id: string; ok?: boolean; lambdas?: { python: string; expression: string; verdict: string }[] }[];
+      const steps = json.walk.steps;
       expect(steps.map((s) => s.id)).not.toContain("verify-unsafe");
       const read = steps.find((s) => s.id === "read-lambdas")!;
       expect(read.lambdas!.map((l) => l.expression)).toEqual(["(x * 2.0) + 1.0", "K.clip(x, 0.0, 1.0)"]);
