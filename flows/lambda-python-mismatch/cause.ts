@@ -19,6 +19,8 @@ function pythonsFor(kerasVersion: string | null): string | null {
   const match = /^(\d+)\.(\d+)/.exec(kerasVersion ?? "");
   if (!match) return null;
   const [major, minor] = [Number(match[1]), Number(match[2])];
+  // Keras 1 and multi-backend Keras 2.0-2.3 (tf.keras 2.2.4-tf too) ran on Python 2.7 as well.
+  if (major === 1) return "2.7 or 3.4 to 3.6";
   if (major === 3) return minor >= 13 ? "3.11 or newer" : minor >= 11 ? "3.10 or newer" : "3.9 or newer";
   if (major === 2) {
     if (minor >= 16) return "3.9 to 3.12";
@@ -26,7 +28,7 @@ function pythonsFor(kerasVersion: string | null): string | null {
     if (minor >= 12) return "3.8 to 3.11";
     if (minor >= 8) return "3.7 to 3.10";
     if (minor >= 5) return "3.6 to 3.9";
-    return "3.5 to 3.8";
+    return "2.7 or 3.5 to 3.8";
   }
   return null;
 }

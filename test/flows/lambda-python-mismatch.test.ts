@@ -86,6 +86,14 @@ describe("lambda-python-mismatch for Keras 1/2.0 files (issue 25)", () => {
     expect(baseFor(same, refused).diagnosis.cause).toBe("lambda-safe-mode");
   });
 
+  it("without the bytecode at hand, a Keras 1 or 2.0 file's era names Python 2.7 among its writers", () => {
+    for (const [keras, range] of [["1.2.2", "2.7 or 3.4 to 3.6"], ["2.0.8", "2.7 or 3.5 to 3.8"]]) {
+      const base = baseFor(facts({ file: { kerasVersion: keras } }), "ValueError: bad marshal data (unknown type code)");
+      expect(base.diagnosis.cause).toBe("lambda-python-mismatch");
+      expect(plainWalkSummary(base)).toContain(range);
+    }
+  });
+
   it("TF 1.15's base64 code from Python 3.6 names 3.6 or 3.7 and tf.keras' TensorFlow", () => {
     const code = storedCode("lambda_tfkeras115_py36.h5");
     const known = facts({
