@@ -92,6 +92,22 @@ describe("reading Lambda bytecode without running it", () => {
     for (const report of reports) expect(report.error !== null || report.python !== null).toBe(true);
   }, 120_000);
 
+  it("says which bare Python to install when none of the writer's minor is here", async () => {
+    const [code] = marshalled(join(pyenv, versions.find((v) => v.startsWith("2.7."))!, "bin", "python"));
+    const saved = { PATH: process.env.PATH, PYENV_ROOT: process.env.PYENV_ROOT };
+    process.env.PATH = "/usr/bin:/bin";
+    process.env.PYENV_ROOT = mkdtempSync(join(tmpdir(), "kf-no-pyenv-"));
+    try {
+      const [report] = await readLambdas([{ layerName: "old", code, arguments: {} }], null);
+      expect(report.python).toBeNull();
+      expect(report.error).toBe("no Python 2.7 found on this machine (pyenv, PATH or yours) to read it; a bare one will do (for example: pyenv install 2.7)");
+    } finally {
+      process.env.PATH = saved.PATH;
+      if (saved.PYENV_ROOT === undefined) delete process.env.PYENV_ROOT;
+      else process.env.PYENV_ROOT = saved.PYENV_ROOT;
+    }
+  });
+
   it("reports data that is not a code object, and garbage, without failing", async () => {
     const notCode = Buffer.from([0xe3, ...Buffer.from("garbage that is not marshal data at all")]).toString("base64");
     const reports = await readLambdas(

@@ -166,7 +166,9 @@ export async function readLambdas(all: StoredLambda[], userPython: { path: strin
     const minors = key.split(",");
     // The reader takes base64; Keras 1 and 2.0 stored the raw marshal string.
     const codes = indices.map((i) => Buffer.from(storedCodeBytes(stored[i].code) ?? []).toString("base64"));
-    let lastFailure = `no Python ${minors.join(" or ")} found on this machine (pyenv, PATH or yours) to read it`;
+    // Any interpreter of the range reads it, without Keras: say which one to install.
+    const wanted = minors.length > 2 ? `${minors[0]} to ${minors.at(-1)}` : minors.join(" or ");
+    let lastFailure = `no Python ${wanted} found on this machine (pyenv, PATH or yours) to read it; a bare one will do (for example: pyenv install ${minors.at(-1)})`;
     let fallback: { python: string; readings: Reading[] } | null = null;
     let chosen: { python: string; readings: Reading[] } | null = null;
     // A family shares marshal's layout, not opcodes (3.11 vs 3.12): a reading with opcodes its Python does not
