@@ -100,7 +100,8 @@ function runOldLambdaWriters() {
     { env: "tf115-py36", python: join(cacheRoot, "tf115-py36", "bin", "python"), extra: {} },
   ];
   for (const { env, python, extra } of writers) {
-    const r = spawnSync(python, [join(makersDir, "make_old_lambdas.py"), outDir, env], {
+    // A relative script path: the lambdas' co_filename is then the same in every checkout, so are the files.
+    const r = spawnSync(python, ["make_old_lambdas.py", outDir, env], {
       cwd: makersDir,
       env: { ...process.env, PYTHONHASHSEED: "0", PYTHONDONTWRITEBYTECODE: "1", TF_CPP_MIN_LOG_LEVEL: "3", ...extra },
       stdio: ["ignore", "inherit", "pipe"],
