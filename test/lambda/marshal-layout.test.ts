@@ -74,6 +74,25 @@ describe("the writer's Python from the code object's layout", () => {
     });
   }
 
+  it("never throws on damaged or hostile bytes: each mutant is placed or not, within the nesting bound", () => {
+    let seed = 25;
+    const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+    for (const version of versions.filter((v) => /^(2\.7|3\.6|3\.11|3\.13)\./.test(v))) {
+      for (const [base64] of reference(version)) {
+        const bytes = storedCodeBytes(base64)!;
+        for (let n = 0; n < 300; n++) {
+          const copy = Uint8Array.from(bytes);
+          for (let k = 0; k <= n % 3; k++) copy[Math.floor(random() * copy.length)] = Math.floor(random() * 256);
+          const writer = writerOfCode(n % 5 === 0 ? copy.subarray(0, Math.floor(random() * copy.length)) : copy);
+          if (writer) expect(writer.minors.length).toBeGreaterThan(0);
+        }
+      }
+    }
+    // Tuples nested past any real code object: refused, not a stack overflow.
+    const deep = new Uint8Array([0x63, ...new Array(20).fill(0), ...new Array(100_000).fill([0x29, 0x01]).flat()]);
+    expect(writerOfCode(deep)).toBeNull();
+  });
+
   it("says nothing for bytes that are not one whole code object", () => {
     const [[base64]] = reference(versions.find((v) => v.startsWith("3.11."))!);
     const bytes = storedCodeBytes(base64)!;
