@@ -2,8 +2,9 @@
 // positional and keyword arguments, unary and binary operators, subscripts and slices, tuples and lists,
 // comparisons. It understands the instruction sets of Python 2.7 and 3.0 to 3.13 as dis reports them (before 3.6
 // CALL_FUNCTION's argument counts keyword pairs in its high byte, and 2.7 has SLICE+n and BINARY_DIVIDE;
-// CALL_FUNCTION / CALL_METHOD, PRECALL + CALL + KW_NAMES, CALL_KW, BINARY_OP after). Anything else (a jump, a nested function, a store)
-// makes it give up and say on which instruction: a Lambda it cannot write exactly is left as a TODO, never guessed.
+// CALL_FUNCTION / CALL_METHOD, PRECALL + CALL + KW_NAMES, CALL_KW, BINARY_OP after). Anything else (a jump, a
+// nested function, a store) makes it give up and say on which instruction: a Lambda it cannot write exactly is left
+// as a TODO, never guessed.
 import type { CodeInstruction, CodeReading } from "./types.js";
 
 export type Decompiled = { ok: true; expression: string } | { ok: false; unsupported: string };

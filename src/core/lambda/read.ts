@@ -1,6 +1,7 @@
 // Reads each Lambda's stored code object in a throwaway Python (src/python/lambda_read.py): marshal + dis only,
 // never exec. Bytecode is tied to the Python minor that wrote it, so the reader is an interpreter of that minor
-// (the bytecode's layout tells it, src/core/lambda/marshal-layout.ts): the user's, pyenv's, or pythonX.Y on PATH, 2.7 included.
+// (the bytecode's layout tells it, src/core/lambda/marshal-layout.ts): the user's, pyenv's, or pythonX.Y on PATH,
+// 2.7 included.
 // A separate process because marshal data from another Python, or crafted data, can crash the interpreter.
 import { existsSync, readdirSync } from "node:fs";
 import { homedir } from "node:os";
