@@ -26,7 +26,7 @@ interface AutoJson {
   env: { python: { version: string } };
   summary: string;
   diagnosis: { cause: string; culprit: string; confidence: number; alternatives: { cause: string; confidence: number }[] };
-  walk: { outcome: string; steps: { id: string; ok?: boolean; lambdas?: { python: string; expression: string; verdict: string }[] }[] };
+  walk: { outcome: string; steps: { id: string; ok?: boolean; result: string; lambdas?: { python: string; expression: string; verdict: string }[] }[] };
 }
 
 describe("Lambdas saved by an old Python, loaded by Python 3.11", () => {
@@ -75,6 +75,7 @@ describe("Lambdas saved by an old Python, loaded by Python 3.11", () => {
       }
       const rebuild = steps.find((s) => s.id === "rebuild")!;
       expect(rebuild.ok).toBe(writer.proven);
+      expect(rebuild.result.includes("The config is Keras 1's"), rebuild.result).toBe(file.includes("keras122"));
       expect(json.walk.outcome).toBe(writer.proven ? "fixed" : "not-fixed");
       expect(sha256(path)).toBe(before);
     }, 180_000);
