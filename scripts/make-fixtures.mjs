@@ -2,8 +2,8 @@
 // Regenerates fixtures/models/<set>/ with real Keras: one Python maker per set, run by the interpreter of the env
 // that writes that kind of file (`node scripts/make-fixtures.mjs [set...]`, all sets by default, in order).
 import { spawnSync } from "node:child_process";
-import { readFileSync } from "node:fs";
-import { homedir } from "node:os";
+import { mkdirSync, readFileSync, rmSync } from "node:fs";
+import { homedir, tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -28,6 +28,10 @@ const sets = {
   // The cross-version matrix (test/matrix/): the same model kinds saved by every test env that has Keras, one
   // folder per env, so a new env in python-envs.json adds its row here and its column in the test.
   matrix: { maker: "make_matrix.py", env: null, everyKerasEnv: true },
+  // Lambda bytecode marshalled by the Pythons of Keras 1/2.0's era (issue 25), every writer into one folder: Keras
+  // 2.0.8 and 1.2.2 on Python 2.7 (built by scripts/fixtures/make_py27_env.sh, not a venv setup-python-envs makes)
+  // and TF 1.15's tf.keras on Python 3.6.
+  "old-lambdas": { maker: "make_old_lambdas.py", env: "tf115-py36", oldWriters: true },
 };
 
 /** The test envs whose packages include Keras or TensorFlow (the ones that can save a model). */
@@ -79,11 +83,43 @@ function runMaker(name, env = sets[name].env, outDir = join(modelsDir, name)) {
   process.stderr.write(`[make-fixtures] ${name}${env !== sets[name].env ? `/${env}` : ""}: ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
 }
 
+const fixtureEnvsRoot = process.env.KERAS_FIX_FIXTURE_ENVS ?? join(homedir(), ".cache", "keras-fix", "fixture-envs");
+
+function runOldLambdaWriters() {
+  const built = spawnSync("sh", [join(makersDir, "make_py27_env.sh")], { stdio: "inherit" });
+  if (built.status !== 0) fail("could not build the Python 2.7 writers (scripts/fixtures/make_py27_env.sh)");
+  const outDir = join(modelsDir, "old-lambdas");
+  rmSync(outDir, { recursive: true, force: true });
+  mkdirSync(outDir, { recursive: true });
+  const python27 = join(fixtureEnvsRoot, "fixture-py27-keras20", "bin", "python");
+  // Theano without a C++ compiler runs in Python; its cache goes to a temp folder.
+  const theano = { KERAS_BACKEND: "theano", THEANO_FLAGS: `cxx=,base_compiledir=${join(tmpdir(), "kf-theano")}` };
+  const writers = [
+    { env: "fixture-py27-keras20", python: python27, extra: theano },
+    { env: "fixture-py27-keras12", python: python27, extra: { ...theano, PYTHONPATH: join(fixtureEnvsRoot, "fixture-py27-keras12-site") } },
+    { env: "tf115-py36", python: join(cacheRoot, "tf115-py36", "bin", "python"), extra: {} },
+  ];
+  for (const { env, python, extra } of writers) {
+    // A relative script path: the lambdas' co_filename is then the same in every checkout, so are the files.
+    const r = spawnSync(python, ["make_old_lambdas.py", outDir, env], {
+      cwd: makersDir,
+      env: { ...process.env, PYTHONHASHSEED: "0", PYTHONDONTWRITEBYTECODE: "1", TF_CPP_MIN_LOG_LEVEL: "3", ...extra },
+      stdio: ["ignore", "inherit", "pipe"],
+      encoding: "utf8",
+    });
+    if (r.status !== 0) {
+      process.stderr.write(r.stderr ?? "");
+      fail(`make_old_lambdas.py failed for ${env} (exit ${r.status})`);
+    }
+  }
+}
+
 const requested = process.argv.slice(2);
 for (const name of requested) if (!sets[name]) fail(`unknown set ${name}; known: ${Object.keys(sets).join(", ")}`);
 const chosen = Object.keys(sets).filter((name) => requested.length === 0 || requested.includes(name));
 ensureEnvs(chosen);
 for (const name of chosen) {
-  if (sets[name].everyKerasEnv) for (const env of kerasEnvs()) runMaker(name, env, join(modelsDir, name, env));
+  if (sets[name].oldWriters) runOldLambdaWriters();
+  else if (sets[name].everyKerasEnv) for (const env of kerasEnvs()) runMaker(name, env, join(modelsDir, name, env));
   else runMaker(name);
 }

@@ -19,6 +19,8 @@ function pythonsFor(kerasVersion: string | null): string | null {
   const match = /^(\d+)\.(\d+)/.exec(kerasVersion ?? "");
   if (!match) return null;
   const [major, minor] = [Number(match[1]), Number(match[2])];
+  // Keras 1 and multi-backend Keras 2.0-2.3 (tf.keras 2.2.4-tf too) ran on Python 2.7 as well.
+  if (major === 1) return "2.7 or 3.4 to 3.6";
   if (major === 3) return minor >= 13 ? "3.11 or newer" : minor >= 11 ? "3.10 or newer" : "3.9 or newer";
   if (major === 2) {
     if (minor >= 16) return "3.9 to 3.12";
@@ -26,13 +28,32 @@ function pythonsFor(kerasVersion: string | null): string | null {
     if (minor >= 12) return "3.8 to 3.11";
     if (minor >= 8) return "3.7 to 3.10";
     if (minor >= 5) return "3.6 to 3.9";
-    return "3.5 to 3.8";
+    return "2.7 or 3.5 to 3.8";
   }
   return null;
 }
 
 function writerPython(ctx: StepContext): string | null {
   return hintOf(ctx)?.range ?? pythonsFor(ctx.file?.kerasVersion ?? null);
+}
+
+/** What the file's Keras needs beside it: tf.keras came with TensorFlow; multi-backend Keras with its backend. */
+function savingPackages(ctx: StepContext): string {
+  const keras = ctx.file?.kerasVersion ?? null;
+  if (!keras) return "<the Keras and backend the model was saved with>";
+  if (keras.endsWith("-tf")) return ctx.file?.tensorflowVersion ? `tensorflow==${ctx.file.tensorflowVersion}` : "<the TensorFlow the model was saved with>";
+  const backend = ctx.file?.backend;
+  return [`keras==${keras}`, ...(backend === "theano" || backend === "tensorflow" || backend === "cntk" ? [backend] : [])].join(" ");
+}
+
+/** A virtualenv of the writer's Python with the saving Keras: Python 2.7 has no venv module, so virtualenv. */
+function writerRoute(ctx: StepContext): string | null {
+  const hint = hintOf(ctx);
+  if (!hint) return null;
+  // Keras 1 and 2.0 ran on 3.4 and 3.5, not 3.0-3.3.
+  const minor = hint.minors.includes("3.5") ? "3.5" : hint.minors[0];
+  const venv = minor.startsWith("2.") ? `virtualenv -p python${minor} venv-${minor}` : `python${minor} -m venv venv-${minor}`;
+  return `${venv} && venv-${minor}/bin/pip install ${savingPackages(ctx)}`;
 }
 
 export const lambdaPythonMismatch: Cause = {
@@ -148,10 +169,10 @@ export const lambdaPythonMismatch: Cause = {
       outcome: "not-fixed",
       title: "Use the saving Python, or rebuild and load the weights",
       body: (ctx) => {
-        const writer = hintOf(ctx)?.minors[0] ?? null;
         const model = JSON.stringify(ctx.modelPath ?? "model.h5");
+        const route = writerRoute(ctx);
         return paragraphs(
-          writer ? ["With that Python: ", code(`python${writer} -m venv venv-${writer} && venv-${writer}/bin/pip install <the Keras/TensorFlow the model was saved with>`)] : [],
+          route ? ["With that Python (loading runs the Lambda's code: only for a file you trust): ", code(route)] : [],
           "Or, in any Python:",
           [python(["def build_model():", "    # the same layers, each Lambda's lambda written as a named function", "    ...", "", "model = build_model()", `model.load_weights(${model})`].join("\n"))],
         );

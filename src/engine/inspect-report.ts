@@ -3,7 +3,8 @@
 // file goes through `sanitize`, so a crafted layer name cannot drive the terminal.
 import chalk from "chalk";
 import { sanitize } from "../core/content.js";
-import type { LayerNode, ModelFacts } from "../core/types.js";
+import { bytecodeHint } from "../core/fixes/marshal-hint.js";
+import type { LambdaInfo, LayerNode, ModelFacts } from "../core/types.js";
 
 /** Past this many layers the tree is cut; the JSON output keeps them all. */
 const MAX_TREE_LINES = 300;
@@ -23,6 +24,19 @@ function short(value: unknown): string {
   return s(typeof value === "string" ? value : JSON.stringify(value));
 }
 
+/** " written by Python 2.7": the writer's range from the code's layout (details.lambdaBytecode keeps the first
+ * few codes in walk order, one per bytecode Lambda), or nothing when they cannot be paired. */
+function writerOf(info: LambdaInfo, facts: ModelFacts): string {
+  const codes = facts.details.lambdaBytecode;
+  const withCode = facts.lambdas.filter((l) => l.functionType === "lambda" && l.hasBytecode);
+  const index = withCode.indexOf(info);
+  // config-walk keeps at most 4 codes; any other count means a Lambda's code was not kept and the pairs slip.
+  if (!Array.isArray(codes) || index < 0 || index >= codes.length || codes.length !== Math.min(withCode.length, 4)) return "";
+  const code = codes[index];
+  const hint = typeof code === "string" ? bytecodeHint(code) : null;
+  return hint ? ` written by Python ${hint.range}` : "";
+}
+
 function nodeLabel(node: LayerNode, facts: ModelFacts): string {
   let label = node.custom
     ? `${chalk.yellow.bold(s(node.className))} ${chalk.dim(s(node.name))} ${chalk.yellow("[custom]")}`
@@ -31,7 +45,7 @@ function nodeLabel(node: LayerNode, facts: ModelFacts): string {
     const info = facts.lambdas.find((l) => l.layerName === node.name);
     const what = info
       ? info.functionType === "lambda"
-        ? "python lambda, marshalled bytecode"
+        ? `python lambda, marshalled bytecode${writerOf(info, facts)}`
         : info.functionType === "function"
           ? `function ${s(info.functionName ?? "?")}`
           : info.functionType

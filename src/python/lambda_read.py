@@ -1,4 +1,5 @@
-"""Reads Lambda layers' stored code objects without running them (keras-fix, stdlib only, Python 3.6+).
+"""Reads Lambda layers' stored code objects without running them (keras-fix, stdlib only, Python 3.6+, and 2.7
+for the bytecode Keras 1 and 2.0 users marshalled there).
 
 stdin: {"codes": ["<base64 of marshal.dumps(code)>", ...]}; stdout: one JSON document {"python": "3.11.7",
 "readings": [...]}, one reading per code, in order. Each reading lists what the code would touch (global names,
@@ -12,6 +13,7 @@ import binascii
 import dis
 import json
 import marshal
+import opcode
 import sys
 import types
 
@@ -25,15 +27,16 @@ def short(value):
     return text if len(text) <= MAX_TEXT else text[:MAX_TEXT] + "..."
 
 
+def source(value):
+    """repr as Python 3 source: Python 2's long prints as 5L."""
+    return str(value) if type(value).__name__ == "long" else repr(value)
+
+
 def literal(value):
     """A constant as keras-fix shows it: Python literal text for plain values, a marker for nested code."""
     if isinstance(value, types.CodeType):
         return {"code": value.co_name}
-    if value is None or isinstance(value, (bool, int, float)):
-        return {"python": repr(value)}
-    if isinstance(value, (str, bytes, tuple, frozenset)):
-        return {"python": short(repr(value))}
-    return {"python": short(repr(value))}
+    return {"python": short(source(value))}
 
 
 def argument(instruction):
@@ -42,7 +45,7 @@ def argument(instruction):
         return "<code %s>" % value.co_name
     if value is None or isinstance(value, (bool, int, float, str)):
         return value
-    return short(repr(value))
+    return short(source(value))
 
 
 def string_tuple(value):
@@ -60,7 +63,7 @@ def instruction_of(code, instruction):
             "index": instruction.arg}
     if instruction.opname in CONSTANT_OPS:
         value = instruction.argval
-        item["literal"] = None if isinstance(value, types.CodeType) else short(repr(value))
+        item["literal"] = None if isinstance(value, types.CodeType) else short(source(value))
         item["code"] = isinstance(value, types.CodeType)
     names = string_tuple(instruction.argval)
     if names is not None:
@@ -71,13 +74,57 @@ def instruction_of(code, instruction):
     return item
 
 
+class OldInstruction(object):
+    """What dis.get_instructions (3.4+) gives, for Python 2.7's variable-length bytecode."""
+
+    def __init__(self, opname, arg, argval, argrepr):
+        self.opname, self.arg, self.argval, self.argrepr = opname, arg, argval, argrepr
+
+
+def old_instructions(code):
+    raw = bytearray(code.co_code)
+    free = code.co_cellvars + code.co_freevars
+    extended = 0
+    i = 0
+    while i < len(raw):
+        op = raw[i]
+        arg = argval = None
+        argrepr = ""
+        if op >= opcode.HAVE_ARGUMENT:
+            arg = raw[i + 1] + raw[i + 2] * 256 + extended
+            extended = arg * 65536 if op == opcode.EXTENDED_ARG else 0
+            argval = arg
+            if op in opcode.hasconst:
+                argval = code.co_consts[arg]
+                argrepr = repr(argval)
+            elif op in opcode.hasname:
+                argval = argrepr = code.co_names[arg]
+            elif op in opcode.haslocal:
+                argval = argrepr = code.co_varnames[arg]
+            elif op in opcode.hasfree:
+                argval = argrepr = free[arg]
+            elif op in opcode.hascompare:
+                argval = argrepr = opcode.cmp_op[arg]
+            elif op in opcode.hasjrel:
+                argval = i + 3 + arg
+            i += 3
+        else:
+            i += 1
+        yield OldInstruction(opcode.opname[op], arg, argval, argrepr)
+
+
+def instructions_of(code):
+    return dis.get_instructions(code) if hasattr(dis, "get_instructions") else old_instructions(code)
+
+
 def positional_names(code):
-    # co_argcount counts positional-only arguments too (3.8+).
+    # co_argcount counts positional-only arguments too (3.8+); Python 2 has no keyword-only arguments.
     count = code.co_argcount
+    kwonly_count = getattr(code, "co_kwonlyargcount", 0)
     names = list(code.co_varnames[:count])
-    kwonly = list(code.co_varnames[count:count + code.co_kwonlyargcount])
+    kwonly = list(code.co_varnames[count:count + kwonly_count])
     flags = code.co_flags
-    rest = code.co_varnames[count + code.co_kwonlyargcount:]
+    rest = code.co_varnames[count + kwonly_count:]
     varargs = rest[0] if flags & 0x04 and rest else None
     varkw = None
     if flags & 0x08:
@@ -88,7 +135,7 @@ def positional_names(code):
 def read_code(code, depth):
     names, kwonly, varargs, varkw = positional_names(code)
     instructions = []
-    for index, instruction in enumerate(dis.get_instructions(code)):
+    for index, instruction in enumerate(instructions_of(code)):
         if index >= MAX_INSTRUCTIONS:
             instructions.append({"op": "TRUNCATED", "arg": None, "repr": ""})
             break
@@ -113,7 +160,7 @@ def read_code(code, depth):
 
 
 def decode(text):
-    raw = text.encode("ascii") if isinstance(text, str) else text
+    raw = text if isinstance(text, bytes) else text.encode("ascii")
     return base64.b64decode(raw)
 
 

@@ -27,6 +27,7 @@ const sets = readdirSync(modelsDir, { withFileTypes: true })
 /** The Keras line a stored version belongs to, spelled out independently of src/core/inspect/facts.ts. */
 function expectedLine(version: string): string {
   if (version.startsWith("3.")) return "keras3";
+  if (version.startsWith("1.")) return "keras1";
   if (version.endsWith("-tf")) return "tf-keras2";
   return ["2.0", "2.1", "2.2", "2.3"].some((v) => version.startsWith(`${v}.`)) ? "keras2" : "tf-keras2";
 }

@@ -9,7 +9,7 @@ import { describe, expect, it } from "vitest";
 import { readLambdas } from "../../src/core/lambda/read.js";
 
 const pyenv = join(homedir(), ".pyenv", "versions");
-const versions = existsSync(pyenv) ? readdirSync(pyenv).filter((v) => /^3\.(6|7|8|9|10|11|12|13)\.\d+$/.test(v)) : [];
+const versions = existsSync(pyenv) ? readdirSync(pyenv).filter((v) => /^(2\.7|3\.(6|7|8|9|10|11|12|13))\.\d+$/.test(v)) : [];
 const canaryDir = mkdtempSync(join(tmpdir(), "kf-lambda-canary-"));
 const canary = join(canaryDir, "kf_canary_created");
 
@@ -91,6 +91,22 @@ describe("reading Lambda bytecode without running it", () => {
     expect(reports).toHaveLength(40);
     for (const report of reports) expect(report.error !== null || report.python !== null).toBe(true);
   }, 120_000);
+
+  it("says which bare Python to install when none of the writer's minor is here", async () => {
+    const [code] = marshalled(join(pyenv, versions.find((v) => v.startsWith("2.7."))!, "bin", "python"));
+    const saved = { PATH: process.env.PATH, PYENV_ROOT: process.env.PYENV_ROOT };
+    process.env.PATH = "/usr/bin:/bin";
+    process.env.PYENV_ROOT = mkdtempSync(join(tmpdir(), "kf-no-pyenv-"));
+    try {
+      const [report] = await readLambdas([{ layerName: "old", code, arguments: {} }], null);
+      expect(report.python).toBeNull();
+      expect(report.error).toBe("no Python 2.7 found on this machine (pyenv, PATH or yours) to read it; a bare one will do (for example: pyenv install 2.7)");
+    } finally {
+      process.env.PATH = saved.PATH;
+      if (saved.PYENV_ROOT === undefined) delete process.env.PYENV_ROOT;
+      else process.env.PYENV_ROOT = saved.PYENV_ROOT;
+    }
+  });
 
   it("reports data that is not a code object, and garbage, without failing", async () => {
     const notCode = Buffer.from([0xe3, ...Buffer.from("garbage that is not marshal data at all")]).toString("base64");

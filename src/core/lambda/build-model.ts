@@ -325,6 +325,9 @@ function importsFor(roots: Set<string>, loader: RebuildLoader): string[] {
   return lines;
 }
 
+/** Layer arguments only Keras 1 wrote (Keras 2.0 renamed them; its legacy decorators translated them on load). */
+const KERAS1_ARGUMENTS = /"(output_dim|init|W_regularizer|W_constraint|border_mode|nb_filter|nb_row|subsample|dim_ordering)":/;
+
 export interface BuildScriptInput {
   config: ConfigObject;
   lambdas: LambdaReport[];
@@ -353,6 +356,10 @@ export function buildModelScript({ config, lambdas, loader, modelPath }: BuildSc
     if (className) fnLines.push(...lambdaLayerClass(fn), "", "");
   }
   const writer: Writer = { lines: [], used, lambdas: functions, notes: [], builders: [] };
+  // Keras 1 saved other argument names, which from_config in Keras 2 and 3 refuses: say so beside the error.
+  if (KERAS1_ARGUMENTS.test(JSON.stringify(config))) {
+    writer.notes.push("The config is Keras 1's (output_dim, init, W_regularizer, border_mode ...): its layers need Keras 2's argument names (units, kernel_initializer, kernel_regularizer, padding ...) before the weights load; the Lambdas' functions above are complete.");
+  }
   modelBuilder(config, writer, 0);
   const tensorflowKeras = loader === "tf.keras";
   const header = [

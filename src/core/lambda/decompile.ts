@@ -1,8 +1,10 @@
 // A decompiler for the expression subset of a Lambda's bytecode: names, constants, attribute loads, calls with
 // positional and keyword arguments, unary and binary operators, subscripts and slices, tuples and lists,
-// comparisons. It understands the instruction sets of Python 3.6 to 3.13 as dis reports them (CALL_FUNCTION /
-// CALL_METHOD, PRECALL + CALL + KW_NAMES, CALL_KW, BINARY_OP). Anything else (a jump, a nested function, a store)
-// makes it give up and say on which instruction: a Lambda it cannot write exactly is left as a TODO, never guessed.
+// comparisons. It understands the instruction sets of Python 2.7 and 3.0 to 3.13 as dis reports them (before 3.6
+// CALL_FUNCTION's argument counts keyword pairs in its high byte, and 2.7 has SLICE+n and BINARY_DIVIDE;
+// CALL_FUNCTION / CALL_METHOD, PRECALL + CALL + KW_NAMES, CALL_KW, BINARY_OP after). Anything else (a jump, a
+// nested function, a store) makes it give up and say on which instruction: a Lambda it cannot write exactly is left
+// as a TODO, never guessed.
 import type { CodeInstruction, CodeReading } from "./types.js";
 
 export type Decompiled = { ok: true; expression: string } | { ok: false; unsupported: string };
@@ -19,6 +21,8 @@ const BINARY_OPS: Record<string, string> = {
   BINARY_ADD: "+", BINARY_SUBTRACT: "-", BINARY_MULTIPLY: "*", BINARY_TRUE_DIVIDE: "/", BINARY_FLOOR_DIVIDE: "//",
   BINARY_MODULO: "%", BINARY_POWER: "**", BINARY_MATRIX_MULTIPLY: "@", BINARY_AND: "&", BINARY_OR: "|",
   BINARY_XOR: "^", BINARY_LSHIFT: "<<", BINARY_RSHIFT: ">>",
+  // Python 2's `/` without `from __future__ import division`; on float tensors (what Lambdas divide) both divide.
+  BINARY_DIVIDE: "/",
 };
 const UNARY_OPS: Record<string, string> = { UNARY_NEGATIVE: "-", UNARY_POSITIVE: "+", UNARY_INVERT: "~", UNARY_NOT: "not " };
 /** Bookkeeping instructions that do not change the expression. */
@@ -62,8 +66,41 @@ function compareOp(instruction: CodeInstruction): string | null {
   return /^(<|<=|==|!=|>|>=|is|is not|in|not in)$/.test(op) ? op : null;
 }
 
-function step(instruction: CodeInstruction, stack: Expr[], pending: { keywords: string[] }): Expr | null {
+/** Python 2.7 and 3.0-3.5: CALL_FUNCTION's argument is positional count + 256 * keyword count, and each keyword
+ * is pushed as its name constant then its value. */
+function oldCall(arg: number, stack: Expr[]): Expr {
+  const pairs = take(stack, 2 * ((arg >> 8) & 0xff));
+  const args = take(stack, arg & 0xff);
+  const [func] = take(stack, 1);
+  const keywords: string[] = [];
+  for (let i = 0; i < pairs.length; i += 2) {
+    const [name] = parseNames(pairs[i].text);
+    if (!name) throw new Unsupported(`keyword name ${pairs[i].text}`);
+    keywords.push(name);
+    args.push(pairs[i + 1]);
+  }
+  return call(func, args, keywords);
+}
+
+/** Python 2's SLICE+0..3: x[:], x[a:], x[:b], x[a:b]. */
+function oldSlice(op: string, stack: Expr[]): Expr {
+  const kind = Number(op.slice("SLICE+".length));
+  const end = kind & 2 ? take(stack, 1)[0].text : "";
+  const start = kind & 1 ? take(stack, 1)[0].text : "";
+  const [value] = take(stack, 1);
+  return atom(`${operand(value)}[${start}:${end}]`);
+}
+
+function step(instruction: CodeInstruction, stack: Expr[], pending: { keywords: string[]; old: boolean }): Expr | null {
   const { op } = instruction;
+  if (pending.old && op === "CALL_FUNCTION" && typeof instruction.arg === "number") {
+    stack.push(oldCall(instruction.arg, stack));
+    return null;
+  }
+  if (/^SLICE\+[0-3]$/.test(op)) {
+    stack.push(oldSlice(op, stack));
+    return null;
+  }
   if (NO_EFFECT.has(op)) return null;
   if (NAME_LOADS.has(op) && typeof instruction.arg === "string") {
     stack.push(atom(instruction.arg));
@@ -159,10 +196,11 @@ function parseNames(literal: string): string[] {
   return [...literal.matchAll(/'([A-Za-z_][A-Za-z0-9_]*)'/g)].map((m) => m[1]);
 }
 
-/** The Lambda's body as one Python expression, or the first instruction outside the supported subset. */
-export function decompile(code: CodeReading): Decompiled {
+/** The Lambda's body as one Python expression, or the first instruction outside the supported subset.
+ * `python` is the version that read it ("2.7.18"), which tells how CALL_FUNCTION counts. */
+export function decompile(code: CodeReading, python: string | null = null): Decompiled {
   const stack: Expr[] = [];
-  const pending = { keywords: [] as string[] };
+  const pending = { keywords: [] as string[], old: /^(2\.|3\.[0-5]\.)/.test(python ?? "") };
   try {
     for (let i = 0; i < code.instructions.length; i++) {
       const result = step(code.instructions[i], stack, pending);

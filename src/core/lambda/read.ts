@@ -1,12 +1,14 @@
 // Reads each Lambda's stored code object in a throwaway Python (src/python/lambda_read.py): marshal + dis only,
 // never exec. Bytecode is tied to the Python minor that wrote it, so the reader is an interpreter of that minor
-// (the bytecode's layout tells it, src/core/fixes/marshal-hint.ts): the user's, pyenv's, or python3.X on PATH.
+// (the bytecode's layout tells it, src/core/lambda/marshal-layout.ts): the user's, pyenv's, or pythonX.Y on PATH,
+// 2.7 included.
 // A separate process because marshal data from another Python, or crafted data, can crash the interpreter.
 import { existsSync, readdirSync } from "node:fs";
 import { homedir } from "node:os";
 import { delimiter, join } from "node:path";
 import { bytecodeHint } from "../fixes/marshal-hint.js";
 import { decompile } from "./decompile.js";
+import { storedCodeBytes } from "./marshal-layout.js";
 import type { CodeReading, LambdaReport } from "./types.js";
 import { verdictOf } from "./verdict.js";
 import { probeFilePath } from "../probe/probe.js";
@@ -51,8 +53,9 @@ export function interpretersFor(minor: string, userPython: { path: string; versi
   return [...new Set(found)];
 }
 
-async function runReader(python: string, codes: string[]): Promise<{ python: string; readings: Reading[] } | { failure: string }> {
-  const result = await runIsolatedScript(python, lambdaReaderPath(), JSON.stringify({ codes }), READ_TIME_LIMIT_MS);
+async function runReader(python: string, codes: string[], minor: string): Promise<{ python: string; readings: Reading[] } | { failure: string }> {
+  const isolation = minor.startsWith("2.") ? ["-E", "-s", "-S"] : ["-I", "-S"];
+  const result = await runIsolatedScript(python, lambdaReaderPath(), JSON.stringify({ codes }), READ_TIME_LIMIT_MS, isolation);
   if (result.exitCode !== 0) {
     const why = result.timedOut ? "timed out" : result.signal ? `crashed (${result.signal})` : `exited with ${result.exitCode}`;
     return { failure: `${python} ${why}: ${result.stderr.trim().split("\n").at(-1) ?? ""}`.trim() };
@@ -86,11 +89,11 @@ function isCleanReading(reading: Reading, python: string): boolean {
 
 /** After a crash on the batch (crafted marshal data can kill the reader): each code alone, so one bad Lambda
  * does not hide what the others do. */
-async function readOneByOne(python: string, codes: string[]): Promise<{ python: string; readings: Reading[] } | { failure: string }> {
+async function readOneByOne(python: string, codes: string[], minor: string): Promise<{ python: string; readings: Reading[] } | { failure: string }> {
   const readings: Reading[] = [];
   let version: string | null = null;
   for (const one of codes) {
-    const outcome = await runReader(python, [one]);
+    const outcome = await runReader(python, [one], minor);
     if ("failure" in outcome) readings.push({ ok: false, error: outcome.failure });
     else {
       version = outcome.python;
@@ -111,7 +114,7 @@ function unreadable(stored: StoredLambda, error: string): LambdaReport {
 export function reportOf(stored: StoredLambda, code: CodeReading, python: string): LambdaReport {
   const parameters = [...code.args, ...code.kwonly, ...code.freevars, ...(code.varargs ? [code.varargs] : []), ...(code.varkw ? [code.varkw] : [])];
   const { verdict, reasons, uses } = verdictOf(code, parameters);
-  const decompiled = decompile(code);
+  const decompiled = decompile(code, python);
   const constants = code.constants
     .map((c) => c.python)
     .filter((c): c is string => typeof c === "string" && c !== "None");
@@ -141,28 +144,32 @@ export async function readLambdas(all: StoredLambda[], userPython: { path: strin
   const stored = all.slice(0, MAX_LAMBDAS);
   const reports = new Map<number, LambdaReport>();
   const byMinor = new Map<string, number[]>();
+  // One file's Lambdas were marshalled by one Python: where the ranges overlap, the overlap is the writer (an
+  // arithmetic lambda reads as "3.11 or 3.12", a call beside it as "3.12").
+  const hints = stored.map((each) => (each.code.length > MAX_CODE_CHARS ? null : bytecodeHint(each.code)));
+  const placed = hints.filter((hint) => hint !== null);
+  const common = placed.length > 0 ? placed[0].minors.filter((minor) => placed.every((hint) => hint.minors.includes(minor))) : [];
   stored.forEach((each, index) => {
     if (each.code.length > MAX_CODE_CHARS) {
       reports.set(index, unreadable(each, `its code is ${each.code.length} characters, more than keras-fix reads (${MAX_CODE_CHARS})`));
       return;
     }
-    const hint = bytecodeHint(each.code);
+    const hint = hints[index];
     if (!hint) {
       reports.set(index, unreadable(each, "the bytecode's layout matches no Python keras-fix knows"));
       return;
     }
-    if (hint.minors[0] === "2.7") {
-      reports.set(index, unreadable(each, "Python 2 bytecode: keras-fix reads bytecode with Python 3.6 or newer only"));
-      return;
-    }
-    // The hint names a family ("3.8 to 3.10"); any minor of it reads the layout, the newest first.
-    const key = hint.minors.join(",");
+    // The hint names a family ("3.8 to 3.10"); any minor of it reads the layout, in order.
+    const key = (common.length > 0 ? common : hint.minors).join(",");
     byMinor.set(key, [...(byMinor.get(key) ?? []), index]);
   });
   for (const [key, indices] of byMinor) {
     const minors = key.split(",");
-    const codes = indices.map((i) => stored[i].code);
-    let lastFailure = `no Python ${minors.join(" or ")} found on this machine (pyenv, PATH or yours) to read it`;
+    // The reader takes base64; Keras 1 and 2.0 stored the raw marshal string.
+    const codes = indices.map((i) => Buffer.from(storedCodeBytes(stored[i].code) ?? []).toString("base64"));
+    // Any interpreter of the range reads it, without Keras: say which one to install.
+    const wanted = minors.length > 2 ? `${minors[0]} to ${minors.at(-1)}` : minors.join(" or ");
+    let lastFailure = `no Python ${wanted} found on this machine (pyenv, PATH or yours) to read it; a bare one will do (for example: pyenv install ${minors.at(-1)})`;
     let fallback: { python: string; readings: Reading[] } | null = null;
     let chosen: { python: string; readings: Reading[] } | null = null;
     // A family shares marshal's layout, not opcodes (3.11 vs 3.12): a reading with opcodes its Python does not
@@ -170,8 +177,8 @@ export async function readLambdas(all: StoredLambda[], userPython: { path: strin
     for (const minor of minors) {
       const python = interpretersFor(minor, userPython)[0];
       if (!python) continue;
-      let outcome = await runReader(python, codes);
-      if ("failure" in outcome && codes.length > 1) outcome = await readOneByOne(python, codes);
+      let outcome = await runReader(python, codes, minor);
+      if ("failure" in outcome && codes.length > 1) outcome = await readOneByOne(python, codes, minor);
       if ("failure" in outcome) {
         lastFailure = outcome.failure;
         continue;

@@ -186,8 +186,9 @@ export interface ScriptRun {
  * PYTHON* variables) with `input` on stdin, and kills it at the time limit. A throwaway process, because what it
  * reads (a model's marshalled bytecode) may crash an interpreter.
  */
-export async function runIsolatedScript(python: string, script: string, input: string, timeoutMs: number): Promise<ScriptRun> {
-  const result = await execa(python, ["-I", "-S", script], {
+/** `isolation`: Python 2.7 (the Lambda reader for its bytecode) has no -I; -E -s -S is its nearest. */
+export async function runIsolatedScript(python: string, script: string, input: string, timeoutMs: number, isolation: readonly string[] = ["-I", "-S"]): Promise<ScriptRun> {
+  const result = await execa(python, [...isolation, script], {
     input,
     reject: false,
     cleanup: true,
