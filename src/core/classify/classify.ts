@@ -150,6 +150,8 @@ function messageVariants(entry: ChainEntry): Variant[] {
     if (outermost) add(outermost[1], 1);
     const lines = entry.message.split("\n").map((line) => line.trim()).filter((line) => line.length >= 8);
     if (lines.length > 1) for (const line of lines) add(line, 1);
+    // A line that opens a quotation it never closes ('> "<class ...> could not be deserialized ...').
+    for (const line of lines) if (/^["'“`]/.test(line)) add(line.replace(/^["'“`]+/, ""), 1);
     // An error described in a sentence: the line from each capitalised word on (a bounded number per line).
     for (const line of lines.slice(0, 40)) {
       const starts = [...line.matchAll(/(?<=[\s:>(“"'`])[A-Z][\w']*/g)].slice(0, 6);

@@ -112,9 +112,50 @@ function headlineThenFrames(lines: string[], from: number, head: string): { out:
   return { out: frames.length ? ["Traceback (most recent call last):", ...frames, message, ""] : [message, ""], next: i };
 }
 
+// pytest's report of a failed import or test: "Traceback:", frames as "path.py:12: in fn", the error on "E   " lines.
+const PYTEST_HEADER = /^Traceback:\s*$/;
+const PYTEST_FRAME = /^(?<file>\S+\.pyx?):(?<line>\d+): in (?<fn>\S+)\s*$/;
+const PYTEST_ERROR = /^E {1,}(?<text>.*)$/;
+const PYTEST_SUMMARY = new RegExp(String.raw`^\S+\.pyx?:\d+: ${PY_TYPE}\s*$`);
+
+function unPytest(lines: string[]): string[] {
+  if (!lines.some((line) => PYTEST_FRAME.test(line)) || !lines.some((line) => PYTEST_ERROR.test(line) || PYTEST_HEADER.test(line))) return lines;
+  return lines.flatMap((line) => {
+    if (PYTEST_HEADER.test(line)) return ["Traceback (most recent call last):"];
+    const frame = PYTEST_FRAME.exec(line)?.groups;
+    if (frame) return [`  File "${frame.file}", line ${frame.line}, in ${frame.fn}`];
+    const error = PYTEST_ERROR.exec(line)?.groups;
+    if (error) return [error.text];
+    if (PYTEST_SUMMARY.test(line)) return [];
+    return [line];
+  });
+}
+
+/**
+ * A traceback whose line breaks were lost (a form field, a log collector): one long line with several frames in it.
+ * Line breaks go back before the header, each frame, each chain sentence and the final "SomeError: ".
+ */
+function unflatten(line: string): string[] {
+  if (line.length < 300 || (line.match(/\bFile "[^"]+", line \d+, in /g)?.length ?? 0) < 2) return [line];
+  return line
+    .replace(/\s*(Traceback \(most recent call last\):)\s*/g, "\n$1\n")
+    .replace(/\s*(During handling of the above exception, another exception occurred:|The above exception was the direct cause of the following exception:)\s*/g, "\n\n$1\n\n")
+    .replace(/\s*(File "[^"]+", line \d+, in [^\s(]+)\s*/g, "\n  $1\n    ")
+    .replace(new RegExp(String.raw`\s+(?=(?:[A-Za-z_]\w*\.)*[A-Z]\w*(?:Error|Exception): )`, "g"), "\n")
+    .split("\n");
+}
+
+/** Each line printed twice in a row (two streams of one process interleaved): once is enough. */
+function undouble(lines: string[]): string[] {
+  const doubled = lines.filter((line, i) => i > 0 && line.trim() !== "" && line === lines[i - 1]).length;
+  const filled = lines.filter((line) => line.trim() !== "").length;
+  if (doubled < 4 || doubled < 0.3 * filled) return lines;
+  return lines.filter((line, i) => i === 0 || line.trim() === "" || line !== lines[i - 1]);
+}
+
 /** The paste with the IDE, notebook, forum and bridge dressing removed (see the header). */
 export function normalizePaste(text: string): string {
-  const lines = decodeEntities(text).replace(/\u00a0/g, " ").split("\n");
+  const lines = undouble(unPytest(decodeEntities(text).replace(/\u00a0/g, " ").split("\n").flatMap(unflatten)));
   const out: string[] = [];
   for (let i = 0; i < lines.length; i++) {
     let line = stripEmphasis(lines[i].replace(LINK, "$1"));
