@@ -67,13 +67,13 @@ const matchers: Matcher[] = [
     // context_function'), or a TF 1 API that TensorFlow 2 removed (get_default_graph, placeholder, Session) called by
     // a multi-backend Keras written for TF 1.
     type: /^AttributeError$/,
-    message: /module '(?<tfModule>tensorflow(?:\.(?:_api|compat|python)[\w.]*)?)' has no attribute '(?<tfAttribute>__internal__|register_\w+|get_default_graph|placeholder|Session|ConfigProto|get_default_session|global_variables|variables_initializer|random_uniform|set_random_seed|to_float|count_nonzero|unsorted_segment_max|__version__|\w*(?:context|Tracking|tracking|saved_model)\w*)'/,
+    message: /(?<frameless>)module '(?<tfModule>tensorflow(?:\.(?:_api|compat|python)[\w.]*)?)' has no attribute '(?<tfAttribute>__internal__|register_\w+|get_default_graph|placeholder|Session|ConfigProto|get_default_session|global_variables|variables_initializer|random_uniform|set_random_seed|to_float|count_nonzero|unsorted_segment_max|__version__|\w*(?:context|Tracking|tracking|saved_model)\w*)'/,
     weight: 0.55,
     means: "a TensorFlow that does not have what this Keras release calls",
   },
   {
     type: /^ImportError$/,
-    message: /cannot import name '(?<tfAttribute>\w+)' from '(?<tfModule>(?:tensorflow|keras|tf_keras)(?:\.[\w.]+)?)'/,
+    message: /(?<frameless>)cannot import name '(?<tfAttribute>\w+)' from '(?<tfModule>(?:tensorflow|keras|tf_keras)(?:\.[\w.]+)?)'/,
     weight: 0.55,
     means: "a package imports a TensorFlow or Keras name this release does not have",
   },
@@ -167,7 +167,11 @@ export const envPackageConflict: Cause = {
   matchers,
   // A Keras module missing while a model is being loaded is the file's (a pickle or a config naming another
   // release's module), not the environment's.
-  when: (captures, facts) => (/^(?:keras|tf_keras)\./.test(captures.tfModule ?? "") && captures.stackShows === "load" ? false : versionsAgree(captures, facts)),
+  // The frameless forms speak only for a pasted last line: with frames, those that show Keras calling must be there.
+  when: (captures, facts) => {
+    if (captures.frameless !== undefined && captures.stackShows !== "nothing") return false;
+    return /^(?:keras|tf_keras)\./.test(captures.tfModule ?? "") && captures.stackShows === "load" ? false : versionsAgree(captures, facts);
+  },
   detect: (facts) => {
     const chain = facts.env?.importError;
     if (!chain) return null;

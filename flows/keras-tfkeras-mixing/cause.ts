@@ -21,6 +21,16 @@ function isKeras3Loader(facts: Facts): boolean {
   return facts.env?.loader === "keras3";
 }
 
+/** A Keras 2 era mix-up: standalone multi-backend keras meeting tf.keras' files or objects. */
+function isStandaloneEra(captures: Record<string, string>): boolean {
+  return (
+    captures.standalone !== undefined ||
+    captures.tfKerasArgument !== undefined ||
+    captures.kerasInternal !== undefined ||
+    /^(?:tensorflow(?:_core)?\.python\.keras|tensorflow\.keras)\./.test(captures.objectClass ?? "")
+  );
+}
+
 function whatMixed(captures: Record<string, string>): string {
   if (captures.module && captures.className) return `${captures.module}.${captures.className}`;
   if (captures.objectClass) return captures.objectClass;
@@ -240,6 +250,13 @@ export const kerasTfkerasMixing: Cause = {
           "Either install tf_keras (same minor version as TensorFlow), or unset TF_USE_LEGACY_KERAS to use Keras 3.",
         );
       }
+      if (isStandaloneEra(c)) {
+        return paragraphs(
+          "Standalone multi-backend keras (`import keras`, 2.2–2.3) and TensorFlow's own tf.keras are two libraries. This file or these objects come from tf.keras, and standalone keras does not know them.",
+          [text("Here: "), code(whatMixed(c)), text(".")],
+          "Load the file with the library that wrote it: `from tensorflow import keras` (or `tf.keras.models.load_model`), or install the standalone Keras that matches it. Do not combine `keras.*` and `tf.keras.*` objects in one program.",
+        );
+      }
       if (c.kerasTensor || c.objectClass || c.legacyApi) {
         return paragraphs(
           "Keras 3 (`import keras`, and tf.keras from TensorFlow 2.16 on) and Keras 2 (`import tf_keras`, or tf.keras with TF_USE_LEGACY_KERAS=1, or TensorFlow ≤ 2.15) are two libraries. Their layers, models and tensors cannot be combined.",
@@ -254,7 +271,8 @@ export const kerasTfkerasMixing: Cause = {
           : "Load it with the same library that saved it.",
       );
     },
-    tryFix: (ctx: StepContext): LoadFix | null => (ctx.diagnosis.captures.legacyFlag || ctx.diagnosis.captures.kerasTensor ? null : { legacyKeras: true }),
+    tryFix: (ctx: StepContext): LoadFix | null =>
+      ctx.diagnosis.captures.legacyFlag || ctx.diagnosis.captures.kerasTensor || isStandaloneEra(ctx.diagnosis.captures) ? null : { legacyKeras: true },
     tryLabel: "Load it with tf_keras, the library that saved it, and check",
     fixedBody: (ctx) =>
       paragraphs(
