@@ -43,7 +43,7 @@ export const kerasNotInstalled: Cause = {
       // "... requires tf-keras package. Please run `pip install tf-keras`", "Please install the backwards-compatible
       // tf-keras package with `pip install tf-keras`".
       type: /^(?:ValueError|ImportError|ModuleNotFoundError|RuntimeError)$/,
-      message: /(?:requires?|install(?: the)?(?: backwards-compatible)?) (?<module>tf[-_]keras)(?: package)?\b[\s\S]*?pip install tf[-_]keras/,
+      message: /(?:requires?|needs?|install)(?: the)?(?: backwards-compatible)? (?<module>tf[-_]keras)(?: package)?\b[\s\S]*?pip install tf[-_]keras/,
       weight: 0.8,
       means: "a library asks for tf_keras (Keras 2), which is not installed",
     },

@@ -26,7 +26,7 @@
 //     is never advised on as anything else). The rest are sorted by confidence (capped at 0.99), then by named captures, then by registry order. Below
 //     MIN_CONFIDENCE the diagnosis is `unclassified`, carrying the real final error, with the weak candidates as
 //     alternatives.
-import { wordingOf } from "./messages.js";
+import { minedCauseOf, wordingOf } from "./messages.js";
 import { unwrapChain, wrapperCaptures, type ChainEntry } from "./traceback.js";
 import type { Cause, Diagnosis, ExceptionInfo, Facts, Frame, Matcher } from "../types.js";
 
@@ -303,6 +303,28 @@ function wordingEvidence(chain: ExceptionInfo[] | null): string[] {
   return [];
 }
 
+const MINED_FALLBACK_CONFIDENCE = 0.45;
+
+function minedFallback(chain: ExceptionInfo[], causes: Cause[]): RankedCause | null {
+  const entries = unwrapChain(chain).slice().reverse().sort((a, b) => b.depth - a.depth);
+  for (const entry of entries) {
+    for (const variant of messageVariants(entry).slice(0, 6)) {
+      const found = minedCauseOf(entry.type, variant.text.slice(0, 600));
+      const cause = found && causes.find((candidate) => candidate.id === found.cause);
+      if (!found || !cause) continue;
+      return {
+        cause,
+        confidence: MINED_FALLBACK_CONFIDENCE * variant.factor,
+        captures: {},
+        evidence: [`no pattern of the causes matched, but the message is Keras' own wording "${snippet(found.template)}" (${found.wording}), which means this cause`],
+        specificity: 0,
+        firstCapture: null,
+      };
+    }
+  }
+  return null;
+}
+
 /** The diagnosis for one failed load (or for facts alone when `chain` is null). */
 export function classify(chain: ExceptionInfo[] | null, facts: Facts, causes: Cause[]): Diagnosis {
   const ranked = rankCauses(chain, facts, causes);
@@ -310,6 +332,12 @@ export function classify(chain: ExceptionInfo[] | null, facts: Facts, causes: Ca
     cause: entry.cause.id,
     confidence: Number(entry.confidence.toFixed(3)),
   });
+  // No cause's own matchers recognised the text: the mined table of every release's wordings, mapped to causes
+  // (catalogues/messages.json + messages-map.json), still knows the message. The innermost exception speaks.
+  if ((!ranked[0] || ranked[0].confidence < MIN_CONFIDENCE) && chain) {
+    const mined = minedFallback(chain, causes);
+    if (mined) ranked.unshift(mined);
+  }
   const top = ranked[0];
   if (!top || top.confidence < MIN_CONFIDENCE) {
     const final = describeFinalError(chain);
