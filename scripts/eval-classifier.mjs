@@ -64,6 +64,11 @@ const pasteSets = [
   { key: "matrix", title: "paste forms of the matrix's real failures, text alone", misses: "matrix failures", scored: await score(textAlonePasteCases(root, "_matrix")) },
   { key: "scenarios", title: "paste forms of the failures around the model (scenarios), text alone", misses: "scenarios", scored: await score(textAlonePasteCases(root, "_scenarios")) },
 ];
+// The real-paste corpus (third-party text read at run time from ../shared/real-pastes or $KERAS_FIX_REAL_PASTES,
+// never copied here): each paste as posted, text alone, split by a hash of its thread (scripts/real-pastes.mjs).
+const { realPastesDir, realPasteCases, scoreRealPastes } = await import(pathToFileURL(join(root, "scripts", "real-pastes.mjs")).href);
+const realDir = realPastesDir(root);
+const realScored = realDir ? scoreRealPastes(realPasteCases(realDir), { parseTraceback, classify, causes }) : null;
 const halvesOf = (scored) => ["tuning", "sealed"].map((half) => [half, scored.filter((entry) => entry.half === half)]);
 
 const names = readdirSync(evalDir).filter((name) => name.endsWith(".txt")).sort();
@@ -98,7 +103,8 @@ const summary = {
 
 if (process.argv.includes("--json")) {
   const sets = Object.fromEntries(pasteSets.map((set) => [set.key, Object.fromEntries(halvesOf(set.scored).map(([half, list]) => [half, summarise(list)]))]));
-  console.log(JSON.stringify({ summary, results, ...sets }, null, 2));
+  const real = realScored ? Object.fromEntries(halvesOf(realScored).map(([half, list]) => [half, summarise(list)])) : null;
+  console.log(JSON.stringify({ summary, results, ...sets, real }, null, 2));
   process.exit(0);
 }
 
@@ -145,8 +151,25 @@ function printSet(title, scored) {
   }
 }
 for (const set of pasteSets) printSet(set.title, set.scored);
+// The real corpus: the sealed half first (it is the figure that counts), then the tuning half.
+if (realScored) {
+  const ordered = [...realScored.filter((e) => e.half === "sealed"), ...realScored.filter((e) => e.half === "tuning")];
+  console.log(`\nreal pastes as posted, text alone (${realDir}; sealed half first)`);
+  for (const half of ["sealed", "tuning"]) {
+    const list = ordered.filter((entry) => entry.half === half);
+    const all = summarise(list);
+    console.log(`\n${half} half: n=${all.n} top-1 ${fmt(all.top1)} top-3 ${fmt(all.top3)} culprit named ${fmt(all.culpritNamed)} (of ${all.culpritCases})`);
+    for (const cause of [...new Set(list.map((entry) => entry.expected))].sort()) {
+      const row = summarise(list.filter((entry) => entry.expected === cause));
+      console.log(`  ${cause.padEnd(30)} ${String(row.n).padStart(4)} ${fmt(row.top1).padStart(7)} ${fmt(row.top3).padStart(7)} ${fmt(row.culpritNamed).padStart(7)}`);
+    }
+  }
+} else {
+  console.log("\nreal pastes: not measured, no corpus at ../shared/real-pastes (set KERAS_FIX_REAL_PASTES to its folder)");
+}
 if (process.argv.includes("--misses")) {
-  for (const { misses: title, scored } of pasteSets) {
+  const withReal = realScored ? [...pasteSets, { misses: "real pastes", scored: realScored }] : pasteSets;
+  for (const { misses: title, scored } of withReal) {
     const show = process.argv.includes("--show-sealed") ? scored : scored.filter((entry) => entry.half === "tuning");
     const misses = show.filter((e) => !e.top1 || e.culpritNamed === false);
     if (misses.length) console.log(`\nmisses of the ${title} (top-1 or culprit; * = not in the top 3):`);

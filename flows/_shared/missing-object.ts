@@ -88,6 +88,22 @@ export const MISSING_OBJECT_MATCHERS: Matcher[] = [
     means: "the legacy loader could not find this name in custom_objects or Keras' own objects",
   },
   {
+    // Keras 1.x get_from_module: "Exception: Invalid layer: X" (also objective, metric, activation, optimizer,
+    // regularizer, constraint, initialization), raised as a bare Exception.
+    type: /^(?:Exception|ValueError)$/,
+    message: /^Invalid (?<printable>layer|objective|metric|activation|optimizer|regularizer|constraint|initialization): ?'?(?<name>[A-Za-z_][\w.>]*)'?\s*$/,
+    weight: 0.8,
+    means: "Keras 1 could not find this name among its own objects or custom_objects",
+  },
+  {
+    // tf.keras 2.x SavedModel revival of a custom object saved without its code: the identifier names its kind
+    // (_tf_keras_metric, _tf_keras_layer, _tf_keras_model, _tf_keras_loss); the class name is not printed.
+    type: /^ValueError$/,
+    message: /Unable to restore custom object of type _tf_keras_(?<printable>metric|layer|loss|model|network|input_layer|rnn_layer|sequential)(?<kindOnly>)\b/,
+    weight: 0.78,
+    means: "the SavedModel loader could not rebuild a custom object of this kind without its code",
+  },
+  {
     // Keras 1.x-2.x optimizers.deserialize of a class name it does not know (mined: optimizer_from_config).
     type: /^ValueError$/,
     message: /^\(?'?(?<printable>Optimizer) class not found:'?,? '?(?<name>[A-Za-z_][\w.>]*)'?\)?/,
@@ -260,6 +276,14 @@ const PRINTABLE_FAMILY: Record<string, MissingFamily | null> = {
   function: "function",
   object: null,
   config_item: null,
+  // Keras 1 "Invalid <kind>" and tf.keras' SavedModel "_tf_keras_<kind>".
+  objective: "loss",
+  initialization: "function",
+  model: "layer",
+  network: "layer",
+  sequential: "layer",
+  input_layer: "layer",
+  rnn_layer: "layer",
 };
 
 export function familyOfKind(kind: CustomObjectKind): MissingFamily {

@@ -444,6 +444,8 @@ export function missingCause(spec: MissingCauseSpec): Cause {
         if (captures.bareLoss !== undefined) return captures.stackShows === "nothing" && spec.family === "loss";
         return spec.family === "loss";
       }
+      // tf.keras' SavedModel revival names the kind of object (_tf_keras_metric), not its class.
+      if (!missing.className && captures.kindOnly !== undefined) return (missing.family ?? "layer") === spec.family ? 0.95 : false;
       if (!missing.className || looksLikeLayerName(captures, facts)) return false;
       // A built-in name stays a distant alternative: the release-bug and version causes claim it first.
       if (missing.builtin) return (missing.family ?? spec.family) === spec.family ? 0.35 : false;

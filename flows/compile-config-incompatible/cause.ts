@@ -60,6 +60,13 @@ export const compileConfigIncompatible: Cause = {
       means: "Keras 3's optimizer refuses a Keras 2 optimizer argument saved in the file",
     },
     {
+      // TF 2.11-2.15 optimizer_experimental.Optimizer refusing an argument of another release's optimizer config.
+      type: /^(?:TypeError|ValueError)$/,
+      message: /(?<kwargs>\w+) is not a valid argument, kwargs should be empty\s+for\s+"?(?<optimizer>optimizer_experimental\.Optimizer|[\w.]*Optimizer)"?/,
+      weight: 0.8,
+      means: "the optimizer of this release refuses an argument another release saved in the training config",
+    },
+    {
       type: /^ImportError$/,
       message: /(?<optimizer>`keras\.optimizers\.legacy`) is not supported in Keras 3/,
       weight: 0.9,

@@ -62,6 +62,37 @@ const matchers: Matcher[] = [
     means: "Keras imports a TensorFlow name this TensorFlow does not have",
   },
   {
+    // The same skews pasted without the frames that show Keras calling: a TensorFlow module missing a name that a
+    // Keras or tf_keras of another release needs ('tensorflow._api.v2.compat.v2.__internal__' ... 'register_load_
+    // context_function'), or a TF 1 API that TensorFlow 2 removed (get_default_graph, placeholder, Session) called by
+    // a multi-backend Keras written for TF 1.
+    type: /^AttributeError$/,
+    message: /(?<frameless>)module '(?<tfModule>tensorflow(?:\.(?:_api|compat|python)[\w.]*)?)' has no attribute '(?<tfAttribute>__internal__|register_\w+|get_default_graph|placeholder|Session|ConfigProto|get_default_session|global_variables|variables_initializer|random_uniform|set_random_seed|to_float|count_nonzero|unsorted_segment_max|__version__|\w*(?:context|Tracking|tracking|saved_model)\w*)'/,
+    weight: 0.55,
+    means: "a TensorFlow that does not have what this Keras release calls",
+  },
+  {
+    type: /^ImportError$/,
+    message: /(?<frameless>)cannot import name '(?<tfAttribute>\w+)' from '(?<tfModule>(?:tensorflow|keras|tf_keras)(?:\.[\w.]+)?)'/,
+    weight: 0.55,
+    means: "a package imports a TensorFlow or Keras name this release does not have",
+  },
+  {
+    // Keras 2.4-2.5's own guard in keras/__init__.py (mined: "Keras requires TensorFlow 2.2 or higher").
+    type: /^ImportError$/,
+    message: /Keras requires (?<tfModule>TensorFlow) (?<tfAttribute>[\d.]+) or higher/,
+    weight: 0.9,
+    means: "this Keras needs a newer TensorFlow than the one installed",
+  },
+  {
+    // A third-party package importing Keras internals of another release (keras.src.legacy, keras.engine,
+    // keras.src.engine...) while nothing is being loaded: the package and the installed Keras disagree.
+    type: /^(?:ModuleNotFoundError|ImportError)$/,
+    message: /^No module named '(?<tfModule>(?:keras|tf_keras)\.(?<tfAttribute>src\.legacy|src\.engine|engine|legacy|api\._v2|layers\.core|utils\.generic_utils|backend\.tensorflow_backend|wrappers|applications\.\w+|preprocessing(?:\.\w+)?)[\w.]*)'/,
+    weight: 0.62,
+    means: "a package imports a Keras module this Keras release does not have",
+  },
+  {
     // NumPy 1.24 removed the aliases np.object, np.bool, np.int... that TensorFlow <= 2.4 (and other old packages)
     // still use. Only an installed package's frame counts: the user's own `np.int` is their code to change.
     type: /^AttributeError$/,
@@ -134,7 +165,13 @@ export const envPackageConflict: Cause = {
       : paragraphs(["Keras could not even be imported: ", strong(pin.pair), " do not match. The model file is not the problem."]);
   },
   matchers,
-  when: versionsAgree,
+  // A Keras module missing while a model is being loaded is the file's (a pickle or a config naming another
+  // release's module), not the environment's.
+  // The frameless forms speak only for a pasted last line: with frames, those that show Keras calling must be there.
+  when: (captures, facts) => {
+    if (captures.frameless !== undefined && captures.stackShows !== "nothing") return false;
+    return /^(?:keras|tf_keras)\./.test(captures.tfModule ?? "") && captures.stackShows === "load" ? false : versionsAgree(captures, facts);
+  },
   detect: (facts) => {
     const chain = facts.env?.importError;
     if (!chain) return null;

@@ -55,6 +55,13 @@ export const fileFromNewerKeras: Cause = {
       means: "an old loader refuses a constructor argument that newer versions save",
     },
     {
+      // tf.keras 1.x (TF 1.13-1.14) base_layer: ValueError(('Unrecognized keyword arguments:', kwargs.keys())).
+      type: /^(?:ValueError|TypeError)$/,
+      message: /\('Unrecognized keyword arguments:', dict_keys\(\['(?<keyword>\w+)'/,
+      weight: 0.8,
+      means: "an old tf.keras refuses a constructor argument that newer versions save",
+    },
+    {
       type: /^(?:ValueError|TypeError)$/,
       message: /Unrecognized keyword arguments passed to (?<className>\w+): \{'(?<keyword>\w+)'/,
       weight: 0.6,

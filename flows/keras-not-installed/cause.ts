@@ -39,6 +39,15 @@ export const kerasNotInstalled: Cause = {
       means: "Python could not import the package at all",
     },
     {
+      // A library's own guard asking for tf_keras (transformers, deepface, retinaface on TF >= 2.16 / Keras 3):
+      // "... requires tf-keras package. Please run `pip install tf-keras`", "Please install the backwards-compatible
+      // tf-keras package with `pip install tf-keras`".
+      type: /^(?:ValueError|ImportError|ModuleNotFoundError|RuntimeError)$/,
+      message: /(?:requires?|needs?|install)(?: the)?(?: backwards-compatible)? (?<module>tf[-_]keras)(?: package)?\b[\s\S]*?pip install tf[-_]keras/,
+      weight: 0.8,
+      means: "a library asks for tf_keras (Keras 2), which is not installed",
+    },
+    {
       // TensorFlow ≥ 2.16's lazy loader for tf.keras when no Keras imports (keras-tfkeras-mixing reads the same line
       // when TF_USE_LEGACY_KERAS asks for a tf_keras that is missing; the environment decides).
       type: /^ImportError$/,
@@ -66,7 +75,7 @@ export const kerasNotInstalled: Cause = {
           ],
         }
       : null,
-  culprit: (captures, facts) => captures.module ?? facts.env?.python.path ?? null,
+  culprit: (captures, facts) => (captures.module ? captures.module.replace("tf-keras", "tf_keras") : null) ?? facts.env?.python.path ?? null,
   start: "explain",
   steps: [
     {

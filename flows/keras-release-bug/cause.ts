@@ -4,9 +4,50 @@
 // compile for .h5 files (research §0.4, fixed in 3.3.0).
 import { code, paragraphs, python, shell, strong, text } from "../../src/core/content.js";
 import type { Cause, Facts, LoadFix, StepContext } from "../../src/core/types.js";
-import { builtinsFor, type BuiltinKind } from "../../src/core/versions/builtins.js";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import type { Matcher } from "../../src/core/types.js";
+import { builtinsFor, cataloguesDir, type BuiltinKind } from "../../src/core/versions/builtins.js";
 import { loaderKerasVersion } from "../../src/core/versions/versions.js";
 import { compareVersions } from "../../src/core/versions/numbers.js";
+
+/** One entry of catalogues/release-bugs.json: a known bug of some releases, recognised by its type, wording and frame. */
+export interface ReleaseBug {
+  id: string;
+  title: string;
+  component: string;
+  package: string;
+  releases: string;
+  fixedIn: string;
+  type: string;
+  wording: string;
+  frames: string | null;
+  weight?: number;
+  reproduced: string;
+  evidence: string;
+}
+
+/** The catalogue of known release bugs (data, not code: catalogues/release-bugs.json). */
+export function releaseBugs(): ReleaseBug[] {
+  const data = JSON.parse(readFileSync(join(cataloguesDir(), "release-bugs.json"), "utf8")) as { bugs: ReleaseBug[] };
+  return data.bugs;
+}
+
+const RELEASE_BUGS = releaseBugs();
+// Each entry becomes a matcher whose empty named group `rb<index>` tells `when` and the texts which entry it was.
+const RELEASE_BUG_MATCHERS: Matcher[] = RELEASE_BUGS.map((bug, index) => ({
+  type: new RegExp(`^(?:${bug.type})$`),
+  message: new RegExp(`(?<rb${index}>)${bug.wording}`),
+  ...(bug.frames ? { frame: new RegExp(bug.frames) } : {}),
+  weight: bug.weight ?? 0.8,
+  means: `the wording of a known bug of ${bug.releases}: ${bug.title}`,
+}));
+
+/** The catalogue entry a diagnosis' captures point at, if any. */
+export function releaseBugOf(captures: Record<string, string>): ReleaseBug | null {
+  const key = Object.keys(captures).find((name) => /^rb\d+$/.test(name));
+  return key ? RELEASE_BUGS[Number(key.slice(2))] ?? null : null;
+}
 
 /**
  * `loadAs` asks the probe to load a temporary copy of the file under another extension (the user's file is never
@@ -38,6 +79,13 @@ function h5DropsArguments(facts: Facts): boolean {
   return facts.env?.loader === "keras3" && !!version && compareVersions(version, "3.0.0") >= 0 && compareVersions(version, "3.3.0") < 0;
 }
 
+function bugParagraphs(bug: ReleaseBug) {
+  return paragraphs(
+    `This is a known bug of ${bug.releases}: ${bug.title}. The file is not at fault.`,
+    `Fixed in: ${bug.fixedIn}. Load the file with a release outside the affected range (the one that saved it works too).`,
+  );
+}
+
 function isCopyCase(ctx: StepContext): boolean {
   return !!ctx.diagnosis.captures.path || hdf5NamedKeras(ctx);
 }
@@ -65,7 +113,9 @@ export const kerasReleaseBug: Cause = {
   id: "keras-release-bug",
   title: "A known bug of this Keras release",
   summary: (ctx) =>
-    ctx.diagnosis.captures.builtinName !== undefined
+    releaseBugOf(ctx.diagnosis.captures)
+      ? paragraphs(`A known bug of ${releaseBugOf(ctx.diagnosis.captures)!.releases}: ${releaseBugOf(ctx.diagnosis.captures)!.title} (fixed in ${releaseBugOf(ctx.diagnosis.captures)!.fixedIn}).`)
+      : ctx.diagnosis.captures.builtinName !== undefined
       ? paragraphs(`${ctx.diagnosis.captures.builtinName} is one of Keras' own names, yet this Keras reported it as unknown: a bug of this release or a file from another Keras version, not missing custom code.`)
       : isCopyCase(ctx)
       ? paragraphs(
@@ -75,6 +125,7 @@ export const kerasReleaseBug: Cause = {
         )
       : paragraphs(`Keras ${loaderKerasVersion(ctx.env) ?? "3.0–3.2"} ignores custom_objects= and compile= for .h5 files (fixed in Keras 3.3).`),
   matchers: [
+    ...RELEASE_BUG_MATCHERS,
     {
       type: /^ValueError$/,
       message: /File not found: filepath=(?<path>.*?)\. Please ensure the file is an accessible `\.keras` zip file/,
@@ -108,6 +159,8 @@ export const kerasReleaseBug: Cause = {
     },
   ],
   when: (captures, facts) => {
+    // A catalogued bug: its wording is the evidence (the range is in the text of the diagnosis).
+    if (releaseBugOf(captures)) return true;
     if (captures.unsupported !== undefined) return hdf5NamedKeras(facts) ? 1.3 : false;
     if (captures.builtinName !== undefined) {
       const kind = captures.builtinKind ?? captures.builtinKind2 ?? "";
@@ -140,7 +193,9 @@ export const kerasReleaseBug: Cause = {
         }
       : null,
   culprit: (captures, facts) =>
-    captures.builtinName !== undefined
+    releaseBugOf(captures)
+      ? `${releaseBugOf(captures)!.component}: ${releaseBugOf(captures)!.title} (${releaseBugOf(captures)!.releases})`
+      : captures.builtinName !== undefined
       ? `${captures.builtinName} is built into Keras: a release bug or a version crossing, not missing custom code`
       : captures.path !== undefined || hdf5NamedKeras(facts)
       ? `HDF5 file named ${extensionOf(facts.file?.path ?? captures.path ?? "")}${facts.file?.kerasVersion ? ` (Keras ${facts.file.kerasVersion})` : ""}`
@@ -152,7 +207,9 @@ export const kerasReleaseBug: Cause = {
       id: "explain",
       title: "A known Keras bug",
       body: (ctx) =>
-        isCopyCase(ctx)
+        releaseBugOf(ctx.diagnosis.captures)
+          ? bugParagraphs(releaseBugOf(ctx.diagnosis.captures)!)
+          : isCopyCase(ctx)
           ? paragraphs(
               /\.keras$/i.test(ctx.file?.path ?? ctx.modelPath ?? "")
                 ? "The file exists, but it is an HDF5 file with a .keras name. Keras 2.12 wrote HDF5 even for names ending in .keras (its new format was off by default); Keras 3 decides by the name, expects a zip archive, and reports \"File not found\"."
@@ -203,6 +260,8 @@ export const kerasReleaseBug: Cause = {
       title: "Do it by hand",
       body: (ctx) => {
         const path = ctx.modelPath ?? ctx.file?.path ?? "model.keras";
+        const bug = releaseBugOf(ctx.diagnosis.captures);
+        if (bug) return [...(ctx.results.try?.summary ?? []), ...bugParagraphs(bug)];
         return [
           ...(ctx.results.try?.summary ?? []),
           ...(isCopyCase(ctx)

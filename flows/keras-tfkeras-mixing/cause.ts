@@ -10,11 +10,25 @@ import { writtenByTfKeras } from "../../src/core/versions/numbers.js";
 import { keras2InKeras3Matchers, versionCulprit } from "../keras2-file-in-keras3/cause.js";
 import { versionSteps } from "../_shared/version-steps.js";
 
+// Frames of standalone multi-backend keras (2.x), not TensorFlow's bundled tf.keras.
+// Files only multi-backend keras has (keras 2.6+, also under site-packages/keras/, is tf.keras split out).
+const STANDALONE_KERAS_FRAME = /(?:^|\/)keras\/(?:engine\/(?:saving|network|topology)\.py|backend\/tensorflow_backend\.py)$/;
+
 // Modules Keras 2 objects live in: tf_keras, Keras 2.13–2.15's keras.src.engine, and tf.keras inside TF ≤ 2.5.
 const KERAS2_MODULE = /^(?:tf_keras|keras\.src\.engine|keras\.engine|tensorflow\.python\.keras|tensorflow_core\.python\.keras)\b/;
 
 function isKeras3Loader(facts: Facts): boolean {
   return facts.env?.loader === "keras3";
+}
+
+/** A Keras 2 era mix-up: standalone multi-backend keras meeting tf.keras' files or objects. */
+function isStandaloneEra(captures: Record<string, string>): boolean {
+  return (
+    captures.standalone !== undefined ||
+    captures.tfKerasArgument !== undefined ||
+    captures.kerasInternal !== undefined ||
+    /^(?:tensorflow(?:_core)?\.python\.keras|tensorflow\.keras)\./.test(captures.objectClass ?? "")
+  );
 }
 
 function whatMixed(captures: Record<string, string>): string {
@@ -23,6 +37,9 @@ function whatMixed(captures: Record<string, string>): string {
   if (captures.kerasTensor) return "a Keras 3 KerasTensor passed to a TensorFlow function";
   if (captures.legacyFlag) return "TF_USE_LEGACY_KERAS without tf_keras";
   if (captures.topClass) return `standalone keras reading tf.keras' ${captures.topClass}`;
+  if (captures.elsewhereName) return `standalone keras reading tf.keras' ${captures.elsewhereName}`;
+  if (captures.tfKerasArgument) return `standalone keras reading tf.keras' InputLayer argument ${captures.tfKerasArgument}`;
+  if (captures.kerasInternal) return "standalone keras layers on tf.keras / TensorFlow 2 tensors";
   return versionCulprit(captures) ?? "Keras 2 and Keras 3 objects";
 }
 
@@ -116,11 +133,64 @@ export const kerasTfkerasMixing: Cause = {
       means: "Keras 2-only TensorFlow API used while tf.keras is Keras 3",
     },
     BUILTIN_ELSEWHERE_MATCHER,
+    // The Keras 2 era (issue 22): standalone multi-backend keras 2.2-2.3 (frames of files only it has) reading a
+    // file tf.keras wrote, or handed tf.keras objects. The empty `standalone` group marks that the frames were seen.
+    {
+      ...BUILTIN_ELSEWHERE_MATCHER,
+      // Only class names of initializers, regularizers and constraints (GlorotUniform): tf.keras writes them as
+      // classes, while a lower-case function name (swish) may just as well be the user's own.
+      message: /(?<standalone>)Unknown (?<elsewhereKind>initializer|regularizer|constraint): ?'?(?<elsewhereName>[A-Z]\w*)'?(?:[.,)\s]|$)/,
+      frame: STANDALONE_KERAS_FRAME,
+      weight: 0.8,
+      means: "standalone keras does not know a built-in name tf.keras writes",
+    },
+    {
+      // tf.keras (TF 1.15+) writes InputLayer(ragged=...); standalone keras 2.2-2.3's InputLayer has no such argument
+      // ("got an expected keyword" is a paste's typo of it).
+      type: /^TypeError$/,
+      message: /(?:InputLayer\.)?__init__\(\) got an (?:un)?expected keyword argument '(?<tfKerasArgument>ragged)'/,
+      weight: 0.86,
+      means: "an InputLayer argument only tf.keras writes, refused by standalone keras",
+    },
+    {
+      // Standalone keras 2.2.x layers called on tensors of tf.keras / TensorFlow 2 (its Node has no output_masks).
+      type: /^AttributeError$/,
+      message: /'Node' object has no attribute '(?<kerasInternal>output_masks|inbound_layers|outbound_layer)'/,
+      weight: 0.8,
+      means: "standalone keras layers met tensors or layers of tf.keras",
+    },
+    {
+      // An object of one Keras library handed to the other's get(): "Could not interpret optimizer identifier:
+      // <tensorflow.python.keras.optimizer_v2.adam.Adam object at 0x...>" in standalone keras.
+      type: /^(?:ValueError|TypeError)$/,
+      message: /Could not interpret \w+(?: function)? identifier:'?,? <(?<objectClass>(?:tensorflow(?:_core)?\.python\.keras|tensorflow\.keras|keras\.src|tf_keras|keras)\.[\w.]+) object/,
+      weight: 0.82,
+      means: "an object from the other Keras library was passed where this one expected its own",
+    },
+    {
+      // TensorFlow 2.16+ has no tf.compat.v1.keras / tf.compat.v2.keras when Keras 3 is its tf.keras.
+      type: /^(?:ModuleNotFoundError|ImportError)$/,
+      message: /No module named '(?<legacyApi>tensorflow\.compat\.v[12]\.keras)[\w.]*'/,
+      weight: 0.8,
+      means: "Keras 2-only TensorFlow API used while tf.keras is Keras 3",
+    },
     // Keras 2 content errors, claimed only when tf_keras wrote the file (see `when`).
     ...keras2InKeras3Matchers.map((matcher) => ({ ...matcher, weight: (matcher.weight ?? 0.8) * 0.9 })),
   ],
   when: (captures, facts) => {
     const v = versionFacts(facts);
+    if (captures.tfKerasArgument !== undefined || captures.kerasInternal !== undefined) {
+      if (!facts.env) return 1;
+      return facts.env.loader === "keras2" ? 1.3 : 0.6;
+    }
+    if (captures.standalone !== undefined && !facts.env) {
+      // Standalone keras frames: the name must be one tf.keras exports and multi-backend keras does not.
+      if (captures.elsewhereName !== undefined) {
+        const lines = linesExporting(kindsOf(captures.elsewhereKind ?? ""), captures.elsewhereName);
+        return lines.includes("tf-keras2") && !lines.includes("keras2") ? 1.1 : false;
+      }
+      return 1.1;
+    }
     if (captures.elsewhereName !== undefined) {
       // tf.keras exports it and multi-backend keras does not: a tf.keras file read by `import keras` (2.x).
       const lines = linesExporting(kindsOf(captures.elsewhereKind ?? ""), captures.elsewhereName);
@@ -180,6 +250,13 @@ export const kerasTfkerasMixing: Cause = {
           "Either install tf_keras (same minor version as TensorFlow), or unset TF_USE_LEGACY_KERAS to use Keras 3.",
         );
       }
+      if (isStandaloneEra(c)) {
+        return paragraphs(
+          "Standalone multi-backend keras (`import keras`, 2.2–2.3) and TensorFlow's own tf.keras are two libraries. This file or these objects come from tf.keras, and standalone keras does not know them.",
+          [text("Here: "), code(whatMixed(c)), text(".")],
+          "Load the file with the library that wrote it: `from tensorflow import keras` (or `tf.keras.models.load_model`), or install the standalone Keras that matches it. Do not combine `keras.*` and `tf.keras.*` objects in one program.",
+        );
+      }
       if (c.kerasTensor || c.objectClass || c.legacyApi) {
         return paragraphs(
           "Keras 3 (`import keras`, and tf.keras from TensorFlow 2.16 on) and Keras 2 (`import tf_keras`, or tf.keras with TF_USE_LEGACY_KERAS=1, or TensorFlow ≤ 2.15) are two libraries. Their layers, models and tensors cannot be combined.",
@@ -194,7 +271,8 @@ export const kerasTfkerasMixing: Cause = {
           : "Load it with the same library that saved it.",
       );
     },
-    tryFix: (ctx: StepContext): LoadFix | null => (ctx.diagnosis.captures.legacyFlag || ctx.diagnosis.captures.kerasTensor ? null : { legacyKeras: true }),
+    tryFix: (ctx: StepContext): LoadFix | null =>
+      ctx.diagnosis.captures.legacyFlag || ctx.diagnosis.captures.kerasTensor || isStandaloneEra(ctx.diagnosis.captures) ? null : { legacyKeras: true },
     tryLabel: "Load it with tf_keras, the library that saved it, and check",
     fixedBody: (ctx) =>
       paragraphs(

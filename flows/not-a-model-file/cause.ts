@@ -35,7 +35,7 @@ export const notAModelFile: Cause = {
       // Keras 3 saving_api for names it does not dispatch (research §0.7; captured: keras3 env on notes.txt).
       type: /^ValueError$/,
       // A paste cut right after the path keeps only "File format not supported: filepath=...".
-      message: /File format not supported: filepath=(?<path>.*?)(?:\. Keras 3 only supports V3 `\.keras` files|\.?$)/m,
+      message: /File format not supported: filepath=(?<path>.*?)(?:\.?\s+Keras (?:3|Core) only supports V3 `\.keras` (?:files|and)|\.?$)/m,
       weight: 0.5,
       means: "Keras 3 does not read this kind of file",
     },

@@ -16,6 +16,7 @@ export function hasKerasMetadata(facts: Facts): boolean | null {
   return file.kerasVersion !== null || file.topClass !== null;
 }
 
+const NOT_SAVEDMODEL_NAME = /\.(?:txt|json|ya?ml|csv|tflite|onnx|pt|pth|ckpt|npz|npy|zip|png|jpe?g|html?|bin|safetensors|joblib|weights\.h5)$/i;
 const looksLikeFolder = (target: string) => /[\\/]$|saved_model\.pb$|^[^.]*$|(?:^|[\\/])[^.\\/]+$/.test(target);
 const targetOf = (ctx: StepContext) => ctx.file?.path ?? ctx.modelPath ?? ctx.diagnosis.captures.path ?? "saved_model_dir";
 
@@ -34,14 +35,16 @@ export const savedmodelInKeras3: Cause = {
     {
       // Keras 3.0-3.15 saving_api (captured: keras3 env on a Keras 2 SavedModel and a tf.saved_model.save export).
       type: /^ValueError$/,
-      message: /File format not supported: filepath=(?<path>.*?)\. Keras 3 only supports V3 `\.keras` files[\s\S]*?TFSMLayer/,
+      // Keras Core (keras_core 0.1) said "Keras Core only supports" and "legacy SavedModel format is not supported in
+      // Keras Core"; a paste may lose the full stop after the path.
+      message: /File format not supported: filepath=(?<path>.*?)\.?\s+Keras (?:3|Core) only supports V3 `\.keras` (?:files|and)[\s\S]*?(?:TFSMLayer|legacy SavedModel format is not)/,
       weight: 0.75,
       means: "Keras 3 refused the path and suggested TFSMLayer",
     },
     {
       // The same refusal cut before its TFSMLayer advice: the path (a folder or not) decides in `when`.
       type: /^ValueError$/,
-      message: /File format not supported: filepath=(?<path>.*?)\. Keras 3 only supports V3 `\.keras` files(?![\s\S]*(?:TFSMLayer|`\.weights\.h5` files))/,
+      message: /File format not supported: filepath=(?<path>.*?)\.?\s+Keras (?:3|Core) only supports V3 `\.keras` (?:files|and)(?![\s\S]*(?:TFSMLayer|legacy SavedModel format is not|`\.weights\.h5` files))/,
       weight: 0.5,
       means: "Keras 3 refused the path (the rest of its message, which names TFSMLayer, was cut)",
     },
@@ -66,7 +69,11 @@ export const savedmodelInKeras3: Cause = {
   // is really a SavedModel.
   when: (captures, facts) => {
     if (facts.file) return facts.file.format === "savedmodel" ? 1.3 : false;
-    return looksLikeFolder(captures.path ?? "") ? 1.1 : 0.6;
+    const target = captures.path ?? "";
+    // Without the file: a folder-like path is a SavedModel; a path named as another known format is not; any other
+    // name (.model, .pkl, .tf, .pb: names people gave SavedModel folders) is most often one too.
+    if (looksLikeFolder(target)) return 1.1;
+    return NOT_SAVEDMODEL_NAME.test(target) ? 0.6 : 1.05;
   },
   detect: (facts) =>
     facts.file?.format === "savedmodel" && facts.env?.loader === "keras3"

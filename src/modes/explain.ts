@@ -54,6 +54,11 @@ async function readTraceback(source: string): Promise<string> {
   return text;
 }
 
+// Text that names an error in words ("it fails with ...", "Illegal instruction", "cannot load") is never refused: it
+// gets a diagnosis, or `unclassified` with what was read.
+const NAMES_AN_ERROR =
+  /\b(?:error|exception|traceback|fail(?:s|ed|ing|ure)?|cannot|can't|could not|couldn't|unable|not (?:found|supported|defined)|unknown|invalid|illegal|abort(?:ed)?|segmentation|core dumped|crash(?:es|ed)?|no module)\b|erreur|fehler|错误|エラー|ошибк|erro/i;
+
 export async function runExplain(source: string | undefined, options: CliOptions): Promise<number> {
   try {
     return await explain(source, options);
@@ -72,7 +77,7 @@ async function explain(source: string | undefined, options: CliOptions): Promise
   const diagnosis = classify(chain, facts, causes);
   // Text without any exception line can still name a cause ("Illegal instruction (core dumped)"); when it names
   // none, it was not a traceback at all, and saying "undiagnosed" would blame the catalogue for the input.
-  if (diagnosis.cause === "unclassified" && !chain.some((exception) => exception.type)) {
+  if (diagnosis.cause === "unclassified" && !chain.some((exception) => exception.type) && !NAMES_AN_ERROR.test(text)) {
     throw new UserError("No Python exception found in that text.", "paste everything from 'Traceback (most recent call last):' to the last line");
   }
   const cause = causeById(diagnosis.cause) ?? null;

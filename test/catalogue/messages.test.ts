@@ -16,6 +16,12 @@ const table = JSON.parse(readFileSync(join(repoRoot, "catalogues", "messages.jso
   coverage: { package: string; minor: string; file: string | null }[];
   messages: MinedMessage[];
 };
+// The whole load path's table (scripts/mine-load-path.py): not every template is triaged, but a rule may be there for
+// one of its templates alone ("Cannot create group in read only mode", keras 2.2's h5dict).
+const loadPath = JSON.parse(readFileSync(join(repoRoot, "catalogues", "messages-load-path.json"), "utf8")) as {
+  coverage: { release: string; archive: string | null; modules: number; templates: number }[];
+  messages: MinedMessage[];
+};
 const map = loadMessageMap();
 const causeIds = new Set(causes.map((cause) => cause.id));
 
@@ -39,8 +45,14 @@ describe("the mined message table", () => {
     expect(unmapped).toEqual([]);
     expect(map.filter((rule) => rule.match === "" && !rule.type && !rule.function)).toEqual([]);
     // Every rule still claims a template (a rule left behind by a re-mine would hide nothing but mislead).
-    const claimed = new Set(table.messages.map((message) => ruleFor(message, map)));
+    const claimed = new Set([...table.messages, ...loadPath.messages].map((message) => ruleFor(message, map)));
     expect(map.filter((rule) => !claimed.has(rule)).map((rule) => rule.match)).toEqual([]);
+  });
+
+  it("follows the whole load path of every Keras line and the import-time packages (scripts/mine-load-path.py)", () => {
+    const mined = loadPath.coverage.filter((line) => line.archive && line.modules > 0).map((line) => line.release.split(" ")[0]);
+    for (const pkg of ["keras", "tf_keras", "numpy", "protobuf", "h5py"]) expect(mined, pkg).toContain(pkg);
+    expect(loadPath.messages.some((message) => message.template.startsWith("Cannot create group in read only mode"))).toBe(true);
   });
 
   it("classifies a synthetic instance of every template that maps to a cause as that cause", async () => {

@@ -394,3 +394,77 @@ describe("parseTraceback on fenced and short wrapped pastes", () => {
     expect(chain.at(-1)?.frames.at(-1)).toMatchObject({ function: fn, code: "raise ValueError(msg)" });
   });
 });
+
+// Issue 22: the dressing IDEs, notebooks, forums and bridges put around an error (texts written for these tests).
+describe("parseTraceback undoes the dressing around a pasted error", () => {
+  const last = (text: string) => parseTraceback(text).at(-1)!;
+
+  it("decodes HTML entities and strips **emphasis** around the last line", () => {
+    expect(last("**ValueError: Unknown layer: &#39;Foo&#39; &gt; here**")).toMatchObject({ type: "ValueError", message: "Unknown layer: 'Foo' > here" });
+  });
+
+  it("drops Colab's fold line and its markdown links around frame files", () => {
+    const chain = parseTraceback(
+      [
+        "ValueError                                Traceback (most recent call last)",
+        "<ipython-input-3-abc> in <cell line: 1>()",
+        "----> 1 model = keras.models.load_model('m.keras')",
+        "",
+        "2 frames",
+        "[/usr/local/lib/python3.10/dist-packages/keras/src/saving/saving_lib.py](https://localhost:8080/#) in load_model(filepath)",
+        "    295         raise ValueError(msg)",
+        "",
+        "ValueError: Unknown layer: 'Foo'",
+      ].join("\n"),
+    );
+    expect(chain.at(-1)!.frames.map((frame) => frame.function)).toEqual(["<cell line: 1>", "load_model"]);
+    expect(chain.at(-1)!.frames[1].file).toMatch(/saving_lib\.py$/);
+  });
+
+  it("reads PyCharm's {Type}message and VS Code's exception box", () => {
+    expect(last("{ValueError}Unknown layer: Foo")).toMatchObject({ type: "ValueError", message: "Unknown layer: Foo" });
+    const box = last(
+      [
+        "Exception has occurred: OSError       (note: full exception trace is shown but execution is paused at: <module>)",
+        "No file or directory found at m.h5",
+        '  File "/app/run.py", line 3, in <module>',
+        '    model = load_model("m.h5")',
+      ].join("\n"),
+    );
+    expect(box).toMatchObject({ type: "OSError", message: "No file or directory found at m.h5" });
+    expect(box.frames[0]).toMatchObject({ file: "/app/run.py", function: "<module>" });
+  });
+
+  it("unwraps R reticulate's py_call_impl error and its detailed traceback", () => {
+    const entry = last(
+      [
+        "Error in py_call_impl(callable, dots$args, dots$keywords) : ",
+        "  ValueError: Unknown layer: Foo",
+        "",
+        "Detailed traceback:",
+        '  File "/r/keras/engine/saving.py", line 419, in load_model',
+        "    model = _deserialize_model(f, custom_objects, compile)",
+      ].join("\n"),
+    );
+    expect(entry).toMatchObject({ type: "ValueError", message: "Unknown layer: Foo" });
+    expect(entry.frames[0].function).toBe("load_model");
+  });
+
+  it("unwraps .NET and Java bridges, turning <python> frames into Python frames, outermost first", () => {
+    expect(last("Python.Runtime.PythonException: ValueError : Unknown layer: Foo\n   at Python.Runtime.PyObject.Invoke(PyTuple args) in C:\\src\\x.cs:line 4")).toMatchObject({
+      type: "ValueError",
+      message: "Unknown layer: Foo",
+    });
+    const entry = last(
+      [
+        "com.chaquo.python.PyException: OSError: No file or directory found at m.h5",
+        "\tat <python>.keras.saving.save.load_model(save.py:201)",
+        "\tat <python>.main.run(main.py:5)",
+        "\tat com.chaquo.python.PyObject.callAttrThrows(Native Method)",
+      ].join("\n"),
+    );
+    expect(entry).toMatchObject({ type: "OSError", message: "No file or directory found at m.h5" });
+    expect(entry.frames.map((frame) => frame.function)).toEqual(["run", "load_model"]);
+    expect(entry.frames[1].file).toBe("keras/saving/save.py");
+  });
+});

@@ -26,7 +26,7 @@
 //     is never advised on as anything else). The rest are sorted by confidence (capped at 0.99), then by named captures, then by registry order. Below
 //     MIN_CONFIDENCE the diagnosis is `unclassified`, carrying the real final error, with the weak candidates as
 //     alternatives.
-import { wordingOf } from "./messages.js";
+import { minedCauseOf, wordingOf } from "./messages.js";
 import { unwrapChain, wrapperCaptures, type ChainEntry } from "./traceback.js";
 import type { Cause, Diagnosis, ExceptionInfo, Facts, Frame, Matcher } from "../types.js";
 
@@ -108,22 +108,65 @@ function describeEntry(entry: ChainEntry, isFinal: boolean): string {
   return `the error wrapped inside ${where}${named}`;
 }
 
-// The texts a matcher is tried on, most literal first: the message as printed; the message with its line breaks
-// turned into spaces (a forum or an editor wrapped it); and for text pasted without any exception type (a message
-// alone, or a sentence around it), each quoted or backticked span and each line on its own.
-function messageVariants(entry: ChainEntry): string[] {
-  const variants = [entry.message];
+// The texts a matcher is tried on, most literal first, each with the factor its hit is scored at: the message as
+// printed; the message with its line breaks turned into spaces (a forum or an editor wrapped it); its first paragraph
+// and its first line (a message runs on into the prose the user wrote after it: "... RAdam\n\nAny way to fix it?");
+// the first line with up to six trailing words dropped ("Unknown layer: CRF throws when I load it"). For text pasted
+// without any exception type (a message alone, or a sentence around it), each quoted or backticked span, each line on
+// its own, and each line from a capitalised word on ("it responds No model found in config file").
+interface Variant { text: string; factor: number }
+const PROSE_TRIMMED_FACTOR = 0.96;
+const MAX_TRIMMED_WORDS = 6;
+
+function trailingTrims(line: string): string[] {
+  const words = line.trim().split(/\s+/);
+  const out: string[] = [];
+  for (let drop = 1; drop <= Math.min(MAX_TRIMMED_WORDS, words.length - 2); drop++) {
+    out.push(words.slice(0, words.length - drop).join(" ").replace(/[\s,;:(-]+$/, ""));
+  }
+  return out;
+}
+
+function messageVariants(entry: ChainEntry): Variant[] {
+  const variants: Variant[] = [{ text: entry.message, factor: 1 }];
+  const seen = new Set([entry.message]);
+  const add = (text: string, factor: number) => {
+    if (text.length < 4 || seen.has(text)) return;
+    seen.add(text);
+    variants.push({ text, factor });
+  };
   const oneLine = entry.message.replace(/[ \t]*\n[ \t]*/g, " ");
-  if (oneLine !== entry.message) variants.push(oneLine);
+  add(oneLine, 1);
+  const firstParagraph = entry.message.split(/\n[ \t]*\n/)[0];
+  add(firstParagraph, 1);
+  add(firstParagraph.replace(/[ \t]*\n[ \t]*/g, " "), 1);
+  const firstLine = entry.message.split("\n")[0].trim();
+  add(firstLine, 0.99);
   if (!entry.type && entry.depth === 0) {
     const quotedSpans = /"([^"\n]{8,})"|“([^”\n]{8,})”|`([^`\n]{8,})`|(?<![\w])'([^'\n]{8,})'(?![\w])/g;
-    for (const quoted of entry.message.matchAll(quotedSpans)) variants.push(quoted[1] ?? quoted[2] ?? quoted[3] ?? quoted[4]);
+    for (const quoted of entry.message.matchAll(quotedSpans)) add(quoted[1] ?? quoted[2] ?? quoted[3] ?? quoted[4], 1);
     // A message that itself holds double quotes ("Layer #3 (named "dense") ..."): from the first quote to the last.
     const outermost = /"([^\n]{8,})"/.exec(entry.message);
-    if (outermost && !variants.includes(outermost[1])) variants.push(outermost[1]);
+    if (outermost) add(outermost[1], 1);
     const lines = entry.message.split("\n").map((line) => line.trim()).filter((line) => line.length >= 8);
-    if (lines.length > 1) variants.push(...lines);
+    if (lines.length > 1) for (const line of lines) add(line, 1);
+    // A line that opens a quotation it never closes ('> "<class ...> could not be deserialized ...').
+    for (const line of lines) if (/^["'“`]/.test(line)) add(line.replace(/^["'“`]+/, ""), 1);
+    // An error described in a sentence: the line from each capitalised word on (a bounded number per line).
+    for (const line of lines.slice(0, 40)) {
+      const starts = [...line.matchAll(/(?<=[\s:>(“"'`])[A-Z][\w']*/g)].slice(0, 6);
+      for (const start of starts) {
+        const rest = line.slice(start.index).replace(/["”'`]?[.!?]?\s*$/, "");
+        add(rest, PROSE_TRIMMED_FACTOR);
+        // ... up to the end of its clause ("No model found in config file, what can I do").
+        const clause = rest.split(/[,;!?] |\. (?=[A-Z])| - /)[0];
+        add(clause, PROSE_TRIMMED_FACTOR);
+        // A message retold loses its closing full stop; Keras' own ends with one.
+        if (!/[.!?]$/.test(clause)) add(`${clause}.`, PROSE_TRIMMED_FACTOR);
+      }
+    }
   }
+  for (const trimmed of trailingTrims(firstLine)) add(trimmed, PROSE_TRIMMED_FACTOR);
   return variants;
 }
 
@@ -133,9 +176,13 @@ function tryMatcher(matcher: Matcher, entry: ChainEntry, frames: Frame[], isFina
   // little for the type it could not confirm.
   const untyped = Boolean(matcher.type && !entry.type && entry.depth === 0);
   let match: RegExpExecArray | null = null;
-  for (const text of messageVariants(entry)) {
-    match = matcher.message.exec(text);
-    if (match) break;
+  let variantFactor = 1;
+  for (const variant of messageVariants(entry)) {
+    match = matcher.message.exec(variant.text);
+    if (match) {
+      variantFactor = variant.factor;
+      break;
+    }
   }
   if (!match) return null;
   let frame: Frame | null = null;
@@ -147,7 +194,7 @@ function tryMatcher(matcher: Matcher, entry: ChainEntry, frames: Frame[], isFina
   const captures = { ...wrapperCaptures(entry), ...Object.fromEntries(named) };
   const namedCount = named.filter(([, value]) => value !== "").length;
   const score =
-    (matcher.weight ?? DEFAULT_WEIGHT) * (isFinal ? 1 : NOT_FINAL_FACTOR) * (untyped ? UNTYPED_FACTOR : 1) +
+    (matcher.weight ?? DEFAULT_WEIGHT) * (isFinal ? 1 : NOT_FINAL_FACTOR) * (untyped ? UNTYPED_FACTOR : 1) * variantFactor +
     CAPTURE_BONUS * Math.min(namedCount, 3) +
     (frame ? FRAME_BONUS : 0) +
     WRAPPER_BONUS * Math.min(entry.depth, 2);
@@ -256,6 +303,28 @@ function wordingEvidence(chain: ExceptionInfo[] | null): string[] {
   return [];
 }
 
+const MINED_FALLBACK_CONFIDENCE = 0.45;
+
+function minedFallback(chain: ExceptionInfo[], causes: Cause[]): RankedCause | null {
+  const entries = unwrapChain(chain).slice().reverse().sort((a, b) => b.depth - a.depth);
+  for (const entry of entries) {
+    for (const variant of messageVariants(entry).slice(0, 6)) {
+      const found = minedCauseOf(entry.type, variant.text.slice(0, 600));
+      const cause = found && causes.find((candidate) => candidate.id === found.cause);
+      if (!found || !cause) continue;
+      return {
+        cause,
+        confidence: MINED_FALLBACK_CONFIDENCE * variant.factor,
+        captures: {},
+        evidence: [`no pattern of the causes matched, but the message is Keras' own wording "${snippet(found.template)}" (${found.wording}), which means this cause`],
+        specificity: 0,
+        firstCapture: null,
+      };
+    }
+  }
+  return null;
+}
+
 /** The diagnosis for one failed load (or for facts alone when `chain` is null). */
 export function classify(chain: ExceptionInfo[] | null, facts: Facts, causes: Cause[]): Diagnosis {
   const ranked = rankCauses(chain, facts, causes);
@@ -263,6 +332,12 @@ export function classify(chain: ExceptionInfo[] | null, facts: Facts, causes: Ca
     cause: entry.cause.id,
     confidence: Number(entry.confidence.toFixed(3)),
   });
+  // No cause's own matchers recognised the text: the mined table of every release's wordings, mapped to causes
+  // (catalogues/messages.json + messages-map.json), still knows the message. The innermost exception speaks.
+  if ((!ranked[0] || ranked[0].confidence < MIN_CONFIDENCE) && chain) {
+    const mined = minedFallback(chain, causes);
+    if (mined) ranked.unshift(mined);
+  }
   const top = ranked[0];
   if (!top || top.confidence < MIN_CONFIDENCE) {
     const final = describeFinalError(chain);

@@ -2,7 +2,7 @@
 // scripts/mine-messages.py) and the map that says which cause each template means (catalogues/messages-map.json).
 // At run time it answers one question: which releases word an error this way ("this wording is from keras
 // 2.2.5–2.3.1"), which is evidence about the user's environment even when there is none to probe.
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { cataloguesDir } from "../versions/builtins.js";
 
@@ -82,17 +82,54 @@ export function fillTemplate(template: string, fill: Record<string, string> = {}
     .replace(/\}\}/g, "}");
 }
 
+// A template as a tolerant pattern: a hole takes any text (a name that is not an identifier, "binary_crossentropy +
+// jaccard_loss", a dotted path, "a>b", spaces); a quote matches either quote; a colon with or without the space after
+// it; runs of spaces any whitespace.
 function templatePattern(template: string): RegExp {
-  const parts = template.split(/\{\w*\}/).map((part) => part.replace(/\{\{/g, "{").replace(/\}\}/g, "}").replace(/[.*+?^${}()|[\]\\]/g, "\\$&"));
+  const parts = template.split(/\{\w*\}/).map((part) =>
+    part
+      .replace(/\{\{/g, "{")
+      .replace(/\}\}/g, "}")
+      .replace(/[.*+?^${}()|[\]\\]/g, "\\$&")
+      .replace(/['"]/g, `['"]`)
+      .replace(/: /g, ":\\s?")
+      .replace(/ +/g, "\\s+"),
+  );
   return new RegExp(`^${parts.join("[\\s\\S]*?")}`);
 }
 
 function minedTable(): { message: MinedMessage; pattern: RegExp }[] {
   if (!table) {
     const raw = JSON.parse(readFileSync(join(cataloguesDir(), "messages.json"), "utf8")) as { messages: MinedMessage[] };
-    table = raw.messages.filter((message) => message.kind === "raise").map((message) => ({ message, pattern: templatePattern(message.template) }));
+    // The whole load path's messages (scripts/mine-load-path.py: modules import keras / load_model import, and the
+    // numpy, protobuf, h5py releases that broke TF and Keras at import), after the save/load table's own.
+    const extra = join(cataloguesDir(), "messages-load-path.json");
+    const loadPath = existsSync(extra) ? (JSON.parse(readFileSync(extra, "utf8")) as { messages: MinedMessage[] }).messages : [];
+    const seen = new Set(raw.messages.map((message) => `${message.type}\u0000${message.template}`));
+    const all = [...raw.messages, ...loadPath.filter((message) => !seen.has(`${message.type}\u0000${message.template}`))];
+    table = all.filter((message) => message.kind === "raise").map((message) => ({ message, pattern: templatePattern(message.template) }));
   }
   return table;
+}
+
+/**
+ * The cause the message map gives the mined template this message is an instance of (the most specific template
+ * first), or null: data-driven knowledge of every release's wording, for text no cause's own matchers recognised.
+ */
+export function minedCauseOf(exceptionType: string, message: string): { cause: string; template: string; wording: string } | null {
+  const text = message.replace(/\s*\n\s*/g, " ").trim();
+  if (text.length < 12) return null;
+  const type = exceptionType.slice(exceptionType.lastIndexOf(".") + 1);
+  const map = loadMessageMap();
+  let best: { message: MinedMessage; literal: number; cause: string } | null = null;
+  for (const { message: mined, pattern } of minedTable()) {
+    if (type && mined.type !== type) continue;
+    const literal = mined.template.replace(/\{\w*\}/g, "").length;
+    if (literal < 20 || (best && literal <= best.literal) || !pattern.test(text)) continue;
+    const rule = ruleFor(mined, map);
+    if (rule && "cause" in rule) best = { message: mined, literal, cause: rule.cause };
+  }
+  return best ? { cause: best.cause, template: best.message.template, wording: best.message.wording } : null;
 }
 
 /**

@@ -1,6 +1,7 @@
 // Turns the traceback text that Python, IPython/Jupyter and Colab print (and the fragments users paste) into a chain
 // of exceptions, and unwraps the Keras messages that carry another exception's text inside them.
 import type { ExceptionInfo, Frame } from "../types.js";
+import { decodeEntities, normalizePaste } from "./normalize.js";
 
 // ---------------------------------------------------------------------------------------------------------------
 // Noise that surrounds real tracebacks
@@ -174,8 +175,8 @@ function unwrapShortWrap(lines: string[]): string[] {
 
 /** The paste as Python printed it, as far as that can be told: colours, quoting, fences, repr escapes and hard wraps undone. */
 export function repairPaste(text: string): string[] {
-  const plain = unrepr(stripAnsi(text).replace(/\r\n?/g, "\n"));
-  const lines = unfence(unquote(plain.split("\n")));
+  const plain = unrepr(decodeEntities(stripAnsi(text).replace(/\r\n?/g, "\n")));
+  const lines = normalizePaste(unfence(unquote(plain.split("\n"))).join("\n")).split("\n");
   const unwrapped = unwrapHardWrap(lines);
   return unwrapped === lines ? unwrapShortWrap(lines) : unwrapped;
 }
