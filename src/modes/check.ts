@@ -1,0 +1,149 @@
+// `keras-fix check [PATH…]`: every model in a repository, as a CI gate. Finds the models (src/engine/check/find.ts),
+// checks each with one warm worker (run.ts) and prints a progress line and a table, or one format (formats.ts) on
+// stdout or into a NEW --output file. Exit 0 when every model loads, 1 when one fails or is dangerous, 2 on a usage
+// or environment error, 130 on Ctrl-C (every worker stopped, no partial output file left).
+import { copyFileSync, constants as fsConstants, createWriteStream, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync, type WriteStream } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join, resolve } from "node:path";
+import { parseArgs } from "node:util";
+import { sanitize } from "../core/content.js";
+import { UserError } from "../core/errors.js";
+import { ExitCode } from "../core/exit-codes.js";
+import { findModels } from "../engine/check/find.js";
+import { FORMATS, jsonDocument, jsonLine, junitXml, markdown, sarifLog, textTable, type CheckFormat } from "../engine/check/formats.js";
+import { startChecker, type Checker, type TimedResult } from "../engine/check/run.js";
+import { parseShard, shardOf } from "../engine/check/shard.js";
+import { applyColorChoice } from "./color.js";
+
+function parse(argv: string[]) {
+  try {
+    return parseArgs({
+      args: argv,
+      allowPositionals: true,
+      strict: true,
+      options: {
+        python: { type: "string" },
+        timeout: { type: "string" },
+        "custom-objects": { type: "string" },
+        format: { type: "string", default: "text" },
+        output: { type: "string" },
+        shard: { type: "string" },
+        "no-color": { type: "boolean", default: false },
+      },
+    });
+  } catch (error) {
+    throw new UserError(`check: ${(error as Error).message.split("\n")[0]}`, "keras-fix --help");
+  }
+}
+
+function packageVersion(): string {
+  for (const up of ["../package.json", "../../package.json", "../../../package.json"]) {
+    try {
+      return JSON.parse(readFileSync(new URL(up, import.meta.url), "utf8")).version;
+    } catch {
+      // Not at this level.
+    }
+  }
+  return "unknown";
+}
+
+export async function runCheck(argv: string[]): Promise<number> {
+  const { values, positionals } = parse(argv);
+  applyColorChoice(values["no-color"]);
+  const format = values.format as CheckFormat;
+  if (!FORMATS.includes(format)) throw new UserError(`--format ${values.format}: expected one of ${FORMATS.join(", ")}.`);
+  const timeoutSeconds = values.timeout === undefined ? 300 : Number(values.timeout);
+  if (!(timeoutSeconds > 0)) throw new UserError("--timeout takes a positive number of seconds.");
+  const output = values.output ? resolve(values.output) : null;
+  // Only new files: an existing report is the user's, never overwritten.
+  if (output && existsSync(output)) throw new UserError(`--output ${values.output} exists; keras-fix writes only new files.`, "remove it first, or pick another name");
+  if (output && !existsSync(dirname(output))) throw new UserError(`--output ${values.output}: no folder ${dirname(output)}.`);
+  const customObjects = values["custom-objects"] ? resolve(values["custom-objects"]) : undefined;
+  if (customObjects && !existsSync(customObjects)) throw new UserError(`--custom-objects: no file at ${values["custom-objects"]}.`);
+  const shard = values.shard ? parseShard(values.shard) : null;
+
+  const started = performance.now();
+  const all = await findModels(positionals);
+  const models = shard ? shardOf(all, shard) : all;
+
+  // JSON lines stream as each model finishes: to stdout, or to a scratch file copied to --output at the end.
+  let scratch: string | null = null;
+  let stream: WriteStream | null = null;
+  if (format === "jsonl" && output) {
+    scratch = mkdtempSync(join(tmpdir(), "keras-fix-check-"));
+    stream = createWriteStream(join(scratch, "results.jsonl"));
+  }
+  const emitLine = (line: string) => (stream ? stream.write(line) : process.stdout.write(line));
+
+  const controller = new AbortController();
+  let checker: Checker | null = null;
+  const cancel = () => {
+    controller.abort();
+    if (scratch) rmSync(scratch, { recursive: true, force: true });
+    void (checker?.close() ?? Promise.resolve()).finally(() => process.exit(ExitCode.cancelled));
+  };
+  process.once("SIGINT", cancel);
+  process.once("SIGTERM", cancel);
+  const tty = process.stderr.isTTY === true;
+  const progress = (text: string, done: boolean) => {
+    if (tty) process.stderr.write(`\r\x1b[2K${text}`);
+    else if (done) process.stderr.write(`${text}\n`);
+  };
+  const results: TimedResult[] = [];
+  try {
+    if (models.length > 0) {
+      progress(`Starting Python and importing Keras (${models.length} model${models.length === 1 ? "" : "s"} to check)…`, false);
+      checker = await startChecker({ python: values.python, timeoutSeconds, customObjects, signal: controller.signal });
+      for (const [n, model] of models.entries()) {
+        progress(`[${n + 1}/${models.length}] ${sanitize(model.path)}…`, false);
+        const checked = await checker.check(model);
+        results.push(checked);
+        const { status, cause } = checked.result;
+        progress(`[${n + 1}/${models.length}] ${sanitize(model.path)}: ${status}${cause ? ` (${cause})` : ""}`, true);
+        if (format === "jsonl") emitLine(jsonLine(checked.result));
+      }
+      if (tty) process.stderr.write("\r\x1b[2K");
+    } else {
+      process.stderr.write("keras-fix check: no model files found.\n");
+    }
+  } finally {
+    process.off("SIGINT", cancel);
+    process.off("SIGTERM", cancel);
+    await checker?.close();
+  }
+  const exitCode = results.every((r) => r.result.status === "loads") ? ExitCode.loads : ExitCode.diagnosed;
+  const version = packageVersion();
+  const rendered: Record<Exclude<CheckFormat, "jsonl">, () => string> = {
+    text: () => textTable(results),
+    json: () =>
+      jsonDocument({
+        results,
+        environments: checker ? [checker.run.environment] : [],
+        workersStarted: checker?.run.workersStarted ?? 0,
+        kerasImports: checker?.run.kerasImports ?? 0,
+        seconds: (performance.now() - started) / 1000,
+        shard,
+        exitCode,
+        version,
+      }),
+    junit: () => junitXml(results),
+    sarif: () => sarifLog(results, version),
+    markdown: () => markdown(results),
+  };
+  if (format === "jsonl") {
+    if (stream && scratch && output) {
+      await new Promise<void>((done, fail) => stream!.end((error?: Error | null) => (error ? fail(error) : done())));
+      copyFileSync(join(scratch, "results.jsonl"), output, fsConstants.COPYFILE_EXCL);
+      rmSync(scratch, { recursive: true, force: true });
+    }
+    if (results.length > 0) process.stderr.write(textTable(results));
+  } else if (output) {
+    writeFileSync(output, rendered[format](), { flag: "wx" });
+    if (format !== "text") process.stderr.write(textTable(results));
+  } else {
+    process.stdout.write(rendered[format]());
+    if (format !== "text" && results.length > 0) process.stderr.write(textTable(results));
+  }
+  if (output) process.stderr.write(`Wrote ${sanitize(output)}\n`);
+  return exitCode;
+}
