@@ -82,8 +82,9 @@ export async function runCheck(argv: string[]): Promise<number> {
     if (scratch) rmSync(scratch, { recursive: true, force: true });
     void (checker?.close() ?? Promise.resolve()).finally(() => process.exit(ExitCode.cancelled));
   };
-  process.once("SIGINT", cancel);
-  process.once("SIGTERM", cancel);
+  // `on`, not `once`: the probe's own signal hook (processes.ts) re-raises the signal when nobody else listens.
+  process.on("SIGINT", cancel);
+  process.on("SIGTERM", cancel);
   const tty = process.stderr.isTTY === true;
   const progress = (text: string, done: boolean) => {
     if (tty) process.stderr.write(`\r\x1b[2K${text}`);
@@ -95,8 +96,17 @@ export async function runCheck(argv: string[]): Promise<number> {
       progress(`Starting Python and importing Keras (${models.length} model${models.length === 1 ? "" : "s"} to check)…`, false);
       checker = await startChecker({ python: values.python, timeoutSeconds, customObjects, signal: controller.signal });
       for (const [n, model] of models.entries()) {
+        if (controller.signal.aborted) break;
         progress(`[${n + 1}/${models.length}] ${sanitize(model.path)}…`, false);
-        const checked = await checker.check(model);
+        let checked: TimedResult;
+        try {
+          checked = await checker.check(model);
+        } catch (error) {
+          if (controller.signal.aborted) break;
+          throw error;
+        }
+        // Ctrl-C killed the worker mid-load: that is no crash of the model, and nothing more is reported.
+        if (controller.signal.aborted) break;
         results.push(checked);
         const { status, cause } = checked.result;
         progress(`[${n + 1}/${models.length}] ${sanitize(model.path)}: ${status}${cause ? ` (${cause})` : ""}`, true);
@@ -111,6 +121,8 @@ export async function runCheck(argv: string[]): Promise<number> {
     process.off("SIGTERM", cancel);
     await checker?.close();
   }
+  // Cancelled: cancel() exits with 130 once the workers are stopped; no output is written.
+  if (controller.signal.aborted) return new Promise<number>(() => undefined);
   const exitCode = results.every((r) => r.result.status === "loads") ? ExitCode.loads : ExitCode.diagnosed;
   const version = packageVersion();
   const rendered: Record<Exclude<CheckFormat, "jsonl">, () => string> = {

@@ -188,6 +188,7 @@ export async function startChecker(options: CheckOptions): Promise<Checker> {
     if (dangerousFindings(facts).length > 0) {
       return { result: verdict(model.path, environment, facts, "dangerous", null, "not loaded: the safety read found code or links that act outside the model"), seconds: seconds() };
     }
+    if (options.signal?.aborted) throw new UserError("check was cancelled");
     let load;
     try {
       load = await probe.load(model.absolute, customObjectsFix(module, file));
