@@ -13,6 +13,7 @@ import { findModels } from "../engine/check/find.js";
 import { FORMATS, jsonDocument, jsonLine, junitXml, markdown, sarifLog, textTable, type CheckFormat } from "../engine/check/formats.js";
 import { startChecker, type Checker, type TimedResult } from "../engine/check/run.js";
 import { parseShard, shardOf } from "../engine/check/shard.js";
+import { planFor, trialPythonFor } from "../engine/check/against.js";
 import { applyColorChoice } from "./color.js";
 
 function parse(argv: string[]) {
@@ -28,6 +29,7 @@ function parse(argv: string[]) {
         format: { type: "string", default: "text" },
         output: { type: "string" },
         shard: { type: "string" },
+        against: { type: "string" },
         "no-color": { type: "boolean", default: false },
       },
     });
@@ -61,6 +63,7 @@ export async function runCheck(argv: string[]): Promise<number> {
   const customObjects = values["custom-objects"] ? resolve(values["custom-objects"]) : undefined;
   if (customObjects && !existsSync(customObjects)) throw new UserError(`--custom-objects: no file at ${values["custom-objects"]}.`);
   const shard = values.shard ? parseShard(values.shard) : null;
+  const againstPlan = values.against !== undefined ? planFor(values.against) : null;
 
   const started = performance.now();
   const all = await findModels(positionals);
@@ -91,28 +94,48 @@ export async function runCheck(argv: string[]): Promise<number> {
     else if (done) process.stderr.write(`${text}\n`);
   };
   const results: TimedResult[] = [];
+  const environments: string[] = [];
+  const workers = { started: 0, imports: 0 };
   try {
     if (models.length > 0) {
       progress(`Starting Python and importing Keras (${models.length} model${models.length === 1 ? "" : "s"} to check)…`, false);
-      checker = await startChecker({ python: values.python, timeoutSeconds, customObjects, signal: controller.signal });
-      for (const [n, model] of models.entries()) {
-        if (controller.signal.aborted) break;
-        progress(`[${n + 1}/${models.length}] ${sanitize(model.path)}…`, false);
-        let checked: TimedResult;
-        try {
-          checked = await checker.check(model);
-        } catch (error) {
-          if (controller.signal.aborted) break;
-          throw error;
+      const checkAll = async (label: string) => {
+        for (const [n, model] of models.entries()) {
+          if (controller.signal.aborted) return;
+          progress(`${label}[${n + 1}/${models.length}] ${sanitize(model.path)}…`, false);
+          let checked: TimedResult;
+          try {
+            checked = await checker!.check(model);
+          } catch (error) {
+            if (controller.signal.aborted) return;
+            throw error;
+          }
+          // Ctrl-C killed the worker mid-load: that is no crash of the model, and nothing more is reported.
+          if (controller.signal.aborted) return;
+          results.push(checked);
+          const { status, cause } = checked.result;
+          progress(`${label}[${n + 1}/${models.length}] ${sanitize(model.path)}: ${status}${cause ? ` (${cause})` : ""}`, true);
+          if (format === "jsonl") emitLine(jsonLine(checked.result));
         }
-        // Ctrl-C killed the worker mid-load: that is no crash of the model, and nothing more is reported.
-        if (controller.signal.aborted) break;
-        results.push(checked);
-        const { status, cause } = checked.result;
-        progress(`[${n + 1}/${models.length}] ${sanitize(model.path)}: ${status}${cause ? ` (${cause})` : ""}`, true);
-        if (format === "jsonl") emitLine(jsonLine(checked.result));
+      };
+      checker = await startChecker({ python: values.python, timeoutSeconds, customObjects, signal: controller.signal });
+      environments.push(checker.run.environment);
+      await checkAll("");
+      if (againstPlan && !controller.signal.aborted) {
+        // The same models again in the trial environment: after the user's, with its own warm worker.
+        const first = checker.run;
+        await checker.close();
+        // Building the environment loads one model there: one the user's environment loaded (or tried to) safely.
+        const safe = results.find((r) => r.result.status === "loads") ?? results.find((r) => r.result.status === "fails");
+        const builder = safe ? models.find((m) => m.path === safe.result.path)!.absolute : null;
+        progress(`Trial environment for ${againstPlan.packages.join(" ")}…`, true);
+        const trialPython = await trialPythonFor(againstPlan, first.env, builder, timeoutSeconds, (line) => progress(sanitize(line), true));
+        workers.started += first.workersStarted;
+        workers.imports += first.kerasImports;
+        checker = await startChecker({ python: trialPython, timeoutSeconds, customObjects, env: againstPlan.env, signal: controller.signal });
+        environments.push(checker.run.environment);
+        await checkAll("against: ");
       }
-      if (tty) process.stderr.write("\r\x1b[2K");
     } else {
       process.stderr.write("keras-fix check: no model files found.\n");
     }
@@ -130,9 +153,9 @@ export async function runCheck(argv: string[]): Promise<number> {
     json: () =>
       jsonDocument({
         results,
-        environments: checker ? [checker.run.environment] : [],
-        workersStarted: checker?.run.workersStarted ?? 0,
-        kerasImports: checker?.run.kerasImports ?? 0,
+        environments,
+        workersStarted: workers.started + (checker?.run.workersStarted ?? 0),
+        kerasImports: workers.imports + (checker?.run.kerasImports ?? 0),
         seconds: (performance.now() - started) / 1000,
         shard,
         exitCode,

@@ -11,7 +11,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { jsonOf, runCli } from "../helpers/cli.js";
 import { cliPath, modelsDir, pythonFor } from "../helpers/envs.js";
 import { writeUnsafeFiles } from "../safety/unsafe-files.js";
-import { junitXml, sarifLog } from "../../src/engine/check/formats.js";
+import { junitXml, markdown, sarifLog } from "../../src/engine/check/formats.js";
 import type { CheckResult, TimedResult } from "../../src/engine/check/run.js";
 
 const require = createRequire(import.meta.url);
@@ -172,6 +172,14 @@ describe("keras-fix check on a repository (keras3)", () => {
     expect(hung.error[0].type).toBe("load-timeout");
   });
 
+  it("markdown for a pull-request comment: the counts, one row per model with its cause and fix", () => {
+    const text = markdown(doc.results.map((result: CheckResult) => ({ result, seconds: 0 })));
+    expect(text).toMatch(/^### ❌ keras-fix check: 9 models: 3 load, 3 fail, 1 dangerous, 1 hung, 1 crashed$/m);
+    expect(text).toMatch(/^\| `lfs\/weights\.h5` \| ❌ fails \| `git-lfs-pointer` \|/m);
+    expect(text).toMatch(/^\| `good\/sequential\.keras` \| ✅ loads \| {2}\|/m);
+    expect(text.split("\n").filter((line) => line.startsWith("| `"))).toHaveLength(9);
+  });
+
   it("SARIF: valid against the official 2.1.0 schema; ruleId = cause id, help = its explanation, location = the path", () => {
     const timed: TimedResult[] = doc.results.map((result: CheckResult) => ({ result, seconds: 0 }));
     const log = JSON.parse(sarifLog(timed, "0.0.0"));
@@ -304,4 +312,21 @@ describe("keras-fix check --shard (keras2)", () => {
       ["git-lfs-pointer", "m/lfs.h5"],
     ]);
   });
+});
+
+describe("keras-fix check --against (a trial environment)", () => {
+  it("checks the same models in a throwaway TF 2.15 environment too: one testcase per model × environment", () => {
+    const repo = mkdtempSync(join(tmpdir(), "keras-fix-check-against-"));
+    place(repo, "keras3/sequential.keras", "k3.keras");
+    place(repo, "keras2/sequential.h5", "k2.h5");
+    // Built once by keras-fix into its trial cache (never the user's environment), reused afterwards.
+    const run = runCli(["check", "--python", pythonFor("keras3"), "--against", "tensorflow==2.15.*", "--format", "jsonl"], { cwd: repo, timeoutMs: 3_000_000 });
+    expect(run.status, run.stderr).toBe(1);
+    const lines = run.stdout.trim().split("\n").map((line) => JSON.parse(line) as CheckResult);
+    expect(lines.map((l) => [l.path, l.status])).toEqual([["k2.h5", "loads"], ["k3.keras", "loads"], ["k2.h5", "loads"], ["k3.keras", "fails"]]);
+    const [mine, trial] = [lines[0].environment, lines[2].environment];
+    expect(mine).toMatch(/keras 3\.15\.1/);
+    expect(trial).toMatch(/tensorflow 2\.15\./);
+    expect(lines[3].cause).toBe("keras3-file-in-keras2");
+  }, 3_100_000);
 });

@@ -75,9 +75,10 @@ function firstSentence(text: string): string {
 /** The terminal's summary table: one row per model, then the counts. */
 export function textTable(results: TimedResult[]): string {
   if (results.length === 0) return "No model files found.\n";
+  const envs = [...new Set(results.map((r) => r.result.environment))];
   const rows = results.map(({ result: r }) => [
     r.status === "loads" ? chalk.green("✔") : chalk.red("✘"),
-    sanitize(r.path),
+    sanitize(r.path) + (envs.length > 1 ? ` [env ${envs.indexOf(r.environment) + 1}]` : ""),
     r.status === "loads" ? "loads" : `${WORD[r.status]}${r.cause ? `: ${r.cause}` : ""}`,
     sanitize(r.culprit ?? ""),
   ]);
@@ -87,7 +88,7 @@ export function textTable(results: TimedResult[]): string {
   // Each cause's fix once, in its first sentence: the table already says which model has which cause.
   const byCause = new Map(results.filter(({ result: r }) => r.status !== "loads" && r.cause && r.fix).map(({ result: r }) => [r.cause!, r.fix!]));
   const fixes = [...byCause].map(([cause, fix]) => `  ${cause}: ${sanitize(firstSentence(fix))}`);
-  const environments = [...new Set(results.map((r) => r.result.environment))].join("; ");
+  const environments = envs.map((e, i) => (envs.length > 1 ? `env ${i + 1}: ${e}` : e)).join("; ");
   return [
     ...lines,
     "",
