@@ -19,7 +19,7 @@ const HELP = `
     $ keras-fix explain <traceback-file | ->   diagnose a pasted traceback
     $ keras-fix envs [--remove <name> | --remove --all]   list or remove trial environments
     $ keras-fix check [PATH…]        CI gate: load every model under PATH (files, folders, globs; default .)
-                     [--format json|jsonl|junit|sarif|markdown] [--output NEW-FILE] [--shard i/n] [--against SPEC]
+                     [--format json|jsonl|junit|sarif|markdown|html] [--output NEW-FILE] [--shard i/n] [--against SPEC]
                      exit 0 all load, 1 some fail or are dangerous, 2 usage/environment (docs/ci.md)
 
   Options

@@ -6,11 +6,12 @@ import { copyFileSync, constants as fsConstants, createWriteStream, existsSync, 
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { parseArgs } from "node:util";
+import chalk from "chalk";
 import { sanitize } from "../core/content.js";
 import { UserError } from "../core/errors.js";
 import { ExitCode } from "../core/exit-codes.js";
 import { findModels } from "../engine/check/find.js";
-import { FORMATS, jsonDocument, jsonLine, junitXml, markdown, sarifLog, textTable, type CheckFormat } from "../engine/check/formats.js";
+import { FORMATS, htmlReport, jsonDocument, jsonLine, junitXml, markdown, sarifLog, textTable, type CheckFormat } from "../engine/check/formats.js";
 import { startChecker, type Checker, type TimedResult } from "../engine/check/run.js";
 import { parseShard, shardOf } from "../engine/check/shard.js";
 import { planFor, trialPythonFor } from "../engine/check/against.js";
@@ -164,6 +165,7 @@ export async function runCheck(argv: string[]): Promise<number> {
     junit: () => junitXml(results),
     sarif: () => sarifLog(results, version),
     markdown: () => markdown(results),
+    html: () => htmlReport(results, version),
   };
   if (format === "jsonl") {
     if (stream && scratch && output) {
@@ -173,7 +175,11 @@ export async function runCheck(argv: string[]): Promise<number> {
     }
     if (results.length > 0) process.stderr.write(textTable(results));
   } else if (output) {
+    // A file gets no colour codes, whatever the terminal supports.
+    const level = chalk.level;
+    if (format === "text") chalk.level = 0;
     writeFileSync(output, rendered[format](), { flag: "wx" });
+    chalk.level = level;
     if (format !== "text") process.stderr.write(textTable(results));
   } else {
     process.stdout.write(rendered[format]());

@@ -11,7 +11,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { jsonOf, runCli } from "../helpers/cli.js";
 import { cliPath, modelsDir, pythonFor } from "../helpers/envs.js";
 import { writeUnsafeFiles } from "../safety/unsafe-files.js";
-import { junitXml, markdown, sarifLog } from "../../src/engine/check/formats.js";
+import { htmlReport, junitXml, markdown, sarifLog } from "../../src/engine/check/formats.js";
 import type { CheckResult, TimedResult } from "../../src/engine/check/run.js";
 
 const require = createRequire(import.meta.url);
@@ -178,6 +178,17 @@ describe("keras-fix check on a repository (keras3)", () => {
     expect(text).toMatch(/^\| `lfs\/weights\.h5` \| ❌ fails \| `git-lfs-pointer` \|/m);
     expect(text).toMatch(/^\| `good\/sequential\.keras` \| ✅ loads \| {2}\|/m);
     expect(text.split("\n").filter((line) => line.startsWith("| `"))).toHaveLength(9);
+  });
+
+  it("HTML: one self-contained page, every model a row, every string from a file escaped", () => {
+    const timed: TimedResult[] = doc.results.map((result: CheckResult) => ({ result, seconds: 0.5 }));
+    const hostile: TimedResult = { result: { ...timed[0].result, path: "<script>alert(1)</script>.h5" }, seconds: 0 };
+    const page = htmlReport([...timed, hostile], "0.0.0");
+    expect(page).toMatch(/^<!doctype html>/);
+    expect(page).not.toMatch(/<script/);
+    expect(page).toContain("&lt;script&gt;alert(1)&lt;/script&gt;.h5");
+    expect(page.match(/<tr class=/g)).toHaveLength(10);
+    expect(page).toContain('<section id="git-lfs-pointer">');
   });
 
   it("SARIF: valid against the official 2.1.0 schema; ruleId = cause id, help = its explanation, location = the path", () => {

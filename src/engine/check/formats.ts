@@ -9,7 +9,7 @@ import { toSafeJson } from "../../core/safe-json.js";
 import { readExplainDoc } from "../explain-doc.js";
 import { HUNG, type CheckResult, type CheckStatus, type TimedResult } from "./run.js";
 
-export const FORMATS = ["text", "json", "jsonl", "junit", "sarif", "markdown"] as const;
+export const FORMATS = ["text", "json", "jsonl", "junit", "sarif", "markdown", "html"] as const;
 export type CheckFormat = (typeof FORMATS)[number];
 
 export interface CheckSummary {
@@ -212,4 +212,43 @@ export function markdown(results: TimedResult[]): string {
     ...rows,
     "",
   ].join("\n");
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// HTML (one self-contained page: no script, no external resource)
+
+function html(text: string | null): string {
+  return (text ?? "").replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;").replace(/'/g, "&#39;");
+}
+
+export function htmlReport(results: TimedResult[], version: string): string {
+  const all = results.map((r) => r.result);
+  const summary = summarize(all);
+  const environments = [...new Set(all.map((r) => r.environment))];
+  const rows = results.map(({ result: r, seconds }) => {
+    const ok = r.status === "loads";
+    return `<tr class="${ok ? "ok" : "bad"}"><td><code>${html(r.path)}</code></td><td>${environments.indexOf(r.environment) + 1}</td><td>${ok ? "✔ loads" : `✘ ${html(WORD[r.status])}`}</td>` +
+      `<td>${r.cause ? `<a href="#${html(r.cause)}"><code>${html(r.cause)}</code></a>` : ""}</td><td>${html(r.culprit)}</td><td>${html(r.summary ?? r.error)}</td><td>${seconds.toFixed(2)} s</td></tr>`;
+  });
+  const causes = [...new Set(all.filter((r) => r.cause).map((r) => r.cause!))].sort();
+  const explained = causes.map((cause) => {
+    const { text } = explanation(cause);
+    const title = all.find((r) => r.cause === cause)?.title ?? cause;
+    return `<section id="${html(cause)}"><h3>${html(title)} <code>${html(cause)}</code></h3>${text.split(/\n\s*\n/).map((p) => `<p>${html(p)}</p>`).join("")}</section>`;
+  });
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>keras-fix check: ${html(headline(summary))}</title>
+<style>body{font:14px/1.45 system-ui,sans-serif;margin:2em;color:#222}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:4px 8px;text-align:left;vertical-align:top}tr.ok td:nth-child(3){color:#1a7f37}tr.bad td:nth-child(3){color:#cf222e}code{font-size:13px}</style>
+</head><body>
+<h1>keras-fix check</h1>
+<p><strong>${html(headline(summary))}</strong> · keras-fix ${html(version)}</p>
+<ol>${environments.map((e) => `<li>${html(e)}</li>`).join("")}</ol>
+<table><thead><tr><th>model</th><th>env</th><th>result</th><th>cause</th><th>culprit</th><th>what happened</th><th>time</th></tr></thead>
+<tbody>
+${rows.join("\n")}
+</tbody></table>
+${explained.length > 0 ? `<h2>The causes</h2>\n${explained.join("\n")}` : ""}
+</body></html>
+`;
 }
