@@ -140,6 +140,9 @@ export async function runCheck(argv: string[]): Promise<number> {
     } else {
       process.stderr.write("keras-fix check: no model files found.\n");
     }
+  } catch (error) {
+    // Ctrl-C during the Keras import aborts the start: that is the cancel, not an error to report.
+    if (!controller.signal.aborted) throw error;
   } finally {
     process.off("SIGINT", cancel);
     process.off("SIGTERM", cancel);

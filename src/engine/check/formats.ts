@@ -67,6 +67,11 @@ function headline(summary: CheckSummary): string {
   return `${summary.total} model${summary.total === 1 ? "" : "s"}: ${parts.join(", ")}`;
 }
 
+/** The culprit, unless it is only the model's own path (a file-level cause): the row shows that already. */
+function shownCulprit(r: CheckResult): string | null {
+  return r.culprit && !r.culprit.endsWith(r.path) ? r.culprit : null;
+}
+
 function firstSentence(text: string): string {
   const match = /^.+?[.!?](?=\s|$)/.exec(text);
   return match ? match[0] : text;
@@ -80,7 +85,7 @@ export function textTable(results: TimedResult[]): string {
     r.status === "loads" ? chalk.green("✔") : chalk.red("✘"),
     sanitize(r.path) + (envs.length > 1 ? ` [env ${envs.indexOf(r.environment) + 1}]` : ""),
     r.status === "loads" ? "loads" : `${WORD[r.status]}${r.cause ? `: ${r.cause}` : ""}`,
-    sanitize(r.culprit ?? ""),
+    sanitize(shownCulprit(r) ?? ""),
   ]);
   const width = (i: number) => Math.max(...rows.map((row) => row[i].length));
   const [w1, w2] = [width(1), width(2)];
@@ -201,7 +206,7 @@ export function markdown(results: TimedResult[]): string {
   const summary = summarize(all);
   const mark = summary.total === summary.loads ? "✅" : "❌";
   const environments = [...new Set(all.map((r) => r.environment))];
-  const rows = all.map((r) => `| \`${cell(r.path).replace(/`/g, "'")}\` | ${r.status === "loads" ? "✅ loads" : `❌ ${WORD[r.status]}`} | ${r.cause ? `\`${r.cause}\`` : ""} | ${cell(r.culprit)} | ${cell(r.status === "loads" ? null : r.fix)} |`);
+  const rows = all.map((r) => `| \`${cell(r.path).replace(/`/g, "'")}\` | ${r.status === "loads" ? "✅ loads" : `❌ ${WORD[r.status]}`} | ${r.cause ? `\`${r.cause}\`` : ""} | ${cell(shownCulprit(r))} | ${cell(r.status === "loads" ? null : r.fix)} |`);
   return [
     `### ${mark} keras-fix check: ${headline(summary)}`,
     "",

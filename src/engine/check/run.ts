@@ -17,7 +17,7 @@ import { findPython, isExecutableFile } from "../../core/probe/find-python.js";
 import { startProbe, type ProbeSession } from "../../core/probe/probe.js";
 import { ProbeError } from "../../core/probe/protocol.js";
 import { UserError } from "../../core/errors.js";
-import type { EnvFacts, Facts, LoadAttempt, LoadFix, ModelFacts } from "../../core/types.js";
+import type { EnvFacts, Facts, LoadAttempt, LoadFix, ModelFacts, SourceMatch } from "../../core/types.js";
 import { readExplainDoc } from "../explain-doc.js";
 import { sourceRoots } from "../effects.js";
 import type { FoundModel } from "./find.js";
@@ -175,6 +175,14 @@ export async function startChecker(options: CheckOptions): Promise<Checker> {
     path: model.path, environment, format: file.format, status: "loads", cause: null, title: null, culprit: null, summary: null, fix: null, error: null,
   });
 
+  // The static read of the user's code (diagnose.ts does it too): once per set of names and folders, not per model.
+  const sources = new Map<string, Promise<SourceMatch[]>>();
+  const sourcesOf = (names: string[], roots: string[]) => {
+    const key = JSON.stringify([[...names].sort(), roots]);
+    if (!sources.has(key)) sources.set(key, findSources(names, roots));
+    return sources.get(key)!;
+  };
+
   async function check(model: FoundModel): Promise<TimedResult> {
     const start = performance.now();
     const seconds = () => (performance.now() - start) / 1000;
@@ -182,7 +190,7 @@ export async function startChecker(options: CheckOptions): Promise<Checker> {
     const file: ModelFacts = { ...inspected, safety: { ...inspected.safety, findings: inspected.safety.findings.map((f) => withInstalled(f, env)) } };
     const facts: Facts = { file, env, load: null };
     const customNames = [...new Set(file.customObjects.map((ref) => ref.className))];
-    if (customNames.length > 0) facts.sources = await findSources(customNames, sourceRoots(model.absolute));
+    if (customNames.length > 0) facts.sources = await sourcesOf(customNames, sourceRoots(model.absolute));
     if (DECIDED_BY_FILE.has(file.format)) return { result: verdict(model.path, environment, facts, "fails", null, null), seconds: seconds() };
     // Never loaded: the safety read found something that acts outside the model (flows/unsafe-model-file).
     if (dangerousFindings(facts).length > 0) {
