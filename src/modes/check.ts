@@ -142,7 +142,11 @@ export async function runCheck(argv: string[]): Promise<number> {
     }
   } catch (error) {
     // Ctrl-C during the Keras import aborts the start: that is the cancel, not an error to report.
-    if (!controller.signal.aborted) throw error;
+    if (!controller.signal.aborted) {
+      stream?.destroy();
+      if (scratch) rmSync(scratch, { recursive: true, force: true });
+      throw error;
+    }
   } finally {
     process.off("SIGINT", cancel);
     process.off("SIGTERM", cancel);

@@ -210,7 +210,8 @@ describe("keras-fix check output files and exit codes", () => {
     place(repo, "keras3/sequential.keras", "models/a.keras");
     place(repo, "keras3/functional_nested.h5", "models/b.h5");
     const out = join(mkdtempSync(join(tmpdir(), "keras-fix-check-out-")), "junit.xml");
-    const run = runCli(["check", "models", "--python", pythonFor("keras3"), "--format", "junit", "--output", out], { cwd: repo });
+    // A glob and a file (the glob is expanded by keras-fix, as a CI step quotes it).
+    const run = runCli(["check", "models/*.keras", "models/b.h5", "--python", pythonFor("keras3"), "--format", "junit", "--output", out], { cwd: repo });
     expect(run.status, run.stderr).toBe(0);
     const parsed = (await parseJunit(readFileSync(out, "utf8"))) as any;
     expect(parsed.tests).toBe(2);
@@ -228,6 +229,8 @@ describe("keras-fix check output files and exit codes", () => {
     const cases: [string[], RegExp][] = [
       [["check", "no/such/dir"], /nothing at no\/such\/dir/],
       [["check", "--format", "xml"], /--format xml: expected one of/],
+      [["check", "models/**/*.h5"], /the pattern models\/\*\*\/\*\.h5 matches no model file/],
+      [["check", "--against", "not a; requirement"], /--against not a; requirement: expected pip requirements/],
       [["check", "--shard", "3/2"], /--shard 3\/2: expected i\/n/],
       [["check", "--timeout", "0"], /--timeout takes a positive number/],
       [["check", "--bogus"], /Unknown option '--bogus'/],

@@ -128,6 +128,7 @@ export async function findModels(args: string[], cwd = process.cwd()): Promise<F
       found.add(full);
     } else if (isDynamicPattern(arg)) {
       const matches = await glob(arg, { cwd, absolute: true, onlyFiles: false, ignore: ["**/node_modules/**", "**/.git/**"] });
+      const before = found.size;
       for (const match of matches.map((m) => resolve(m))) {
         const isDir = statSync(match, { throwIfNoEntry: false })?.isDirectory() ?? false;
         if (isDir && isSavedModel(match)) found.add(match);
@@ -137,6 +138,7 @@ export async function findModels(args: string[], cwd = process.cwd()): Promise<F
           else if (MODEL_FILE.test(match)) found.add(match);
         }
       }
+      if (found.size === before) throw new UserError(`check: the pattern ${arg} matches no model file.`, "keras-fix check 'models/**/*.h5' (quoted, from the folder the pattern starts in)");
     } else if (existsSync(`${full}.index`)) {
       found.add(full); // a checkpoint's prefix names no file
     } else {
