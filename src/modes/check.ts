@@ -119,7 +119,7 @@ export async function runCheck(argv: string[]): Promise<number> {
           if (format === "jsonl") emitLine(jsonLine(checked.result));
         }
       };
-      checker = await startChecker({ python: values.python, timeoutSeconds, customObjects, signal: controller.signal });
+      checker = await startChecker({ python: values.python, timeoutSeconds, customObjects, signal: controller.signal, models: models.map((m) => m.absolute) });
       environments.push(checker.run.environment);
       await checkAll("");
       if (againstPlan && !controller.signal.aborted) {

@@ -2,7 +2,7 @@
 // a crash come from a --custom-objects module this test writes (no model-embedded code runs): its ScaledDense sleeps
 // in from_config, its MainScaler kills its own Python. A dangerous file sits among good ones and is never loaded.
 import { spawn, spawnSync } from "node:child_process";
-import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -244,7 +244,14 @@ describe("keras-fix check output files and exit codes", () => {
     const noPython = runCli(["check", "--python", "/nonexistent/python"], { cwd: repo });
     expect(noPython.status).toBe(2);
     expect(noPython.stderr).toMatch(/--python \/nonexistent\/python is not an executable file/);
-    const bare = runCli(["check", "--python", pythonFor("bare")], { cwd: repo });
+    // An interpreter that came with a model (inside its folder) is never run.
+    place(repo, "keras3/sequential.keras", "downloaded/model.keras");
+    mkdirSync(join(repo, "downloaded", "bin"));
+    symlinkSync(pythonFor("keras3"), join(repo, "downloaded", "bin", "python"));
+    const shipped = runCli(["check", "downloaded", "--python", "downloaded/bin/python"], { cwd: repo });
+    expect(shipped.status).toBe(2);
+    expect(shipped.stderr).toMatch(/Refusing to run \S*downloaded\/bin\/python: it lives inside the folder of the model \S*downloaded\/model\.keras/);
+    const bare = runCli(["check", "m.keras", "--python", pythonFor("bare")], { cwd: repo });
     expect(bare.status).toBe(2);
     expect(bare.stderr).toMatch(/Keras does not import/);
   });

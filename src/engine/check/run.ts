@@ -13,7 +13,8 @@ import { describeKeras, describeLoad } from "../../core/describe.js";
 import { definitionsIn, findSources } from "../../core/fixes/find-sources.js";
 import { inspectModel } from "../../core/inspect/index.js";
 import { withInstalled } from "../../core/inspect/safety-exposure.js";
-import { findPython, isExecutableFile } from "../../core/probe/find-python.js";
+import { relative } from "node:path";
+import { findPython, isExecutableFile, isInsideModelFolder, modelFolderOf } from "../../core/probe/find-python.js";
 import { startProbe, type ProbeSession } from "../../core/probe/probe.js";
 import { ProbeError } from "../../core/probe/protocol.js";
 import { UserError } from "../../core/errors.js";
@@ -57,6 +58,8 @@ export interface CheckOptions {
   /** Environment variables for the workers (a trial's, with --against). */
   env?: Record<string, string>;
   signal?: AbortSignal;
+  /** The models to check: an interpreter inside one of their folders is refused. */
+  models?: string[];
 }
 
 export interface CheckRun {
@@ -139,6 +142,16 @@ export async function startChecker(options: CheckOptions): Promise<Checker> {
   }
   const python = findPython({ flag: options.python });
   if (!python) throw new UserError("No Python interpreter found.", "Pass --python /path/to/python (the one that has Keras).");
+  // As for one model (find-python.ts): never an interpreter that came with a model. The folder check is run from
+  // is the user's own (their .venv may sit beside a model at the repository's root), so it and its parents are not.
+  const cwd = process.cwd();
+  const shipped = (options.models ?? []).find((model) => {
+    const folder = modelFolderOf(model);
+    return relative(folder, cwd).startsWith("..") && isInsideModelFolder(python.path, model);
+  });
+  if (shipped) {
+    throw new UserError(`Refusing to run ${python.path}: it lives inside the folder of the model ${shipped}.`, "Pass --python with an interpreter you installed yourself.");
+  }
   const probe: ProbeSession = await startProbe({
     python,
     timeoutSeconds: Math.max(300, options.timeoutSeconds),
