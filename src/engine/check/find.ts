@@ -25,8 +25,9 @@ export function displayPath(absolute: string, cwd = process.cwd()): string {
   return rel.split(sep).join("/");
 }
 
+/** A SavedModel folder, or what is left of one (Keras metadata without saved_model.pb): inspect says which. */
 function isSavedModel(dir: string): boolean {
-  return existsSync(join(dir, "saved_model.pb")) || existsSync(join(dir, "saved_model.pbtxt"));
+  return ["saved_model.pb", "saved_model.pbtxt", "keras_metadata.pb"].some((name) => existsSync(join(dir, name)));
 }
 
 /** A Python virtualenv or conda env: never a place for the user's models. */
