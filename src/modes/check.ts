@@ -32,12 +32,33 @@ function parse(argv: string[]) {
         shard: { type: "string" },
         against: { type: "string" },
         "no-color": { type: "boolean", default: false },
+        help: { type: "boolean", short: "h", default: false },
       },
     });
   } catch (error) {
     throw new UserError(`check: ${(error as Error).message.split("\n")[0]}`, "keras-fix --help");
   }
 }
+
+const HELP = `
+  Load every model under PATH with your Python and Keras, as a CI gate (docs/ci.md).
+
+  Usage
+    $ keras-fix check [PATH…]     files, folders and quoted globs; default: the current folder (.gitignore obeyed)
+
+  Options
+    --python <path>            the interpreter that has your Keras (default: KERAS_FIX_PYTHON, the active venv/conda, PATH)
+    --timeout <s>              time limit for each model's load (default 300); a hung load is stopped and reported
+    --custom-objects <file.py> the file that defines your custom classes, imported for every load
+    --format <f>               text (default), json, jsonl, junit, sarif, markdown or html
+    --output <file>            write the report into this NEW file (never over an existing one)
+    --shard <i/n>              check only the i-th of n deterministic parts (CI matrix)
+    --against <spec>           also check in a throwaway trial environment with these requirements
+    --no-color                 no colours
+
+  Exit codes
+    0 every model loads   1 one fails, is dangerous, hangs or crashes   2 usage or environment error   130 cancelled
+`;
 
 function packageVersion(): string {
   for (const up of ["../package.json", "../../package.json", "../../../package.json"]) {
@@ -53,6 +74,10 @@ function packageVersion(): string {
 export async function runCheck(argv: string[]): Promise<number> {
   const { values, positionals } = parse(argv);
   applyColorChoice(values["no-color"]);
+  if (values.help) {
+    process.stdout.write(`${HELP}\n`);
+    return ExitCode.loads;
+  }
   const format = values.format as CheckFormat;
   if (!FORMATS.includes(format)) throw new UserError(`--format ${values.format}: expected one of ${FORMATS.join(", ")}.`);
   const timeoutSeconds = values.timeout === undefined ? 300 : Number(values.timeout);

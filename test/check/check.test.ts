@@ -240,6 +240,9 @@ describe("keras-fix check output files and exit codes", () => {
       expect(run.status, args.join(" ")).toBe(2);
       expect(run.stderr).toMatch(message);
     }
+    const help = runCli(["check", "--help"], { cwd: repo });
+    expect(help.status).toBe(0);
+    expect(help.stdout).toMatch(/--shard <i\/n>/);
     place(repo, "keras3/sequential.keras", "m.keras");
     const noPython = runCli(["check", "--python", "/nonexistent/python"], { cwd: repo });
     expect(noPython.status).toBe(2);
