@@ -1,15 +1,16 @@
 #!/usr/bin/env node
 // `npm run bench`: how fast keras-fix is, each figure a ratio against a reference measured in the same run
 // (median and spread of several runs), with the machine it ran on. Options: --runs N (default 5),
-// --only inspect,trial,load,warm,screen, --markdown <file> (also write the figures as markdown), --fuzz-long.
+// --only inspect,trial,load,warm,screen,check, --markdown <file> (also write the figures as markdown), --fuzz-long.
 import { spawnSync } from "node:child_process";
-import { existsSync, writeFileSync } from "node:fs";
+import { existsSync, readdirSync, writeFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { benchFirstScreen, describeFirstScreen } from "./bench/first-screen.mjs";
 import { describeLongFuzz, runLongFuzz } from "./bench/fuzz-long.mjs";
+import { benchCheckVsLoop, describeCheckVsLoop } from "./bench/check-vs-loop.mjs";
 import { benchLoadVsFloor, describeLoadVsFloor } from "./bench/load-vs-floor.mjs";
 import { describeMachine } from "./bench/machine.mjs";
 import { toMarkdown } from "./bench/markdown.mjs";
@@ -67,7 +68,7 @@ if (wanted("trial")) {
   results.trial = runSubBench("bench-trial.mjs", Math.min(runs, 3));
 }
 
-if (wanted("load") || wanted("warm") || wanted("screen")) {
+if (wanted("load") || wanted("warm") || wanted("screen") || wanted("check")) {
   needFile(cli, "the built CLI (npm run build)");
   needFile(python, "the keras3 env's Python (node scripts/setup-python-envs.mjs keras3), or set KERAS_FIX_BENCH_PYTHON");
 }
@@ -115,6 +116,15 @@ if (wanted("screen")) {
   console.log("\n## time to the wizard's first screen (pty, spawn to the header's first byte)");
   results.screen = await benchFirstScreen({ cli, model: models.fails, python, runs });
   console.log(describeFirstScreen(results.screen));
+}
+
+if (wanted("check")) {
+  // The shipped keras3 fixtures (every .h5/.keras: most fail, for the reasons the matrix names), at most 3 rounds.
+  console.log("\n## keras-fix check over a folder vs a shell loop of python -c load_model per file (scripts/bench/check-vs-loop.mjs)");
+  const folder = join(root, "fixtures", "models", "keras3");
+  const files = readdirSync(folder).filter((name) => /\.(h5|keras)$/.test(name)).sort().map((name) => join(folder, name));
+  results.check = await benchCheckVsLoop({ cli, python, files, runs: Math.min(runs, 3), env: { TF_CPP_MIN_LOG_LEVEL: "3" } });
+  console.log(describeCheckVsLoop(results.check));
 }
 
 if (values.markdown) {

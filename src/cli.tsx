@@ -18,6 +18,9 @@ const HELP = `
     $ keras-fix inspect <model>      what the file says, without Python
     $ keras-fix explain <traceback-file | ->   diagnose a pasted traceback
     $ keras-fix envs [--remove <name> | --remove --all]   list or remove trial environments
+    $ keras-fix check [PATH…]        CI gate: load every model under PATH (files, folders, globs; default .)
+                     [--format json|jsonl|junit|sarif|markdown|html] [--output NEW-FILE] [--shard i/n] [--against SPEC]
+                     exit 0 all load, 1 some fail or are dangerous, 2 usage/environment (docs/ci.md)
 
   Options
     --auto             never ask; take each fix's safe automatic path (implied without a terminal)
@@ -84,6 +87,7 @@ function version(): string {
 }
 
 async function main(): Promise<number> {
+  if (process.argv[2] === "check") return (await import("./modes/check.js")).runCheck(process.argv.slice(3));
   const { values, positionals } = parse(process.argv.slice(2));
   applyColorChoice(values["no-color"]);
   if (values.help) {

@@ -50,7 +50,7 @@ describe("the house", () => {
   it("the repository root holds only the files it is meant to", () => {
     const tracked = execFileSync("git", ["ls-files"], { cwd: repoRoot, encoding: "utf8" }).split("\n").filter(Boolean);
     const topLevelFiles = [...new Set(tracked.filter((file) => !file.includes("/")))].sort();
-    expect(topLevelFiles).toEqual([".gitignore", "LICENSE", "README.md", "package-lock.json", "package.json", "tsconfig.json", "tsconfig.test.json", "vitest.config.ts"]);
+    expect(topLevelFiles).toEqual([".gitignore", ".pre-commit-hooks.yaml", "LICENSE", "README.md", "package-lock.json", "package.json", "tsconfig.json", "tsconfig.test.json", "vitest.config.ts"]);
     const topLevelFolders = [...new Set(tracked.filter((file) => file.includes("/")).map((file) => file.split("/")[0]))].sort();
     expect(topLevelFolders).toEqual([".ci", "catalogues", "docs", "fixtures", "flows", "scripts", "src", "test"]);
   });

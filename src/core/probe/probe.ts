@@ -21,6 +21,8 @@ export interface StartProbeOptions {
   modelPath?: string | null;
   /** Limit for starting (the Keras import) and for each request. */
   timeoutSeconds: number;
+  /** A separate limit for each request (keras-fix check: per model), when it differs from the start's. */
+  requestTimeoutSeconds?: number;
   /** Extra environment variables for Python (e.g. KERAS_BACKEND). */
   env?: Record<string, string>;
   /** Start the main worker with TF_USE_LEGACY_KERAS=1 (loads through tf_keras). */
@@ -94,7 +96,7 @@ export async function startProbe(options: StartProbeOptions): Promise<ProbeSessi
 
   const spawnWorker = async (legacy: boolean, extraEnv: Record<string, string> = {}): Promise<ProbeWorker> => {
     const child = runner(options.python.path, ["-u", script], { env: { ...workerEnv(legacy), ...extraEnv } });
-    const worker = new ProbeWorker(child, options.python.path, timeoutMs);
+    const worker = new ProbeWorker(child, options.python.path, timeoutMs, (options.requestTimeoutSeconds ?? options.timeoutSeconds) * 1000);
     const abort = () => void worker.kill("close");
     if (options.signal?.aborted) abort();
     options.signal?.addEventListener("abort", abort, { once: true });

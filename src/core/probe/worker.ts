@@ -53,6 +53,8 @@ export class ProbeWorker {
     private readonly child: ProbeProcess,
     private readonly python: string,
     private readonly timeoutMs: number,
+    /** Limit for each request once started (keras-fix check's per-model --timeout); the start limit by default. */
+    private readonly requestTimeoutMs: number = timeoutMs,
   ) {
     track(child);
     child.stderr.on("data", (chunk: Buffer | string) => {
@@ -161,9 +163,9 @@ export class ProbeWorker {
     return new ProbeProtocolError(`the probe sent an invalid ${what} (${issues}): ${line.slice(0, 300)}`, this.stderrTail());
   }
 
-  private timeoutError(what: string): ProbeError {
+  private timeoutError(what: string, ms = this.timeoutMs): ProbeError {
     return new ProbeError(
-      `Python (${this.python}) did not finish ${what} within ${this.timeoutMs / 1000} s; it was stopped.`,
+      `Python (${this.python}) did not finish ${what} within ${ms / 1000} s; it was stopped.`,
       "timeout",
       this.stderrTail(),
       "Give it more time with --timeout SECONDS (a large model or a cold TensorFlow import can be slow).",
@@ -211,8 +213,8 @@ export class ProbeWorker {
     return new Promise<ProbeResponse>((resolvePending, rejectPending) => {
       const timer = setTimeout(() => {
         this.pending.delete(id);
-        void this.kill("timeout").then(() => rejectPending(this.timeoutError(`request ${String(payload.op)}`)));
-      }, this.timeoutMs);
+        void this.kill("timeout").then(() => rejectPending(this.timeoutError(`request ${String(payload.op)}`, this.requestTimeoutMs)));
+      }, this.requestTimeoutMs);
       this.pending.set(id, { resolve: resolvePending, reject: rejectPending, timer });
       this.child.stdin.write(`${JSON.stringify({ ...payload, id })}\n`);
     });

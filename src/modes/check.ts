@@ -1,0 +1,222 @@
+// `keras-fix check [PATH…]`: every model in a repository, as a CI gate. Finds the models (src/engine/check/find.ts),
+// checks each with one warm worker (run.ts) and prints a progress line and a table, or one format (formats.ts) on
+// stdout or into a NEW --output file. Exit 0 when every model loads, 1 when one fails or is dangerous, 2 on a usage
+// or environment error, 130 on Ctrl-C (every worker stopped, no partial output file left).
+import { copyFileSync, constants as fsConstants, createWriteStream, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync, type WriteStream } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join, resolve } from "node:path";
+import { parseArgs } from "node:util";
+import chalk from "chalk";
+import { sanitize } from "../core/content.js";
+import { UserError } from "../core/errors.js";
+import { ExitCode } from "../core/exit-codes.js";
+import { findModels } from "../engine/check/find.js";
+import { FORMATS, htmlReport, jsonDocument, jsonLine, junitXml, markdown, sarifLog, textTable, type CheckFormat } from "../engine/check/formats.js";
+import { startChecker, type Checker, type TimedResult } from "../engine/check/run.js";
+import { parseShard, shardOf } from "../engine/check/shard.js";
+import { planFor, trialPythonFor } from "../engine/check/against.js";
+import { applyColorChoice } from "./color.js";
+
+function parse(argv: string[]) {
+  try {
+    return parseArgs({
+      args: argv,
+      allowPositionals: true,
+      strict: true,
+      options: {
+        python: { type: "string" },
+        timeout: { type: "string" },
+        "custom-objects": { type: "string" },
+        format: { type: "string", default: "text" },
+        output: { type: "string" },
+        shard: { type: "string" },
+        against: { type: "string" },
+        "no-color": { type: "boolean", default: false },
+        help: { type: "boolean", short: "h", default: false },
+      },
+    });
+  } catch (error) {
+    throw new UserError(`check: ${(error as Error).message.split("\n")[0]}`, "keras-fix --help");
+  }
+}
+
+const HELP = `
+  Load every model under PATH with your Python and Keras, as a CI gate (docs/ci.md).
+
+  Usage
+    $ keras-fix check [PATH…]     files, folders and quoted globs; default: the current folder (.gitignore obeyed)
+
+  Options
+    --python <path>            the interpreter that has your Keras (default: KERAS_FIX_PYTHON, the active venv/conda, PATH)
+    --timeout <s>              time limit for each model's load (default 300); a hung load is stopped and reported
+    --custom-objects <file.py> the file that defines your custom classes, imported for every load
+    --format <f>               text (default), json, jsonl, junit, sarif, markdown or html
+    --output <file>            write the report into this NEW file (never over an existing one)
+    --shard <i/n>              check only the i-th of n deterministic parts (CI matrix)
+    --against <spec>           also check in a throwaway trial environment with these requirements
+    --no-color                 no colours
+
+  Exit codes
+    0 every model loads   1 one fails, is dangerous, hangs or crashes   2 usage or environment error   130 cancelled
+`;
+
+function packageVersion(): string {
+  for (const up of ["../package.json", "../../package.json", "../../../package.json"]) {
+    try {
+      return JSON.parse(readFileSync(new URL(up, import.meta.url), "utf8")).version;
+    } catch {
+      // Not at this level.
+    }
+  }
+  return "unknown";
+}
+
+export async function runCheck(argv: string[]): Promise<number> {
+  const { values, positionals } = parse(argv);
+  applyColorChoice(values["no-color"]);
+  if (values.help) {
+    process.stdout.write(`${HELP}\n`);
+    return ExitCode.loads;
+  }
+  const format = values.format as CheckFormat;
+  if (!FORMATS.includes(format)) throw new UserError(`--format ${values.format}: expected one of ${FORMATS.join(", ")}.`);
+  const timeoutSeconds = values.timeout === undefined ? 300 : Number(values.timeout);
+  if (!(timeoutSeconds > 0)) throw new UserError("--timeout takes a positive number of seconds.");
+  const output = values.output ? resolve(values.output) : null;
+  // Only new files: an existing report is the user's, never overwritten.
+  if (output && existsSync(output)) throw new UserError(`--output ${values.output} exists; keras-fix writes only new files.`, "remove it first, or pick another name");
+  if (output && !existsSync(dirname(output))) throw new UserError(`--output ${values.output}: no folder ${dirname(output)}.`);
+  const customObjects = values["custom-objects"] ? resolve(values["custom-objects"]) : undefined;
+  if (customObjects && !existsSync(customObjects)) throw new UserError(`--custom-objects: no file at ${values["custom-objects"]}.`);
+  const shard = values.shard ? parseShard(values.shard) : null;
+  const againstPlan = values.against !== undefined ? planFor(values.against) : null;
+
+  const started = performance.now();
+  const all = await findModels(positionals);
+  const models = shard ? shardOf(all, shard) : all;
+
+  // JSON lines stream as each model finishes: to stdout, or to a scratch file copied to --output at the end.
+  let scratch: string | null = null;
+  let stream: WriteStream | null = null;
+  if (format === "jsonl" && output) {
+    scratch = mkdtempSync(join(tmpdir(), "keras-fix-check-"));
+    stream = createWriteStream(join(scratch, "results.jsonl"));
+  }
+  const emitLine = (line: string) => (stream ? stream.write(line) : process.stdout.write(line));
+
+  const controller = new AbortController();
+  let checker: Checker | null = null;
+  const cancel = () => {
+    controller.abort();
+    if (scratch) rmSync(scratch, { recursive: true, force: true });
+    void (checker?.close() ?? Promise.resolve()).finally(() => process.exit(ExitCode.cancelled));
+  };
+  // `on`, not `once`: the probe's own signal hook (processes.ts) re-raises the signal when nobody else listens.
+  process.on("SIGINT", cancel);
+  process.on("SIGTERM", cancel);
+  const tty = process.stderr.isTTY === true;
+  const progress = (text: string, done: boolean) => {
+    if (tty) process.stderr.write(`\r\x1b[2K${text}`);
+    else if (done) process.stderr.write(`${text}\n`);
+  };
+  const results: TimedResult[] = [];
+  const environments: string[] = [];
+  const workers = { started: 0, imports: 0 };
+  try {
+    if (models.length > 0) {
+      progress(`Starting Python and importing Keras (${models.length} model${models.length === 1 ? "" : "s"} to check)…`, false);
+      const checkAll = async (label: string) => {
+        for (const [n, model] of models.entries()) {
+          if (controller.signal.aborted) return;
+          progress(`${label}[${n + 1}/${models.length}] ${sanitize(model.path)}…`, false);
+          let checked: TimedResult;
+          try {
+            checked = await checker!.check(model);
+          } catch (error) {
+            if (controller.signal.aborted) return;
+            throw error;
+          }
+          // Ctrl-C killed the worker mid-load: that is no crash of the model, and nothing more is reported.
+          if (controller.signal.aborted) return;
+          results.push(checked);
+          const { status, cause } = checked.result;
+          progress(`${label}[${n + 1}/${models.length}] ${sanitize(model.path)}: ${status}${cause ? ` (${cause})` : ""}`, true);
+          if (format === "jsonl") emitLine(jsonLine(checked.result));
+        }
+      };
+      checker = await startChecker({ python: values.python, timeoutSeconds, customObjects, signal: controller.signal, models: models.map((m) => m.absolute) });
+      environments.push(checker.run.environment);
+      await checkAll("");
+      if (againstPlan && !controller.signal.aborted) {
+        // The same models again in the trial environment: after the user's, with its own warm worker.
+        const first = checker.run;
+        await checker.close();
+        // Building the environment loads one model there: one the user's environment loaded (or tried to) safely.
+        const safe = results.find((r) => r.result.status === "loads") ?? results.find((r) => r.result.status === "fails");
+        const builder = safe ? models.find((m) => m.path === safe.result.path)!.absolute : null;
+        progress(`Trial environment for ${againstPlan.packages.join(" ")}…`, true);
+        const trialPython = await trialPythonFor(againstPlan, first.env, builder, timeoutSeconds, (line) => progress(sanitize(line), true));
+        workers.started += first.workersStarted;
+        workers.imports += first.kerasImports;
+        checker = await startChecker({ python: trialPython, timeoutSeconds, customObjects, env: againstPlan.env, signal: controller.signal });
+        environments.push(checker.run.environment);
+        await checkAll("against: ");
+      }
+    } else {
+      process.stderr.write("keras-fix check: no model files found.\n");
+    }
+  } catch (error) {
+    // Ctrl-C during the Keras import aborts the start: that is the cancel, not an error to report.
+    if (!controller.signal.aborted) {
+      stream?.destroy();
+      if (scratch) rmSync(scratch, { recursive: true, force: true });
+      throw error;
+    }
+  } finally {
+    process.off("SIGINT", cancel);
+    process.off("SIGTERM", cancel);
+    await checker?.close();
+  }
+  // Cancelled: cancel() exits with 130 once the workers are stopped; no output is written.
+  if (controller.signal.aborted) return new Promise<number>(() => undefined);
+  const exitCode = results.every((r) => r.result.status === "loads") ? ExitCode.loads : ExitCode.diagnosed;
+  const version = packageVersion();
+  const rendered: Record<Exclude<CheckFormat, "jsonl">, () => string> = {
+    text: () => textTable(results),
+    json: () =>
+      jsonDocument({
+        results,
+        environments,
+        workersStarted: workers.started + (checker?.run.workersStarted ?? 0),
+        kerasImports: workers.imports + (checker?.run.kerasImports ?? 0),
+        seconds: (performance.now() - started) / 1000,
+        shard,
+        exitCode,
+        version,
+      }),
+    junit: () => junitXml(results),
+    sarif: () => sarifLog(results, version),
+    markdown: () => markdown(results),
+    html: () => htmlReport(results, version),
+  };
+  if (format === "jsonl") {
+    if (stream && scratch && output) {
+      await new Promise<void>((done, fail) => stream!.end((error?: Error | null) => (error ? fail(error) : done())));
+      copyFileSync(join(scratch, "results.jsonl"), output, fsConstants.COPYFILE_EXCL);
+      rmSync(scratch, { recursive: true, force: true });
+    }
+    if (results.length > 0) process.stderr.write(textTable(results));
+  } else if (output) {
+    // A file gets no colour codes, whatever the terminal supports.
+    const level = chalk.level;
+    if (format === "text") chalk.level = 0;
+    writeFileSync(output, rendered[format](), { flag: "wx" });
+    chalk.level = level;
+    if (format !== "text") process.stderr.write(textTable(results));
+  } else {
+    process.stdout.write(rendered[format]());
+    if (format !== "text" && results.length > 0) process.stderr.write(textTable(results));
+  }
+  if (output) process.stderr.write(`Wrote ${sanitize(output)}\n`);
+  return exitCode;
+}
