@@ -194,7 +194,9 @@ export function hdf5Findings(notes: Hdf5StorageNote[], error: string | null): Sa
       case "external-link":
         return finding("h5-link", "dangerous", note.path, `An external link to ${clipText(note.detail, 120)}: reading the weights reads another HDF5 file of your machine into the model.`);
       case "soft-link":
-        return finding("h5-link", "dangerous", note.path, `A soft link to ${clipText(note.detail, 120)}, which does not exist in the file: Keras never writes links, and a link where weights belong redirects what loads.`);
+        return finding("h5-link", "dangerous", note.path, `A soft link to ${clipText(note.detail, 120)}, which is not an object of this file: Keras never writes links, and a link where weights belong redirects what loads.`);
+      case "external-storage":
+        return finding("h5-external-data", "dangerous", note.path, `A dataset whose bytes are stored in ${clipText(note.detail, 120)}, outside the model: loading the weights reads that file of your machine into the model.`);
       case "virtual-dataset":
         return finding("h5-external-data", "dangerous", note.path, `A virtual dataset mapped onto ${clipText(note.detail, 120)}: its values are read from other files of your machine.`);
       case "object-data":
