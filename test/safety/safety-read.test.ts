@@ -36,8 +36,8 @@ describe("hostile files", () => {
     expect(files.length).toBeGreaterThan(15);
     for (const file of files) {
       const facts = modelFactsSchema.parse(await inspectModel(file.path));
-      const ids = facts.safety.findings.map((f) => f.id);
-      expect({ label: file.label, verdict: facts.safety.verdict }).toEqual({ label: file.label, verdict: file.verdict });
+      const ids = facts.safety!.findings.map((f) => f.id);
+      expect({ label: file.label, verdict: facts.safety!.verdict }).toEqual({ label: file.label, verdict: file.verdict });
       for (const id of file.ids) expect(ids, file.label).toContain(id);
     }
   });
