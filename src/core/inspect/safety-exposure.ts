@@ -32,6 +32,9 @@ export const EXPOSURE: Record<string, Known> = {
   "config-torch-module-wrapper": { advisory: "CVE-2025-49655", exposure: { keras3: fixed("3.11.3", "3.12.0"), tfKeras: NONE, keras2: NONE } },
   // Row 7: a string vocabulary is read through tf.io.gfile; refused in safe mode from 3.12.0; tf_keras never gates it.
   "config-vocabulary-path": { advisory: "CVE-2025-12058", exposure: { keras3: fixed("3.12.0"), tfKeras: EVERY, keras2: EVERY } },
+  // §8: keras_hub tokenizers read vocabulary / merges / proto files their config names; three were fixed in January
+  // 2026 and others reported open in June 2026, in keras_hub's own releases: open everywhere as far as Keras goes.
+  "config-tokenizer-file": { advisory: null, exposure: { keras3: EVERY, tfKeras: NONE, keras2: NONE } },
   // Row 8: TFSMLayer.from_config loads any SavedModel path: 3.12.1, 3.13.2, 3.14.0. TF backend only.
   "config-tfsmlayer": { advisory: "CVE-2026-1462", exposure: { keras3: fixed("3.12.1", "3.13.2", "3.14.0"), tfKeras: NONE, keras2: NONE } },
   // Row 12: layer names with ../ or absolute paths become asset sub-paths: 3.12.3, 3.15.0.
