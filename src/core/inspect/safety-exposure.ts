@@ -51,6 +51,9 @@ export const EXPOSURE: Record<string, Known> = {
   "zip-duplicate-member": { advisory: null, exposure: { keras3: EVERY, tfKeras: EVERY, keras2: EVERY } },
   // Row 9 and §1c: HDF5 external storage / virtual datasets; legacy .h5 path only 3.12.2, 3.14.1, 3.15.0.
   "h5-external-data": { advisory: "CVE-2026-1669", exposure: { keras3: fixed("3.12.2", "3.14.1", "3.15.0"), tfKeras: EVERY, keras2: EVERY } },
+  // §8: ops a SavedModel runs while tf.keras / tf_keras load it (resource initializers, the init op); Keras 3's
+  // load_model does not read SavedModels (TFSMLayer does, through tf.saved_model.load, and is its own finding).
+  "savedmodel-load-op": { advisory: null, exposure: { keras3: NONE, tfKeras: EVERY, keras2: EVERY } },
   // Row 10: external / soft links read other HDF5 files: 3.12.3, 3.15.0.
   "h5-link": { advisory: "GHSA-27f4-p4xq-cxg8", exposure: { keras3: fixed("3.12.3", "3.15.0"), tfKeras: EVERY, keras2: EVERY } },
 };
