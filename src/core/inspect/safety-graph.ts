@@ -292,7 +292,7 @@ function walk(graph: Graph, roots: { functions: [string, string][]; nodes: [stri
       const nestedGraph = readGraph(inner, { number: F.metaGraph.graphDef, wireType: 2, value: bytes.length, start: 0, end: bytes.length });
       // A dataset's graph runs when the dataset does: all of it counts.
       const innerRoots = { functions: [...nestedGraph.functions.keys()].map((n): [string, string] => [n, `a graph nested in ${node.op}`]), nodes: [...nestedGraph.nodes.keys()].map((n): [string, string] => [n, `a graph nested in ${node.op}`]) };
-      found.push(...walk(nestedGraph, innerRoots, depth + 1).map((f) => ({ ...f, where: `${at}>${f.where.replace(/^saved_model\.pb:/, "")}` })));
+      found.push(...walk(nestedGraph, innerRoots, depth + 1).map((f) => ({ ...f, where: `saved_model.pb:${at}>${f.where.replace(/^saved_model\.pb:/, "")}` })));
     }
   };
   const visitFunction = (name: string, via: string) => {
