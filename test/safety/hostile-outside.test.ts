@@ -9,7 +9,9 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { scanHdf5Outside } from "../../src/core/inspect/hdf5-outside.js";
-import { envVarsFor, modelsDir, pythonFor, type EnvName } from "../helpers/envs.js";
+import type { ActionRequest } from "../../src/core/types.js";
+import { createDiagnoseSession } from "../../src/engine/diagnose.js";
+import { envVarsFor, modelsDir, pythonFor, scratchDir, type EnvName } from "../helpers/envs.js";
 import { runBounded, runCli } from "../robustness/helpers.js";
 
 /** Where scripts/fixtures/make_hostile_outside.py points the fixtures' links and storage. */
@@ -93,6 +95,31 @@ describe("hostile files that read outside themselves", () => {
       expect(baitsRead(), file).toEqual([]);
     }
   }, 900_000);
+});
+
+describe("the session's gate", () => {
+  it("refuses every model-loading action on a dangerous file, whatever step asks, and the bait stays unread", async () => {
+    ageBaits();
+    const session = createDiagnoseSession({ modelPath: join(hostile, "h5-external-storage.h5"), python: pythonFor("keras2"), timeoutSeconds: 240, outputDir: scratchDir() });
+    try {
+      const result = await session.diagnose(() => undefined);
+      expect(result.file?.safety.verdict).toBe("dangerous");
+      expect(result.load).toBeNull();
+      const requests: ActionRequest[] = [
+        { kind: "verify-load", fix: { safeMode: false } },
+        { kind: "resave-compare", fix: {} },
+        { kind: "rebuild-model" },
+        { kind: "bring-home-legacy" },
+      ];
+      for (const request of requests) {
+        const outcome = await session.runAction(request);
+        expect({ kind: request.kind, ok: outcome.ok, said: JSON.stringify(outcome.summary) }).toMatchObject({ kind: request.kind, ok: false, said: expect.stringMatching(/typed yes/) });
+      }
+      expect(baitsRead()).toEqual([]);
+    } finally {
+      await session.close();
+    }
+  }, 300_000);
 });
 
 describe("the byte walk and the h5wasm worker, on every group layout", () => {
