@@ -45,6 +45,19 @@ def main():
     make("v2-external-storage.h5", "latest", storage)
     make("v2-dangling-soft-link.h5", "latest", dangling)
     make("v2-dense-external-link.h5", "latest", dense)
+    def dense_storage(f, group):
+        for i in range(40):
+            group.create_dataset("w%02d" % i, data=np.zeros(2, "float32"))
+        storage(f, group)
+
+    def many(f, group):
+        # Enough links for the heap's root to become an indirect block of direct blocks.
+        for i in range(3000):
+            group["w%04d" % i] = h5py.SoftLink("/model_weights/kernel")
+        link(f, group)
+
+    make("v2-dense-external-storage.h5", "latest", dense_storage)
+    make("v2-many-links-external-link.h5", "latest", many)
     make("v2-plain.h5", "latest", lambda f, group: None)
     print(json.dumps(written))
 

@@ -3,9 +3,10 @@
 // target is not in the file, external raw storage (a dataset whose bytes live in another file: tf.keras 2.x and
 // Keras 3 before 3.14 read them into the weights, research keras-security.md row 9 and §8), and virtual datasets.
 // Unlike hdf5-plain.ts this walk is tolerant: it reads every layout h5py and HDF5 1.8+ write (superblocks 0-3,
-// version 1 and 2 object headers, symbol-table groups and compact link messages) and only says "not complete" where
-// it stops (dense link storage in a fractal heap, damage). h5wasm then reads the file in a worker that can open no
-// other file (hdf5-worker.ts), so what this walk misses still cannot be read.
+// version 1 and 2 object headers, symbol-table groups, compact link messages and dense link storage in a fractal heap
+// whose root is a direct block or an indirect block of direct blocks) and only says "not complete" where it stops
+// (a deeper or filtered heap, huge or tiny heap objects, damage). h5wasm then reads the file in a worker that can
+// open no other file (hdf5-worker.ts), so what this walk misses still cannot be read.
 import { closeSync, fstatSync, openSync, readSync } from "node:fs";
 import type { Hdf5StorageNote } from "./hdf5-contents.js";
 import { Bytes, globalHeapObject, isUndefined, need, NotPlain, uint } from "./hdf5-plain.js";
@@ -113,9 +114,15 @@ class Walk {
           break;
         }
         case MSG.linkInfo: {
-          // Dense link storage: the links live in a fractal heap this walk does not read.
+          // Dense link storage: the link messages live in a fractal heap.
           const heapAt = 2 + (m.data[1] & 0x01 ? 8 : 0);
-          if (!isUndefined(m.data, heapAt, this.file.offsetSize)) this.incomplete ??= `dense link storage at ${path}`;
+          if (isUndefined(m.data, heapAt, this.file.offsetSize)) break;
+          const links = this.denseLinks(uint(m.data, heapAt, this.file.offsetSize));
+          if (links === null) this.incomplete ??= `dense link storage at ${path}`;
+          for (const link of links ?? []) {
+            const child = this.link(link, path);
+            if (child) children.push(child);
+          }
           break;
         }
         case MSG.external:
@@ -184,6 +191,61 @@ class Walk {
       }
     }
     return messages;
+  }
+
+  /**
+   * The link messages of a fractal heap (III.G) holding a group's dense link storage, read block by block: a root
+   * direct block, or a root indirect block of direct blocks, unfiltered, every object managed. Objects sit back to back
+   * from a block's start; after the last one the block must be zeros, so nothing can hide behind free space. Any other
+   * heap is null: not read.
+   */
+  private denseLinks(address: number): Buffer[] | null {
+    const file = this.file;
+    const O = file.offsetSize;
+    const L = file.lengthSize;
+    const headerSize = 4 + 1 + 2 + 2 + 1 + 4 + L + O + L + O + 8 * L + 2 + 2 * L + 2 + 2 + O + 2;
+    const h = file.at(address, headerSize);
+    if (h.toString("latin1", 0, 4) !== "FRHP" || h[4] !== 0) return null;
+    const filtersLength = h.readUInt16LE(7);
+    const checksummed = (h[9] & 0x02) !== 0;
+    // Past the fields this read has no use for, to the huge and tiny object counts, then the table's shape.
+    let at = 10 + 4 + L + O + L + O + 5 * L;
+    const hugeCount = uint(h, at, L);
+    const tinyCount = uint(h, at + 2 * L, L);
+    at += 3 * L;
+    const width = h.readUInt16LE(at);
+    const startSize = uint(h, at + 2, L);
+    const maxDirect = uint(h, at + 2 + L, L);
+    const maxHeapBits = h.readUInt16LE(at + 2 + 2 * L);
+    const rootAddress = uint(h, at + 2 + 2 * L + 4, O);
+    const rootRows = h.readUInt16LE(at + 2 + 2 * L + 4 + O);
+    if (filtersLength !== 0 || hugeCount !== 0 || tinyCount !== 0 || isUndefined(h, at + 2 + 2 * L + 4, O)) return null;
+    const offsetBytes = Math.ceil(maxHeapBits / 8);
+    const links: Buffer[] = [];
+    const directBlock = (blockAddress: number, size: number): boolean => {
+      const block = file.at(blockAddress, size);
+      if (block.toString("latin1", 0, 4) !== "FHDB") return false;
+      let p = 5 + O + offsetBytes + (checksummed ? 4 : 0);
+      while (p < block.length && block[p] === 1) {
+        const length = linkMessageLength(block, p, O);
+        if (length === null || p + length > block.length) return false;
+        links.push(block.subarray(p, p + length));
+        p += length;
+      }
+      return block.subarray(p).every((byte) => byte === 0);
+    };
+    if (rootRows === 0) return directBlock(rootAddress, startSize) ? links : null;
+    const blockSize = (row: number) => startSize * (row < 2 ? 1 : 2 ** (row - 1));
+    if (blockSize(rootRows - 1) > maxDirect) return null;
+    const entries = file.at(rootAddress + 5 + O + offsetBytes, rootRows * width * O);
+    for (let row = 0; row < rootRows; row++) {
+      for (let column = 0; column < width; column++) {
+        const entry = (row * width + column) * O;
+        if (isUndefined(entries, entry, O)) continue;
+        if (!directBlock(uint(entries, entry, O), blockSize(row))) return null;
+      }
+    }
+    return links;
   }
 
   /** A version-1 group: B-tree of symbol-table nodes, names in a local heap; cache type 2 is a soft link. */
@@ -303,6 +365,27 @@ class Walk {
       if (viaExternal || !this.paths.has(absolute)) this.note(where, "soft-link", target);
     }
   }
+}
+
+/** The size of the link message starting at `at` (IV.A.2.g), or null when it is not one. */
+function linkMessageLength(block: Buffer, at: number, offsetSize: number): number | null {
+  if (block[at] !== 1 || at + 2 > block.length) return null;
+  const flags = block[at + 1];
+  if (flags & 0xe0) return null;
+  let p = at + 2;
+  const type = flags & 0x08 ? block[p++] : 0;
+  if (flags & 0x04) p += 8;
+  if (flags & 0x10) p += 1;
+  const width = 1 << (flags & 0x03);
+  if (p + width > block.length) return null;
+  let nameLength = 0;
+  for (let i = width - 1; i >= 0; i--) nameLength = nameLength * 256 + block[p + i];
+  p += width + nameLength;
+  if (nameLength === 0 || p > block.length) return null;
+  // A hard link holds an object address; soft, external and user-defined links a length and their value.
+  if (type === 0) return p + offsetSize - at;
+  if (p + 2 > block.length) return null;
+  return p + 2 + block.readUInt16LE(p) - at;
 }
 
 const join = (group: string, name: string) => (group === "/" ? `/${name}` : `${group}/${name}`);
