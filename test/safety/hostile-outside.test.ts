@@ -143,6 +143,8 @@ describe("the byte walk and the h5wasm worker, on every group layout", () => {
     expect(kinds("v2-dense-external-storage.h5")).toEqual(["external-storage /model_weights/stolen"]);
     // 3000 soft links into the file itself (not noted) and one external link: a heap whose root is an indirect block.
     expect(kinds("v2-many-links-external-link.h5")).toEqual(["external-link /model_weights/stolen"]);
+    expect(kinds("v4-virtual-dataset.h5")).toEqual(["virtual-dataset /model_weights/stolen"]);
+    expect(scanHdf5Outside(files["v4-virtual-dataset.h5"]).notes[0].detail).toBe(join(BAIT_DIR, "bait.h5"));
     expect(kinds("v2-plain.h5")).toEqual([]);
     for (const name of Object.keys(files).filter((n) => n !== "v2-plain.h5")) {
       ageBaits();

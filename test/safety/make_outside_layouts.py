@@ -56,6 +56,12 @@ def main():
             group["w%04d" % i] = h5py.SoftLink("/model_weights/kernel")
         link(f, group)
 
+    def virtual(f, group):
+        layout = h5py.VirtualLayout(shape=(3, 2), dtype="float32")
+        layout[:] = h5py.VirtualSource(bait_h5, "kernel", shape=(3, 2))
+        group.create_virtual_dataset("stolen", layout)
+
+    make("v4-virtual-dataset.h5", "latest", virtual)
     make("v2-dense-external-storage.h5", "latest", dense_storage)
     make("v2-many-links-external-link.h5", "latest", many)
     make("v2-plain.h5", "latest", lambda f, group: None)
