@@ -132,7 +132,7 @@ export function createDiagnoseSession(options: DiagnoseOptions): DiagnoseSession
     const env: EnvFacts = started.env;
     facts.env = env;
     // Each safety finding now says whether this environment's Keras would act on it.
-    facts.file = { ...file, safety: { ...file.safety, findings: file.safety.findings.map((f) => withInstalled(f, env)) } };
+    if (file.safety) facts.file = { ...file, safety: { ...file.safety, findings: file.safety.findings.map((f) => withInstalled(f, env)) } };
     const importFailed = env.importError !== null;
     onProgress({
       stage: "import",
@@ -147,7 +147,7 @@ export function createDiagnoseSession(options: DiagnoseOptions): DiagnoseSession
 
     // A file the safety read named dangerous is never loaded here, whatever its format and the installed Keras: its
     // cause (unsafe-model-file) explains each finding and loads it only after a typed yes (flows/unsafe-model-file).
-    if (dangerousFindings(facts).length > 0 || file.safety.verdict === "dangerous") {
+    if (dangerousFindings(facts).length > 0 || file.safety?.verdict === "dangerous") {
       onProgress({ stage: "load", status: "skipped", detail: "not loaded: the safety read found something that acts outside the model" });
       return diagnosed(onProgress, null);
     }

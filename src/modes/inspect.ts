@@ -11,15 +11,9 @@ import type { ModelFacts } from "../core/types.js";
  * calls dangerous (as scanners exit). */
 export function inspectExitCode(facts: ModelFacts): number {
   if (facts.format === "missing") return ExitCode.usage;
-  return facts.problem || facts.safety.verdict === "dangerous" ? ExitCode.diagnosed : ExitCode.loads;
+  return facts.problem || facts.safety?.verdict === "dangerous" ? ExitCode.diagnosed : ExitCode.loads;
 }
 
-/** What --json prints: a path with nothing readable at it was never read, so it has no safety verdict at all. */
-function shown(facts: ModelFacts): Omit<ModelFacts, "safety"> & { safety?: ModelFacts["safety"] } {
-  if (facts.format !== "missing") return facts;
-  const { safety: _unread, ...rest } = facts;
-  return rest;
-}
 
 export async function runInspect(target: string | undefined, options: CliOptions): Promise<number> {
   if (!target) {
@@ -27,7 +21,7 @@ export async function runInspect(target: string | undefined, options: CliOptions
     return ExitCode.usage;
   }
   const facts = await inspectModel(target);
-  if (options.json) process.stdout.write(`${toSafeJson(shown(facts), 2)}\n`);
+  if (options.json) process.stdout.write(`${toSafeJson(facts, 2)}\n`);
   else process.stdout.write(renderInspectReport(facts));
   return inspectExitCode(facts);
 }

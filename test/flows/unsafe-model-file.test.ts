@@ -117,7 +117,7 @@ describe("unsafe-model-file", () => {
     expect(baseFor({ file: safe, env: null, load: null }, "TypeError: Could not locate class 'Gate'.").diagnosis.cause).not.toBe("unsafe-model-file");
     // A caution alone (an unexpected member) does not make the cause.
     const caution = await inspectModel(fileOf("zip-unexpected-member").path);
-    expect(caution.safety.verdict).toBe("caution");
+    expect(caution.safety?.verdict).toBe("caution");
     expect(baseFor({ file: caution, env: null, load: null }, null).diagnosis.cause).not.toBe("unsafe-model-file");
   });
 });

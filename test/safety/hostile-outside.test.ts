@@ -104,7 +104,7 @@ describe("the session's gate", () => {
     const session = createDiagnoseSession({ modelPath: join(hostile, "h5-external-storage.h5"), python: pythonFor("keras2"), timeoutSeconds: 240, outputDir: scratchDir() });
     try {
       const result = await session.diagnose(() => undefined);
-      expect(result.file?.safety.verdict).toBe("dangerous");
+      expect(result.file?.safety?.verdict).toBe("dangerous");
       expect(result.load).toBeNull();
       const requests: ActionRequest[] = [
         { kind: "verify-load", fix: { safeMode: false } },
