@@ -122,8 +122,9 @@ export interface ModelFacts {
   /** keras1 | keras2 (multi-backend) | tf-keras2 (tf.keras / tf_keras) | keras3, derived from kerasVersion and layout. */
   kerasLine: "keras1" | "keras2" | "tf-keras2" | "keras3" | null;
   tensorflowVersion: string | null;
-  /** What in the file could run code, read files or fool a reader, before any Python touches it. */
-  safety: SafetyRead;
+  /** What in the file could run code, read files or fool a reader, before any Python touches it; absent when nothing
+   * readable is at the path (nothing was read). */
+  safety?: SafetyRead;
   details: Record<string, unknown>;
 }
 

@@ -4,6 +4,7 @@ import { causeById, causes } from "../../flows/index.js";
 import { resolve } from "node:path";
 import { dangerousFindings } from "../../flows/unsafe-model-file/cause.js";
 import { classify } from "../core/classify/classify.js";
+import { paragraphs } from "../core/content.js";
 import { describeFile, describeKeras, describeLoad } from "../core/describe.js";
 import { runEffect, sourceRoots } from "./effects.js";
 import { findSources } from "../core/fixes/find-sources.js";
@@ -28,6 +29,8 @@ export interface DiagnoseOptions {
 }
 
 // Formats where the file alone settles the question: starting Python would only repeat what the bytes say.
+/** Actions that hand the model file to Python (the worker, a trial environment or a rebuild). */
+const MODEL_IN_PYTHON = new Set<ActionRequest["kind"]>(["verify-load", "resave-compare", "try-versions", "bring-home", "bring-home-legacy", "rebuild-model", "resave-rebuilt"]);
 const DECIDED_BY_FILE = new Set(["missing", "git-lfs-pointer", "html", "empty", "truncated", "not-a-model", "h5-weights", "tf-checkpoint"]);
 
 /** `--python PATH` naming no executable file: diagnosed as python-not-found rather than thrown as a usage error. */
@@ -129,7 +132,7 @@ export function createDiagnoseSession(options: DiagnoseOptions): DiagnoseSession
     const env: EnvFacts = started.env;
     facts.env = env;
     // Each safety finding now says whether this environment's Keras would act on it.
-    facts.file = { ...file, safety: { ...file.safety, findings: file.safety.findings.map((f) => withInstalled(f, env)) } };
+    if (file.safety) facts.file = { ...file, safety: { ...file.safety, findings: file.safety.findings.map((f) => withInstalled(f, env)) } };
     const importFailed = env.importError !== null;
     onProgress({
       stage: "import",
@@ -142,9 +145,9 @@ export function createDiagnoseSession(options: DiagnoseOptions): DiagnoseSession
       return diagnosed(onProgress, env.importError);
     }
 
-    // A file the safety read named dangerous is never loaded here: its cause (unsafe-model-file) explains each
-    // finding and loads it only after a typed yes (flows/unsafe-model-file).
-    if (dangerousFindings(facts).length > 0) {
+    // A file the safety read named dangerous is never loaded here, whatever its format and the installed Keras: its
+    // cause (unsafe-model-file) explains each finding and loads it only after a typed yes (flows/unsafe-model-file).
+    if (dangerousFindings(facts).length > 0 || file.safety?.verdict === "dangerous") {
       onProgress({ stage: "load", status: "skipped", detail: "not loaded: the safety read found something that acts outside the model" });
       return diagnosed(onProgress, null);
     }
@@ -157,6 +160,11 @@ export function createDiagnoseSession(options: DiagnoseOptions): DiagnoseSession
   }
 
   async function runAction(request: ActionRequest, onProgress?: (progress: ActionProgress) => void): Promise<ActionResult> {
+    // No step reaches Python with a dangerous file unless it carries the typed yes (allowStoredCode, which only the
+    // wizard's consent sets and --auto never does): not a verify-load, nor a trial, a re-save or a weights load.
+    if (facts.file?.safety?.verdict === "dangerous" && MODEL_IN_PYTHON.has(request.kind) && !("fix" in request && request.fix.allowStoredCode === true)) {
+      return { ok: false, summary: paragraphs("Not run: the safety read found something in this file that acts outside the model, so keras-fix gives it to no Python without your typed yes.") };
+    }
     return runEffect(request, {
       onPipProgress: onProgress && ((pip) => onProgress(pipProgressForBar(pip))),
       modelPath: options.modelPath,

@@ -132,6 +132,8 @@ export function renderInspectReport(facts: ModelFacts): string {
 
 /** The safety read (src/core/inspect/safety.ts): its verdict, then each finding with where it sits and who is open. */
 function safetyLines(facts: ModelFacts): string[] {
+  // Nothing readable at the path: nothing was read, so there is no verdict to give.
+  if (!facts.safety) return [];
   const { verdict, findings } = facts.safety;
   if (verdict === "ok") return ["", chalk.dim("  safety: nothing found (a scan is not a proof of safety)")];
   const head = verdict === "dangerous"

@@ -7,11 +7,13 @@ import { renderInspectReport } from "../engine/inspect-report.js";
 import { toSafeJson } from "../core/safe-json.js";
 import type { ModelFacts } from "../core/types.js";
 
-/** 0 a loadable-looking model, 2 nothing at the path, 1 a file with a problem. */
+/** 0 a loadable-looking model; 2 nothing readable at the path; 1 a file with a problem, or one the safety read
+ * calls dangerous (as scanners exit). */
 export function inspectExitCode(facts: ModelFacts): number {
   if (facts.format === "missing") return ExitCode.usage;
-  return facts.problem ? ExitCode.diagnosed : ExitCode.loads;
+  return facts.problem || facts.safety?.verdict === "dangerous" ? ExitCode.diagnosed : ExitCode.loads;
 }
+
 
 export async function runInspect(target: string | undefined, options: CliOptions): Promise<number> {
   if (!target) {

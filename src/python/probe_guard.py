@@ -58,6 +58,12 @@ NON_MODELING_MODULE = re.compile(
     r"(^|\.)(gen_)?(io_ops|script_ops|summary_ops)$|(^|\.)(file_io|gfile|file_utils|saving_api|saving_lib|image_utils|"
     r"dataset_utils|audio_dataset_utils|image_dataset_utils|text_dataset_utils)$|(^|\.)saved_model(\.|$)"
 )
+# Classes that read or load files named in their own config: judged by the class a config's name resolved to (any
+# spelling: "layers.TFSMLayer", a registered "pkg>Name", a module path), through their from_config.
+LOADS_FROM_CONFIG = ("TFSMLayer", "TorchModuleWrapper")
+VOCABULARY_READERS = ("StringLookup", "IntegerLookup", "TextVectorization", "IndexLookup")
+TOKENIZER_FILE_KEYS = ("vocabulary", "merges", "proto", "spm_proto")
+OUTSIDE_READER_ROOTS = ("keras", "tf_keras", "keras_hub", "keras_nlp", "tensorflow")
 # Swapped-in code objects reach the guard through this sys.modules entry (they run with Keras' module globals).
 GUARD_MODULE = "keras_fix_guard"
 
@@ -116,6 +122,42 @@ class Guard(object):
             retrieve = namespace.get("_retrieve_class_or_fn")
             if name.endswith("serialization_lib") and inspect.isfunction(retrieve) and id(retrieve) not in self.patched:
                 namespace["_retrieve_class_or_fn"] = self.checked_retrieve(retrieve)
+            for class_name in LOADS_FROM_CONFIG + VOCABULARY_READERS:
+                found = namespace.get(class_name)
+                if inspect.isclass(found):
+                    self.guard_outside_reader(found)
+            if name.split(".")[0] in ("keras_hub", "keras_nlp"):
+                for found in list(namespace.values()):
+                    if inspect.isclass(found) and reads_outside_files(found):
+                        self.guard_outside_reader(found)
+
+    def guard_outside_reader(self, cls):
+        """Wraps a class's from_config: a config pointing outside the model is refused before the class reads it."""
+        if not reads_outside_files(cls):
+            return
+        bound = getattr(cls, "from_config", None)
+        original = getattr(bound, "__func__", None)
+        if original is None or getattr(original, "_keras_fix_guarded", False) or id(cls) in self.patched:
+            return
+        guard = self
+
+        def from_config(klass, config, *args, **kwargs):
+            outside = None if guard.allow_stored_code else outside_reference(klass, config)
+            if outside:
+                guard.refusals += 1
+                raise KerasFixRefusedImport(
+                    "keras-fix refused to build %s while loading the model: its config %s, outside the model file. "
+                    "Nothing was read." % (klass.__name__, outside),
+                    name=getattr(klass, "__module__", None),
+                )
+            return original(klass, config, *args, **kwargs)
+
+        from_config._keras_fix_guarded = True
+        try:
+            cls.from_config = classmethod(from_config)
+        except (TypeError, AttributeError):
+            return
+        self.patched.add(id(cls))
 
     def checked_retrieve(self, retrieve):
         """Wraps a deserializer's _retrieve_class_or_fn: what a config resolves to must be a model part."""
@@ -123,6 +165,9 @@ class Guard(object):
 
         def _retrieve_class_or_fn(name, registered_name, module, *args, **kwargs):
             found = retrieve(name, registered_name, module, *args, **kwargs)
+            if inspect.isclass(found):
+                # A class imported just now (keras_hub's, say) is judged before its from_config runs.
+                guard.guard_outside_reader(found)
             if not guard.allow_stored_code and is_non_modeling(found, module):
                 guard.refusals += 1
                 raise KerasFixRefusedImport(
@@ -225,6 +270,40 @@ def is_non_modeling(found, requested_module):
         return True
     via_keras = isinstance(requested_module, str) and requested_module.split(".")[0] in ALLOWED_IMPORT_ROOTS
     return via_keras and callable(found) and module.split(".")[0] not in ALLOWED_IMPORT_ROOTS
+
+
+def class_names(cls):
+    try:
+        return set(klass.__name__ for klass in inspect.getmro(cls))
+    except Exception:
+        return set()
+
+
+def reads_outside_files(cls):
+    """A class that loads a SavedModel or a pickle, or reads a vocabulary, merges or proto file its config names."""
+    module = getattr(cls, "__module__", "") or ""
+    if module.split(".")[0] not in OUTSIDE_READER_ROOTS:
+        return False
+    names = class_names(cls)
+    if names & set(LOADS_FROM_CONFIG + VOCABULARY_READERS):
+        return True
+    return module.split(".")[0] in ("keras_hub", "keras_nlp") and any(n.endswith("Tokenizer") for n in names)
+
+
+def outside_reference(cls, config):
+    """What in this config points outside the model (as words for the refusal), or None."""
+    if not isinstance(config, dict):
+        return None
+    names = class_names(cls)
+    if "TFSMLayer" in names:
+        return "names a SavedModel to load and run (%r)" % (config.get("filepath"),)
+    if "TorchModuleWrapper" in names:
+        return "holds a torch.save blob, which unpickling runs"
+    for key in TOKENIZER_FILE_KEYS:
+        value = config.get(key)
+        if isinstance(value, str):
+            return "reads its %s from %r" % (key, value[:200])
+    return None
 
 
 def describe_callable(found):

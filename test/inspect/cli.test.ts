@@ -32,6 +32,8 @@ describe("keras-fix inspect", () => {
       expect(facts.format).toBe(format);
       expect(facts.path).toBe(path);
       expect(result.stderr).not.toMatch(/HDF5-DIAG|\n\s+at /);
+      // Nothing at the path was read, so there is no safety verdict; everything read has one.
+      expect(facts.safety === undefined).toBe(format === "missing");
     });
   }
 
@@ -55,6 +57,13 @@ describe("keras-fix inspect", () => {
     const result = cli(join(modelsDir, "keras2", "h5_named_dot_keras.keras"));
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/named \.keras: Keras 3 refuses it/);
+  });
+
+  it("says nothing about the safety of a path with nothing at it", () => {
+    const result = cli(join(modelsDir, "no such model.h5"));
+    expect(result.code).toBe(2);
+    expect(result.stdout).not.toMatch(/safety:/);
+    expect(cli(join(modelsDir, "keras2", "sequential.h5")).stdout).toMatch(/safety: nothing found/);
   });
 
   it("refuses a missing argument as a usage error", () => {

@@ -64,7 +64,8 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe("the plain HDF5 reader", () => {
   it("reads every intact HDF5 fixture exactly as h5wasm does", async () => {
-    const fixtures = filesUnder(modelsDir).filter((path) => isHdf5(path) && basename(path) !== "truncated.h5");
+    // fixtures/models/hostile*: files changed by hand to reach outside themselves, never plain on purpose.
+    const fixtures = filesUnder(modelsDir).filter((path) => isHdf5(path) && basename(path) !== "truncated.h5" && !/[\\/]hostile[^\\/]*[\\/]/.test(path));
     expect(fixtures.length).toBeGreaterThan(60);
     for (const path of fixtures) {
       expect(whyNotPlain(path), path).toBeNull();

@@ -77,6 +77,7 @@ export const modelFactsSchema = z.object({
   layers: layerNode.nullable(),
   kerasLine: z.enum(["keras1", "keras2", "tf-keras2", "keras3"]).nullable(),
   tensorflowVersion: z.string().nullable(),
-  safety: safetySchema,
+  // Absent when nothing readable is at the path (format missing): nothing was read.
+  safety: safetySchema.optional(),
   details: z.record(z.string(), z.unknown()),
 }).strict();

@@ -36,8 +36,8 @@ describe("hostile files", () => {
     expect(files.length).toBeGreaterThan(15);
     for (const file of files) {
       const facts = modelFactsSchema.parse(await inspectModel(file.path));
-      const ids = facts.safety.findings.map((f) => f.id);
-      expect({ label: file.label, verdict: facts.safety.verdict }).toEqual({ label: file.label, verdict: file.verdict });
+      const ids = facts.safety!.findings.map((f) => f.id);
+      expect({ label: file.label, verdict: facts.safety!.verdict }).toEqual({ label: file.label, verdict: file.verdict });
       for (const id of file.ids) expect(ids, file.label).toContain(id);
     }
   });
@@ -50,8 +50,8 @@ describe("hostile files", () => {
       await Promise.all((JSON.parse(made.stdout) as string[]).map(async (path) => [path.split("/").pop()!, (await inspectModel(path)).safety] as const)),
     );
     expect(byName["h5-external-link.h5"]).toMatchObject({ verdict: "dangerous", findings: [{ id: "h5-link", where: "/model_weights/stolen" }] });
-    expect(byName["h5-object-dataset.h5"].verdict).toBe("caution");
-    expect(byName["h5-object-dataset.h5"].findings.map((f) => f.where).sort()).toEqual(["/model_weights/evil_objects", "/model_weights/evil_opaque"]);
+    expect(byName["h5-object-dataset.h5"]!.verdict).toBe("caution");
+    expect(byName["h5-object-dataset.h5"]!.findings.map((f) => f.where).sort()).toEqual(["/model_weights/evil_objects", "/model_weights/evil_opaque"]);
     expect(byName["keras-weights-external-link.keras"]).toMatchObject({ verdict: "dangerous", findings: [{ id: "h5-link", where: "model.weights.h5:/stolen" }] });
     expect(byName["h5-config-tfsmlayer.h5"]).toMatchObject({ verdict: "dangerous", findings: [{ id: "config-tfsmlayer" }] });
   });
@@ -63,10 +63,10 @@ describe("real Keras files", () => {
     expect(fixtures.length).toBeGreaterThan(20);
     for (const fixture of fixtures) {
       const facts = await inspectModel(fixture.path);
-      expect({ file: `${fixture.set}/${fixture.file}`, verdict: facts.safety.verdict === "dangerous" ? facts.safety.findings : "not dangerous" })
+      expect({ file: `${fixture.set}/${fixture.file}`, verdict: facts.safety!.verdict === "dangerous" ? facts.safety!.findings : "not dangerous" })
         .toEqual({ file: `${fixture.set}/${fixture.file}`, verdict: "not dangerous" });
       if (facts.lambdas.some((l) => l.hasBytecode && l.functionType === "lambda")) {
-        expect(facts.safety.findings.map((f) => f.id).join(), `${fixture.set}/${fixture.file}`).toMatch(/lambda-bytecode/);
+        expect(facts.safety!.findings.map((f) => f.id).join(), `${fixture.set}/${fixture.file}`).toMatch(/lambda-bytecode/);
       }
     }
   });

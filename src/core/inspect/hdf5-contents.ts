@@ -44,7 +44,7 @@ export interface Hdf5Root {
 
 export interface Hdf5StorageNote {
   path: string;
-  kind: "external-link" | "soft-link" | "virtual-dataset" | "object-data";
-  /** The link target, the virtual dataset's source files, or the stored type. */
+  kind: "external-link" | "soft-link" | "external-storage" | "virtual-dataset" | "object-data";
+  /** The link target, the files the raw bytes come from, the virtual dataset's source files, or the stored type. */
   detail: string;
 }

@@ -19,7 +19,7 @@ export interface PlainRead {
 }
 
 /** Why the plain reader gave the file to h5wasm; only tests look at it. */
-class NotPlain extends Error {}
+export class NotPlain extends Error {}
 
 const ROOT_ATTRIBUTES: readonly RootAttributeName[] = ["keras_version", "backend", "model_config", "training_config", "layer_names"];
 /** The same bounds the h5wasm walk has (hdf5-extract.ts): past them the file is not plain. */
@@ -57,12 +57,12 @@ const KNOWN_MESSAGES = new Set<number>(Object.values(MESSAGE));
 /** Datatype classes (II.B.3.1.3). */
 const CLASS = { fixed: 0, float: 1, time: 2, string: 3, bitfield: 4, opaque: 5, compound: 6, reference: 7, enum: 8, vlen: 9, array: 10 } as const;
 
-function need(condition: boolean, what: string): asserts condition {
+export function need(condition: boolean, what: string): asserts condition {
   if (!condition) throw new NotPlain(what);
 }
 
 /** Positioned reads through 64 KB pages, bounded in total: a header walk touches the same pages again and again. */
-class Bytes {
+export class Bytes {
   private readonly pages = new Map<number, Buffer>();
   /** Global heap collections read so far, by address: their objects by index. */
   readonly heaps = new Map<number, Map<number, Buffer>>();
@@ -110,7 +110,7 @@ class Bytes {
 }
 
 /** A little-endian unsigned field of 1-8 bytes; an all-ones value is HDF5's "undefined address". */
-function uint(bytes: Buffer, at: number, width: number): number {
+export function uint(bytes: Buffer, at: number, width: number): number {
   need(at + width <= bytes.length, "a field past its message");
   let value = 0;
   for (let i = width - 1; i >= 0; i--) value = value * 256 + bytes[at + i];
@@ -118,7 +118,7 @@ function uint(bytes: Buffer, at: number, width: number): number {
   return value;
 }
 
-function isUndefined(bytes: Buffer, at: number, width: number): boolean {
+export function isUndefined(bytes: Buffer, at: number, width: number): boolean {
   for (let i = 0; i < width; i++) if (bytes[at + i] !== 0xff) return false;
   return true;
 }
@@ -255,7 +255,7 @@ function datatype(data: Buffer): Datatype {
  * walked whole, the way HDF5 loads it (H5HGcache.c), so that a collection HDF5 cannot load (a free-space object of
  * size 0 makes it loop forever: test/inspect/hostile/global-heap-loop.h5) is left to h5wasm and its time limit.
  */
-function globalHeapObject(file: Bytes, collection: number, index: number): Buffer {
+export function globalHeapObject(file: Bytes, collection: number, index: number): Buffer {
   const objects = file.heaps.get(collection) ?? globalHeap(file, collection);
   file.heaps.set(collection, objects);
   const object = objects.get(index);

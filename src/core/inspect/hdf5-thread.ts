@@ -2,11 +2,12 @@
 // thread of its own can be stopped. The worker starts on the first HDF5 file and is reused (loading h5wasm costs
 // ~0.2 s); it is retired after a failure (HDF5 may be left in a bad state) or once its wasm heap has grown large.
 import { existsSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { Worker } from "node:worker_threads";
 import type { Hdf5Job, Hdf5Parts, Hdf5WorkerMessage, WeightShapes } from "./hdf5-contents.js";
 import type { Hdf5Root, Hdf5StorageNote } from "./hdf5-extract.js";
+import { scanHdf5Outside } from "./hdf5-outside.js";
 import { readPlainHdf5 } from "./hdf5-plain.js";
 
 /**
@@ -115,29 +116,38 @@ function run(path: string, parts: Hdf5Parts): Promise<Hdf5Read> {
 }
 
 /**
- * Reads one HDF5 file. The root and the safety walk of a file in h5py's default layout are read here without HDF5
- * (hdf5-plain.ts); everything else, and weight shapes, in the worker, where jobs run one after another. Never
- * rejects for a bad file.
+ * Reads one HDF5 file. What reaches outside the file (links, external storage) is found first from the bytes
+ * (hdf5-outside.ts); the root and the safety walk of a file in h5py's default layout are read here without HDF5
+ * (hdf5-plain.ts); everything else, and weight shapes, in the worker, where jobs run one after another and HDF5 can
+ * open no file but this one. Never rejects for a bad file.
  */
-export function readHdf5Bounded(path: string, parts: Hdf5Parts): Promise<Hdf5Read> {
+export async function readHdf5Bounded(path: string, parts: Hdf5Parts): Promise<Hdf5Read> {
+  const outside = parts.storage ? scanHdf5Outside(path) : null;
   if (!parts.weightShapes) {
     const plain = readPlainHdf5(path);
     if (plain) {
-      return Promise.resolve({
+      return {
         root: parts.root ? plain.root : null,
         weightShapes: null,
         weightShapesError: null,
-        ...(parts.storage ? { storage: plain.storage, storageError: null } : {}),
+        ...(parts.storage ? { storage: [...(outside?.notes ?? []), ...plain.storage], storageError: null } : {}),
         failure: null,
-      });
+      };
     }
   }
-  return readWithHdf5(path, parts);
+  const read = await readWithHdf5(path, parts);
+  if (!outside) return read;
+  // h5wasm's walk sees links (the worker refuses to open their targets) but not external raw storage: the byte walk's
+  // notes come first, and a byte walk that stopped early is said, since external storage there went unchecked.
+  const storage = [...outside.notes, ...(read.storage ?? [])];
+  const storageError = outside.incomplete !== null ? `the byte walk stopped (${outside.incomplete}); external raw storage past that point was not checked` : (read.storageError ?? null);
+  return { ...read, storage, storageError };
 }
 
 /** Reads one HDF5 file with h5wasm in the worker; jobs run one after another on the one worker. */
 export function readWithHdf5(path: string, parts: Hdf5Parts): Promise<Hdf5Read> {
-  const result = queue.then(() => run(path, parts));
+  // Absolute: the worker lets HDF5 open exactly this path and nothing else.
+  const result = queue.then(() => run(resolve(path), parts));
   queue = result.catch(() => undefined);
   return result;
 }

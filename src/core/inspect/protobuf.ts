@@ -81,3 +81,58 @@ export class ProtoFile {
     return this.read(field.start, field.end).toString("utf8");
   }
 }
+
+/** The same wire-format reading over bytes already in memory (a whole saved_model.pb walked op by op). */
+export class ProtoBytes {
+  constructor(readonly bytes: Buffer) {}
+
+  private varint(at: number): { value: number; next: number } {
+    let value = 0;
+    let scale = 1;
+    for (let i = at; i < Math.min(at + 10, this.bytes.length); i++) {
+      const byte = this.bytes[i];
+      value += (byte & 0x7f) * scale;
+      scale *= 128;
+      if ((byte & 0x80) === 0) return { value, next: i + 1 };
+    }
+    throw new Error("malformed varint");
+  }
+
+  *fields(start = 0, end = this.bytes.length): Generator<ProtoField> {
+    let at = start;
+    while (at < end) {
+      const tag = this.varint(at);
+      const number = Math.floor(tag.value / 8);
+      const wireType = tag.value % 8;
+      if (number === 0) throw new Error("field number 0");
+      at = tag.next;
+      if (wireType === WIRE_VARINT) {
+        const v = this.varint(at);
+        yield { number, wireType, value: v.value, start: at, end: v.next };
+        at = v.next;
+      } else if (wireType === WIRE_LEN) {
+        const length = this.varint(at);
+        const payloadEnd = length.next + length.value;
+        if (payloadEnd > end) throw new Error("length past the end of the message");
+        yield { number, wireType, value: length.value, start: length.next, end: payloadEnd };
+        at = payloadEnd;
+      } else if (wireType === WIRE_I64 || wireType === WIRE_I32) {
+        const width = wireType === WIRE_I64 ? 8 : 4;
+        yield { number, wireType, value: 0, start: at, end: at + width };
+        at += width;
+      } else {
+        throw new Error(`unsupported wire type ${wireType}`);
+      }
+    }
+    if (at !== end) throw new Error("message overruns its length");
+  }
+
+  string(field: ProtoField): string {
+    return this.bytes.toString("utf8", field.start, field.end);
+  }
+
+  /** The fields of one message, as a list (a message's fields are few). */
+  list(field: ProtoField | null = null): ProtoField[] {
+    return [...this.fields(field?.start ?? 0, field?.end ?? this.bytes.length)];
+  }
+}

@@ -32,6 +32,9 @@ export const EXPOSURE: Record<string, Known> = {
   "config-torch-module-wrapper": { advisory: "CVE-2025-49655", exposure: { keras3: fixed("3.11.3", "3.12.0"), tfKeras: NONE, keras2: NONE } },
   // Row 7: a string vocabulary is read through tf.io.gfile; refused in safe mode from 3.12.0; tf_keras never gates it.
   "config-vocabulary-path": { advisory: "CVE-2025-12058", exposure: { keras3: fixed("3.12.0"), tfKeras: EVERY, keras2: EVERY } },
+  // §8: keras_hub tokenizers read vocabulary / merges / proto files their config names; three were fixed in January
+  // 2026 and others reported open in June 2026, in keras_hub's own releases: open everywhere as far as Keras goes.
+  "config-tokenizer-file": { advisory: null, exposure: { keras3: EVERY, tfKeras: NONE, keras2: NONE } },
   // Row 8: TFSMLayer.from_config loads any SavedModel path: 3.12.1, 3.13.2, 3.14.0. TF backend only.
   "config-tfsmlayer": { advisory: "CVE-2026-1462", exposure: { keras3: fixed("3.12.1", "3.13.2", "3.14.0"), tfKeras: NONE, keras2: NONE } },
   // Row 12: layer names with ../ or absolute paths become asset sub-paths: 3.12.3, 3.15.0.
@@ -48,6 +51,9 @@ export const EXPOSURE: Record<string, Known> = {
   "zip-duplicate-member": { advisory: null, exposure: { keras3: EVERY, tfKeras: EVERY, keras2: EVERY } },
   // Row 9 and §1c: HDF5 external storage / virtual datasets; legacy .h5 path only 3.12.2, 3.14.1, 3.15.0.
   "h5-external-data": { advisory: "CVE-2026-1669", exposure: { keras3: fixed("3.12.2", "3.14.1", "3.15.0"), tfKeras: EVERY, keras2: EVERY } },
+  // §8: ops a SavedModel runs while tf.keras / tf_keras load it (resource initializers, the init op); Keras 3's
+  // load_model does not read SavedModels (TFSMLayer does, through tf.saved_model.load, and is its own finding).
+  "savedmodel-load-op": { advisory: null, exposure: { keras3: NONE, tfKeras: EVERY, keras2: EVERY } },
   // Row 10: external / soft links read other HDF5 files: 3.12.3, 3.15.0.
   "h5-link": { advisory: "GHSA-27f4-p4xq-cxg8", exposure: { keras3: fixed("3.12.3", "3.15.0"), tfKeras: EVERY, keras2: EVERY } },
 };

@@ -5,6 +5,7 @@ import { closeSync, lstatSync, openSync, readdirSync, readFileSync, readSync, re
 import { join, relative, sep } from "node:path";
 import type { SafetyFinding } from "../types.js";
 import { finding } from "./safety.js";
+import { loadTimeGraphFindings } from "./safety-graph.js";
 import { pickleIn } from "./safety-zip.js";
 
 /** Files looked at in a folder; a SavedModel has a handful plus its assets. */
@@ -98,7 +99,7 @@ export function folderFindings(root: string, kind: "savedmodel" | "keras-folder"
     }
   };
   walk(root, 0);
-  if (kind === "savedmodel") found.push(...graphFindings(join(root, "saved_model.pb")));
+  if (kind === "savedmodel") found.push(...graphFindings(join(root, "saved_model.pb")), ...loadTimeGraphFindings(root));
   return found;
 }
 

@@ -64,6 +64,31 @@ const NON_MODELING = /^(?:load_model|model_from_json|model_from_config|model_fro
 
 /** Lookup layers whose string `vocabulary` is a path or URI read at load time (CVE-2025-12058). */
 const LOOKUP_LAYERS = new Set(["StringLookup", "IntegerLookup", "TextVectorization", "IndexLookup", "Hashing"]);
+/** keras_hub / keras_nlp classes that read a vocabulary, merges or SentencePiece proto file named in their config. */
+const READS_TOKENIZER_FILES = /(?:Tokenizer|Preprocessor|Detokenizer)$/;
+const TOKENIZER_FILE_KEYS = ["vocabulary", "merges", "proto", "spm_proto"] as const;
+
+/**
+ * The names a config object can resolve to, spelled the ways Keras lines resolve them: `class_name` as written;
+ * its last part when dotted (Keras 3 and tf_keras join `module` + "." + `class_name` and look that up in the public
+ * API table, so `{"module": "keras", "class_name": "layers.TFSMLayer"}` is keras.layers.TFSMLayer); and
+ * `registered_name`, after its `package>` prefix or last dot (the registry's key, and the legacy `package>name`).
+ * A rule on a class name judges every one of them, so another spelling of the same class cannot pass.
+ */
+export function resolvedNames(object: Record<string, unknown>): Set<string> {
+  const names = new Set<string>();
+  const add = (value: unknown) => {
+    if (typeof value !== "string" || value === "") return;
+    names.add(value);
+    const last = value.split(/[>.]/).pop();
+    if (last) names.add(last);
+  };
+  add(object.class_name);
+  add(object.registered_name);
+  // A function reference names its function in `config`: `{"class_name": "function", "config": "utils.get_file"}`.
+  if (object.class_name === "function") add(object.config);
+  return names;
+}
 
 const URL_LIKE = /^(?:https?|ftp|gs|s3|hdfs|file):\/\//i;
 const PATH_ESCAPE = /(?:^|[\\/])\.\.(?:[\\/]|$)|^[\\/]|^[A-Za-z]:[\\/]|\\/;
@@ -129,32 +154,43 @@ function objectFindings(
   const fnName = className === "function" && typeof object.config === "string" ? object.config : null;
   const module = typeof object.module === "string" ? object.module : null;
   const label = fnName ?? className ?? "object";
+  const names = resolvedNames(object);
+  const is = (name: string) => names.has(name);
+  const isAny = (test: (name: string) => boolean) => [...names].some(test);
 
   if (className === "__lambda__") {
     found.push(finding("lambda-bytecode-keras", "caution", path, "A Python lambda stored as bytecode: loading runs it. Keras 3 and tf_keras refuse it in a .keras file unless safe_mode=False; keras-fix asks before it allows that."));
   }
-  if (className === "Lambda" && config) {
+  if (is("Lambda") && config) {
     const legacyCode = config.function_type === "lambda" || config.output_shape_type === "lambda";
     if (legacyCode) {
       found.push(finding("lambda-bytecode-legacy", "caution", `${path}.config.function`, "A Lambda layer stores Python bytecode: tf.keras and tf_keras run it on load without asking in .h5 and SavedModel files, Keras 3 before 3.11.3 too; keras-fix's probe refuses it unless you say yes."));
     }
   }
-  if (className === "TFSMLayer") {
+  if (is("TFSMLayer")) {
     const target = config && typeof config.filepath === "string" ? ` (${clipText(config.filepath, 80)})` : "";
     found.push(finding("config-tfsmlayer", "dangerous", path, `A TFSMLayer loads and runs another SavedModel${target} from a path or URL the file chooses.`));
   }
-  if (className === "TorchModuleWrapper") {
+  if (is("TorchModuleWrapper")) {
     found.push(finding("config-torch-module-wrapper", "dangerous", path, "A TorchModuleWrapper stores a torch.save blob, which torch.load unpickles: a pickle runs any code it names."));
   }
-  if (className !== null && LOOKUP_LAYERS.has(className) && config && typeof config.vocabulary === "string") {
-    found.push(finding("config-vocabulary-path", "dangerous", `${path}.config.vocabulary`, `A ${className} reads its vocabulary from ${clipText(config.vocabulary, 80)} at load time: a file on your machine or a URL, not data stored in the model.`));
+  if (isAny((n) => LOOKUP_LAYERS.has(n)) && config && typeof config.vocabulary === "string") {
+    found.push(finding("config-vocabulary-path", "dangerous", `${path}.config.vocabulary`, `A ${clipText(label, 60)} reads its vocabulary from ${clipText(config.vocabulary, 80)} at load time: a file on your machine or a URL, not data stored in the model.`));
+  } else if (config && (isAny((n) => READS_TOKENIZER_FILES.test(n)) || /^keras_(?:hub|nlp)(\.|$)/.test(module ?? ""))) {
+    for (const key of TOKENIZER_FILE_KEYS) {
+      const value = config[key];
+      if (typeof value !== "string") continue;
+      found.push(finding("config-tokenizer-file", "dangerous", `${path}.config.${key}`, `A ${clipText(label, 60)} reads its ${key} from ${clipText(value, 80)} at load time: a file on your machine or a URL, not data stored in the model.`));
+    }
   }
   if (module !== null && className !== null) {
     const top = module.split(".")[0];
     if (isKerasModule(module)) {
-      if (fnName !== null && NON_MODELING.test(fnName)) {
-        const id = /enable_unsafe_deserialization|set_global_attribute/.test(fnName) ? "config-disables-safe-mode" : "config-non-modeling-api";
-        found.push(finding(id, "dangerous", path, `The config calls ${module}.${fnName}, a function that loads, saves, fetches or changes settings, not a part of a model.`));
+      // By any spelling: `{"class_name": "function", "config": "get_file"}`, a dotted `config` or `class_name`.
+      const called = [...names].find((n) => NON_MODELING.test(n));
+      if (called !== undefined) {
+        const id = /enable_unsafe_deserialization|set_global_attribute/.test(called) ? "config-disables-safe-mode" : "config-non-modeling-api";
+        found.push(finding(id, "dangerous", path, `The config calls ${module}.${clipText(label, 80)}, a function that loads, saves, fetches or changes settings, not a part of a model.`));
       }
     } else if (top === "builtins") {
       // Keras 3 writes `builtins` for the user's own functions too (fixtures keras3/custom_loss.keras): only names
@@ -194,7 +230,9 @@ export function hdf5Findings(notes: Hdf5StorageNote[], error: string | null): Sa
       case "external-link":
         return finding("h5-link", "dangerous", note.path, `An external link to ${clipText(note.detail, 120)}: reading the weights reads another HDF5 file of your machine into the model.`);
       case "soft-link":
-        return finding("h5-link", "dangerous", note.path, `A soft link to ${clipText(note.detail, 120)}, which does not exist in the file: Keras never writes links, and a link where weights belong redirects what loads.`);
+        return finding("h5-link", "dangerous", note.path, `A soft link to ${clipText(note.detail, 120)}, which is not an object of this file: Keras never writes links, and a link where weights belong redirects what loads.`);
+      case "external-storage":
+        return finding("h5-external-data", "dangerous", note.path, `A dataset whose bytes are stored in ${clipText(note.detail, 120)}, outside the model: loading the weights reads that file of your machine into the model.`);
       case "virtual-dataset":
         return finding("h5-external-data", "dangerous", note.path, `A virtual dataset mapped onto ${clipText(note.detail, 120)}: its values are read from other files of your machine.`);
       case "object-data":

@@ -11,7 +11,12 @@ import { zipFindings } from "./safety-zip.js";
 export async function toFacts(found: Found): Promise<ModelFacts> {
   const facts = found.kind === "config" ? await configFacts(found) : fileFacts(found);
   if (found.note !== undefined) facts.details = { ...facts.details, note: found.note };
-  return withSafety(found.storageSafety ? { ...facts, safety: mergeSafety(facts.safety, found.storageSafety) } : facts);
+  // Nothing readable at the path: nothing was read, so there is no verdict at all.
+  if (facts.format === "missing") {
+    delete facts.safety;
+    return facts;
+  }
+  return withSafety(found.storageSafety ? { ...facts, safety: mergeSafety(facts.safety ?? [], found.storageSafety) } : facts);
 }
 
 async function configFacts(found: Extract<Found, { kind: "config" }>): Promise<ModelFacts> {
@@ -46,5 +51,5 @@ async function withSafety(facts: ModelFacts): Promise<ModelFacts> {
     const reason = error instanceof Error ? error.message : String(error);
     container = [finding("safety-read-incomplete", "caution", "(file)", `keras-fix could not finish its safety read (${reason.slice(0, 160)}); treat the file as unchecked.`)];
   }
-  return { ...facts, safety: mergeSafety(facts.safety, container) };
+  return { ...facts, safety: mergeSafety(facts.safety ?? [], container) };
 }
