@@ -200,7 +200,7 @@ export async function startChecker(options: CheckOptions): Promise<Checker> {
     const start = performance.now();
     const seconds = () => (performance.now() - start) / 1000;
     const inspected = await inspectModel(model.absolute);
-    const file: ModelFacts = { ...inspected, safety: { ...inspected.safety, findings: inspected.safety.findings.map((f) => withInstalled(f, env)) } };
+    const file: ModelFacts = inspected.safety ? { ...inspected, safety: { ...inspected.safety, findings: inspected.safety.findings.map((f) => withInstalled(f, env)) } } : inspected;
     const facts: Facts = { file, env, load: null };
     const customNames = [...new Set(file.customObjects.map((ref) => ref.className))];
     if (customNames.length > 0) facts.sources = await sourcesOf(customNames, sourceRoots(model.absolute));
