@@ -90,6 +90,22 @@ function spawnInGroup(file: string, args: readonly string[], env: Record<string,
 
 const liveProcesses = new Set<ProbeProcess>();
 const forwardedSignals: NodeJS.Signals[] = ["SIGINT", "SIGTERM", "SIGHUP"];
+/** Set once keras-fix is ending (Ctrl-C, the wizard's last screen): nothing new starts, what starts is killed. */
+let stopping = false;
+
+/**
+ * Kills every child now and refuses new ones. The wizard's Ctrl-C arrives as a key, not a signal: without this a
+ * trial's pip would run on to the end, its load too, and the environment would be recorded as proven.
+ */
+export function stopAllChildren(): void {
+  stopping = true;
+  killAllNow();
+}
+
+/** True once stopAllChildren ran: work still in flight must not record anything as done. */
+export function stoppingChildren(): boolean {
+  return stopping;
+}
 
 function killAllNow(): void {
   for (const child of liveProcesses) child.killTree("SIGKILL");
@@ -121,6 +137,11 @@ function uninstallHooks(): void {
 }
 
 export function track(child: ProbeProcess): void {
+  if (stopping) {
+    // Started by work that was already in flight when keras-fix began to end.
+    child.killTree("SIGKILL");
+    return;
+  }
   liveProcesses.add(child);
   installHooks();
   void child.exited.then(() => {
@@ -211,6 +232,7 @@ export async function runTracked(
 ): Promise<TrackedOutcome> {
   const [file, ...args] = argv;
   if (!file) throw new BugError("runTracked needs a program to run");
+  if (stopping) return { exitCode: null, signal: "SIGKILL", timedOut: false, stdout: "", stderr: "" };
   const { child, exited, killTree } = spawnInGroup(file, args, options.env ?? {}, "ignore");
   track({ pid: child.pid, stdin: child.stdin!, stdout: child.stdout!, stderr: child.stderr!, exited, killTree });
   const out: string[] = [];
