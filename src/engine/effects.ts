@@ -1,9 +1,9 @@
 // Runs the steps that act: a verified re-load, a source search, writing the loader or a skeleton, a re-save check,
 // a consented command. Every file it writes gets a NEW name in the current folder; the user's files are never
 // overwritten, and the model file is only ever read.
-import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, linkSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, join, resolve } from "node:path";
+import { basename, dirname, join, resolve } from "node:path";
 import { causes } from "../../flows/index.js";
 import { freshModulePath, freshPath, modelStem } from "../core/new-files.js";
 import { classify } from "../core/classify/classify.js";
@@ -90,15 +90,38 @@ async function generateSkeleton(keys: string[], deps: EffectDeps): Promise<Actio
   };
 }
 
+/** Folders of work not yet proven (a re-save in progress): removed on every exit, Ctrl-C included. */
+const unfinishedWork = new Set<string>();
+process.on("exit", () => {
+  for (const dir of unfinishedWork) rmSync(dir, { recursive: true, force: true });
+});
+
+/**
+ * The copy is written into a hidden folder beside its final name (the compare's scratch files go there too) and
+ * gets its name only once a fresh Python loaded it with the same outputs: an interrupted or failed re-save leaves
+ * no unverified `.resaved.keras` for the user to trust.
+ */
 async function resaveCompare(fix: LoadFix, deps: EffectDeps): Promise<ActionResult> {
-  const target = freshPath(deps.outputDir ?? process.cwd(), `${modelStem(deps.modelPath)}.resaved`, ".keras");
-  const outcome = await withModelPath(fix, deps, (path, loadFix) => deps.probe().resaveCompare(path, loadFix, target));
+  const dir = deps.outputDir ?? process.cwd();
+  const target = freshPath(dir, `${modelStem(deps.modelPath)}.resaved`, ".keras");
+  const work = mkdtempSync(join(dir, ".keras-fix-resave-"));
+  unfinishedWork.add(work);
+  let outcome;
+  try {
+    const partial = join(work, basename(target));
+    outcome = await withModelPath(fix, deps, (path, loadFix) => deps.probe().resaveCompare(path, loadFix, partial));
+    // A hard link, not a rename: it fails instead of replacing a file that took the name meanwhile.
+    if (outcome.ok) linkSync(partial, target);
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+    unfinishedWork.delete(work);
+  }
   return {
     ok: outcome.ok,
     summary: outcome.ok
       ? paragraphs(["Saved a copy as ", pathToken(target), `; reloaded in a fresh Python, its outputs differ by at most ${outcome.maxAbsDiff ?? 0} on the same random input.`])
       : paragraphs(["Re-saving did not work: ", code(outcome.message ?? "unknown error")]),
-    data: { ...outcome, path: target },
+    data: { ...outcome, outPath: target, path: target },
   };
 }
 
