@@ -116,6 +116,8 @@ export async function runInteractive(target: string | undefined, options: CliOpt
     process.off("SIGTERM", onSignal);
     // The terminal first (cooked mode, stdin released): keys typed while the workers close go to the shell.
     instance.unmount();
+    // Stop reading the terminal too: a paused stream still reads ahead, and what it reads never reaches the shell.
+    if (!deps.stdin) process.stdin.destroy();
     await Promise.all([closing, ...sessions.map((session) => session.close())]);
     // Whatever is still running (a trial's pip after `q`) ends with the wizard.
     stopAllChildren();
