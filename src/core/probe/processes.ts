@@ -73,13 +73,22 @@ function spawnInGroup(file: string, args: readonly string[], env: Record<string,
     }),
     (error: unknown): ChildExit => ({ exitCode: null, signal: null, spawnError: String(error) }),
   );
+  // The group is signalled only while its leader is not yet reaped: until then its pid (the group's id) stays
+  // reserved. Once Node has reaped it the number is free, and the next process given it may lead a group of its own
+  // (another keras-fix started with setsid): a late kill(-pid) would take that one down. What the leader left in the
+  // group needs no kill: the probe's children watch their parent and exit (keras_probe.py watch_parent).
   const killTree = (signal: NodeJS.Signals) => {
-    if (child.pid === undefined) return;
+    if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return;
     try {
       if (detachGroups) process.kill(-child.pid, signal);
       else child.kill(signal);
     } catch {
-      // Already gone.
+      // No such group yet: the child has not reached its setsid() since the fork. Its pid is ours to signal.
+      try {
+        child.kill(signal);
+      } catch {
+        // Gone meanwhile.
+      }
     }
   };
   return { child, exited, killTree };
