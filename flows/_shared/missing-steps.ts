@@ -316,13 +316,23 @@ export function missingObjectSteps(family: MissingFamily): Step[] {
       kind: "end",
       id: "still-failing",
       outcome: "escalate",
-      title: "The code was found, but loading still fails",
+      title: "Loading still fails",
       body: (ctx) => {
+        // The named file was read before any load (effects.ts): missing, or without the class. Say which.
+        const problem = ctx.results["verify-named"]?.data?.moduleProblem as { kind: string; path: string; names: string[] } | undefined;
+        if (problem) {
+          return paragraphs(
+            problem.kind === "no-file"
+              ? ["There is no file at ", path(problem.path), ": nothing was loaded. Check the path (it is read from the folder you run keras-fix in)."]
+              : [path(problem.path), ` exists but does not define ${problem.names.join(", ")}: nothing was loaded. Name the .py file whose class or def has that name.`],
+            ["Run: ", command(autoCommand(ctx).replace(" --auto", ""))],
+          );
+        }
         const attempt = failedAttempt(ctx);
         const final = attempt?.chain[attempt.chain.length - 1];
         return paragraphs(
           final ? ["The new error is ", code(`${final.type}: ${final.message.split("\n")[0]}`), "."] : "Loading failed again.",
-          "That is progress: the missing name was the first problem. If the new error says the class cannot be built from its config (an unexpected or missing argument), run keras-fix again with the same file to get the change that class needs.",
+          "The code was found and imported: the missing name was the first problem. If the new error says the class cannot be built from its config (an unexpected or missing argument), run keras-fix again with the same file to get the change that class needs.",
           ["Run: ", command(autoCommand(ctx).replace(" --auto", ""))],
         );
       },

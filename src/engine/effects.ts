@@ -1,7 +1,7 @@
 // Runs the steps that act: a verified re-load, a source search, writing the loader or a skeleton, a re-save check,
 // a consented command. Every file it writes gets a NEW name in the current folder; the user's files are never
 // overwritten, and the model file is only ever read.
-import { copyFileSync, linkSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, linkSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, dirname, join, resolve } from "node:path";
 import { causes } from "../../flows/index.js";
@@ -9,7 +9,7 @@ import { freshModulePath, freshPath, modelStem } from "../core/new-files.js";
 import { classify } from "../core/classify/classify.js";
 import { code, paragraphs, path as pathToken, python, strong, text } from "../core/content.js";
 import { describeLoad } from "../core/describe.js";
-import { findSources, gitRootOf } from "../core/fixes/find-sources.js";
+import { definitionsIn, findSources, gitRootOf, logicalLines } from "../core/fixes/find-sources.js";
 import { loaderFileName, loaderScript } from "../core/fixes/loader-script.js";
 import { skeletonModule } from "../core/fixes/skeleton.js";
 import { readLambdaFacts, rebuildModel, resaveRebuilt } from "../core/lambda/actions.js";
@@ -47,7 +47,37 @@ async function withModelPath<T>(fix: LoadFix, deps: EffectDeps, use: (path: stri
   }
 }
 
+/**
+ * What is wrong with the file named to define the custom objects, read before anything is imported: it is not
+ * there, or it neither defines nor imports a name the load needs. Null when it may well be the one.
+ */
+export function customObjectsModuleProblem(fix: LoadFix): { kind: "no-file" | "not-defined"; path: string; names: string[] } | null {
+  if (!fix.customObjectsModule) return null;
+  const path = resolve(fix.customObjectsModule);
+  let source: string;
+  try {
+    if (!statSync(path).isFile()) return { kind: "no-file", path, names: [] };
+    source = readFileSync(path, "utf8");
+  } catch {
+    return { kind: "no-file", path, names: [] };
+  }
+  const wanted = [...new Set(Object.values(fix.customObjects ?? {}))];
+  const defined = new Set(definitionsIn(source, path, new Set(wanted)).map((match) => match.name));
+  // `from layers import ScaledDense` makes the name the module's attribute as well as a definition does.
+  const imports = logicalLines(source).filter((line) => /^(from\s+\S+\s+)?import\b/.test(line.text)).map((line) => line.text);
+  const missing = wanted.filter((name) => !defined.has(name) && !imports.some((line) => line.split(/\W+/).includes(name)));
+  return missing.length > 0 ? { kind: "not-defined", path, names: missing } : null;
+}
+
 async function verifyLoad(fix: LoadFix, deps: EffectDeps): Promise<ActionResult> {
+  const problem = customObjectsModuleProblem(fix);
+  if (problem) {
+    const summary =
+      problem.kind === "no-file"
+        ? paragraphs([strong("No such file: "), pathToken(problem.path), ". Nothing was loaded."])
+        : paragraphs([pathToken(problem.path), ` does not define ${problem.names.join(", ")} (no class, def, assignment or import of that name). Nothing was loaded.`]);
+    return { ok: false, summary, data: { fix, moduleProblem: problem } };
+  }
   const attempt = await withModelPath(fix, deps, (path, loadFix) => deps.probe().load(path, loadFix));
   if (attempt.ok) {
     return { ok: true, summary: paragraphs([strong("It works: "), `the model ${describeLoad(attempt)}.`]), data: { attempt, fix } };
