@@ -266,6 +266,7 @@ export function App({ target, folder, findCandidates, createSession, inputs, rea
             setModelPath(picked);
             setPhase({ kind: "diagnosing" });
           }}
+          onQuit={() => exit(ExitCode.cancelled)}
         />
       )}
       {phase.kind === "diagnosing" && <StageList stages={stages} labels={text.stageLabels} />}
