@@ -4,7 +4,7 @@
 import { code, paragraphs, python, strong, text } from "../../src/core/content.js";
 import { keepFixSteps } from "./keep-fix.js";
 import { afterProvenSteps } from "../keras2-file-in-keras3/after-proven.js";
-import type { ActionResult, Content, LoadFix, Step, StepContext } from "../../src/core/types.js";
+import type { ActionResult, Content, Facts, LoadFix, Step, StepContext } from "../../src/core/types.js";
 import { plansWithProofs } from "../../src/core/versions/versions.js";
 import { pipArgv, pipCommand, planContent, type InstallPlan, type PlanProof } from "../../src/core/versions/plans.js";
 
@@ -58,6 +58,12 @@ function resultSummary(result: ActionResult | undefined): Content {
   return result ? result.summary : [];
 }
 
+/** tf_keras loads only beside TensorFlow (it imports it): its route is offered only where both are installed. */
+export function tfKerasInstalled(ctx: Facts): boolean {
+  const packages = ctx.env?.packages ?? {};
+  return !!packages.tf_keras && !!packages.tensorflow;
+}
+
 export function versionSteps(spec: VersionStepsSpec): Step[] {
   // bring-home's steps (after-proven.ts), when it has any.
   const afterProven = afterProvenSteps("trial-proven");
@@ -74,7 +80,8 @@ export function versionSteps(spec: VersionStepsSpec): Step[] {
         { id: "versions", label: "Show the versions that read this file", next: "plan" },
         { id: "rebuild", label: "Rebuild the model in code and load only its weights", next: "rebuild" },
       ],
-      auto: spec.tryFix ? "try" : "versions",
+      // "try" only where the fix can work here (tryFix gives null otherwise, e.g. tf_keras not installed).
+      auto: spec.tryFix ? { among: ["try", "versions"], pick: (ctx: StepContext) => (spec.tryFix!(ctx) !== null ? "try" : "versions") } : "versions",
     },
     {
       kind: "info",

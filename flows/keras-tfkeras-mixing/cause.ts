@@ -8,7 +8,7 @@ import type { Cause, Facts, LoadFix, StepContext } from "../../src/core/types.js
 import { versionFacts } from "../../src/core/versions/versions.js";
 import { writtenByTfKeras } from "../../src/core/versions/numbers.js";
 import { keras2InKeras3Matchers, versionCulprit } from "../keras2-file-in-keras3/cause.js";
-import { versionSteps } from "../_shared/version-steps.js";
+import { tfKerasInstalled, versionSteps } from "../_shared/version-steps.js";
 
 // Modules Keras 2 objects live in: tf_keras, Keras 2.13–2.15's keras.src.engine, and tf.keras inside TF ≤ 2.5.
 const KERAS2_MODULE = /^(?:tf_keras|keras\.src\.engine|keras\.engine|tensorflow\.python\.keras|tensorflow_core\.python\.keras)\b/;
@@ -194,7 +194,8 @@ export const kerasTfkerasMixing: Cause = {
           : "Load it with the same library that saved it.",
       );
     },
-    tryFix: (ctx: StepContext): LoadFix | null => (ctx.diagnosis.captures.legacyFlag || ctx.diagnosis.captures.kerasTensor ? null : { legacyKeras: true }),
+    tryFix: (ctx: StepContext): LoadFix | null =>
+      ctx.diagnosis.captures.legacyFlag || ctx.diagnosis.captures.kerasTensor || !tfKerasInstalled(ctx) ? null : { legacyKeras: true },
     tryLabel: "Load it with tf_keras, the library that saved it, and check",
     fixedBody: (ctx) =>
       paragraphs(
