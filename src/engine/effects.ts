@@ -33,17 +33,25 @@ function absoluteFix(fix: LoadFix): LoadFix {
   return fix.customObjectsModule ? { ...fix, customObjectsModule: resolve(fix.customObjectsModule) } : fix;
 }
 
+/** Scratch folders in use (a re-save in progress, a renamed copy of the model): removed on every exit, Ctrl-C included. */
+const unfinishedWork = new Set<string>();
+process.on("exit", () => {
+  for (const dir of unfinishedWork) rmSync(dir, { recursive: true, force: true });
+});
+
 /** Runs `use` on the model, or on a temporary copy under another extension when the fix asks for one. */
 async function withModelPath<T>(fix: LoadFix, deps: EffectDeps, use: (path: string, fix: LoadFix) => Promise<T>): Promise<T> {
   const { loadAs, ...rest } = absoluteFix(fix);
   if (!loadAs) return use(deps.modelPath, rest);
   const dir = mkdtempSync(join(tmpdir(), "keras-fix-copy-"));
+  unfinishedWork.add(dir);
   try {
     const copy = join(dir, `${modelStem(deps.modelPath)}${loadAs}`);
     copyFileSync(deps.modelPath, copy);
     return await use(copy, rest);
   } finally {
     rmSync(dir, { recursive: true, force: true });
+    unfinishedWork.delete(dir);
   }
 }
 
@@ -119,12 +127,6 @@ async function generateSkeleton(keys: string[], deps: EffectDeps): Promise<Actio
     data: { path: target, code: source, notes, customObjects: Object.fromEntries(refs.map((r) => [r.key, r.className])) },
   };
 }
-
-/** Folders of work not yet proven (a re-save in progress): removed on every exit, Ctrl-C included. */
-const unfinishedWork = new Set<string>();
-process.on("exit", () => {
-  for (const dir of unfinishedWork) rmSync(dir, { recursive: true, force: true });
-});
 
 /**
  * The copy is written into a hidden folder beside its final name (the compare's scratch files go there too) and
