@@ -2,7 +2,8 @@
 // Entry point: parses the flags, picks the mode, maps the result to an exit code. It imports only what parsing
 // needs: each mode (and Ink, h5wasm, execa, the flows) loads once it is chosen, so the first line comes quickly.
 import { parseArgs } from "node:util";
-import { readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { join } from "node:path";
 import { isUserError, UserError } from "./core/errors.js";
 import { ExitCode } from "./core/exit-codes.js";
 import { sanitize } from "./core/content.js";
@@ -74,6 +75,23 @@ function parse(argv: string[]) {
   }
 }
 
+/**
+ * A folder given as the model that is not itself a model (no SavedModel, TF checkpoint or unzipped Keras 3 model in
+ * it): the wizard lists the models inside and lets the user pick, instead of calling the folder "not a model".
+ */
+function isFolderToPickFrom(target: string): boolean {
+  try {
+    if (!statSync(target).isDirectory()) return false;
+    const names = readdirSync(target);
+    const isModel = ["saved_model.pb", "checkpoint", "keras_metadata.pb"].some((name) => names.includes(name)) ||
+      (names.includes("config.json") && names.includes("metadata.json")) ||
+      names.some((name) => name.endsWith(".index"));
+    return !isModel && !existsSync(join(target, "model.json"));
+  } catch {
+    return false;
+  }
+}
+
 /** package.json's version: read beside the built files (dist/src or the bundle in dist/bin). */
 function version(): string {
   for (const up of ["../package.json", "../../package.json", "../../../package.json"]) {
@@ -132,9 +150,9 @@ async function main(): Promise<number> {
   if (interactive) {
     // The header goes out before Ink and the rest of the wizard load (a few hundred ms): the user sees it at once.
     const { printHeader } = await import("./ui/header.js");
-    if (!first) {
+    if (!first || isFolderToPickFrom(first)) {
       const { runInteractive } = await import("./modes/interactive.js");
-      return runInteractive(first, options);
+      return runInteractive(undefined, options, first ? { folder: first } : {});
     }
     printHeader(first);
     // Then Python, before Ink: the Keras import runs while the wizard loads.

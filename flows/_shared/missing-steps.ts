@@ -2,7 +2,7 @@
 // user's code, let the user pick it (or name a file, or get a skeleton, or the code to write), prove the load, then
 // write a loader script. --auto imports only a module the user named with --custom-objects: code keras-fix found
 // on disk is never run without the user choosing it.
-import { basename } from "node:path";
+import { basename, dirname, isAbsolute, relative, resolve } from "node:path";
 import { code, command, paragraphs, path, python, strong, text } from "../../src/core/content.js";
 import { keepFixSteps } from "./keep-fix.js";
 import { SKELETON_MARKER } from "../../src/core/fixes/skeleton.js";
@@ -112,6 +112,14 @@ function whatIsMissing(ctx: StepContext, family: MissingFamily): Content {
   );
 }
 
+/** A path as the user types it from where they run keras-fix: relative below this folder, absolute elsewhere. */
+function fromHere(target: string): string {
+  const rel = relative(process.cwd(), resolve(target));
+  return rel === "" ? "." : rel.startsWith("..") || isAbsolute(rel) ? resolve(target) : rel;
+}
+
+/** The snippet runs from where the user is: the model's path from here, and the module's folder on sys.path when
+ * it is not this one (a bare `import fixture_layers` only finds a file in the current folder). */
 function exampleCode(ctx: StepContext, family: MissingFamily): string {
   const missing = missingOf(ctx);
   const mapping = mappingFor(ctx, null);
@@ -119,11 +127,14 @@ function exampleCode(ctx: StepContext, family: MissingFamily): string {
   const file = verifiedFix(ctx).customObjectsModule ?? bestSource(ctx)?.file ?? null;
   const fromFile = file ? basename(file).replace(/\.py$/, "").replace(/\W/g, "_") : null;
   const moduleName = fromFile ?? (missing.module && !missing.module.startsWith("__") ? missing.module.split(".").pop()! : "my_layers");
-  const modelPath = ctx.modelPath ? basename(ctx.modelPath) : "model.keras";
+  const modelPath = ctx.modelPath ? fromHere(ctx.modelPath) : "model.keras";
+  const moduleDir = file ? dirname(resolve(file)) : null;
+  const pathLines = moduleDir && moduleDir !== resolve(process.cwd()) ? ["import sys", `sys.path.insert(0, ${pythonString(fromHere(moduleDir))})  # the folder of ${basename(file!)}`] : [];
   const entries = Object.entries(mapping)
     .map(([key, attribute]) => `        ${pythonString(key)}: ${moduleName}.${attribute},`)
     .join("\n");
   return [
+    ...pathLines,
     "import keras",
     `import ${moduleName}  # the .py file that defines ${Object.values(mapping).join(", ")}`,
     "",
@@ -305,13 +316,23 @@ export function missingObjectSteps(family: MissingFamily): Step[] {
       kind: "end",
       id: "still-failing",
       outcome: "escalate",
-      title: "The code was found, but loading still fails",
+      title: "Loading still fails",
       body: (ctx) => {
+        // The named file was read before any load (effects.ts): missing, or without the class. Say which.
+        const problem = ctx.results["verify-named"]?.data?.moduleProblem as { kind: string; path: string; names: string[] } | undefined;
+        if (problem) {
+          return paragraphs(
+            problem.kind === "no-file"
+              ? ["There is no file at ", path(problem.path), ": nothing was loaded. Check the path (it is read from the folder you run keras-fix in)."]
+              : [path(problem.path), ` exists but does not define ${problem.names.join(", ")}: nothing was loaded. Name the .py file whose class or def has that name.`],
+            ["Run: ", command(autoCommand(ctx).replace(" --auto", ""))],
+          );
+        }
         const attempt = failedAttempt(ctx);
         const final = attempt?.chain[attempt.chain.length - 1];
         return paragraphs(
           final ? ["The new error is ", code(`${final.type}: ${final.message.split("\n")[0]}`), "."] : "Loading failed again.",
-          "That is progress: the missing name was the first problem. If the new error says the class cannot be built from its config (an unexpected or missing argument), run keras-fix again with the same file to get the change that class needs.",
+          "The code was found and imported: the missing name was the first problem. If the new error says the class cannot be built from its config (an unexpected or missing argument), run keras-fix again with the same file to get the change that class needs.",
           ["Run: ", command(autoCommand(ctx).replace(" --auto", ""))],
         );
       },

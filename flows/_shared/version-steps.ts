@@ -4,7 +4,7 @@
 import { code, paragraphs, python, strong, text } from "../../src/core/content.js";
 import { keepFixSteps } from "./keep-fix.js";
 import { afterProvenSteps } from "../keras2-file-in-keras3/after-proven.js";
-import type { ActionResult, Content, LoadFix, Step, StepContext } from "../../src/core/types.js";
+import type { ActionResult, Content, Facts, LoadFix, Step, StepContext } from "../../src/core/types.js";
 import { plansWithProofs } from "../../src/core/versions/versions.js";
 import { pipArgv, pipCommand, planContent, type InstallPlan, type PlanProof } from "../../src/core/versions/plans.js";
 
@@ -43,6 +43,27 @@ function afterInstallFix(plan: InstallPlan | null): LoadFix {
   return plan?.env.TF_USE_LEGACY_KERAS ? { legacyKeras: true } : {};
 }
 
+/**
+ * A proven plan as it was proven: each pin at the version pip resolved in the trial (the backend it added too), on
+ * the trial's Python minor. The trial takes tensorflow-cpu only to download less: the same code and version as
+ * tensorflow, which is what the user installs.
+ */
+export function asProven(plan: InstallPlan, userPython: string | null): InstallPlan {
+  const proof = plan.proof;
+  if (!proof?.proven) return plan;
+  const packages = proof.pins.map((pin) => {
+    const name = /^[A-Za-z0-9._-]+/.exec(pin.trim())?.[0] ?? pin;
+    const key = name.toLowerCase().replace(/[-_.]+/g, "-");
+    const version = proof.resolved[key];
+    const shown = key === "tensorflow-cpu" ? "tensorflow" : name;
+    const exact = version ? `${shown}==${version}` : pin.replace(/^\s*tensorflow-cpu/i, "tensorflow");
+    return /^[\w.=-]+$/.test(exact) ? exact : JSON.stringify(exact);
+  });
+  const userMinor = /^(\d+\.\d+)/.exec(userPython ?? "")?.[1] ?? null;
+  const sameMinor = !proof.python || proof.python === userMinor;
+  return { ...plan, packages, pythonOk: plan.pythonOk && sameMinor, pythonNeeded: sameMinor ? plan.pythonNeeded : proof.python };
+}
+
 function planBody(ctx: StepContext): Content {
   const plans = plansOf(ctx);
   if (plans.length === 0) return paragraphs("No known set of versions reads this file on this Python.");
@@ -56,6 +77,12 @@ function planBody(ctx: StepContext): Content {
 
 function resultSummary(result: ActionResult | undefined): Content {
   return result ? result.summary : [];
+}
+
+/** tf_keras loads only beside TensorFlow (it imports it): its route is offered only where both are installed. */
+export function tfKerasInstalled(ctx: Facts): boolean {
+  const packages = ctx.env?.packages ?? {};
+  return !!packages.tf_keras && !!packages.tensorflow;
 }
 
 export function versionSteps(spec: VersionStepsSpec): Step[] {
@@ -74,7 +101,8 @@ export function versionSteps(spec: VersionStepsSpec): Step[] {
         { id: "versions", label: "Show the versions that read this file", next: "plan" },
         { id: "rebuild", label: "Rebuild the model in code and load only its weights", next: "rebuild" },
       ],
-      auto: spec.tryFix ? "try" : "versions",
+      // "try" only where the fix can work here (tryFix gives null otherwise, e.g. tf_keras not installed).
+      auto: spec.tryFix ? { among: ["try", "versions"], pick: (ctx: StepContext) => (spec.tryFix!(ctx) !== null ? "try" : "versions") } : "versions",
     },
     {
       kind: "info",
@@ -93,7 +121,9 @@ export function versionSteps(spec: VersionStepsSpec): Step[] {
         const trial = plan ? paragraphs("Or it can prove the set first in a throwaway environment in its cache folder, leaving this one as it is.") : [];
         return pip && plan?.pythonOk
           ? [...paragraphs(["keras-fix can run ", code(pip), " for you and then load the model again to check."]), ...trial]
-          : [...paragraphs("There is nothing keras-fix can install into this environment: follow the steps above."), ...trial];
+          : [...paragraphs(plan && !plan.pythonOk
+              ? `keras-fix cannot install this set into the Python it runs (it needs Python ${plan.pythonNeeded ?? "of another version"}): make the new environment shown above and install it there.`
+              : "This environment already has these versions: follow the steps above."), ...trial];
       },
       options: [
         {
@@ -174,7 +204,7 @@ export function versionSteps(spec: VersionStepsSpec): Step[] {
         const failed = plans.filter((plan) => plan.proof && !plan.proof.proven);
         return [
           ...failed.map((plan) => [strong("Not proven: "), code(plan.proof!.pins.join(" ")), text(`: ${plan.proof!.message}.`)]),
-          ...(proven ? planContent(proven, pythonPathOf(ctx)) : []),
+          ...(proven ? planContent(asProven(proven, ctx.env?.python.version ?? null), pythonPathOf(ctx)) : []),
           ...paragraphs("Your own environment was not changed. Install the set above there (or in a new environment), or run your code with the trial environment's Python."),
         ];
       },

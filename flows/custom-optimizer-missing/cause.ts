@@ -12,8 +12,8 @@ export const customOptimizerMissing: Cause = missingCause({
   unknownKindFactor: (captures) => (captures.objType === "class" ? 1 : 0),
   matchers: [
     ...MISSING_OBJECT_MATCHERS.filter((matcher) => matcher.message.source.includes("?<printable>")),
-    { ...MISSING_OBJECT_MATCHERS[0], frame: COMPILE_FRAME, means: "a optimizer named by the compile step could not be found" },
-    { ...MISSING_OBJECT_MATCHERS[3], frame: COMPILE_FRAME, means: "a optimizer named by the compile step could not be found" },
+    { ...MISSING_OBJECT_MATCHERS[0], frame: COMPILE_FRAME, means: "an optimizer named by the compile step could not be found" },
+    { ...MISSING_OBJECT_MATCHERS[3], frame: COMPILE_FRAME, means: "an optimizer named by the compile step could not be found" },
     ...KINDLESS_MATCHERS,
   ],
 });

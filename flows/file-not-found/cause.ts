@@ -2,7 +2,9 @@
 // line: h5py's "unable to open file ... errno = 2", tf-keras' "No file or directory found at", Keras 3's
 // "File not found: filepath=..." (which Keras 3 also prints for a `.keras` file that exists but is not a zip: the
 // file's facts decide, see `when`).
-import { code, paragraphs, path, shell } from "../../src/core/content.js";
+import { existsSync, readdirSync, statSync } from "node:fs";
+import { basename, dirname, join } from "node:path";
+import { code, command, paragraphs, path, shell } from "../../src/core/content.js";
 import type { Cause, Facts, StepContext } from "../../src/core/types.js";
 
 // Formats that mean "there is a file, it is just not a readable model": other causes own them.
@@ -24,6 +26,45 @@ export function pathHints(target: string): string[] {
     hints.push("The path is relative: Python resolves it from the folder it was started in, not from the script's folder.");
   }
   return hints;
+}
+
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    previous = current;
+  }
+  return previous[b.length];
+}
+
+/**
+ * The model files beside the missing path whose names are close to the one typed (a typo, another extension), as
+ * paths written the way the user wrote theirs: what "did you mean" offers.
+ */
+export function similarModelFiles(target: string): string[] {
+  const folder = dirname(target);
+  let names: string[];
+  try {
+    names = readdirSync(folder).filter((name) => {
+      if (/\.(h5|hdf5|keras)$/i.test(name)) return true;
+      try {
+        return statSync(join(folder, name)).isDirectory() && existsSync(join(folder, name, "saved_model.pb"));
+      } catch {
+        return false;
+      }
+    });
+  } catch {
+    return [];
+  }
+  const wanted = basename(target).toLowerCase();
+  const stem = (name: string) => name.toLowerCase().replace(/\.(h5|hdf5|keras)$/, "");
+  return names
+    .map((name) => ({ name, distance: Math.min(editDistance(wanted, name.toLowerCase()), editDistance(stem(wanted), stem(name))) }))
+    .filter(({ distance }) => distance <= Math.max(2, Math.floor(wanted.length / 3)))
+    .sort((a, b) => a.distance - b.distance || a.name.localeCompare(b.name))
+    .slice(0, 3)
+    .map(({ name }) => (folder === "." && !target.startsWith("./") ? name : join(folder, name)));
 }
 
 export const fileNotFound: Cause = {
@@ -104,8 +145,10 @@ export const fileNotFound: Cause = {
       body: (ctx) => {
         const target = missingPath(ctx);
         const hints = pathHints(target);
+        const similar = similarModelFiles(target);
         return paragraphs(
           ["Keras was asked to load ", path(target), " and found nothing there."],
+          ...(similar.length > 0 ? [["Did you mean ", ...similar.flatMap((file, i) => [...(i > 0 ? [" or "] : []), command(`keras-fix ${/^[\w./-]+$/.test(file) ? file : JSON.stringify(file)}`)]), "?"]] : []),
           ["Relative paths are resolved from the folder Python runs in; keras-fix ran from ", path(process.cwd()), "."],
           ...hints.map((hint) => [hint]),
           "If the model was meant to be downloaded, download it again and compare its size with the source.",

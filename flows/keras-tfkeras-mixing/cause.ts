@@ -8,7 +8,7 @@ import type { Cause, Facts, LoadFix, StepContext } from "../../src/core/types.js
 import { versionFacts } from "../../src/core/versions/versions.js";
 import { writtenByTfKeras } from "../../src/core/versions/numbers.js";
 import { keras2InKeras3Matchers, versionCulprit } from "../keras2-file-in-keras3/cause.js";
-import { versionSteps } from "../_shared/version-steps.js";
+import { tfKerasInstalled, versionSteps } from "../_shared/version-steps.js";
 
 // Frames of standalone multi-backend keras (2.x), not TensorFlow's bundled tf.keras.
 // Files only multi-backend keras has (keras 2.6+, also under site-packages/keras/, is tf.keras split out).
@@ -272,7 +272,7 @@ export const kerasTfkerasMixing: Cause = {
       );
     },
     tryFix: (ctx: StepContext): LoadFix | null =>
-      ctx.diagnosis.captures.legacyFlag || ctx.diagnosis.captures.kerasTensor || isStandaloneEra(ctx.diagnosis.captures) ? null : { legacyKeras: true },
+      ctx.diagnosis.captures.legacyFlag || ctx.diagnosis.captures.kerasTensor || isStandaloneEra(ctx.diagnosis.captures) || !tfKerasInstalled(ctx) ? null : { legacyKeras: true },
     tryLabel: "Load it with tf_keras, the library that saved it, and check",
     fixedBody: (ctx) =>
       paragraphs(

@@ -7,7 +7,7 @@ import type { Cause, Facts, LoadFix, Matcher, StepContext } from "../../src/core
 import { builtinKindOf } from "../../src/core/versions/builtins.js";
 import { versionFacts } from "../../src/core/versions/versions.js";
 import { KERAS2_ONLY_KWARGS, KERAS2_ONLY_LAYERS, KERAS3_KWARGS_ADDED } from "../../src/core/versions/tables.js";
-import { versionSteps } from "../_shared/version-steps.js";
+import { tfKerasInstalled, versionSteps } from "../_shared/version-steps.js";
 import { KERAS_MODULE, r8Alone, r9Alone } from "../_shared/wrapper-first-line.js";
 
 const keras2Layers = KERAS2_ONLY_LAYERS.join("|");
@@ -94,10 +94,11 @@ function isDepthwiseGroups(ctx: StepContext): boolean {
   return ctx.diagnosis.captures.keyword === "groups" && ctx.diagnosis.captures.className === "DepthwiseConv2D";
 }
 
-/** The fix that changes least: the DepthwiseConv2D shim when that is all that fails, else tf_keras if installed. */
+/** The fix that changes least: the DepthwiseConv2D shim when that is all that fails, else tf_keras if installed;
+ * without tf_keras nothing here can load it, and the versions (proven in a trial environment) are the way. */
 function tryFix(ctx: StepContext): LoadFix | null {
   if (isDepthwiseGroups(ctx)) return { shims: ["depthwise-conv2d-groups"] };
-  return { legacyKeras: true };
+  return tfKerasInstalled(ctx) ? { legacyKeras: true } : null;
 }
 
 const SHIM_CODE = (path: string) =>
@@ -193,7 +194,9 @@ export const keras2FileInKeras3: Cause = {
               : "Keras 2 saved it; Keras 3 has no equivalent.",
           ),
         ],
-        "Keras 2 lives on as the tf_keras package; it loads this file as it is.",
+        tfKerasInstalled(ctx)
+          ? "Keras 2 lives on as the tf_keras package; it loads this file as it is."
+          : "Keras 2 lives on as the tf_keras package, which loads this file as it is; it is not installed here (it needs TensorFlow beside it), so the versions below, proven first in a throwaway environment, are the way.",
       ),
     tryFix,
     tryLabel: "Load it the way that changes least (tf_keras, or a small patch) and check",

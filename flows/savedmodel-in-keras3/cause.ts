@@ -4,6 +4,7 @@
 // through tf_keras with TF_USE_LEGACY_KERAS=1.
 import { code, command, paragraphs, path, python, shell, strong } from "../../src/core/content.js";
 import { keepFixSteps } from "../_shared/keep-fix.js";
+import { tfKerasInstalled } from "../_shared/version-steps.js";
 import type { Cause, Facts, StepContext } from "../../src/core/types.js";
 
 /** true: written by Keras 2 model.save (has keras_metadata.pb); false: tf.saved_model.save export; null: unknown. */
@@ -24,6 +25,11 @@ function tfMinor(ctx: StepContext): string | null {
   const version = ctx.env?.packages.tensorflow;
   const match = version?.match(/^(\d+)\.(\d+)/);
   return match ? `${match[1]}.${match[2]}` : null;
+}
+
+/** TFSMLayer wraps a TensorFlow SavedModel: Keras 3 on another backend (JAX, torch) cannot run it. */
+function tensorflowBackend(ctx: StepContext): boolean {
+  return ctx.env?.backend === "tensorflow" && !!ctx.env.packages.tensorflow;
 }
 
 export const savedmodelInKeras3: Cause = {
@@ -108,16 +114,17 @@ export const savedmodelInKeras3: Cause = {
       id: "route",
       title: "How do you want to load it?",
       options: [
-        { id: "tfsm", label: "As an inference-only layer (keras.layers.TFSMLayer), checked now", next: "try-tfsm" },
+        // Each route only where it can work here: TFSMLayer runs on the TensorFlow backend, tf_keras needs tf_keras and TensorFlow.
+        { id: "tfsm", label: "As an inference-only layer (keras.layers.TFSMLayer), checked now", next: "try-tfsm", when: tensorflowBackend },
         {
           id: "legacy",
           label: "As a full Keras 2 model (tf_keras with TF_USE_LEGACY_KERAS=1), checked now",
           next: "try-legacy",
-          when: (ctx) => hasKerasMetadata(ctx) !== false,
+          when: (ctx) => hasKerasMetadata(ctx) !== false && tfKerasInstalled(ctx),
         },
         { id: "show", label: "Just show me the code", next: "code" },
       ],
-      auto: "tfsm",
+      auto: { among: ["tfsm", "show"], pick: (ctx) => (tensorflowBackend(ctx) ? "tfsm" : "show") },
     },
     {
       kind: "action",

@@ -1,15 +1,15 @@
 // Runs the steps that act: a verified re-load, a source search, writing the loader or a skeleton, a re-save check,
 // a consented command. Every file it writes gets a NEW name in the current folder; the user's files are never
 // overwritten, and the model file is only ever read.
-import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, linkSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, join, resolve } from "node:path";
+import { basename, dirname, join, resolve } from "node:path";
 import { causes } from "../../flows/index.js";
 import { freshModulePath, freshPath, modelStem } from "../core/new-files.js";
 import { classify } from "../core/classify/classify.js";
 import { code, paragraphs, path as pathToken, python, strong, text } from "../core/content.js";
 import { describeLoad } from "../core/describe.js";
-import { findSources, gitRootOf } from "../core/fixes/find-sources.js";
+import { definitionsIn, findSources, gitRootOf, logicalLines } from "../core/fixes/find-sources.js";
 import { loaderFileName, loaderScript } from "../core/fixes/loader-script.js";
 import { skeletonModule } from "../core/fixes/skeleton.js";
 import { readLambdaFacts, rebuildModel, resaveRebuilt } from "../core/lambda/actions.js";
@@ -33,21 +33,59 @@ function absoluteFix(fix: LoadFix): LoadFix {
   return fix.customObjectsModule ? { ...fix, customObjectsModule: resolve(fix.customObjectsModule) } : fix;
 }
 
+/** Scratch folders in use (a re-save in progress, a renamed copy of the model): removed on every exit, Ctrl-C included. */
+const unfinishedWork = new Set<string>();
+process.on("exit", () => {
+  for (const dir of unfinishedWork) rmSync(dir, { recursive: true, force: true });
+});
+
 /** Runs `use` on the model, or on a temporary copy under another extension when the fix asks for one. */
 async function withModelPath<T>(fix: LoadFix, deps: EffectDeps, use: (path: string, fix: LoadFix) => Promise<T>): Promise<T> {
   const { loadAs, ...rest } = absoluteFix(fix);
   if (!loadAs) return use(deps.modelPath, rest);
   const dir = mkdtempSync(join(tmpdir(), "keras-fix-copy-"));
+  unfinishedWork.add(dir);
   try {
     const copy = join(dir, `${modelStem(deps.modelPath)}${loadAs}`);
     copyFileSync(deps.modelPath, copy);
     return await use(copy, rest);
   } finally {
     rmSync(dir, { recursive: true, force: true });
+    unfinishedWork.delete(dir);
   }
 }
 
+/**
+ * What is wrong with the file named to define the custom objects, read before anything is imported: it is not
+ * there, or it neither defines nor imports a name the load needs. Null when it may well be the one.
+ */
+export function customObjectsModuleProblem(fix: LoadFix): { kind: "no-file" | "not-defined"; path: string; names: string[] } | null {
+  if (!fix.customObjectsModule) return null;
+  const path = resolve(fix.customObjectsModule);
+  let source: string;
+  try {
+    if (!statSync(path).isFile()) return { kind: "no-file", path, names: [] };
+    source = readFileSync(path, "utf8");
+  } catch {
+    return { kind: "no-file", path, names: [] };
+  }
+  const wanted = [...new Set(Object.values(fix.customObjects ?? {}))];
+  const defined = new Set(definitionsIn(source, path, new Set(wanted)).map((match) => match.name));
+  // `from layers import ScaledDense` makes the name the module's attribute as well as a definition does.
+  const imports = logicalLines(source).filter((line) => /^(from\s+\S+\s+)?import\b/.test(line.text)).map((line) => line.text);
+  const missing = wanted.filter((name) => !defined.has(name) && !imports.some((line) => line.split(/\W+/).includes(name)));
+  return missing.length > 0 ? { kind: "not-defined", path, names: missing } : null;
+}
+
 async function verifyLoad(fix: LoadFix, deps: EffectDeps): Promise<ActionResult> {
+  const problem = customObjectsModuleProblem(fix);
+  if (problem) {
+    const summary =
+      problem.kind === "no-file"
+        ? paragraphs([strong("No such file: "), pathToken(problem.path), ". Nothing was loaded."])
+        : paragraphs([pathToken(problem.path), ` does not define ${problem.names.join(", ")} (no class, def, assignment or import of that name). Nothing was loaded.`]);
+    return { ok: false, summary, data: { fix, moduleProblem: problem } };
+  }
   const attempt = await withModelPath(fix, deps, (path, loadFix) => deps.probe().load(path, loadFix));
   if (attempt.ok) {
     return { ok: true, summary: paragraphs([strong("It works: "), `the model ${describeLoad(attempt)}.`]), data: { attempt, fix } };
@@ -90,15 +128,32 @@ async function generateSkeleton(keys: string[], deps: EffectDeps): Promise<Actio
   };
 }
 
+/**
+ * The copy is written into a hidden folder beside its final name (the compare's scratch files go there too) and
+ * gets its name only once a fresh Python loaded it with the same outputs: an interrupted or failed re-save leaves
+ * no unverified `.resaved.keras` for the user to trust.
+ */
 async function resaveCompare(fix: LoadFix, deps: EffectDeps): Promise<ActionResult> {
-  const target = freshPath(deps.outputDir ?? process.cwd(), `${modelStem(deps.modelPath)}.resaved`, ".keras");
-  const outcome = await withModelPath(fix, deps, (path, loadFix) => deps.probe().resaveCompare(path, loadFix, target));
+  const dir = deps.outputDir ?? process.cwd();
+  const target = freshPath(dir, `${modelStem(deps.modelPath)}.resaved`, ".keras");
+  const work = mkdtempSync(join(dir, ".keras-fix-resave-"));
+  unfinishedWork.add(work);
+  let outcome;
+  try {
+    const partial = join(work, basename(target));
+    outcome = await withModelPath(fix, deps, (path, loadFix) => deps.probe().resaveCompare(path, loadFix, partial));
+    // A hard link, not a rename: it fails instead of replacing a file that took the name meanwhile.
+    if (outcome.ok) linkSync(partial, target);
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+    unfinishedWork.delete(work);
+  }
   return {
     ok: outcome.ok,
     summary: outcome.ok
       ? paragraphs(["Saved a copy as ", pathToken(target), `; reloaded in a fresh Python, its outputs differ by at most ${outcome.maxAbsDiff ?? 0} on the same random input.`])
       : paragraphs(["Re-saving did not work: ", code(outcome.message ?? "unknown error")]),
-    data: { ...outcome, path: target },
+    data: { ...outcome, outPath: target, path: target },
   };
 }
 

@@ -105,7 +105,8 @@ export function toJsonDocument(report: RunReport): Record<string, unknown> {
     })),
     summary: report.summary ? contentToPlain(report.summary) : null,
     walk: walk ? { ...walkJson(walk, facts), chain: fixChain(history, walk, result.diagnosis) } : null,
-    outcome: result.outcome,
+    // One answer with the exit code: a walk that proved a fix ends where exit code 0 does, the model loads.
+    outcome: walk?.outcome === "fixed" && result.outcome !== "error" ? "loads" : result.outcome,
     exitCode: report.exitCode,
     error: report.error ?? null,
   };

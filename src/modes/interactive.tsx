@@ -6,6 +6,7 @@ import { command, paragraphs, strong } from "../core/content.js";
 import { describeKeras, describeLoad, describePython } from "../core/describe.js";
 import { createDiagnoseSession, type DiagnoseOptions } from "../engine/diagnose.js";
 import { ExitCode } from "../core/exit-codes.js";
+import { stopAllChildren } from "../core/probe/processes.js";
 import { readExplainDoc } from "../engine/explain-doc.js";
 import { findModelFiles } from "../core/inspect/find-model-files.js";
 import { nextLink, withCarriedFix } from "../engine/fix-chain.js";
@@ -63,6 +64,7 @@ export async function runInteractive(target: string | undefined, options: CliOpt
     return session;
   };
 
+  let closing: Promise<void> = Promise.resolve();
   let settle: (code: number) => void = () => {};
   let fail: (error: unknown) => void = () => {};
   const finished = new Promise<number>((resolve, reject) => {
@@ -79,7 +81,12 @@ export async function runInteractive(target: string | undefined, options: CliOpt
       readExplain={readExplainDoc}
       text={wizardText}
       chain={{ next: nextLink, carry: withCarriedFix }}
-      onExit={(code) => settle(code)}
+      onExit={(code, sessionClosing) => {
+        closing = sessionClosing.catch(() => undefined);
+        // Cancelled: a trial's pip or a load must stop now, not run on to the end and record a result.
+        if (code === ExitCode.cancelled) stopAllChildren();
+        settle(code);
+      }}
       headerPrinted={deps.headerPrinted}
     />,
     {
@@ -96,7 +103,10 @@ export async function runInteractive(target: string | undefined, options: CliOpt
     (error: unknown) => fail(error),
   );
   // Outside raw mode (or from `kill`), Ctrl-C arrives as a signal: still close the worker and report a cancel.
-  const onSignal = () => settle(ExitCode.cancelled);
+  const onSignal = () => {
+    stopAllChildren();
+    settle(ExitCode.cancelled);
+  };
   process.once("SIGINT", onSignal);
   process.once("SIGTERM", onSignal);
   try {
@@ -104,7 +114,12 @@ export async function runInteractive(target: string | undefined, options: CliOpt
   } finally {
     process.off("SIGINT", onSignal);
     process.off("SIGTERM", onSignal);
+    // The terminal first (cooked mode, stdin released): keys typed while the workers close go to the shell.
     instance.unmount();
-    await Promise.all(sessions.map((session) => session.close()));
+    // Stop reading the terminal too: a paused stream still reads ahead, and what it reads never reaches the shell.
+    if (!deps.stdin) process.stdin.destroy();
+    await Promise.all([closing, ...sessions.map((session) => session.close())]);
+    // Whatever is still running (a trial's pip after `q`) ends with the wizard.
+    stopAllChildren();
   }
 }

@@ -114,7 +114,8 @@ def resave_compare(state, request):
     except (Exception, SystemExit) as exc:
         return stage_failure(result, "save", exc)
     result["saveSeconds"] = time.perf_counter() - started
-    workdir = tempfile.mkdtemp(prefix="keras-fix-compare-")
+    # Beside the new file (keras-fix's own scratch folder), so that whoever removes that folder removes this too.
+    workdir = tempfile.mkdtemp(prefix="keras-fix-compare-", dir=os.path.dirname(out) or None)
     try:
         try:
             import numpy as np

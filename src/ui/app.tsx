@@ -37,7 +37,8 @@ export interface AppProps {
   inputs: Record<string, string>;
   readExplain: (causeId: string) => ExplainDoc | null;
   text: WizardText;
-  onExit: (code: number) => void;
+  /** Called as soon as the last screen is drawn; `closing` settles once the session's worker is closed. */
+  onExit: (code: number, closing: Promise<void>) => void;
   /** When a walk's fix got the load past its error into another diagnosed one: the next cause to walk (fix-chain.ts). */
   chain?: ChainSteps;
   /** The model path whose header line the CLI already wrote before Ink loaded; it is not drawn twice. */
@@ -115,12 +116,13 @@ export function App({ target, folder, findCandidates, createSession, inputs, rea
     setPhase({ kind: "done" });
   }, []);
 
-  // Exit only after the commit that put the last transcript entries on screen, and only with the worker closed.
+  // Exit after the commit that put the last transcript entries on screen, without waiting for the worker to close:
+  // the caller gives the terminal back first, so keys typed meanwhile reach the shell instead of a dead wizard.
   useEffect(() => {
     if (exitCode === null) return;
     const current = session.current;
     session.current = null;
-    void (current ? current.close() : Promise.resolve()).finally(() => onExit(exitCode));
+    onExit(exitCode, current ? current.close() : Promise.resolve());
   }, [exitCode, onExit]);
 
   useInput((input, key) => {
@@ -264,6 +266,7 @@ export function App({ target, folder, findCandidates, createSession, inputs, rea
             setModelPath(picked);
             setPhase({ kind: "diagnosing" });
           }}
+          onQuit={() => exit(ExitCode.cancelled)}
         />
       )}
       {phase.kind === "diagnosing" && <StageList stages={stages} labels={text.stageLabels} />}

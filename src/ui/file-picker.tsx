@@ -1,5 +1,6 @@
 // Run without a path, the wizard starts here: the model files found in the folder, or a typed path.
-import { Box, Text } from "ink";
+import { relative, join } from "node:path";
+import { Box, Text, useInput } from "ink";
 import Spinner from "ink-spinner";
 import { useState } from "react";
 import { sanitize } from "../core/content.js";
@@ -38,13 +39,20 @@ export function FilePicker({
   folder,
   candidates,
   onPick,
+  onQuit,
 }: {
   folder: string;
   /** null while the folder is being listed. */
   candidates: ModelCandidate[] | null;
+  /** The chosen model's path as the user would type it from here. */
   onPick: (path: string) => void;
+  onQuit?: () => void;
 }) {
   const [typing, setTyping] = useState(false);
+  const none = candidates !== null && candidates.length === 0;
+  useInput((input) => {
+    if (input === "q" && !typing && !none) onQuit?.();
+  });
   if (candidates === null) {
     return (
       <Text>
@@ -52,7 +60,12 @@ export function FilePicker({
       </Text>
     );
   }
-  const none = candidates.length === 0;
+  // A candidate is named inside `folder`, which need not be the folder keras-fix runs in (`keras-fix models/`).
+  const pathOf = (name: string) => {
+    const rel = relative(process.cwd(), join(folder, name));
+    return rel === "" ? "." : rel.startsWith("..") ? join(folder, name) : rel;
+  };
+  const hints = typing || none ? ["Enter: submit", ...(none ? [] : ["Esc: back"]), "Ctrl-C: cancel"] : ["↑/↓ and Enter: choose", "q: quit", "Ctrl-C: cancel"];
   return (
     <Box flexDirection="column">
       <Text bold>
@@ -71,9 +84,12 @@ export function FilePicker({
       ) : (
         <ChoiceList
           items={[...candidates.map((c) => ({ id: c.name, label: candidateLabel(c) })), { id: TYPE_A_PATH, label: "Type a path…" }]}
-          onSelect={(id) => (id === TYPE_A_PATH ? setTyping(true) : onPick(id))}
+          onSelect={(id) => (id === TYPE_A_PATH ? setTyping(true) : onPick(pathOf(id)))}
         />
       )}
+      <Box marginTop={1}>
+        <Text dimColor>{hints.join(" · ")}</Text>
+      </Box>
     </Box>
   );
 }

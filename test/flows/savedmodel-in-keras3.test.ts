@@ -34,7 +34,7 @@ describe("savedmodel-in-keras3", () => {
 
   it("falls back to the 'serve' endpoint, then to code, and offers tf_keras only with Keras metadata", () => {
     const withMetadata = baseFor(
-      facts({ file: { format: "savedmodel", path: "export", kerasVersion: "2.15.0" }, env: { loader: "keras3", packages: { tensorflow: "2.21.0" } } }),
+      facts({ file: { format: "savedmodel", path: "export", kerasVersion: "2.15.0" }, env: { loader: "keras3", backend: "tensorflow", packages: { tensorflow: "2.21.0", tf_keras: "2.21.0" } } }),
       "ValueError: File format not supported: filepath=export. Keras 3 only supports V3 `.keras` files, legacy H5 format files (`.h5` extension). ... use `keras.layers.TFSMLayer(export, call_endpoint='serving_default')`",
     );
     expect(withMetadata.diagnosis.cause).toBe("savedmodel-in-keras3");
@@ -49,6 +49,19 @@ describe("savedmodel-in-keras3", () => {
     expect(hasKerasMetadata(plain)).toBe(false);
     const route = cause.steps.find((s) => s.id === "route");
     expect(route?.kind === "choice" && route.options.find((o) => o.id === "legacy")?.when?.({ ...plain, results: {}, inputs: {} })).toBe(false);
+  });
+
+  it("offers each route only where it can work: tf_keras where tf_keras and TensorFlow are installed, TFSMLayer on the TensorFlow backend", () => {
+    const route = cause.steps.find((s) => s.id === "route");
+    if (route?.kind !== "choice") throw new Error("no route choice");
+    const offered = (env: Record<string, unknown>) => {
+      const base = baseFor(facts({ file: { format: "savedmodel", path: "export", kerasVersion: "2.15.0" }, env }), null);
+      const ctx = { ...base, results: {}, inputs: {} };
+      return route.options.filter((o) => !o.when || o.when(ctx)).map((o) => o.id);
+    };
+    expect(offered({ loader: "keras3", backend: "tensorflow", packages: { tensorflow: "2.21.0", tf_keras: "2.21.0" } })).toEqual(["tfsm", "legacy", "show"]);
+    expect(offered({ loader: "keras3", backend: "tensorflow", packages: { tensorflow: "2.21.0" } })).toEqual(["tfsm", "show"]);
+    expect(offered({ loader: "keras3", backend: "jax", packages: { jax: "0.4.31" } })).toEqual(["show"]);
   });
 
   it("leaves 'File format not supported' for a non-SavedModel file to not-a-model-file", () => {

@@ -27,7 +27,17 @@ describe("the file picker", () => {
     await app.see("❯ export");
     await app.press(KEY.enter);
     expect(await app.exited).toBe(0);
-    expect(app.opened).toEqual(["export"]);
+    // Named by its path from here: the picker's folder (/models) is not the folder the test runs in.
+    expect(app.opened).toEqual(["/models/export"]);
+  });
+
+  it("shows its key hints and quits on q without starting a session", async () => {
+    const session = loads();
+    const app = renderApp({ session, candidates });
+    await app.see("↑/↓ and Enter: choose · q: quit · Ctrl-C: cancel");
+    await app.press("q");
+    expect(await app.exited).toBe(130);
+    expect(app.opened).toEqual([]);
   });
 
   it("takes a typed path, and Esc returns to the list", async () => {

@@ -69,6 +69,8 @@ describe("the wizard's trial environment", () => {
     await app.press(KEY.enter);
     await app.see("Proven: these versions load the model");
     expect(app.frame()).not.toContain("fetching tensorflow-cpu");
+    // The instructions are the exact set proven (the trial's CPU wheel named as the package the user installs).
+    expect(app.frame()).toContain("/envs/keras3/bin/python -m pip install tensorflow==2.15.1");
     expect(session.requests.map((r) => r.kind)).toEqual(["estimate-trial", "try-versions"]);
   });
 

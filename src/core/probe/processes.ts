@@ -73,13 +73,22 @@ function spawnInGroup(file: string, args: readonly string[], env: Record<string,
     }),
     (error: unknown): ChildExit => ({ exitCode: null, signal: null, spawnError: String(error) }),
   );
+  // The group is signalled only while its leader is not yet reaped: until then its pid (the group's id) stays
+  // reserved. Once Node has reaped it the number is free, and the next process given it may lead a group of its own
+  // (another keras-fix started with setsid): a late kill(-pid) would take that one down. What the leader left in the
+  // group needs no kill: the probe's children watch their parent and exit (keras_probe.py watch_parent).
   const killTree = (signal: NodeJS.Signals) => {
-    if (child.pid === undefined) return;
+    if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return;
     try {
       if (detachGroups) process.kill(-child.pid, signal);
       else child.kill(signal);
     } catch {
-      // Already gone.
+      // No such group yet: the child has not reached its setsid() since the fork. Its pid is ours to signal.
+      try {
+        child.kill(signal);
+      } catch {
+        // Gone meanwhile.
+      }
     }
   };
   return { child, exited, killTree };
@@ -90,6 +99,22 @@ function spawnInGroup(file: string, args: readonly string[], env: Record<string,
 
 const liveProcesses = new Set<ProbeProcess>();
 const forwardedSignals: NodeJS.Signals[] = ["SIGINT", "SIGTERM", "SIGHUP"];
+/** Set once keras-fix is ending (Ctrl-C, the wizard's last screen): nothing new starts, what starts is killed. */
+let stopping = false;
+
+/**
+ * Kills every child now and refuses new ones. The wizard's Ctrl-C arrives as a key, not a signal: without this a
+ * trial's pip would run on to the end, its load too, and the environment would be recorded as proven.
+ */
+export function stopAllChildren(): void {
+  stopping = true;
+  killAllNow();
+}
+
+/** True once stopAllChildren ran: work still in flight must not record anything as done. */
+export function stoppingChildren(): boolean {
+  return stopping;
+}
 
 function killAllNow(): void {
   for (const child of liveProcesses) child.killTree("SIGKILL");
@@ -121,6 +146,11 @@ function uninstallHooks(): void {
 }
 
 export function track(child: ProbeProcess): void {
+  if (stopping) {
+    // Started by work that was already in flight when keras-fix began to end.
+    child.killTree("SIGKILL");
+    return;
+  }
   liveProcesses.add(child);
   installHooks();
   void child.exited.then(() => {
@@ -212,6 +242,7 @@ export async function runTracked(
 ): Promise<TrackedOutcome> {
   const [file, ...args] = argv;
   if (!file) throw new BugError("runTracked needs a program to run");
+  if (stopping) return { exitCode: null, signal: "SIGKILL", timedOut: false, stdout: "", stderr: "" };
   const { child, exited, killTree } = spawnInGroup(file, args, options.env ?? {}, "ignore");
   track({ pid: child.pid, stdin: child.stdin!, stdout: child.stdout!, stderr: child.stderr!, exited, killTree });
   const out: string[] = [];

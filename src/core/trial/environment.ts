@@ -7,7 +7,7 @@ import { homedir } from "node:os";
 import { join, resolve } from "node:path";
 import { UserError } from "../errors.js";
 import { startProbe } from "../probe/probe.js";
-import { runTracked, type TrackedOutcome } from "../probe/processes.js";
+import { runTracked, stoppingChildren, type TrackedOutcome } from "../probe/processes.js";
 import type { EnvFacts, LoadAttempt } from "../types.js";
 import { pythonMinor, pythonMinorsAllowedBy, versionSatisfies } from "../versions/numbers.js";
 import { type InstallPlan } from "../versions/plans.js";
@@ -253,6 +253,8 @@ export async function proveInTrial(input: TrialInput): Promise<TrialOutcome> {
     await session.close();
   }
   const described = describeLoad(load);
+  // Cancelled meanwhile: the worker was killed, so this load proves nothing either way.
+  if (stoppingChildren()) return { ...base, ...where, reused, proven: false, stage: "load", load, message: "cancelled before the load there finished" };
   updateRecord(dir, { proven: load.ok, load: described });
   say(`trial ${name}: ${load.ok ? "the model loads: the plan is proven" : `still failing: ${described}`}`);
   return { ...base, ...where, reused, proven: load.ok, stage: "load", load, message: load.ok ? `the model ${described}` : `the load there failed: ${described}` };
