@@ -288,6 +288,24 @@ def adapt_config(keras, config, defaults):
     return dropped, refused
 
 
+def policies_as_names(keras, value, converted):
+    """A plain dtype policy serialized as an object ({"class_name": "DTypePolicy", "config": {"name": "float16"}}, Keras
+    3.4+) that this Keras has no class for becomes its name, the string older Keras 3 wrote for the same policy."""
+    if isinstance(value, list):
+        for item in value:
+            policies_as_names(keras, item, converted)
+    elif isinstance(value, dict):
+        for key, item in list(value.items()):
+            policy = item if key == "dtype" and isinstance(item, dict) else None
+            name = (policy.get("config") or {}).get("name") if policy else None
+            if policy and policy.get("class_name") in ("DTypePolicy", "FloatDTypePolicy") and isinstance(name, str) \
+                    and resolve_class(keras, policy["class_name"]) is None:
+                value[key] = name
+                converted.append({"className": policy["class_name"], "key": "dtype", "value": name})
+            else:
+                policies_as_names(keras, item, converted)
+
+
 def node_references(value, found=None):
     """Every [layer name, node index, tensor index, ...] list in a Keras 2 graph config."""
     found = [] if found is None else found
@@ -369,12 +387,38 @@ def tolerance_scale(config):
     return max([RELATIVE_TOLERANCE] + [4 * HALF_PRECISION[name] for name in names])
 
 
-def innermost(chain):
+def culprit(keras, exc):
+    """(class name, layer name) of the layer or operation being built or called where the innermost exception was
+    raised: the innermost traceback frame whose `self` is one (never the model around it), or Keras 3's
+    functional_from_config's `layer_data` for the layer it was creating."""
+    chain = []
+    while exc is not None and exc not in chain:
+        chain.append(exc)
+        exc = exc.__cause__ or (None if exc.__suppress_context__ else exc.__context__)
+    for item in reversed(chain):
+        frames, tb = [], item.__traceback__
+        while tb is not None:
+            frames.append(tb.tb_frame.f_locals)
+            tb = tb.tb_next
+        for local in reversed(frames):
+            owner, data = local.get("self"), local.get("layer_data")
+            if (isinstance(owner, keras.layers.Layer) or ".ops." in type(owner).__module__) \
+                    and not isinstance(owner, keras.Model) and isinstance(getattr(owner, "name", None), str):
+                return type(owner).__name__, owner.name
+            if isinstance(data, dict) and isinstance(data.get("name"), str):
+                return str(data.get("class_name")), data["name"]
+    return None
+
+
+def innermost(chain, located=None):
     """The first exception raised under Keras' wrappers ("... could not be deserialized properly") and the layer it
-    came from: the innermost message that names a class and a config's name."""
+    came from: where the traceback says, else the innermost message that names a class and a config's name."""
     if not chain:
         return None
     found = {"type": chain[0]["type"], "message": chain[0]["message"].split("\n")[0][:500], "className": None, "layer": None}
+    if located:
+        found["className"], found["layer"] = located
+        return found
     for item in chain:
         cls = re.search(r"(?:<class '(?:[\w.]+\.)?(\w+)'>|class '(\w+)')", item["message"])
         name = re.search(r"'name': '([^']+)'", item["message"])
@@ -430,7 +474,8 @@ def import_model(state, request):
     out = request["out"]
     result = {"ok": False, "stage": "import-keras", "error": None, "route": None, "outPath": None, "dropped": [],
               "refused": [], "renumbered": [], "simpleError": None, "weights": None, "reload": None, "maxAbsDiff": None,
-              "tolerance": None, "keras": state.env["packages"].get("keras"), "inner": None, "compiled": None, "tfOps": []}
+              "tolerance": None, "keras": state.env["packages"].get("keras"), "inner": None, "compiled": None, "tfOps": [],
+              "converted": []}
     if state.runtime is None:
         result["error"] = state.env["importError"] or probe.missing_keras_chain()
         return result
@@ -455,6 +500,7 @@ def import_model(state, request):
         if model is None:
             stage = "adapt"
             keras = state.runtime.keras
+            policies_as_names(keras, info["config"], result["converted"])
             result["dropped"], result["refused"] = adapt_config(keras, info["config"], info["defaults"])
             if info.get("compile"):
                 # Training settings are carried when this Keras builds them; they never stop the copy.
@@ -485,7 +531,11 @@ def import_model(state, request):
         result["outPath"] = out
     except (Exception, SystemExit) as exc:
         probe.stage_failure(result, stage, exc)
-        result["inner"] = innermost(result["error"])
+        try:
+            located = culprit(state.runtime.keras, exc)
+        except Exception:
+            located = None
+        result["inner"] = innermost(result["error"], located)
         return result
     # The proof: the new file, cold, in safe mode, in a fresh Python of this environment, on the trial's input.
     reload = probe.reload_in_fresh_process(out, {}, folder)

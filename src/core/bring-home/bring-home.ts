@@ -46,6 +46,9 @@ const importSchema = z.looseObject({
   maxAbsDiff: z.number().nullable().optional(),
   tolerance: z.number().nullable().optional(),
   keras: z.string().nullable().optional(),
+  inner: z.object({ type: z.string(), message: z.string(), className: z.string().nullable(), layer: z.string().nullable() }).nullable().optional(),
+  compiled: z.object({ ok: z.boolean(), why: z.string().nullable() }).nullable().optional(),
+  tfOps: z.array(z.string()).optional(),
 });
 
 export interface BringHomeInput {
@@ -79,6 +82,14 @@ export interface BringHomeResult {
   simpleRoad: string | null;
   /** Where it stopped when not proven: export | import-keras | adapt | rebuild | weights | save | reload | compare... */
   stage: string | null;
+  /** When the rebuild failed inside Keras' wrappers ("Functional could not be deserialized properly"): the innermost
+   *  error and the layer it came from ("in layer 'mean' (Mean): TypeError: ..."). */
+  innerError: string | null;
+  /** The raw TensorFlow ops of a Keras 2 graph, each rebuilt as a keras.ops call ("tf.math.reduce_mean"). */
+  tfOps: string[];
+  /** Whether the copy carries the trial's training settings (optimizer, loss, metrics), and why not. */
+  compiled: boolean;
+  notCompiledBecause: string | null;
   /** One sentence: what was written and how it was proven, or why not. */
   why: string;
 }
@@ -117,7 +128,7 @@ export async function bringHome(input: BringHomeInput): Promise<BringHomeResult>
   const script = probeFilePath("bring_home.py");
   const out = input.outPath ?? homePath(input.modelPath);
   const source = resolve(input.modelPath);
-  const base = { proven: false, path: null, maxAbsDiff: null, tolerance: null, route: null, dropped: [], renumbered: [], simpleRoad: null };
+  const base = { proven: false, path: null, maxAbsDiff: null, tolerance: null, route: null, dropped: [], renumbered: [], simpleRoad: null, innerError: null, tfOps: [], compiled: false, notCompiledBecause: null };
   const folder = mkdtempSync(join(tmpdir(), "keras-fix-home-"));
   try {
     say(`bring home: exporting the model from ${input.exporterName === undefined ? "the trial environment" : input.exporterName.replace(/'s$/, "")} (config, weights, outputs on a seeded input)`);
@@ -142,6 +153,10 @@ export async function bringHome(input: BringHomeInput): Promise<BringHomeResult>
       renumbered: result.renumbered ?? [],
       simpleRoad: result.simpleError ? lastException(result.simpleError) : null,
       stage: result.stage,
+      innerError: result.inner ? innerError(result.inner) : null,
+      tfOps: result.tfOps ?? [],
+      compiled: result.compiled?.ok ?? false,
+      notCompiledBecause: result.compiled && !result.compiled.ok ? result.compiled.why : null,
     };
     const userKeras = `Keras ${result.keras ?? "(yours)"}`;
     if (result.ok && result.outPath) {
@@ -159,6 +174,12 @@ export async function bringHome(input: BringHomeInput): Promise<BringHomeResult>
   }
 }
 
+/** The innermost error under Keras' wrappers, with the layer its config names. */
+function innerError(inner: { type: string; message: string; className: string | null; layer: string | null }): string {
+  const where = inner.layer ? `in layer '${inner.layer}'${inner.className ? ` (${inner.className})` : ""}: ` : "";
+  return `${where}${inner.type.split(".").at(-1)}: ${inner.message.split("\n")[0].slice(0, 300)}`;
+}
+
 function formatNumber(value: number | null | undefined): string {
   return value === null || value === undefined ? "none" : value.toPrecision(2);
 }
@@ -174,7 +195,7 @@ function importFailure(result: z.infer<typeof importSchema>, userKeras: string):
         ? `the outputs differ by ${result.maxAbsDiff}, over the tolerance ${formatNumber(result.tolerance)}; the file was removed`
         : `the outputs could not be compared (${lastException(result.error)}); the file was removed`;
     default:
-      return `${userKeras} failed at ${result.stage ?? "an unknown stage"}: ${lastException(result.error)}`;
+      return `${userKeras} failed at ${result.stage ?? "an unknown stage"}: ${result.inner ? innerError(result.inner) : lastException(result.error)}`;
   }
 }
 
@@ -224,6 +245,8 @@ function bringHomeReport(result: BringHomeResult): ActionResult {
   const adapted = [
     ...(result.dropped.length > 0 ? [[text("Left out (your Keras does not know them, and each had the newer Keras' default value): "), code(result.dropped.join(", ")), text(".")]] : []),
     ...(result.renumbered.length > 0 ? [[text("Nested models renumbered from Keras 2's node counting to Keras 3's: "), code(result.renumbered.join(", ")), text(".")]] : []),
+    ...(result.tfOps.length > 0 ? [[text("Raw TensorFlow ops rebuilt as keras.ops operations (no Lambda, no stored code): "), code(result.tfOps.join(", ")), text(".")]] : []),
+    ...(result.proven ? [result.compiled ? [text("The copy keeps the training settings (optimizer, loss, metrics); the optimizer's state starts afresh.")] : [text(`It holds no training settings${result.notCompiledBecause ? ` (${result.notCompiledBecause})` : ""}: compile it again to train.`)]] : []),
   ];
   return {
     ok: result.proven,
