@@ -365,9 +365,12 @@ def legacy_route_for_batch_input_shape(value):
         legacy_route_for_batch_input_shape(item)
 
 
-def rebuild(runtime, info):
+def rebuild(runtime, info, fix, objects):
+    """The model from the adapted config; the user's custom objects (--custom-objects) in scope when given."""
     keras = runtime.keras
-    with probe.GUARD.scope({}, []), probe.CapturedOutput():
+    scopes = [probe.GUARD.scope(fix, [fix.get("customObjectsModule")]),
+              probe.custom_object_scope(runtime, objects) if objects else None, probe.CapturedOutput()]
+    with probe.Scopes(scopes):
         if info["format"] == "keras3":
             return keras.saving.deserialize_keras_object(info["config"], safe_mode=True)
         # A Keras 2 config: the route Keras 3 itself takes for a Keras 2 .h5 file.
@@ -490,9 +493,12 @@ def import_model(state, request):
             info = json.load(handle)
         relative = tolerance_scale(info["config"])  # before the rebuild, which may consume parts of the config
         probe.check_out_path(state, request["source"], out)
+        # The user's own code for their custom layers (--custom-objects), as their load would import it.
+        fix = dict((k, v) for k, v in (request.get("fix") or {}).items() if k in ("customObjectsModule", "customObjects"))
+        objects = probe.custom_objects_for(state, fix) if fix else {}
         model = None
         if info.get("simple"):
-            load, loaded = probe.attempt_load(state, os.path.join(folder, info["simple"]), {})
+            load, loaded = probe.attempt_load(state, os.path.join(folder, info["simple"]), fix)
             if load["ok"]:
                 model, result["route"] = loaded, "simple"
             else:
@@ -516,7 +522,7 @@ def import_model(state, request):
                 return result
             stage = "rebuild"
             try:
-                model = rebuild(state.runtime, info)
+                model = rebuild(state.runtime, info, fix, objects)
             except sibling("bring_home_ops").Untranslatable as exc:
                 result["refused"] = [{"className": "TFOpLambda", "key": None, "why": str(exc)}]
                 result["stage"] = "adapt"
@@ -538,7 +544,7 @@ def import_model(state, request):
         result["inner"] = innermost(result["error"], located)
         return result
     # The proof: the new file, cold, in safe mode, in a fresh Python of this environment, on the trial's input.
-    reload = probe.reload_in_fresh_process(out, {}, folder)
+    reload = probe.reload_in_fresh_process(out, fix, folder)
     result["reload"] = reload
     if not reload["ok"]:
         return discard(result, "reload", out)

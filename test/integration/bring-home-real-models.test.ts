@@ -8,7 +8,7 @@ import { spawnSync } from "node:child_process";
 import { copyFileSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { bringHome, type BringHomeResult } from "../../src/core/bring-home/bring-home.js";
+import { bringHome, type BringHomeResult, type CustomObjectsFix } from "../../src/core/bring-home/bring-home.js";
 import { envVarsFor, modelsDir, pythonFor, repoRoot, scratchDir, type EnvName } from "../helpers/envs.js";
 
 const fixtures = join(modelsDir, "bring-home");
@@ -24,7 +24,7 @@ function python(env: EnvName, script: string, args: string[]): string {
 
 /** The import step in `env`'s Python, as keras_probe's bring-home-import op runs it. */
 function importIn(env: EnvName, tamper?: (exported: { config: unknown }) => void) {
-  return async (folder: string, source: string, out: string): Promise<Record<string, unknown>> => {
+  return async (folder: string, source: string, out: string, fix: CustomObjectsFix): Promise<Record<string, unknown>> => {
     if (tamper) {
       const file = join(folder, "export.json");
       const exported = JSON.parse(readFileSync(file, "utf8"));
@@ -41,15 +41,15 @@ function importIn(env: EnvName, tamper?: (exported: { config: unknown }) => void
       "result = bring_home.import_model(state, json.loads(sys.argv[1]))",
       "print('RESULT ' + json.dumps(probe.json_safe(result)))",
     ].join("\n");
-    return JSON.parse(python(env, script, [JSON.stringify({ folder, source, out })]));
+    return JSON.parse(python(env, script, [JSON.stringify({ folder, source, out, fix })]));
   };
 }
 
-async function bring(from: EnvName, to: EnvName, file: string, tamper?: (exported: { config: unknown }) => void): Promise<{ home: BringHomeResult; dir: string; model: string }> {
+async function bring(from: EnvName, to: EnvName, file: string, tamper?: (exported: { config: unknown }) => void, fix?: CustomObjectsFix): Promise<{ home: BringHomeResult; dir: string; model: string }> {
   const dir = scratchDir();
   const model = join(dir, file.split("/").at(-1)!);
-  copyFileSync(join(fixtures, file), model);
-  const home = await bringHome({ modelPath: model, trialPython: pythonFor(from), trialEnv: envVarsFor(from), importHere: importIn(to, tamper), timeoutSeconds: 600 });
+  copyFileSync(join(file.startsWith("/") ? "" : fixtures, file), model);
+  const home = await bringHome({ modelPath: model, trialPython: pythonFor(from), trialEnv: envVarsFor(from), importHere: importIn(to, tamper), timeoutSeconds: 600, fix });
   return { home, dir, model };
 }
 
@@ -154,5 +154,17 @@ describe("bringing real models home (issue 23)", () => {
     expect(home.innerError).not.toMatch(/could not be deserialized properly/);
     expect(home.why).toContain(home.innerError!);
     expect(readdirSync(dir)).toEqual(["images.keras"]);
+  }, 600_000);
+
+  it("a Keras 3.15 model with a custom layer goes down into Keras 3.5 through the user's own code (--custom-objects), and loads there with it", async () => {
+    const fix = { customObjectsModule: join(modelsDir, "sources", "fixture_layers.py"), customObjects: { ScaledDense: "ScaledDense" } };
+    const without = await bring("keras3", "keras35-py312", join(modelsDir, "keras3", "custom_layer_unregistered.keras"));
+    expect(without.home).toMatchObject({ proven: false, stage: "export" });
+    expect(without.home.why).toMatch(/ScaledDense/);
+    const { home, dir } = await bring("keras3", "keras35-py312", join(modelsDir, "keras3", "custom_layer_unregistered.keras"), undefined, fix);
+    expect(home, home.why).toMatchObject({ proven: true, route: "rebuild" });
+    expect(home.maxAbsDiff!).toBeLessThanOrEqual(home.tolerance!);
+    expect(home.why).toMatch(/Keras 3\.5\.0 loads the new file in safe mode/);
+    expect(readdirSync(dir).sort()).toEqual(["custom_layer_unregistered.home.keras", "custom_layer_unregistered.keras"]);
   }, 600_000);
 });

@@ -51,13 +51,21 @@ const importSchema = z.looseObject({
   tfOps: z.array(z.string()).optional(),
 });
 
+/** The custom-objects part of a fix: the user's module (a path) and `custom_objects` keys to its attribute names. */
+export interface CustomObjectsFix {
+  customObjectsModule?: string;
+  customObjects?: Record<string, string>;
+}
+
 export interface BringHomeInput {
   modelPath: string;
   /** The trial environment's interpreter (the plan is proven there) and the variables its load needs. */
   trialPython: string;
   trialEnv?: Record<string, string>;
   /** The import step in the user's own Python (the session's warm worker): the copy must load there. */
-  importHere: (folder: string, source: string, outPath: string) => Promise<Record<string, unknown>>;
+  importHere: (folder: string, source: string, outPath: string, fix: CustomObjectsFix) => Promise<Record<string, unknown>>;
+  /** The user's own code for the model's custom layers (--custom-objects): imported for the export and the rebuild. */
+  fix?: CustomObjectsFix;
   timeoutSeconds: number;
   onProgress?: (line: string) => void;
   /** Where the copy goes; beside the model unless a test says otherwise. */
@@ -96,8 +104,10 @@ export interface BringHomeResult {
 
 const PYTHON_ENV = { PYTHONIOENCODING: "utf-8", PYTHONDONTWRITEBYTECODE: "1" };
 
+/** The error to show: the last of the chain, or the first raised when the last is Keras' wrapper around it. */
 function lastException(errors: { type: string; message: string }[] | null | undefined): string {
-  const last = errors?.at(-1);
+  const wrapped = !!errors && errors.length > 1 && /could not be deserialized properly/.test(errors.at(-1)!.message);
+  const last = wrapped ? errors[0] : errors?.at(-1);
   return last ? `${last.type.split(".").at(-1)}: ${last.message.split("\n")[0].slice(0, 300)}` : "no error was reported";
 }
 
@@ -132,7 +142,7 @@ export async function bringHome(input: BringHomeInput): Promise<BringHomeResult>
   const folder = mkdtempSync(join(tmpdir(), "keras-fix-home-"));
   try {
     say(`bring home: exporting the model from ${input.exporterName === undefined ? "the trial environment" : input.exporterName.replace(/'s$/, "")} (config, weights, outputs on a seeded input)`);
-    const exportRun = await runTracked([input.trialPython, "-u", script, "export", JSON.stringify({ path: source, out: folder, fix: input.trialEnv?.TF_USE_LEGACY_KERAS ? { legacyKeras: true } : {} })], {
+    const exportRun = await runTracked([input.trialPython, "-u", script, "export", JSON.stringify({ path: source, out: folder, fix: { ...input.fix, ...(input.trialEnv?.TF_USE_LEGACY_KERAS ? { legacyKeras: true } : {}) } })], {
       timeoutSeconds: input.timeoutSeconds,
       env: { ...PYTHON_ENV, ...input.trialEnv },
     });
@@ -144,7 +154,7 @@ export async function bringHome(input: BringHomeInput): Promise<BringHomeResult>
       return { ...base, stage: "export", why: `the trial environment could not export the model (${exportResult.stage}): ${what}` };
     }
     say(`bring home: rebuilding it in your Keras and saving ${out}`);
-    const result = importSchema.parse(await input.importHere(folder, source, out));
+    const result = importSchema.parse(await input.importHere(folder, source, out, input.fix ?? {}));
     const common = {
       maxAbsDiff: result.maxAbsDiff ?? null,
       tolerance: result.tolerance ?? null,
