@@ -168,4 +168,23 @@ describe("bringing real models home (issue 23)", () => {
     expect(home.why).toMatch(/Keras 3\.5\.0 loads the new file in safe mode/);
     expect(readdirSync(dir).sort()).toEqual(["custom_layer_unregistered.home.keras", "custom_layer_unregistered.keras"]);
   }, 600_000);
+
+  it("a plain dtype policy object becomes its name only where the target Keras has no class for it (older Keras 3 wrote names), and the layer keeps its policy", () => {
+    // Keras 3.5 has DTypePolicy, so nothing changes there; seen through a Keras whose namespaces lack the policy
+    // classes (as Keras 3 before dtype_policies), the object becomes "float16", which Keras 3.5's Dense takes as is.
+    const script = [
+      "import json, sys, types",
+      `sys.path.insert(0, ${JSON.stringify(join(repoRoot, "src", "python"))})`,
+      "import bring_home, keras",
+      "def dense(): return {'class_name': 'Dense', 'config': {'name': 'd', 'units': 2, 'dtype': {'module': 'keras', 'class_name': 'DTypePolicy', 'config': {'name': 'float16'}, 'registered_name': None}}}",
+      "here, older = dense(), dense()",
+      "kept, converted = [], []",
+      "bring_home.policies_as_names(keras, here, kept)",
+      "bring_home.policies_as_names(types.SimpleNamespace(layers=keras.layers), older, converted)",
+      "layer = keras.layers.Dense.from_config(older['config'])",
+      "print('RESULT ' + json.dumps({'kept': kept, 'hereDtype': here['config']['dtype']['class_name'], 'converted': converted, 'dtype': older['config']['dtype'], 'policy': layer.dtype_policy.name}))",
+    ].join("\n");
+    const out = JSON.parse(python("keras35-py312", script, []));
+    expect(out).toEqual({ kept: [], hereDtype: "DTypePolicy", converted: [{ className: "DTypePolicy", key: "dtype", value: "float16" }], dtype: "float16", policy: "float16" });
+  }, 300_000);
 });

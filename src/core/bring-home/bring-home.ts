@@ -49,6 +49,7 @@ const importSchema = z.looseObject({
   inner: z.object({ type: z.string(), message: z.string(), className: z.string().nullable(), layer: z.string().nullable() }).nullable().optional(),
   compiled: z.object({ ok: z.boolean(), why: z.string().nullable() }).nullable().optional(),
   tfOps: z.array(z.string()).optional(),
+  converted: z.array(droppedKey).optional(),
 });
 
 /** The custom-objects part of a fix: the user's module (a path) and `custom_objects` keys to its attribute names. */
@@ -93,6 +94,8 @@ export interface BringHomeResult {
   /** When the rebuild failed inside Keras' wrappers ("Functional could not be deserialized properly"): the innermost
    *  error and the layer it came from ("in layer 'mean' (Mean): TypeError: ..."). */
   innerError: string | null;
+  /** Dtype policy objects written as the policy's name, for a Keras without their class ("DTypePolicy → float16"). */
+  converted: string[];
   /** The raw TensorFlow ops of a Keras 2 graph, each rebuilt as a keras.ops call ("tf.math.reduce_mean"). */
   tfOps: string[];
   /** Whether the copy carries the trial's training settings (optimizer, loss, metrics), and why not. */
@@ -138,7 +141,7 @@ export async function bringHome(input: BringHomeInput): Promise<BringHomeResult>
   const script = probeFilePath("bring_home.py");
   const out = input.outPath ?? homePath(input.modelPath);
   const source = resolve(input.modelPath);
-  const base = { proven: false, path: null, maxAbsDiff: null, tolerance: null, route: null, dropped: [], renumbered: [], simpleRoad: null, innerError: null, tfOps: [], compiled: false, notCompiledBecause: null };
+  const base = { proven: false, path: null, maxAbsDiff: null, tolerance: null, route: null, dropped: [], renumbered: [], simpleRoad: null, innerError: null, tfOps: [], converted: [], compiled: false, notCompiledBecause: null };
   const folder = mkdtempSync(join(tmpdir(), "keras-fix-home-"));
   try {
     say(`bring home: exporting the model from ${input.exporterName === undefined ? "the trial environment" : input.exporterName.replace(/'s$/, "")} (config, weights, outputs on a seeded input)`);
@@ -165,6 +168,7 @@ export async function bringHome(input: BringHomeInput): Promise<BringHomeResult>
       stage: result.stage,
       innerError: result.inner ? innerError(result.inner) : null,
       tfOps: result.tfOps ?? [],
+      converted: [...new Set((result.converted ?? []).map((c) => `${c.className} → ${JSON.stringify(c.value)}`))],
       compiled: result.compiled?.ok ?? false,
       notCompiledBecause: result.compiled && !result.compiled.ok ? result.compiled.why : null,
     };
@@ -255,6 +259,7 @@ function bringHomeReport(result: BringHomeResult): ActionResult {
   const adapted = [
     ...(result.dropped.length > 0 ? [[text("Left out (your Keras does not know them, and each had the newer Keras' default value): "), code(result.dropped.join(", ")), text(".")]] : []),
     ...(result.renumbered.length > 0 ? [[text("Nested models renumbered from Keras 2's node counting to Keras 3's: "), code(result.renumbered.join(", ")), text(".")]] : []),
+    ...(result.converted.length > 0 ? [[text("Dtype policies written as their names, as your Keras reads them: "), code(result.converted.join(", ")), text(".")]] : []),
     ...(result.tfOps.length > 0 ? [[text("Raw TensorFlow ops rebuilt as keras.ops operations (no Lambda, no stored code): "), code(result.tfOps.join(", ")), text(".")]] : []),
     ...(result.proven ? [result.compiled ? [text("The copy keeps the training settings (optimizer, loss, metrics); the optimizer's state starts afresh.")] : [text(`It holds no training settings${result.notCompiledBecause ? ` (${result.notCompiledBecause})` : ""}: compile it again to train.`)]] : []),
   ];
