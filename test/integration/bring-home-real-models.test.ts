@@ -92,7 +92,7 @@ function plainLoadsMatch(from: EnvName, original: string, to: EnvName, copy: str
 describe("bringing real models home (issue 23)", () => {
   it("tf.keras 2.15 graphs with raw TF ops (TFOpLambda, SlicingOpLambda) become plain Keras 3.15 files of keras.ops operations, with the outputs Keras 2 gives", async () => {
     const seen = new Set<string>();
-    for (const file of ["keras2/tf_ops_dense.h5", "keras2/tf_ops_image.h5"]) {
+    for (const file of ["keras2/tf_ops_dense.h5", "keras2/tf_ops_image.h5", "keras2/tf_ops_nested.h5"]) {
       const { home, dir, model } = await bring("keras2", "keras3", file);
       expect(home, home.why).toMatchObject({ proven: true, route: "rebuild", stage: null, innerError: null });
       expect(home.maxAbsDiff!).toBeLessThanOrEqual(home.tolerance!);
