@@ -9,7 +9,7 @@ import { copyFileSync, readdirSync, readFileSync, writeFileSync } from "node:fs"
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { bringHome, type BringHomeResult, type CustomObjectsFix } from "../../src/core/bring-home/bring-home.js";
-import { envVarsFor, modelsDir, pythonFor, repoRoot, scratchDir, type EnvName } from "../helpers/envs.js";
+import { cliPath, envVarsFor, modelsDir, pythonFor, repoRoot, scratchDir, type EnvName } from "../helpers/envs.js";
 
 const fixtures = join(modelsDir, "bring-home");
 const quiet = { TF_CPP_MIN_LOG_LEVEL: "3", PYTHONDONTWRITEBYTECODE: "1" };
@@ -187,4 +187,23 @@ describe("bringing real models home (issue 23)", () => {
     const out = JSON.parse(python("keras35-py312", script, []));
     expect(out).toEqual({ kept: [], hereDtype: "DTypePolicy", converted: [{ className: "DTypePolicy", key: "dtype", value: "float16" }], dtype: "float16", policy: "float16" });
   }, 300_000);
+
+  it("through the CLI: a tf.keras .h5 of raw TF ops, in a Keras 3 with tf_keras beside it, --auto --bring-home writes a Keras 3 copy of keras.ops operations (exit 0)", () => {
+    const dir = scratchDir();
+    const model = join(dir, "tf_ops_image.h5");
+    copyFileSync(join(fixtures, "keras2", "tf_ops_image.h5"), model);
+    const run = spawnSync(process.execPath, [cliPath, model, "--auto", "--json", "--bring-home", "--python", pythonFor("keras3")], {
+      cwd: dir,
+      encoding: "utf8",
+      env: { ...process.env, FORCE_COLOR: "0" },
+      timeout: 600_000,
+    });
+    const report = JSON.parse(run.stdout);
+    const home = report.walk.steps.find((step: { bringHome?: BringHomeResult }) => step.bringHome)?.bringHome as BringHomeResult;
+    expect(home, run.stderr.slice(-2000)).toMatchObject({ proven: true, route: "rebuild", path: join(dir, "tf_ops_image.home.keras") });
+    expect(home.tfOps).toEqual(expect.arrayContaining(["tf.image.resize", "tf.nn.leaky_relu", "tf.concat"]));
+    expect(run.status).toBe(0);
+    const loaded = plainLoadsMatch("keras2", model, "keras3", home.path!);
+    expect(loaded.diff).toBeLessThanOrEqual(1e-4 * Math.max(1, loaded.scale));
+  }, 600_000);
 });

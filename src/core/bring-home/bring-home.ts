@@ -255,7 +255,9 @@ export async function bringHomeFromLegacyAction(deps: EffectDeps): Promise<Actio
 }
 
 function bringHomeReport(result: BringHomeResult): ActionResult {
-  const simpleRoad = result.simpleRoad ? [[text("Keras 2's own .keras of it did not load here ("), code(result.simpleRoad), text("), so it was rebuilt from the config.")]] : [];
+  const simpleRoad = result.simpleRoad
+    ? [[text("Keras 2's own .keras of it did not load here ("), code(result.simpleRoad), text(result.proven ? "), so it was rebuilt from the config." : "), so keras-fix went to the config instead.")]]
+    : [];
   const adapted = [
     ...(result.dropped.length > 0 ? [[text("Left out (your Keras does not know them, and each had the newer Keras' default value): "), code(result.dropped.join(", ")), text(".")]] : []),
     ...(result.renumbered.length > 0 ? [[text("Nested models renumbered from Keras 2's node counting to Keras 3's: "), code(result.renumbered.join(", ")), text(".")]] : []),
