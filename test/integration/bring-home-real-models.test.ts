@@ -116,6 +116,15 @@ describe("bringing real models home (issue 23)", () => {
     );
   }, 900_000);
 
+  it("the same keras.ops rebuild works on another backend: tf_ops_image.h5 (image.resize, reductions over axis lists) into Keras 3.5 on JAX", async () => {
+    const { home, model } = await bring("keras2", "keras35-py312", "keras2/tf_ops_image.h5");
+    expect(home, home.why).toMatchObject({ proven: true, route: "rebuild" });
+    expect(home.tfOps).toContain("tf.image.resize");
+    const loaded = plainLoadsMatch("keras2", model, "keras35-py312", home.path!);
+    expect(loaded.keras).toBe("3.5.0");
+    expect(loaded.diff).toBeLessThanOrEqual(1e-4 * Math.max(1, loaded.scale));
+  }, 600_000);
+
   it("a TF op keras.ops has no equivalent of (tf.math.cumulative_logsumexp) is named, and nothing is written", async () => {
     const { home, dir } = await bring("keras2", "keras3", "keras2/tf_op_unknown.h5");
     expect(home).toMatchObject({ proven: false, path: null, stage: "adapt" });
