@@ -4,7 +4,7 @@ Keras 2 stores `tf.math.reduce_mean(x)`, `x + y` or `x[:, 1:]` applied to Keras 
 SlicingOpLambda layers that name the TF function (its canonical tf_export name) and keep its arguments; Keras 3 has
 no such classes. Here the graph is walked node by node as Keras 2's own from_config walks it: each layer is built from
 its config (Keras 3's legacy route), called on its inputs, and each TF op becomes the keras.ops call
-catalogues/tf-ops.json (scripts/mine-tf-ops.py, mined from TF 2.15 and Keras 3.15) maps it to. Keras 3 serializes
+catalogues/tf-keras-ops.json (scripts/mine-tf-keras-ops.py, mined from TF 2.15 and Keras 3.15) maps it to. Keras 3 serializes
 those operations in the functional config, so the copy is a plain .keras with no Lambda and no code.
 An op without an equivalent, or an argument keras.ops has no place for (away from TF's default), is named and
 nothing is built. Loaded by path from bring_home.py (never from sys.path); stdlib only, Python 3.6+.
@@ -18,7 +18,7 @@ GETITEM = "__operators__.getitem"
 CONSTANT = "_CONSTANT_VALUE"
 MODEL_CLASSES = ("Functional", "Model")
 CATALOGUE = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))),
-                         "catalogues", "tf-ops.json")
+                         "catalogues", "tf-keras-ops.json")
 _catalogue = []
 
 
