@@ -32,7 +32,13 @@ const sets = {
   // 2.0.8 and 1.2.2 on Python 2.7 (built by scripts/fixtures/make_py27_env.sh, not a venv setup-python-envs makes)
   // and TF 1.15's tf.keras on Python 3.6.
   "old-lambdas": { maker: "make_old_lambdas.py", env: "tf115-py36", oldWriters: true },
+  // Models that load only in another Keras, to bring home (issue 23): raw TF ops from tf.keras 2.15, and the same
+  // compiled Keras 3 models from Keras 3.15 and 3.5; one folder per env.
+  "bring-home": { maker: "make_bring_home.py", env: null, envs: ["keras2", "keras3", "keras35-py312"] },
 };
+
+/** The envs a set is made in: its one env, its list, or every env with Keras. */
+const envsOf = (name) => (sets[name].everyKerasEnv ? kerasEnvs() : (sets[name].envs ?? [sets[name].env]));
 
 /** The test envs whose packages include Keras or TensorFlow (the ones that can save a model). */
 function kerasEnvs() {
@@ -47,7 +53,7 @@ function fail(message) {
 }
 
 function ensureEnvs(chosen) {
-  const testEnvs = [...new Set(chosen.filter((s) => !sets[s].fixtureEnv).flatMap((s) => (sets[s].everyKerasEnv ? kerasEnvs() : [sets[s].env])))];
+  const testEnvs = [...new Set(chosen.filter((s) => !sets[s].fixtureEnv).flatMap(envsOf))];
   const fixtureEnvs = chosen.flatMap((s) => (sets[s].fixtureEnv ? [sets[s].env] : sets[s].overlay ? [sets[s].overlay] : []));
   const setup = join(root, "scripts", "setup-python-envs.mjs");
   for (const args of [testEnvs, fixtureEnvs.length > 0 ? ["--fixture-envs", ...fixtureEnvs] : []]) {
@@ -120,6 +126,6 @@ const chosen = Object.keys(sets).filter((name) => requested.length === 0 || requ
 ensureEnvs(chosen);
 for (const name of chosen) {
   if (sets[name].oldWriters) runOldLambdaWriters();
-  else if (sets[name].everyKerasEnv) for (const env of kerasEnvs()) runMaker(name, env, join(modelsDir, name, env));
+  else if (sets[name].everyKerasEnv || sets[name].envs) for (const env of envsOf(name)) runMaker(name, env, join(modelsDir, name, env));
   else runMaker(name);
 }

@@ -73,8 +73,9 @@ export function bringHomeSteps(spec: BringHomeStepsSpec): Step[] {
           [python(`import keras\n\nmodel = keras.saving.load_model(${JSON.stringify(written ?? "")})`)],
           [
             text("The original file still needs the versions the trial proved; the copy is for this environment."),
-            // The rebuild carries the architecture and the weights; an optimizer's state does not travel between versions.
-            ...(result?.route === "rebuild" ? [text(" It holds no training settings (optimizer, loss): compile it again to train.")] : []),
+            // The rebuild carries the architecture, the weights and, when this Keras rebuilds them, the training settings;
+            // an optimizer's state does not travel between versions.
+            ...(result?.route === "rebuild" && !result.compiled ? [text(" It holds no training settings (optimizer, loss): compile it again to train.")] : []),
           ],
         ];
       },

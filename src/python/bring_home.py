@@ -21,9 +21,12 @@ if sys.version_info < (3, 6):
     sys.exit(2)
 
 import copy
+import importlib
+import importlib.util
 import inspect
 import json
 import os
+import re
 import time
 
 import keras_probe as probe  # the same folder: its guard, loads, random inputs and fresh-process reload
@@ -38,6 +41,22 @@ INPUT_SHAPE_KEYS = ("batch_input_shape", "batch_shape", "input_shape", "input_di
 MODEL_CLASSES = ("Functional", "Sequential", "Model")
 MISSING = "<keras-fix:missing>"
 WEIGHTS_DIR = "weights"
+# Half-precision layers round at their own epsilon, and two backends round differently: the tolerance grows to a few
+# of those epsilons (a lost weight still moves outputs at their own scale).
+HALF_PRECISION = {"float16": 2.0 ** -10, "mixed_float16": 2.0 ** -10, "bfloat16": 2.0 ** -7, "mixed_bfloat16": 2.0 ** -7}
+# Keras 3 operations (keras.ops) serialized in a functional config live in these modules.
+OPS_MODULE = re.compile(r"^keras\.(src\.)?ops(\.\w+)*$")
+
+
+def sibling(name):
+    """A module of this folder, loaded by path (the folder stays off sys.path)."""
+    key = "keras_fix_" + name
+    if key not in sys.modules:
+        spec = importlib.util.spec_from_file_location(key, os.path.join(os.path.dirname(os.path.abspath(__file__)), name + ".py"))
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        sys.modules[key] = module
+    return sys.modules[key]
 
 
 def plain(value):
@@ -50,14 +69,22 @@ def same(a, b):
 
 
 def keras_namespaces(keras):
-    names = ("layers", "initializers", "regularizers", "constraints", "dtype_policies", "mixed_precision")
+    names = ("layers", "initializers", "regularizers", "constraints", "dtype_policies", "mixed_precision", "optimizers",
+             "losses", "metrics")
     return [getattr(keras, name) for name in names if getattr(keras, name, None) is not None]
 
 
-def resolve_class(keras, class_name):
-    """A built-in class of this Keras by the name a config stores; None for models and unknown names."""
+def resolve_class(keras, class_name, module=None):
+    """A built-in class of this Keras by the name a config stores; None for models and unknown names. A keras.ops
+    operation is found in its own module (Keras' own, never a module a config names elsewhere)."""
     if not isinstance(class_name, str) or class_name in MODEL_CLASSES:
         return None
+    if isinstance(module, str) and OPS_MODULE.match(module):
+        try:
+            found = getattr(importlib.import_module(module), class_name, None)
+        except ImportError:
+            found = None
+        return found if inspect.isclass(found) and hasattr(found, "from_config") else None
     for namespace in keras_namespaces(keras):
         found = getattr(namespace, class_name, None)
         if inspect.isclass(found) and hasattr(found, "from_config"):
@@ -129,7 +156,7 @@ def defaults_of(keras, config):
     with probe.GUARD.scope({}, []):
         for item in config_objects(config):
             name = item["class_name"]
-            cls = resolve_class(keras, name)
+            cls = resolve_class(keras, name, item.get("module"))
             if cls is not None and name not in defaults:
                 defaults[name] = class_defaults(cls, item["config"])
     return defaults
@@ -179,14 +206,14 @@ def export(state, request):
 
         if runtime.loader == "keras3":
             config = plain(runtime.keras.saving.serialize_keras_object(model))
-            # The copy carries the architecture and the weights; training settings do not travel between versions.
-            config.pop("compile_config", None)
+            compile_config = config.pop("compile_config", None)
             result["format"] = "keras3"
         else:
             config = plain(json.loads(model.to_json()))
+            compile_config = None  # Keras 2's training settings name Keras 2 classes; the copy says it has none
             result["format"] = "keras2"
         stage = "defaults"
-        defaults = defaults_of(runtime.keras, config)
+        defaults = defaults_of(runtime.keras, [config, compile_config])
         stage = "weights"
         manifest, result["weights"] = write_weights(np, model, folder)
         stage = "reference"
@@ -209,6 +236,7 @@ def export(state, request):
             result["simpleError"] = probe.exception_chain(exc)
     with open(os.path.join(folder, "export.json"), "w") as handle:
         json.dump({"format": result["format"], "keras": result["keras"], "config": config, "defaults": defaults,
+                   "compile": compile_config,
                    "weights": manifest, "simple": result["simple"],
                    "inputs": [{"shape": shape, "dtype": dtype} for shape, dtype in specs]}, handle)
     result["ok"] = True
@@ -227,7 +255,7 @@ def adapt_config(keras, config, defaults):
     dropped, refused = [], []
     for item in config_objects(config):
         name = item["class_name"]
-        cls = resolve_class(keras, name)
+        cls = resolve_class(keras, name, item.get("module"))
         if cls is None:
             if name in defaults:
                 refused.append({"className": name, "key": None, "why": "this Keras has no class %s" % name})
@@ -240,7 +268,9 @@ def adapt_config(keras, config, defaults):
             continue
         unknown = [k for k in cfg if k not in known and k not in INPUT_SHAPE_KEYS]
         class_defaults = defaults.get(name, {})
-        droppable = [k for k in unknown if k in class_defaults and same(cfg[k], class_defaults[k])]
+        # An operation's name only names its node in the graph (an operation holds no weights).
+        operation = not issubclass(cls, keras.layers.Layer) and OPS_MODULE.match(str(item.get("module")))
+        droppable = [k for k in unknown if k in class_defaults and same(cfg[k], class_defaults[k]) or operation and k == "name"]
         kept = [k for k in unknown if k not in droppable]
         trimmed = dict((k, v) for k, v in cfg.items() if k not in droppable)
         if droppable and builds(cls, trimmed) is None:
@@ -256,6 +286,24 @@ def adapt_config(keras, config, defaults):
                 refused.append({"className": name, "key": key, "why": "this Keras does not know %s; %s" % (key, why)})
         # Anything else fails only inside the model (a shared object, a refused Lambda): the build says what.
     return dropped, refused
+
+
+def policies_as_names(keras, value, converted):
+    """A plain dtype policy serialized as an object ({"class_name": "DTypePolicy", "config": {"name": "float16"}}, Keras
+    3.4+) that this Keras has no class for becomes its name, the string older Keras 3 wrote for the same policy."""
+    if isinstance(value, list):
+        for item in value:
+            policies_as_names(keras, item, converted)
+    elif isinstance(value, dict):
+        for key, item in list(value.items()):
+            policy = item if key == "dtype" and isinstance(item, dict) else None
+            name = (policy.get("config") or {}).get("name") if policy else None
+            if policy and policy.get("class_name") in ("DTypePolicy", "FloatDTypePolicy") and isinstance(name, str) \
+                    and resolve_class(keras, policy["class_name"]) is None:
+                value[key] = name
+                converted.append({"className": policy["class_name"], "key": "dtype", "value": name})
+            else:
+                policies_as_names(keras, item, converted)
 
 
 def node_references(value, found=None):
@@ -317,15 +365,89 @@ def legacy_route_for_batch_input_shape(value):
         legacy_route_for_batch_input_shape(item)
 
 
-def rebuild(runtime, info):
+def rebuild(runtime, info, fix, objects):
+    """The model from the adapted config; the user's custom objects (--custom-objects) in scope when given."""
     keras = runtime.keras
-    with probe.GUARD.scope({}, []), probe.CapturedOutput():
+    scopes = [probe.GUARD.scope(fix, [fix.get("customObjectsModule")]),
+              probe.custom_object_scope(runtime, objects) if objects else None, probe.CapturedOutput()]
+    with probe.Scopes(scopes):
         if info["format"] == "keras3":
             return keras.saving.deserialize_keras_object(info["config"], safe_mode=True)
         # A Keras 2 config: the route Keras 3 itself takes for a Keras 2 .h5 file.
         from keras.src.legacy.saving import saving_utils
 
+        ops = sibling("bring_home_ops")
+        if info["config"].get("class_name") in ops.MODEL_CLASSES and ops.op_layers(info["config"]):
+            # Raw TF ops in the graph: walked node by node, each op a keras.ops call.
+            layer = lambda data: saving_utils.model_from_config(dict((k, v) for k, v in data.items() if k != "inbound_nodes"))
+            return ops.build_functional(keras, info["config"], layer)
         return saving_utils.model_from_config(info["config"])
+
+
+def tolerance_scale(config):
+    """The relative tolerance: RELATIVE_TOLERANCE, or a few epsilons of the lowest precision the model computes in."""
+    names = re.findall(r'"((?:mixed_)?b?float16)"', json.dumps(config))
+    return max([RELATIVE_TOLERANCE] + [4 * HALF_PRECISION[name] for name in names])
+
+
+def culprit(keras, exc):
+    """(class name, layer name) of the layer or operation being built or called where the innermost exception was
+    raised: the innermost traceback frame whose `self` is one (never the model around it), or Keras 3's
+    functional_from_config's `layer_data` for the layer it was creating."""
+    chain = []
+    while exc is not None and exc not in chain:
+        chain.append(exc)
+        exc = exc.__cause__ or (None if exc.__suppress_context__ else exc.__context__)
+    for item in reversed(chain):
+        frames, tb = [], item.__traceback__
+        while tb is not None:
+            frames.append(tb.tb_frame.f_locals)
+            tb = tb.tb_next
+        for local in reversed(frames):
+            owner, data = local.get("self"), local.get("layer_data")
+            if (isinstance(owner, keras.layers.Layer) or ".ops." in type(owner).__module__) \
+                    and not isinstance(owner, keras.Model) and isinstance(getattr(owner, "name", None), str):
+                return type(owner).__name__, owner.name
+            if isinstance(data, dict) and isinstance(data.get("name"), str):
+                return str(data.get("class_name")), data["name"]
+    return None
+
+
+def innermost(chain, located=None):
+    """The first exception raised under Keras' wrappers ("... could not be deserialized properly") and the layer it
+    came from: where the traceback says, else the innermost message that names a class and a config's name."""
+    if not chain:
+        return None
+    found = {"type": chain[0]["type"], "message": chain[0]["message"].split("\n")[0][:500], "className": None, "layer": None}
+    if located:
+        found["className"], found["layer"] = located
+        return found
+    for item in chain:
+        cls = re.search(r"(?:<class '(?:[\w.]+\.)?(\w+)'>|class '(\w+)')", item["message"])
+        name = re.search(r"'name': '([^']+)'", item["message"])
+        if cls and name:
+            found["className"], found["layer"] = cls.group(1) or cls.group(2), name.group(1)
+            break
+    return found
+
+
+def compile_copy(keras, model, info, result):
+    """Carries the trial's training settings (optimizer, loss, metrics) when this Keras rebuilds them; else says so."""
+    config = info.get("compile")
+    if info.get("compileRefused"):
+        result["compiled"] = {"ok": False, "why": "; ".join("%s.%s: %s" % (r["className"], r["key"], r["why"]) for r in info["compileRefused"])}
+        return
+    if not config:
+        result["compiled"] = {"ok": False, "why": "the trial's model was not compiled" if info["format"] == "keras3"
+                              else "Keras 2's training settings are not carried into Keras 3"}
+        return
+    try:
+        with probe.GUARD.scope({}, []), probe.CapturedOutput():
+            model.compile_from_config(config)
+        result["compiled"] = {"ok": True, "why": None}
+    except (Exception, SystemExit) as exc:
+        chain = probe.exception_chain(exc)
+        result["compiled"] = {"ok": False, "why": "%s: %s" % (chain[0]["type"].split(".")[-1], chain[0]["message"].split("\n")[0][:300])}
 
 
 def set_weights(np, model, folder, manifest):
@@ -355,7 +477,8 @@ def import_model(state, request):
     out = request["out"]
     result = {"ok": False, "stage": "import-keras", "error": None, "route": None, "outPath": None, "dropped": [],
               "refused": [], "renumbered": [], "simpleError": None, "weights": None, "reload": None, "maxAbsDiff": None,
-              "tolerance": None, "keras": state.env["packages"].get("keras")}
+              "tolerance": None, "keras": state.env["packages"].get("keras"), "inner": None, "compiled": None, "tfOps": [],
+              "converted": []}
     if state.runtime is None:
         result["error"] = state.env["importError"] or probe.missing_keras_chain()
         return result
@@ -368,36 +491,60 @@ def import_model(state, request):
 
         with open(os.path.join(folder, "export.json")) as handle:
             info = json.load(handle)
+        relative = tolerance_scale(info["config"])  # before the rebuild, which may consume parts of the config
         probe.check_out_path(state, request["source"], out)
+        # The user's own code for their custom layers (--custom-objects), as their load would import it.
+        fix = dict((k, v) for k, v in (request.get("fix") or {}).items() if k in ("customObjectsModule", "customObjects"))
+        objects = probe.custom_objects_for(state, fix) if fix else {}
         model = None
         if info.get("simple"):
-            load, loaded = probe.attempt_load(state, os.path.join(folder, info["simple"]), {})
+            load, loaded = probe.attempt_load(state, os.path.join(folder, info["simple"]), fix)
             if load["ok"]:
                 model, result["route"] = loaded, "simple"
             else:
                 result["simpleError"] = load["chain"]
         if model is None:
             stage = "adapt"
-            result["dropped"], result["refused"] = adapt_config(state.runtime.keras, info["config"], info["defaults"])
+            keras = state.runtime.keras
+            policies_as_names(keras, info["config"], result["converted"])
+            result["dropped"], result["refused"] = adapt_config(keras, info["config"], info["defaults"])
+            if info.get("compile"):
+                # Training settings are carried when this Keras builds them; they never stop the copy.
+                dropped, info["compileRefused"] = adapt_config(keras, info["compile"], info["defaults"])
+                result["dropped"] += [] if info["compileRefused"] else dropped
             if info["format"] == "keras2":
                 result["renumbered"] = renumber_nested_models(info["config"])
                 legacy_route_for_batch_input_shape(info["config"])
+                result["refused"] += sibling("bring_home_ops").untranslatable(keras, info["config"])
+                result["tfOps"] = sorted(set("tf." + layer["config"].get("function", "?") for layer in sibling("bring_home_ops").op_layers(info["config"])))
             if result["refused"]:
                 result["stage"] = "adapt"
                 return result
             stage = "rebuild"
-            model = rebuild(state.runtime, info)
+            try:
+                model = rebuild(state.runtime, info, fix, objects)
+            except sibling("bring_home_ops").Untranslatable as exc:
+                result["refused"] = [{"className": "TFOpLambda", "key": None, "why": str(exc)}]
+                result["stage"] = "adapt"
+                return result
             stage = "weights"
             result["weights"] = set_weights(np, model, folder, info["weights"])
             result["route"] = "rebuild"
+            compile_copy(keras, model, info, result)
         stage = "save"
         with probe.CapturedOutput():
             model.save(out)
         result["outPath"] = out
     except (Exception, SystemExit) as exc:
-        return probe.stage_failure(result, stage, exc)
+        probe.stage_failure(result, stage, exc)
+        try:
+            located = culprit(state.runtime.keras, exc)
+        except Exception:
+            located = None
+        result["inner"] = innermost(result["error"], located)
+        return result
     # The proof: the new file, cold, in safe mode, in a fresh Python of this environment, on the trial's input.
-    reload = probe.reload_in_fresh_process(out, {}, folder)
+    reload = probe.reload_in_fresh_process(out, fix, folder)
     result["reload"] = reload
     if not reload["ok"]:
         return discard(result, "reload", out)
@@ -408,7 +555,7 @@ def import_model(state, request):
             got = [saved["arr_%d" % i] for i in range(len(saved.files))]
         result["maxAbsDiff"] = probe.max_abs_diff(np, expected, got)
         scale = max([float(np.nanmax(np.abs(a.astype("float64")))) for a in expected if a.size] + [1.0])
-        result["tolerance"] = RELATIVE_TOLERANCE * scale
+        result["tolerance"] = relative * scale
     except (Exception, SystemExit) as exc:
         probe.stage_failure(result, "compare", exc)
         return discard(result, "compare", out)

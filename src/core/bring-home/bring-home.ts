@@ -46,7 +46,17 @@ const importSchema = z.looseObject({
   maxAbsDiff: z.number().nullable().optional(),
   tolerance: z.number().nullable().optional(),
   keras: z.string().nullable().optional(),
+  inner: z.object({ type: z.string(), message: z.string(), className: z.string().nullable(), layer: z.string().nullable() }).nullable().optional(),
+  compiled: z.object({ ok: z.boolean(), why: z.string().nullable() }).nullable().optional(),
+  tfOps: z.array(z.string()).optional(),
+  converted: z.array(droppedKey).optional(),
 });
+
+/** The custom-objects part of a fix: the user's module (a path) and `custom_objects` keys to its attribute names. */
+export interface CustomObjectsFix {
+  customObjectsModule?: string;
+  customObjects?: Record<string, string>;
+}
 
 export interface BringHomeInput {
   modelPath: string;
@@ -54,7 +64,9 @@ export interface BringHomeInput {
   trialPython: string;
   trialEnv?: Record<string, string>;
   /** The import step in the user's own Python (the session's warm worker): the copy must load there. */
-  importHere: (folder: string, source: string, outPath: string) => Promise<Record<string, unknown>>;
+  importHere: (folder: string, source: string, outPath: string, fix: CustomObjectsFix) => Promise<Record<string, unknown>>;
+  /** The user's own code for the model's custom layers (--custom-objects): imported for the export and the rebuild. */
+  fix?: CustomObjectsFix;
   timeoutSeconds: number;
   onProgress?: (line: string) => void;
   /** Where the copy goes; beside the model unless a test says otherwise. */
@@ -79,14 +91,26 @@ export interface BringHomeResult {
   simpleRoad: string | null;
   /** Where it stopped when not proven: export | import-keras | adapt | rebuild | weights | save | reload | compare... */
   stage: string | null;
+  /** When the rebuild failed inside Keras' wrappers ("Functional could not be deserialized properly"): the innermost
+   *  error and the layer it came from ("in layer 'mean' (Mean): TypeError: ..."). */
+  innerError: string | null;
+  /** Dtype policy objects written as the policy's name, for a Keras without their class ("DTypePolicy → float16"). */
+  converted: string[];
+  /** The raw TensorFlow ops of a Keras 2 graph, each rebuilt as a keras.ops call ("tf.math.reduce_mean"). */
+  tfOps: string[];
+  /** Whether the copy carries the trial's training settings (optimizer, loss, metrics), and why not. */
+  compiled: boolean;
+  notCompiledBecause: string | null;
   /** One sentence: what was written and how it was proven, or why not. */
   why: string;
 }
 
 const PYTHON_ENV = { PYTHONIOENCODING: "utf-8", PYTHONDONTWRITEBYTECODE: "1" };
 
+/** The error to show: the last of the chain, or the first raised when the last is Keras' wrapper around it. */
 function lastException(errors: { type: string; message: string }[] | null | undefined): string {
-  const last = errors?.at(-1);
+  const wrapped = !!errors && errors.length > 1 && /could not be deserialized properly/.test(errors.at(-1)!.message);
+  const last = wrapped ? errors[0] : errors?.at(-1);
   return last ? `${last.type.split(".").at(-1)}: ${last.message.split("\n")[0].slice(0, 300)}` : "no error was reported";
 }
 
@@ -117,11 +141,11 @@ export async function bringHome(input: BringHomeInput): Promise<BringHomeResult>
   const script = probeFilePath("bring_home.py");
   const out = input.outPath ?? homePath(input.modelPath);
   const source = resolve(input.modelPath);
-  const base = { proven: false, path: null, maxAbsDiff: null, tolerance: null, route: null, dropped: [], renumbered: [], simpleRoad: null };
+  const base = { proven: false, path: null, maxAbsDiff: null, tolerance: null, route: null, dropped: [], renumbered: [], simpleRoad: null, innerError: null, tfOps: [], converted: [], compiled: false, notCompiledBecause: null };
   const folder = mkdtempSync(join(tmpdir(), "keras-fix-home-"));
   try {
     say(`bring home: exporting the model from ${input.exporterName === undefined ? "the trial environment" : input.exporterName.replace(/'s$/, "")} (config, weights, outputs on a seeded input)`);
-    const exportRun = await runTracked([input.trialPython, "-u", script, "export", JSON.stringify({ path: source, out: folder, fix: input.trialEnv?.TF_USE_LEGACY_KERAS ? { legacyKeras: true } : {} })], {
+    const exportRun = await runTracked([input.trialPython, "-u", script, "export", JSON.stringify({ path: source, out: folder, fix: { ...input.fix, ...(input.trialEnv?.TF_USE_LEGACY_KERAS ? { legacyKeras: true } : {}) } })], {
       timeoutSeconds: input.timeoutSeconds,
       env: { ...PYTHON_ENV, ...input.trialEnv },
     });
@@ -133,7 +157,7 @@ export async function bringHome(input: BringHomeInput): Promise<BringHomeResult>
       return { ...base, stage: "export", why: `the trial environment could not export the model (${exportResult.stage}): ${what}` };
     }
     say(`bring home: rebuilding it in your Keras and saving ${out}`);
-    const result = importSchema.parse(await input.importHere(folder, source, out));
+    const result = importSchema.parse(await input.importHere(folder, source, out, input.fix ?? {}));
     const common = {
       maxAbsDiff: result.maxAbsDiff ?? null,
       tolerance: result.tolerance ?? null,
@@ -142,6 +166,11 @@ export async function bringHome(input: BringHomeInput): Promise<BringHomeResult>
       renumbered: result.renumbered ?? [],
       simpleRoad: result.simpleError ? lastException(result.simpleError) : null,
       stage: result.stage,
+      innerError: result.inner ? innerError(result.inner) : null,
+      tfOps: result.tfOps ?? [],
+      converted: [...new Set((result.converted ?? []).map((c) => `${c.className} → ${JSON.stringify(c.value)}`))],
+      compiled: result.compiled?.ok ?? false,
+      notCompiledBecause: result.compiled && !result.compiled.ok ? result.compiled.why : null,
     };
     const userKeras = `Keras ${result.keras ?? "(yours)"}`;
     if (result.ok && result.outPath) {
@@ -159,6 +188,12 @@ export async function bringHome(input: BringHomeInput): Promise<BringHomeResult>
   }
 }
 
+/** The innermost error under Keras' wrappers, with the layer its config names. */
+function innerError(inner: { type: string; message: string; className: string | null; layer: string | null }): string {
+  const where = inner.layer ? `in layer '${inner.layer}'${inner.className ? ` (${inner.className})` : ""}: ` : "";
+  return `${where}${inner.type.split(".").at(-1)}: ${inner.message.split("\n")[0].slice(0, 300)}`;
+}
+
 function formatNumber(value: number | null | undefined): string {
   return value === null || value === undefined ? "none" : value.toPrecision(2);
 }
@@ -174,7 +209,7 @@ function importFailure(result: z.infer<typeof importSchema>, userKeras: string):
         ? `the outputs differ by ${result.maxAbsDiff}, over the tolerance ${formatNumber(result.tolerance)}; the file was removed`
         : `the outputs could not be compared (${lastException(result.error)}); the file was removed`;
     default:
-      return `${userKeras} failed at ${result.stage ?? "an unknown stage"}: ${lastException(result.error)}`;
+      return `${userKeras} failed at ${result.stage ?? "an unknown stage"}: ${result.inner ? innerError(result.inner) : lastException(result.error)}`;
   }
 }
 
@@ -220,10 +255,15 @@ export async function bringHomeFromLegacyAction(deps: EffectDeps): Promise<Actio
 }
 
 function bringHomeReport(result: BringHomeResult): ActionResult {
-  const simpleRoad = result.simpleRoad ? [[text("Keras 2's own .keras of it did not load here ("), code(result.simpleRoad), text("), so it was rebuilt from the config.")]] : [];
+  const simpleRoad = result.simpleRoad
+    ? [[text("Keras 2's own .keras of it did not load here ("), code(result.simpleRoad), text(result.proven ? "), so it was rebuilt from the config." : "), so keras-fix went to the config instead.")]]
+    : [];
   const adapted = [
     ...(result.dropped.length > 0 ? [[text("Left out (your Keras does not know them, and each had the newer Keras' default value): "), code(result.dropped.join(", ")), text(".")]] : []),
     ...(result.renumbered.length > 0 ? [[text("Nested models renumbered from Keras 2's node counting to Keras 3's: "), code(result.renumbered.join(", ")), text(".")]] : []),
+    ...(result.converted.length > 0 ? [[text("Dtype policies written as their names, as your Keras reads them: "), code(result.converted.join(", ")), text(".")]] : []),
+    ...(result.tfOps.length > 0 ? [[text("Raw TensorFlow ops rebuilt as keras.ops operations (no Lambda, no stored code): "), code(result.tfOps.join(", ")), text(".")]] : []),
+    ...(result.proven ? [result.compiled ? [text("The copy keeps the training settings (optimizer, loss, metrics); the optimizer's state starts afresh.")] : [text(`It holds no training settings${result.notCompiledBecause ? ` (${result.notCompiledBecause})` : ""}: compile it again to train.`)]] : []),
   ];
   return {
     ok: result.proven,
