@@ -2,13 +2,14 @@
 // Entry point: parses the flags, picks the mode, maps the result to an exit code. It imports only what parsing
 // needs: each mode (and Ink, h5wasm, execa, the flows) loads once it is chosen, so the first line comes quickly.
 import { parseArgs } from "node:util";
-import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { existsSync, readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { isUserError, UserError } from "./core/errors.js";
 import { ExitCode } from "./core/exit-codes.js";
 import { sanitize } from "./core/content.js";
 import { applyColorChoice } from "./modes/color.js";
 import type { CliOptions } from "./modes/options.js";
+import { packageVersion } from "./modes/package-version.js";
 
 const HELP = `
   Find out why keras.models.load_model fails on your model file, and fix it.
@@ -92,18 +93,6 @@ function isFolderToPickFrom(target: string): boolean {
   }
 }
 
-/** package.json's version: read beside the built files (dist/src or the bundle in dist/bin). */
-function version(): string {
-  for (const up of ["../package.json", "../../package.json", "../../../package.json"]) {
-    try {
-      return JSON.parse(readFileSync(new URL(up, import.meta.url), "utf8")).version;
-    } catch {
-      // Not at this level.
-    }
-  }
-  return "unknown";
-}
-
 async function main(): Promise<number> {
   if (process.argv[2] === "check") return (await import("./modes/check.js")).runCheck(process.argv.slice(3));
   const { values, positionals } = parse(process.argv.slice(2));
@@ -113,7 +102,7 @@ async function main(): Promise<number> {
     return ExitCode.loads;
   }
   if (values.version) {
-    process.stdout.write(`${version()}\n`);
+    process.stdout.write(`${packageVersion()}\n`);
     return ExitCode.loads;
   }
   const [first, ...rest] = positionals;

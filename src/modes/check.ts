@@ -2,7 +2,7 @@
 // checks each with one warm worker (run.ts) and prints a progress line and a table, or one format (formats.ts) on
 // stdout or into a NEW --output file. Exit 0 when every model loads, 1 when one fails or is dangerous, 2 on a usage
 // or environment error, 130 on Ctrl-C (every worker stopped, no partial output file left).
-import { copyFileSync, constants as fsConstants, createWriteStream, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync, type WriteStream } from "node:fs";
+import { copyFileSync, constants as fsConstants, createWriteStream, existsSync, mkdtempSync, rmSync, writeFileSync, type WriteStream } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { parseArgs } from "node:util";
@@ -16,6 +16,7 @@ import { startChecker, type Checker, type TimedResult } from "../engine/check/ru
 import { parseShard, shardOf } from "../engine/check/shard.js";
 import { planFor, trialPythonFor } from "../engine/check/against.js";
 import { applyColorChoice } from "./color.js";
+import { packageVersion } from "./package-version.js";
 
 function parse(argv: string[]) {
   try {
@@ -59,17 +60,6 @@ const HELP = `
   Exit codes
     0 every model loads   1 one fails, is dangerous, hangs or crashes   2 usage or environment error   130 cancelled
 `;
-
-function packageVersion(): string {
-  for (const up of ["../package.json", "../../package.json", "../../../package.json"]) {
-    try {
-      return JSON.parse(readFileSync(new URL(up, import.meta.url), "utf8")).version;
-    } catch {
-      // Not at this level.
-    }
-  }
-  return "unknown";
-}
 
 export async function runCheck(argv: string[]): Promise<number> {
   const { values, positionals } = parse(argv);

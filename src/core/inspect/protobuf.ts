@@ -17,6 +17,37 @@ export interface ProtoField {
   end: number;
 }
 
+/** The fields of the message in [start, end), read through `varint` (from a file or from memory); throws on anything
+ * that is not well-formed protobuf. */
+function* wireFields(varint: (at: number) => { value: number; next: number }, start: number, end: number): Generator<ProtoField> {
+  let at = start;
+  while (at < end) {
+    const tag = varint(at);
+    const number = Math.floor(tag.value / 8);
+    const wireType = tag.value % 8;
+    if (number === 0) throw new Error("field number 0");
+    at = tag.next;
+    if (wireType === WIRE_VARINT) {
+      const v = varint(at);
+      yield { number, wireType, value: v.value, start: at, end: v.next };
+      at = v.next;
+    } else if (wireType === WIRE_LEN) {
+      const length = varint(at);
+      const payloadEnd = length.next + length.value;
+      if (payloadEnd > end) throw new Error("length past the end of the message");
+      yield { number, wireType, value: length.value, start: length.next, end: payloadEnd };
+      at = payloadEnd;
+    } else if (wireType === WIRE_I64 || wireType === WIRE_I32) {
+      const width = wireType === WIRE_I64 ? 8 : 4;
+      yield { number, wireType, value: 0, start: at, end: at + width };
+      at += width;
+    } else {
+      throw new Error(`unsupported wire type ${wireType}`);
+    }
+  }
+  if (at !== end) throw new Error("message overruns its length");
+}
+
 export class ProtoFile {
   constructor(
     private readonly fd: number,
@@ -48,33 +79,8 @@ export class ProtoFile {
   }
 
   /** The fields of the message stored in [start, end); throws on anything that is not well-formed protobuf. */
-  *fields(start = 0, end = this.size): Generator<ProtoField> {
-    let at = start;
-    while (at < end) {
-      const tag = this.varint(at);
-      const number = Math.floor(tag.value / 8);
-      const wireType = tag.value % 8;
-      if (number === 0) throw new Error("field number 0");
-      at = tag.next;
-      if (wireType === WIRE_VARINT) {
-        const v = this.varint(at);
-        yield { number, wireType, value: v.value, start: at, end: v.next };
-        at = v.next;
-      } else if (wireType === WIRE_LEN) {
-        const length = this.varint(at);
-        const payloadEnd = length.next + length.value;
-        if (payloadEnd > end) throw new Error("length past the end of the message");
-        yield { number, wireType, value: length.value, start: length.next, end: payloadEnd };
-        at = payloadEnd;
-      } else if (wireType === WIRE_I64 || wireType === WIRE_I32) {
-        const width = wireType === WIRE_I64 ? 8 : 4;
-        yield { number, wireType, value: 0, start: at, end: at + width };
-        at += width;
-      } else {
-        throw new Error(`unsupported wire type ${wireType}`);
-      }
-    }
-    if (at !== end) throw new Error("message overruns its length");
+  fields(start = 0, end = this.size): Generator<ProtoField> {
+    return wireFields((at) => this.varint(at), start, end);
   }
 
   string(field: ProtoField): string {
@@ -98,33 +104,8 @@ export class ProtoBytes {
     throw new Error("malformed varint");
   }
 
-  *fields(start = 0, end = this.bytes.length): Generator<ProtoField> {
-    let at = start;
-    while (at < end) {
-      const tag = this.varint(at);
-      const number = Math.floor(tag.value / 8);
-      const wireType = tag.value % 8;
-      if (number === 0) throw new Error("field number 0");
-      at = tag.next;
-      if (wireType === WIRE_VARINT) {
-        const v = this.varint(at);
-        yield { number, wireType, value: v.value, start: at, end: v.next };
-        at = v.next;
-      } else if (wireType === WIRE_LEN) {
-        const length = this.varint(at);
-        const payloadEnd = length.next + length.value;
-        if (payloadEnd > end) throw new Error("length past the end of the message");
-        yield { number, wireType, value: length.value, start: length.next, end: payloadEnd };
-        at = payloadEnd;
-      } else if (wireType === WIRE_I64 || wireType === WIRE_I32) {
-        const width = wireType === WIRE_I64 ? 8 : 4;
-        yield { number, wireType, value: 0, start: at, end: at + width };
-        at += width;
-      } else {
-        throw new Error(`unsupported wire type ${wireType}`);
-      }
-    }
-    if (at !== end) throw new Error("message overruns its length");
+  fields(start = 0, end = this.bytes.length): Generator<ProtoField> {
+    return wireFields((at) => this.varint(at), start, end);
   }
 
   string(field: ProtoField): string {
