@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { jsonOf, runCli } from "../helpers/cli.js";
 import { cliPath, envVarsFor, modelsDir, pythonFor } from "../helpers/envs.js";
-import { openTerminal, type Terminal } from "./tmux.js";
+import { liveOptions, openTerminal, type Terminal } from "./tmux.js";
 
 const MODEL = "custom_layer_unregistered.keras";
 let terminal: Terminal | null = null;
@@ -23,15 +23,6 @@ function userFolder(): string {
   folders.push(dir);
   copyFileSync(join(modelsDir, "keras3", MODEL), join(dir, MODEL));
   return dir;
-}
-
-function liveOptions(screen: string): string[] {
-  const lines = screen.split("\n");
-  let i = lines.length - 2;
-  while (i >= 0 && lines[i].trim() === "") i--;
-  const options: string[] = [];
-  for (; i >= 0 && /^(❯| ) \S/.test(lines[i]); i--) options.unshift(lines[i].slice(2));
-  return options;
 }
 
 describe("the file named to define the missing class", () => {

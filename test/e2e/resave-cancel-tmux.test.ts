@@ -6,7 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { cliPath, envVarsFor, modelsDir, pythonFor } from "../helpers/envs.js";
-import { alive, openTerminal, pythonDescendants, type Terminal } from "./tmux.js";
+import { alive, hints, liveOptions, openTerminal, pythonDescendants, type Terminal } from "./tmux.js";
 
 const MODEL = "custom_layer_unregistered.keras";
 const SOURCE = "fixture_layers.py";
@@ -19,17 +19,6 @@ afterEach(() => {
   terminal = null;
   for (const dir of folders.splice(0)) rmSync(dir, { recursive: true, force: true });
 });
-
-const hints = (screen: string) => screen.split("\n").at(-1) ?? "";
-
-function liveOptions(screen: string): string[] {
-  const lines = screen.split("\n");
-  let i = lines.length - 2;
-  while (i >= 0 && lines[i].trim() === "") i--;
-  const options: string[] = [];
-  for (; i >= 0 && /^(❯| ) \S/.test(lines[i]); i--) options.unshift(lines[i].slice(2));
-  return options;
-}
 
 /** The user's folder, the wizard started there and walked to the re-save; its private TMPDIR. */
 async function walkToResave(name: string): Promise<{ term: Terminal; dir: string; scratch: string }> {

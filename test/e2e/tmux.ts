@@ -121,3 +121,18 @@ export function alive(pid: number): boolean {
     return false;
   }
 }
+
+/** The live line of key hints (the last line while the wizard runs) tells which kind of step is on screen. */
+export function hints(screen: string): string {
+  return screen.split("\n").at(-1) ?? "";
+}
+
+/** The options of the live choice: the select list right above the hints. */
+export function liveOptions(screen: string): string[] {
+  const lines = screen.split("\n");
+  let i = lines.length - 2;
+  while (i >= 0 && lines[i].trim() === "") i--;
+  const options: string[] = [];
+  for (; i >= 0 && /^(❯| ) \S/.test(lines[i]); i--) options.unshift(lines[i].slice(2));
+  return options;
+}

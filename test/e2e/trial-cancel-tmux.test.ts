@@ -10,7 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { cliPath, envVarsFor, modelsDir, pythonFor } from "../helpers/envs.js";
-import { alive, openTerminal, pythonDescendants, type Terminal } from "./tmux.js";
+import { alive, liveOptions, openTerminal, pythonDescendants, type Terminal } from "./tmux.js";
 
 const MODEL = "sequential.keras";
 // What the plan for a Keras 3.15 file in the Keras 3.5 + JAX environment installs (keras>=3.15 plus the backend).
@@ -92,16 +92,6 @@ async function stallingIndex(wheels: Map<string, Buffer>): Promise<{ url: string
   const address = server.address();
   if (!address || typeof address === "string") throw new Error("the index did not start");
   return { url: `http://127.0.0.1:${address.port}/simple`, stalled: () => stalled };
-}
-
-/** The options of the live choice: the select list right above the hints line. */
-function liveOptions(screen: string): string[] {
-  const lines = screen.split("\n");
-  let i = lines.length - 2;
-  while (i >= 0 && lines[i].trim() === "") i--;
-  const options: string[] = [];
-  for (; i >= 0 && /^(❯| ) \S/.test(lines[i]); i--) options.unshift(lines[i].slice(2));
-  return options;
 }
 
 /** Moves the selection to the option matching `pattern` and presses Enter. */

@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { cliPath, envVarsFor, modelsDir, pythonFor, repoRoot } from "../helpers/envs.js";
-import { alive, openTerminal, pythonDescendants, type Terminal } from "./tmux.js";
+import { alive, hints, liveOptions, openTerminal, pythonDescendants, type Terminal } from "./tmux.js";
 
 const MODEL = "custom_layer_unregistered.keras";
 const SOURCE = "fixture_layers.py";
@@ -38,21 +38,6 @@ function startWizard(name: string, dir: string): Terminal {
   const python = pythonFor("keras3");
   const script = `node ${JSON.stringify(cliPath)} ${MODEL} --python ${JSON.stringify(python)}; echo "[keras-fix exited $?]"; exec sleep 3600`;
   return openTerminal(name, dir, ["sh", "-c", script], { PATH: process.env.PATH ?? "", TERM: "xterm-256color", ...envVarsFor("keras3") });
-}
-
-/** The live line of key hints (the last line while the wizard runs) tells which kind of step is on screen. */
-function hints(screen: string): string {
-  return screen.split("\n").at(-1) ?? "";
-}
-
-/** The options of the live choice: the select list right above the hints. */
-function liveOptions(screen: string): string[] {
-  const lines = screen.split("\n");
-  let i = lines.length - 2;
-  while (i >= 0 && lines[i].trim() === "") i--;
-  const options: string[] = [];
-  for (; i >= 0 && /^(❯| ) \S/.test(lines[i]); i--) options.unshift(lines[i].slice(2));
-  return options;
 }
 
 /** Watches for the CLI's Python workers while waiting, so even short-lived ones are recorded. */
