@@ -6,6 +6,7 @@
 import { resolve } from "node:path";
 import { causeById } from "../../flows/index.js";
 import { walkAutomatically, type AutoWalk } from "./auto-walk.js";
+import { restateRetry } from "./step-machine.js";
 import type { ActionRequest, ActionResult, Cause, Diagnosis, LoadAttempt, LoadFix, StepContext } from "../core/types.js";
 
 /** One cause met along the way and the automatic walk through its flow. */
@@ -77,6 +78,7 @@ export function describeFix(fix: LoadFix): string {
   const parts: string[] = [];
   if (fix.loadAs) parts.push(`a temporary copy named *${fix.loadAs}`);
   if (fix.legacyKeras) parts.push("tf_keras (TF_USE_LEGACY_KERAS=1)");
+  if (fix.backend) parts.push(`KERAS_BACKEND=${fix.backend}`);
   if (fix.customObjects && Object.keys(fix.customObjects).length > 0) {
     parts.push(`custom_objects ${Object.keys(fix.customObjects).join(", ")}${fix.customObjectsModule ? ` from ${fix.customObjectsModule}` : ""}`);
   }
@@ -98,7 +100,9 @@ export async function walkChain(
   for (;;) {
     const { cause, diagnosis, carried } = current;
     const context = { ...base, load: current.load, diagnosis };
-    const walk = await walkAutomatically(cause, context, inputs, (request) => runAction(withCarriedFix(request, carried)));
+    const walk = await walkAutomatically(cause, context, inputs, async (request) =>
+      restateRetry(request, await runAction(withCarriedFix(request, carried)), diagnosis, current.load),
+    );
     const next = walk.outcome === "fixed" ? null : movedOn(walk.state.results);
     links.push({ diagnosis, cause, walk, load: current.load, carried, next });
     const link = next ? nextLink(walk.state.results, links.map((l) => l.diagnosis)) : null;

@@ -1,6 +1,7 @@
 // Walks one cause's steps as a pure state machine: the UI and --auto both drive it, and neither knows Keras.
 // No I/O here: an action step is completed by handing its result back through `completeAction`.
-import type { ActionResult, AutoPick, Cause, ChoiceOption, Outcome, Step, StepContext } from "../core/types.js";
+import { strong, text } from "../core/content.js";
+import type { ActionRequest, ActionResult, AutoPick, Cause, ChoiceOption, Content, Diagnosis, LoadAttempt, LoadFix, Outcome, Step, StepContext, Token } from "../core/types.js";
 
 export interface WalkState {
   causeId: string;
@@ -110,4 +111,98 @@ export function back(cause: Cause, state: WalkState): WalkState {
 
 export function contextFor(base: Omit<StepContext, "results" | "inputs">, state: WalkState): StepContext {
   return { ...base, results: state.results, inputs: state.inputs };
+}
+
+/** Two diagnoses name the same problem when cause and culprit agree. */
+export function sameProblem(a: Diagnosis, b: Diagnosis): boolean {
+  return a.cause === b.cause && (a.culprit ?? "") === (b.culprit ?? "");
+}
+
+const lastLine = (attempt: LoadAttempt | null | undefined): string | null => {
+  const final = attempt?.chain.at(-1);
+  return final ? `${final.type}: ${final.message}`.split("\n")[0] : null;
+};
+
+/**
+ * A failed verify-load names the cause its new error points to (effects.ts ends its summary with that paragraph
+ * whenever the cause is not unclassified). Said against the problem the walk is on, it is news only when it is
+ * another problem: when it is the same one, the paragraph says so, and whether the error itself changed.
+ */
+export function restateRetry(request: ActionRequest, result: ActionResult, current: Diagnosis, currentLoad: LoadAttempt | null): ActionResult {
+  const next = result.data?.diagnosis as Diagnosis | undefined;
+  if (request.kind !== "verify-load" || result.ok || !next || next.cause === "unclassified") return result;
+  const kept = result.summary.slice(0, -1);
+  const before = lastLine(currentLoad);
+  const now = lastLine(result.data?.attempt as LoadAttempt | undefined);
+  const news: Token[] = !sameProblem(next, current)
+    ? [text("The load got further: it now meets another problem, "), strong(next.title), text(".")]
+    : before === null || now === null
+      ? [text("Not solved: it is still "), strong(current.title), text(". The cause did not change.")]
+      : before !== now
+        ? [text("Not solved: it is still "), strong(current.title), text(". Only the wording of the error changed; the cause did not.")]
+        : [text("Not solved: it is still "), strong(current.title), text(", with the same error as before. This change made no difference.")];
+  return { ...result, summary: [...kept, news] };
+}
+
+/** The environment variables a fix sets for Python, which every command shown after it must set too. */
+export function environmentOf(fix: LoadFix | undefined): Record<string, string> {
+  const env: Record<string, string> = {};
+  if (fix?.backend) env.KERAS_BACKEND = fix.backend;
+  if (fix?.legacyKeras) env.TF_USE_LEGACY_KERAS = "1";
+  return env;
+}
+
+// A shell line that starts Python to run something (a pip install needs no Keras setting).
+const RUNS_PYTHON = /^(?:\S*\/)?python[\d.]*(?:\.exe)?\s+(?!-m\s+pip\b)/;
+// Code that loads the model the way the fix was proven (other routes, a TFSMLayer or plain TensorFlow, are not).
+const LOADS_MODEL = /^\s*(?:import|from)\s+(?:keras|tf_keras|tensorflow)\b[\s\S]*\bload_model\(/m;
+
+function setsVariable(source: string, name: string): boolean {
+  return source.includes(`"${name}"`) || source.includes(`'${name}'`) || new RegExp(`\\b${name}=`).test(source);
+}
+
+/** A shell line or Python code with the environment a carried fix needs, unless it already sets it. */
+function commandWithEnvironment(token: Token, env: Record<string, string>): Token {
+  if (token.kind === "codeblock" && token.language === "python" && LOADS_MODEL.test(token.value)) {
+    const missing = Object.entries(env).filter(([name]) => !setsVariable(token.value, name));
+    if (missing.length === 0) return token;
+    const header = ["import os", ...missing.map(([name, value]) => `os.environ[${JSON.stringify(name)}] = ${JSON.stringify(value)}`)];
+    const body = token.value.replace(/^import os\n/, "");
+    return { ...token, value: [...header, body].join("\n") };
+  }
+  if ((token.kind === "codeblock" && token.language === "shell") || token.kind === "command") {
+    const value = token.value
+      .split("\n")
+      .map((line) => {
+        if (!RUNS_PYTHON.test(line)) return line;
+        const missing = Object.entries(env).filter(([name]) => !setsVariable(line, name));
+        return missing.length === 0 ? line : `${missing.map(([name, v]) => `${name}=${v}`).join(" ")} ${line}`;
+      })
+      .join("\n");
+    return { ...token, value };
+  }
+  return token;
+}
+
+/** Content whose commands and code carry the environment a fix proven earlier needs (KERAS_BACKEND=jax, ...). */
+export function withEnvironment(content: Content, env: Record<string, string>): Content {
+  if (Object.keys(env).length === 0) return content;
+  return content.map((paragraph) => paragraph.map((token) => commandWithEnvironment(token, env)));
+}
+
+/** A cause whose every step shows its commands with the carried environment (the transitions are unchanged). */
+export function causeWithEnvironment(cause: Cause, env: Record<string, string>): Cause {
+  if (Object.keys(env).length === 0) return cause;
+  const steps = cause.steps.map((step): Step => {
+    if (step.kind === "end") return { ...step, body: (ctx) => withEnvironment(step.body(ctx), env) };
+    const body = step.body;
+    return body ? ({ ...step, body: (ctx: StepContext) => withEnvironment(body(ctx), env) } as Step) : step;
+  });
+  return { ...cause, steps };
+}
+
+/** The environment as the next cause's loads see it once a carried fix switched the backend. */
+export function envAfterFix<E extends { backend: string | null; backendSource?: string | null; importError: unknown }>(env: E | null, fix: LoadFix | undefined): E | null {
+  if (!env || !fix?.backend || env.backend === fix.backend) return env;
+  return { ...env, backend: fix.backend, backendSource: "KERAS_BACKEND", importError: null };
 }

@@ -2,14 +2,17 @@
 // turns how it ended into the exit code. Loaded lazily by the CLI so the other modes never load React.
 import { render } from "ink";
 import type { CliOptions } from "./options.js";
-import { command, paragraphs, strong } from "../core/content.js";
+import { dirname, isAbsolute, relative, resolve } from "node:path";
+import { command, paragraphs, path, python, strong } from "../core/content.js";
+import { moduleNameFor, pythonString } from "../core/fixes/loader-script.js";
+import type { ActionResult, Content, LoadFix } from "../core/types.js";
 import { describeKeras, describeLoad, describePython } from "../core/describe.js";
 import { createDiagnoseSession, type DiagnoseOptions } from "../engine/diagnose.js";
 import { ExitCode } from "../core/exit-codes.js";
 import { stopAllChildren } from "../core/probe/processes.js";
 import { readExplainDoc } from "../engine/explain-doc.js";
 import { findModelFiles } from "../core/inspect/find-model-files.js";
-import { nextLink, withCarriedFix } from "../engine/fix-chain.js";
+import { describeFix, nextLink, withCarriedFix } from "../engine/fix-chain.js";
 import type { DiagnoseResult, DiagnoseSession } from "../engine/session.js";
 import { App, type WizardText } from "../ui/app.js";
 import { inputsFrom } from "./auto.js";
@@ -30,7 +33,44 @@ export const wizardText: WizardText = {
       ["If it fails somewhere else, run keras-fix there, or point it at that Python: ", command("keras-fix model --python /path/to/python")],
     ),
   errorHint: "Point keras-fix at the Python your code uses with --python /path/to/python, or allow more time with --timeout <seconds>.",
+  closingNotes: resavedNeedsCode,
 };
+
+/** A path as the user types it from here: relative below this folder, absolute elsewhere. */
+function fromHere(target: string): string {
+  const rel = relative(process.cwd(), resolve(target));
+  return rel === "" ? "." : rel.startsWith("..") || isAbsolute(rel) ? resolve(target) : rel;
+}
+
+/**
+ * A re-saved .keras stores the custom classes' names and settings, not their code: loading the copy needs the same
+ * import as the original did. Said on the final screen with the lines that load the copy, from where the user is.
+ */
+export function resavedNeedsCode(results: Record<string, ActionResult>): Content {
+  const copy = Object.values(results).find((result) => result.ok && typeof result.data?.outPath === "string")?.data?.outPath as string | undefined;
+  const fix = Object.values(results)
+    .filter((result) => result.ok && (result.data?.fix as LoadFix | undefined)?.customObjectsModule)
+    .at(-1)?.data?.fix as LoadFix | undefined;
+  if (!copy || !fix?.customObjectsModule || !fix.customObjects) return [];
+  const file = resolve(fix.customObjectsModule);
+  const moduleName = moduleNameFor(file);
+  const names = [...new Set(Object.values(fix.customObjects))];
+  const folder = dirname(file);
+  const code = [
+    ...(folder !== resolve(process.cwd()) ? ["import sys", `sys.path.insert(0, ${pythonString(fromHere(folder))})`] : []),
+    "import keras",
+    `from ${moduleName} import ${names.join(", ")}`,
+    "",
+    "model = keras.models.load_model(",
+    `    ${pythonString(fromHere(copy))},`,
+    `    custom_objects={${Object.entries(fix.customObjects).map(([key, name]) => `${pythonString(key)}: ${name}`).join(", ")}},`,
+    ")",
+  ].join("\n");
+  return paragraphs(
+    [strong("The re-saved copy still needs your code. "), path(fromHere(copy)), ` stores the names and settings of ${names.join(", ")}, not their code, so load it with the same import:`],
+    [python(code)],
+  );
+}
 
 export interface InteractiveDeps {
   /** The real session by default; tests pass a scripted one. */
@@ -80,7 +120,7 @@ export async function runInteractive(target: string | undefined, options: CliOpt
       inputs={inputs}
       readExplain={readExplainDoc}
       text={wizardText}
-      chain={{ next: nextLink, carry: withCarriedFix }}
+      chain={{ next: nextLink, carry: withCarriedFix, describe: describeFix }}
       onExit={(code, sessionClosing) => {
         closing = sessionClosing.catch(() => undefined);
         // Cancelled: a trial's pip or a load must stop now, not run on to the end and record a result.

@@ -4,7 +4,7 @@
 import { Box, Static, Text, useInput } from "ink";
 import { useCallback, useEffect, useRef, useState, type ReactElement } from "react";
 import { sanitize } from "../core/content.js";
-import type { WalkState } from "../engine/step-machine.js";
+import { envAfterFix, environmentOf, type WalkState } from "../engine/step-machine.js";
 import { isUserError } from "../core/errors.js";
 import { ExitCode } from "../core/exit-codes.js";
 import type { ExplainDoc } from "../engine/explain-doc.js";
@@ -18,6 +18,7 @@ import { StageList, type StageState } from "./stage-list.js";
 import { Tokens } from "./tokens.js";
 import { useColumns } from "./use-columns.js";
 import { Walk } from "./walk.js";
+import { WrappedText } from "./wrapped-text.js";
 
 /** The words the wizard needs from outside: the UI itself knows nothing about Keras. */
 export interface WizardText {
@@ -26,6 +27,8 @@ export interface WizardText {
   describeLoads: (result: DiagnoseResult) => Content;
   /** What to try when the diagnosis itself could not run. */
   errorHint: string;
+  /** What the final screen adds from a walk's results (a re-saved copy that still needs the custom classes' code). */
+  closingNotes?: (results: Record<string, ActionResult>) => Content;
 }
 
 export interface AppProps {
@@ -48,6 +51,8 @@ export interface AppProps {
 export interface ChainSteps {
   next: (results: Record<string, ActionResult>, metBefore: Diagnosis[]) => { next: { fix: LoadFix; diagnosis: Diagnosis; attempt: LoadAttempt }; cause: Cause } | null;
   carry: (request: ActionRequest, carried: LoadFix) => ActionRequest;
+  /** A fix in a few words ("KERAS_BACKEND=jax"), for the line that says it got past a cause. */
+  describe: (fix: LoadFix) => string;
 }
 
 type Phase =
@@ -62,6 +67,8 @@ type Phase =
       explain: ExplainDoc | null;
       /** Fixes proven to get past the causes met before (carried into every load), and those causes in order. */
       carried?: LoadFix;
+      /** The environment variables the carried fix sets, which every command shown must set too. */
+      environment?: Record<string, string>;
       met?: Diagnosis[];
     }
   | { kind: "done" };
@@ -233,11 +240,20 @@ export function App({ target, folder, findCandidates, createSession, inputs, rea
     const link = chain.next(state.results, met);
     if (!link) return false;
     const { next, cause } = link;
-    const result = { ...phase.result, load: next.attempt, diagnosis: next.diagnosis, cause };
-    const ctx: StepContext = { file: result.file, env: result.env, load: next.attempt, diagnosis: next.diagnosis, modelPath: phase.modelPath, results: {}, inputs };
-    append(<Text color="green">{`✔ That got past "${sanitize(phase.cause.title)}"; the load now meets another problem:`}</Text>);
+    // The next cause is walked in the environment the fix made (another backend), and its commands carry it.
+    const env = envAfterFix(phase.result.env, next.fix);
+    const result = { ...phase.result, env, load: next.attempt, diagnosis: next.diagnosis, cause };
+    const ctx: StepContext = { file: result.file, env, load: next.attempt, diagnosis: next.diagnosis, modelPath: phase.modelPath, results: {}, inputs };
+    append(
+      <Box marginTop={1}>
+        <WrappedText>
+          <Text color="green">{`✔ ${sanitize(chain.describe(next.fix))} got past "${sanitize(phase.cause.title)}". The load now meets another problem:`}</Text>
+        </WrappedText>
+      </Box>,
+    );
     append(<DiagnosisView title={cause.title} summary={cause.summary(ctx)} diagnosis={next.diagnosis} />);
-    setPhase({ ...phase, cause, diagnosis: next.diagnosis, result, explain: readExplain(cause.id), carried: next.fix, met });
+    const environment = environmentOf(next.fix);
+    setPhase({ ...phase, cause, diagnosis: next.diagnosis, result, explain: readExplain(cause.id), carried: next.fix, environment, met });
     return true;
   }
 
@@ -280,6 +296,9 @@ export function App({ target, folder, findCandidates, createSession, inputs, rea
           explain={phase.explain}
           runAction={(request, onProgress) => session.current!.runAction(chain && phase.carried ? chain.carry(request, phase.carried) : request, onProgress)}
           log={append}
+          environment={phase.environment}
+          carriesOn={(state) => !!chain && chain.next(state.results, [...(phase.met ?? []), phase.diagnosis]) !== null}
+          closingNotes={text.closingNotes}
           onFinish={(outcome, state) => continueChain(outcome, state) || finishWalk(outcome, state, phase.result.outcome === "undiagnosed")}
         />
       )}

@@ -16,7 +16,8 @@ function bodyOf(step: Step, ctx: StepContext): Content {
   return step.body?.(ctx) ?? [];
 }
 
-function StepHeader({ step, ctx }: { step: Step; ctx: StepContext }) {
+/** A step's title and text: written into the transcript when the step is entered, so the live area stays small. */
+export function StepHeader({ step, ctx }: { step: Step; ctx: StepContext }) {
   const body = bodyOf(step, ctx);
   return (
     <Box flexDirection="column">
@@ -53,10 +54,11 @@ export function StepView({
   consentFor: ChoiceOption | null;
   handlers: StepHandlers;
 }) {
+  // The title and text are already in the transcript above (Walk logs them on entry): the live area holds only what
+  // the user acts on. A live area taller than the window makes Ink clear the screen and its scrollback.
   return (
     <Box flexDirection="column" marginTop={1}>
-      {step.kind === "action" ? <Tokens content={bodyOf(step, ctx)} /> : <StepHeader step={step} ctx={ctx} />}
-      <Box marginTop={step.kind === "action" && bodyOf(step, ctx).length === 0 ? 0 : 1} flexDirection="column">
+      <Box flexDirection="column">
         {step.kind === "info" && <Text dimColor>Press Enter to continue.</Text>}
         {step.kind === "choice" &&
           (consentFor ? (
@@ -94,7 +96,7 @@ export function StepView({
   );
 }
 
-/** What an answered step leaves on screen: its question and the answer, or the action and its result. */
+/** What an answered step adds below its question in the transcript: the answer, or the action's result. */
 export function StepRecord({ step, ctx, answer, result }: { step: Step; ctx: StepContext; answer?: string; result?: ActionResult }) {
   if (result) {
     return (
@@ -109,10 +111,10 @@ export function StepRecord({ step, ctx, answer, result }: { step: Step; ctx: Ste
       </Box>
     );
   }
+  if (answer === undefined) return null;
   return (
-    <Box flexDirection="column" marginTop={1}>
-      <StepHeader step={step} ctx={ctx} />
-      {answer !== undefined && <Text color="green">{`→ ${sanitize(answer)}`}</Text>}
+    <Box flexDirection="column" marginTop={step.kind === "info" ? 1 : 0}>
+      <Text color="green">{`→ ${sanitize(answer)}`}</Text>
     </Box>
   );
 }

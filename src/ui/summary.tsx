@@ -40,6 +40,8 @@ export function Summary({
   body,
   problem,
   results,
+  environment = {},
+  notes = [],
 }: {
   outcome: Outcome;
   title: string;
@@ -47,7 +49,12 @@ export function Summary({
   /** What was wrong: the cause's title and, when known, the name at fault. */
   problem: string;
   results: Record<string, ActionResult>;
+  /** Environment variables an earlier cause's fix set, which every command shown here carries. */
+  environment?: Record<string, string>;
+  /** What the walk's results still ask of the user (a re-saved copy that still needs the custom classes' code). */
+  notes?: Content;
 }) {
+  const settings = Object.entries(environment).map(([name, value]) => `${name}=${value}`);
   const headline = HEADLINE[outcome];
   const files = writtenFiles(results);
   // The flow's own ending may already show the code; otherwise the last file written with code is the one to keep.
@@ -69,6 +76,21 @@ export function Summary({
         <Box flexDirection="column" marginTop={1}>
           <Text bold>{`The code to keep (it is also in ${sanitize(keep.path)}):`}</Text>
           <Tokens content={[[{ kind: "codeblock", value: keep.code!, language: "python" }]]} />
+        </Box>
+      )}
+      {notes.length > 0 && (
+        <Box marginTop={1}>
+          <Tokens content={notes} />
+        </Box>
+      )}
+      {settings.length > 0 && (
+        <Box marginTop={1}>
+          <WrappedText>
+            <Text>
+              <Text bold>{`Keep ${settings.join(" and ")} set`}</Text>
+              {` wherever you load this model: it got past the earlier problem.`}
+            </Text>
+          </WrappedText>
         </Box>
       )}
       {files.length > 0 && (

@@ -31,11 +31,18 @@ function InlineToken({ token }: { token: Token }) {
   }
 }
 
-/** A code block the user may copy: indented, no border characters that would be copied along with it. */
+/**
+ * A code block the user may copy: indented, no border characters that would be copied along with it, and never
+ * wrapped by us. Its box is as wide as its longest line, so Ink writes each line whole and a line wider than the
+ * window is wrapped by the terminal, which joins it again on copy (a line broken inside a string literal is not
+ * Python any more).
+ */
 function CodeBlock({ value }: { value: string }) {
+  const safe = sanitize(value);
+  const widest = Math.max(0, ...safe.split("\n").map((line) => [...line].length));
   return (
-    <Box paddingLeft={4}>
-      <Text color="yellow">{sanitize(value)}</Text>
+    <Box paddingLeft={4} width={widest + 4} flexShrink={0}>
+      <Text color="yellow">{safe}</Text>
     </Box>
   );
 }

@@ -1,26 +1,30 @@
 // Drives one cause's steps through the pure engine: the live step at the bottom, each answered step moved into the
 // transcript above, actions run through the session, Back / Quit / "Why did this happen?" on their keys.
 import { Box, Text, useInput } from "ink";
-import { useEffect, useRef, useState, type ReactElement } from "react";
+import { useEffect, useMemo, useRef, useState, type ReactElement } from "react";
 import { paragraphs } from "../core/content.js";
 import {
   back,
+  causeWithEnvironment,
   choose,
   completeAction,
   contextFor,
   currentStep,
   optionLabel,
   proceed,
+  restateRetry,
   startWalk,
   submitInput,
+  withEnvironment,
   type WalkState,
 } from "../engine/step-machine.js";
 import type { ExplainDoc } from "../engine/explain-doc.js";
-import type { ActionRequest, ActionResult, Cause, ChoiceOption, Outcome, StepContext } from "../core/types.js";
+import type { ActionRequest, ActionResult, Cause, ChoiceOption, Content, Outcome, StepContext } from "../core/types.js";
 import type { ActionProgress } from "../engine/session.js";
 import { ExplainView } from "./diagnosis-view.js";
 import { ProgressBar } from "./progress-bar.js";
-import { StepRecord, StepView } from "./step-view.js";
+import { StepHeader, StepRecord, StepView } from "./step-view.js";
+import { Tokens } from "./tokens.js";
 import { Summary } from "./summary.js";
 import { WrappedText } from "./wrapped-text.js";
 
@@ -36,6 +40,15 @@ export interface WalkProps {
   log: (node: ReactElement) => void;
   /** "quit" when the user left before an end step. */
   onFinish: (outcome: Outcome | "quit", state: WalkState) => void;
+  /**
+   * Environment variables a fix proven for an earlier cause set (KERAS_BACKEND=jax): every command and snippet shown
+   * carries them, and the final screen says so.
+   */
+  environment?: Record<string, string>;
+  /** Whether an unfixed end goes straight on to the next cause (the fix got past this one): no end screen then. */
+  carriesOn?: (state: WalkState) => boolean;
+  /** What the final screen adds from the walk's results (a re-saved copy still needs the custom classes' code). */
+  closingNotes?: (results: WalkState["results"]) => Content;
 }
 
 function failedToRun(error: unknown): ActionResult {
@@ -53,7 +66,8 @@ function KeyHints({ hints }: { hints: string[] }) {
   );
 }
 
-export function Walk({ cause, base, inputs, problem, explain, runAction, log, onFinish }: WalkProps) {
+export function Walk({ cause: plainCause, base, inputs, problem, explain, runAction, log, onFinish, environment = {}, carriesOn, closingNotes }: WalkProps) {
+  const cause = useMemo(() => causeWithEnvironment(plainCause, environment), [plainCause, environment]);
   const [state, setState] = useState<WalkState>(() => startWalk(cause, inputs));
   const [consentFor, setConsentFor] = useState<ChoiceOption | null>(null);
   const [note, setNote] = useState<string | null>(null);
@@ -113,6 +127,24 @@ export function Walk({ cause, base, inputs, problem, explain, runAction, log, on
     onBack: goBack,
   };
 
+  // The fix got past this cause into another: like --auto, the walk goes on to that one instead of ending here.
+  const goesOn = step.kind === "end" && step.outcome !== "fixed" && carriesOn?.(state) === true;
+
+  // Each step's title and text go into the transcript as the step is entered (an end step's whole summary): only
+  // what the user acts on stays live, so the live area never outgrows the window (Ink then clears the scrollback),
+  // and code is never redrawn.
+  useEffect(() => {
+    if (goesOn) return;
+    if (step.kind === "end") {
+      log(<Summary outcome={step.outcome} title={step.title} body={step.body(ctx)} problem={problem} results={state.results} environment={environment} notes={withEnvironment(closingNotes?.(state.results) ?? [], environment)} />);
+    } else if (step.kind === "action") {
+      const body = step.body?.(ctx) ?? [];
+      if (body.length > 0) log(<Box marginTop={1}><Tokens content={body} /></Box>);
+    } else {
+      log(<Box marginTop={1}><StepHeader step={step} ctx={ctx} /></Box>);
+    }
+  }, [state.stepId, state.trail.length]);
+
   // An action runs once per visit: the trail length changes with every step entered, so it keys the visit.
   useEffect(() => {
     if (step.kind !== "action") return;
@@ -122,9 +154,10 @@ export function Walk({ cause, base, inputs, problem, explain, runAction, log, on
     const run = async (): Promise<ActionResult> => {
       try {
         request = step.action(ctx);
-        return await runAction(request, (update) => {
+        const result = await runAction(request, (update) => {
           if (!cancelled) setProgress(update);
         });
+        return restateRetry(request, result, base.diagnosis, base.load);
       } catch (error) {
         return failedToRun(error);
       }
@@ -140,15 +173,16 @@ export function Walk({ cause, base, inputs, problem, explain, runAction, log, on
     };
   }, [state.stepId, state.trail.length]);
 
+  useEffect(() => {
+    if (goesOn) finish(step.outcome);
+  }, [goesOn]);
+
   useInput(
     (input, key) => {
-      if (key.ctrl) return;
+      if (key.ctrl || goesOn) return;
       // Q and B work as q and b (Caps Lock, Shift held from the previous key).
       const letter = input.toLowerCase();
-      if (step.kind === "end" && (key.return || letter === "q")) {
-        log(<Summary outcome={step.outcome} title={step.title} body={step.body(ctx)} problem={problem} results={state.results} />);
-        return finish(step.outcome);
-      }
+      if (step.kind === "end" && (key.return || letter === "q")) return finish(step.outcome);
       if (letter === "q") {
         log(<Text dimColor>You quit before the end of the walk.</Text>);
         return finish("quit");
@@ -179,11 +213,7 @@ export function Walk({ cause, base, inputs, problem, explain, runAction, log, on
 
   return (
     <Box flexDirection="column">
-      {step.kind === "end" ? (
-        <Summary outcome={step.outcome} title={step.title} body={step.body(ctx)} problem={problem} results={state.results} />
-      ) : (
-        <StepView step={step} ctx={ctx} consentFor={consentFor} handlers={handlers} />
-      )}
+      {step.kind !== "end" && <StepView step={step} ctx={ctx} consentFor={consentFor} handlers={handlers} />}
       {step.kind === "action" && progress && <ProgressBar progress={progress} />}
       {note && (
         <WrappedText>

@@ -5,7 +5,7 @@
 import { cleanup } from "ink-testing-library";
 import { afterEach, describe, expect, it } from "vitest";
 import { paragraphs } from "../../src/core/content.js";
-import { movedOn, withCarriedFix } from "../../src/engine/fix-chain.js";
+import { describeFix, movedOn, withCarriedFix } from "../../src/engine/fix-chain.js";
 import type { ActionRequest, ActionResult } from "../../src/core/types.js";
 import { diagnosedResult, diagnosisFor, KEY, renderApp, ScriptedSession } from "./helpers.js";
 import { walkCause } from "./test-causes.js";
@@ -32,15 +32,19 @@ describe("the wizard walks on when a fix meets another error", () => {
         return next && met.length === 1 ? { next, cause: walkCause } : null;
       },
       carry: withCarriedFix,
+      describe: describeFix,
     };
     const app = renderApp({ target: "model.keras", session, inputs: { found: "x.py" }, chain });
     await app.see("What happens next");
     await app.press(KEY.enter);
     await app.see("Where is the code for the layer?");
     await app.press(KEY.enter);
-    await app.see("Not fixed yet: It still does not load");
-    await app.press(KEY.enter);
-    await app.see('That got past "A test layer is missing"; the load now meets another problem');
+    // Like --auto, it goes straight on: no "Not fixed yet" screen for a cause the fix got past.
+    await app.see('got past "A test layer is missing". The load now meets another');
+    expect(app.frame()).not.toContain("Not fixed yet");
+    expect(app.frame()).toContain("✔ a temporary copy named *.h5 got past");
+    // The retry's own line says it is another problem, not news of the same one.
+    expect(app.frame()).toContain("The load got further: it now meets another problem");
     expect(app.frame()).toContain("At fault: OtherLayer");
     await app.press(KEY.enter);
     await app.see("Where is the code for the layer?");
@@ -54,5 +58,29 @@ describe("the wizard walks on when a fix meets another error", () => {
     ]);
     await app.press(KEY.enter);
     expect(await app.exited).toBe(0);
+  });
+
+  it("a retry that meets the same cause again says so plainly, never as news (issue 21)", async () => {
+    const same = diagnosisFor(walkCause);
+    const answer = (request: ActionRequest): ActionResult => {
+      const attempt = { ok: false, seconds: 0.1, chain: [{ type: "TypeError", message: "Could not locate class 'ScaledDense' (module x)", frames: [] }], warnings: [] };
+      // As effects.ts words a failed verify-load: the error, then the cause it now points to.
+      return {
+        ok: false,
+        summary: paragraphs("Still failing: TypeError.", "This is now: A test layer is missing (test-walk)."),
+        data: { attempt, fix: (request as { fix: unknown }).fix, diagnosis: same },
+      };
+    };
+    const session = new ScriptedSession({ result: diagnosedResult(walkCause), answer });
+    const chain = { next: () => null, carry: withCarriedFix, describe: describeFix };
+    const app = renderApp({ target: "model.keras", session, inputs: { found: "x.py" }, chain });
+    await app.see("What happens next");
+    await app.press(KEY.enter);
+    await app.see("Where is the code for the layer?");
+    await app.press(KEY.enter);
+    await app.see("Not solved: it is still A test layer is missing");
+    expect(app.frame()).toContain("The cause did not change.");
+    expect(app.frame()).not.toContain("This is now");
+    expect(app.frame()).not.toContain("(test-walk)");
   });
 });
