@@ -16,7 +16,33 @@ function bodyOf(step: Step, ctx: StepContext): Content {
   return step.body?.(ctx) ?? [];
 }
 
-/** A step's title and text: written into the transcript when the step is entered, so the live area stays small. */
+/** A step's title and text as content, for measuring. */
+export function headerContent(step: Step, ctx: StepContext): Content {
+  return [[{ kind: "strong", value: step.title }], ...bodyOf(step, ctx)];
+}
+
+/**
+ * Whether content fits in `rows` rows at `columns` columns, wrapped as the wizard wraps prose (a word-wrapped row
+ * holds a little less than the width) with a blank row between paragraphs, and no code line wider than the window.
+ */
+export function fitsLive(content: Content, columns: number, rows: number): boolean {
+  let used = 0;
+  for (const paragraph of content) {
+    let run = 0;
+    for (const token of paragraph) {
+      if (token.kind === "codeblock") {
+        const lines = token.value.split("\n");
+        if (lines.some((line) => line.length + 4 > columns)) return false;
+        used += Math.ceil(run / Math.max(1, columns - 8)) + lines.length;
+        run = 0;
+      } else run += token.value.length;
+    }
+    used += Math.ceil(run / Math.max(1, columns - 8)) + 1;
+  }
+  return used <= rows;
+}
+
+/** A step's title and text: live while they fit (Walk decides), else written into the transcript on entry. */
 export function StepHeader({ step, ctx }: { step: Step; ctx: StepContext }) {
   const body = bodyOf(step, ctx);
   return (
@@ -47,18 +73,20 @@ export function StepView({
   ctx,
   consentFor,
   handlers,
+  withHeader,
 }: {
   step: Step;
   ctx: StepContext;
   /** The option waiting for a typed "yes", when one is. */
   consentFor: ChoiceOption | null;
   handlers: StepHandlers;
+  /** The title and text are shown live (they fit); otherwise they are already in the transcript above. */
+  withHeader: boolean;
 }) {
-  // The title and text are already in the transcript above (Walk logs them on entry): the live area holds only what
-  // the user acts on. A live area taller than the window makes Ink clear the screen and its scrollback.
   return (
     <Box flexDirection="column" marginTop={1}>
-      <Box flexDirection="column">
+      {withHeader && <StepHeader step={step} ctx={ctx} />}
+      <Box flexDirection="column" marginTop={withHeader ? 1 : 0}>
         {step.kind === "info" && <Text dimColor>Press Enter to continue.</Text>}
         {step.kind === "choice" &&
           (consentFor ? (
@@ -97,7 +125,20 @@ export function StepView({
 }
 
 /** What an answered step adds below its question in the transcript: the answer, or the action's result. */
-export function StepRecord({ step, ctx, answer, result }: { step: Step; ctx: StepContext; answer?: string; result?: ActionResult }) {
+export function StepRecord({
+  step,
+  ctx,
+  answer,
+  result,
+  withHeader = false,
+}: {
+  step: Step;
+  ctx: StepContext;
+  answer?: string;
+  result?: ActionResult;
+  /** The question was live, so the transcript gets it now, with the answer. */
+  withHeader?: boolean;
+}) {
   if (result) {
     return (
       <Box flexDirection="column" marginTop={1}>
@@ -111,10 +152,14 @@ export function StepRecord({ step, ctx, answer, result }: { step: Step; ctx: Ste
       </Box>
     );
   }
+  if (withHeader) {
+    return (
+      <Box flexDirection="column" marginTop={1}>
+        <StepHeader step={step} ctx={ctx} />
+        {answer !== undefined && <Text color="green">{`→ ${sanitize(answer)}`}</Text>}
+      </Box>
+    );
+  }
   if (answer === undefined) return null;
-  return (
-    <Box flexDirection="column" marginTop={step.kind === "info" ? 1 : 0}>
-      <Text color="green">{`→ ${sanitize(answer)}`}</Text>
-    </Box>
-  );
+  return <Text color="green">{`→ ${sanitize(answer)}`}</Text>;
 }

@@ -1,6 +1,6 @@
 // Drives one cause's steps through the pure engine: the live step at the bottom, each answered step moved into the
 // transcript above, actions run through the session, Back / Quit / "Why did this happen?" on their keys.
-import { Box, Text, useInput } from "ink";
+import { Box, Text, useInput, useStdout } from "ink";
 import { useEffect, useMemo, useRef, useState, type ReactElement } from "react";
 import { paragraphs } from "../core/content.js";
 import {
@@ -23,7 +23,8 @@ import type { ActionRequest, ActionResult, Cause, ChoiceOption, Content, Outcome
 import type { ActionProgress } from "../engine/session.js";
 import { ExplainView } from "./diagnosis-view.js";
 import { ProgressBar } from "./progress-bar.js";
-import { StepHeader, StepRecord, StepView } from "./step-view.js";
+import { fitsLive, headerContent, StepHeader, StepRecord, StepView } from "./step-view.js";
+import { useColumns } from "./use-columns.js";
 import { Tokens } from "./tokens.js";
 import { Summary } from "./summary.js";
 import { WrappedText } from "./wrapped-text.js";
@@ -75,6 +76,8 @@ export function Walk({ cause: plainCause, base, inputs, problem, explain, runAct
   // A long action's progress (a trial environment's download), shown as a bar while the action runs.
   const [progress, setProgress] = useState<ActionProgress | null>(null);
   const finished = useRef(false);
+  const columns = useColumns();
+  const { stdout } = useStdout();
   const step = currentStep(cause, state);
   const ctx = contextFor(base, state);
   const typing = step.kind === "input" || consentFor !== null;
@@ -105,7 +108,7 @@ export function Walk({ cause: plainCause, base, inputs, problem, explain, runAct
   const handlers = {
     onChoose: (optionId: string) => {
       const option = step.kind === "choice" ? step.options.find((o) => o.id === optionId) : undefined;
-      log(<StepRecord step={step} ctx={ctx} answer={option ? optionLabel(option, ctx) : optionId} />);
+      log(<StepRecord step={step} ctx={ctx} withHeader={headerLive} answer={option ? optionLabel(option, ctx) : optionId} />);
       moveTo(choose(cause, state, optionId));
     },
     onAskConsent: (option: ChoiceOption) => {
@@ -113,7 +116,7 @@ export function Walk({ cause: plainCause, base, inputs, problem, explain, runAct
       setConsentFor(option);
     },
     onConsent: (option: ChoiceOption) => {
-      log(<StepRecord step={step} ctx={ctx} answer={`${optionLabel(option, ctx)} (you typed yes)`} />);
+      log(<StepRecord step={step} ctx={ctx} withHeader={headerLive} answer={`${optionLabel(option, ctx)} (you typed yes)`} />);
       moveTo(choose(cause, state, option.id));
     },
     onRefuseConsent: () => {
@@ -121,7 +124,7 @@ export function Walk({ cause: plainCause, base, inputs, problem, explain, runAct
       setNote('Not confirmed: nothing was run. Pick another option, or choose it again and type "yes".');
     },
     onSubmitInput: (value: string) => {
-      log(<StepRecord step={step} ctx={ctx} answer={value} />);
+      log(<StepRecord step={step} ctx={ctx} withHeader={headerLive} answer={value} />);
       moveTo(submitInput(cause, state, value));
     },
     onBack: goBack,
@@ -130,11 +133,16 @@ export function Walk({ cause: plainCause, base, inputs, problem, explain, runAct
   // The fix got past this cause into another: like --auto, the walk goes on to that one instead of ending here.
   const goesOn = step.kind === "end" && step.outcome !== "fixed" && carriesOn?.(state) === true;
 
-  // Each step's title and text go into the transcript as the step is entered (an end step's whole summary): only
-  // what the user acts on stays live, so the live area never outgrows the window (Ink then clears the scrollback),
-  // and code is never redrawn.
+  // A step's title and text stay live (they follow a resize) only while they fit: a live area taller than the
+  // window makes Ink clear the screen and the scrollback, and a code line wider than the window, wrapped by the
+  // terminal, is miscounted when Ink redraws. Otherwise they go into the transcript as the step is entered, with
+  // only what the user acts on left live. An end step's summary always goes there: it is the run's record.
+  const headerLive = useMemo(
+    () => step.kind !== "end" && step.kind !== "action" && fitsLive(headerContent(step, ctx), columns, (stdout.rows || 24) - 12),
+    [state.stepId, state.trail.length],
+  );
   useEffect(() => {
-    if (goesOn) return;
+    if (goesOn || headerLive) return;
     if (step.kind === "end") {
       log(<Summary outcome={step.outcome} title={step.title} body={step.body(ctx)} problem={problem} results={state.results} environment={environment} notes={withEnvironment(closingNotes?.(state.results) ?? [], environment)} />);
     } else if (step.kind === "action") {
@@ -194,7 +202,7 @@ export function Walk({ cause: plainCause, base, inputs, problem, explain, runAct
         return;
       }
       if (key.return && step.kind === "info") {
-        log(<StepRecord step={step} ctx={ctx} />);
+        log(<StepRecord step={step} ctx={ctx} withHeader={headerLive} />);
         moveTo(proceed(cause, state));
       }
     },
@@ -213,7 +221,7 @@ export function Walk({ cause: plainCause, base, inputs, problem, explain, runAct
 
   return (
     <Box flexDirection="column">
-      {step.kind !== "end" && <StepView step={step} ctx={ctx} consentFor={consentFor} handlers={handlers} />}
+      {step.kind !== "end" && <StepView step={step} ctx={ctx} consentFor={consentFor} handlers={handlers} withHeader={headerLive} />}
       {step.kind === "action" && progress && <ProgressBar progress={progress} />}
       {note && (
         <WrappedText>

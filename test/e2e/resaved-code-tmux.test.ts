@@ -1,0 +1,83 @@
+// A re-saved .keras of a model with custom layers still needs their code (issue 21): the final screen says so, with
+// the lines that load the copy from where the user is, and those lines run with real Keras. The user's model and
+// the .py file that defines its layer are in a subfolder, as in a project.
+import { execFileSync } from "node:child_process";
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { cliPath, envVarsFor, modelsDir, pythonFor } from "../helpers/envs.js";
+import { hints, liveOptions, openTerminal, type Terminal } from "./tmux.js";
+
+const MODEL = "custom_layer_unregistered.keras";
+const EXIT_MARK = /\[keras-fix exited (\d+)\]/;
+let terminal: Terminal | null = null;
+const folders: string[] = [];
+afterEach(() => {
+  terminal?.kill();
+  terminal = null;
+  for (const dir of folders.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+function project(): string {
+  const dir = mkdtempSync(join(tmpdir(), "kf-resaved-"));
+  folders.push(dir);
+  mkdirSync(join(dir, "models"));
+  copyFileSync(join(modelsDir, "keras3", MODEL), join(dir, "models", MODEL));
+  copyFileSync(join(modelsDir, "sources", "fixture_layers.py"), join(dir, "models", "fixture_layers.py"));
+  return dir;
+}
+
+async function next(term: Terminal, previous: string): Promise<string> {
+  const deadline = Date.now() + 150_000;
+  let screen = "";
+  while (Date.now() < deadline) {
+    screen = term.screen();
+    if (screen !== previous && /Enter: (continue|choose|finish)/.test(hints(screen))) return screen;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`timed out; the screen:\n${screen}`);
+}
+
+describe("the final screen after a re-save of a model with custom layers", () => {
+  it("says the copy still needs the layers' code, with an import line that loads it from here", async () => {
+    const dir = project();
+    const script = `node ${JSON.stringify(cliPath)} models/${MODEL} --python ${JSON.stringify(pythonFor("keras3"))}; echo "[keras-fix exited $?]"; exec sleep 3600`;
+    terminal = openTerminal("resaved", dir, ["sh", "-c", script], { PATH: process.env.PATH ?? "", TERM: "xterm-256color", ...envVarsFor("keras3") }, { columns: 100, rows: 35 });
+    const term = terminal;
+    let screen = await next(term, "");
+    // Take the module found beside the model, then the re-save (no loader); Enter through explanations.
+    const preferences = [/fixture_layers\.py/, /Re-save it as a new \.keras/];
+    for (let step = 0; step < 20 && !/Enter: finish/.test(hints(screen)); step++) {
+      const previous = screen;
+      if (/Enter: continue/.test(hints(screen))) term.send("Enter");
+      else {
+        const options = liveOptions(screen);
+        const preference = preferences.find((p) => options.some((o) => p.test(o)));
+        if (!preference) throw new Error(`no option to take among ${JSON.stringify(options)}; the screen:\n${screen}`);
+        term.send(String(options.findIndex((o) => preference.test(o)) + 1));
+      }
+      screen = await next(term, previous);
+    }
+    term.send("Enter");
+    screen = await term.waitFor(EXIT_MARK, 60_000);
+    expect(EXIT_MARK.exec(screen)![1]).toBe("0");
+    const copy = readdirSync(join(dir, "models")).find((name) => name.endsWith(".resaved.keras"));
+    expect(copy).toBeDefined();
+    expect(screen.replace(/\s+/g, " ")).toContain(`The re-saved copy still needs your code. models/${copy} stores the names and settings of ScaledDense, not their code`);
+    // The snippet as shown: from its first line to its closing parenthesis, run from the folder keras-fix ran in.
+    const lines = screen.split("\n");
+    const first = lines.findIndex((line, i) => line === "    import sys" && lines[i + 2]?.includes("import keras") && lines.slice(i, i + 8).some((l) => l.includes(copy!)));
+    expect(first).toBeGreaterThan(0);
+    const last = lines.findIndex((line, i) => i > first && line === "    )");
+    const snippet = lines.slice(first, last + 1).map((line) => line.slice(4)).join("\n");
+    expect(snippet).toContain("from fixture_layers import ScaledDense");
+    const out = execFileSync(pythonFor("keras3"), ["-c", `${snippet}\nprint("LOADED", type(model).__name__)`], {
+      cwd: dir,
+      env: { ...process.env, ...envVarsFor("keras3") },
+      encoding: "utf8",
+      timeout: 120_000,
+    });
+    expect(out).toContain("LOADED");
+  }, 400_000);
+});
