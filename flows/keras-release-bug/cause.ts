@@ -205,7 +205,7 @@ export const kerasReleaseBug: Cause = {
     {
       kind: "info",
       id: "explain",
-      title: "A known Keras bug",
+      title: "Why this Keras fails on it",
       body: (ctx) =>
         releaseBugOf(ctx.diagnosis.captures)
           ? bugParagraphs(releaseBugOf(ctx.diagnosis.captures)!)

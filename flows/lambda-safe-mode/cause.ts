@@ -36,7 +36,7 @@ export const lambdaSafeMode: Cause = {
     isNameError(ctx)
       ? paragraphs(["A Lambda layer's code ran while loading and uses ", code(ctx.diagnosis.captures.globalName), ", which the loader does not give it."])
       : refusedByKerasFix(ctx)
-        ? paragraphs("The model contains a Lambda layer whose Python code keras-fix refused to run before it could (this Keras would have run it without asking).")
+        ? paragraphs("The model contains a Lambda layer, and loading it runs Python code stored in the file. This Keras runs that code without asking, so keras-fix refused it and stopped the load before the code ran. It runs only after you type yes.")
         : paragraphs("The model contains a Lambda layer whose Python code Keras refuses to run unless you allow it (safe_mode)."),
   matchers: [
     {

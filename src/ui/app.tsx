@@ -78,6 +78,12 @@ interface LogEntry {
   node: ReactElement;
 }
 
+/** "Title (culprit)"; a culprit with brackets of its own follows a colon instead, so brackets never nest. */
+export function problemLine(title: string, culprit: string | null): string {
+  if (!culprit) return title;
+  return /[()]/.test(culprit) ? `${title}: ${culprit}` : `${title} (${culprit})`;
+}
+
 /** A verified load during the walk counts as fixed even if the user quits before the end (DESIGN rule 8). */
 function verifiedLoad(state: WalkState): boolean {
   return Object.values(state.results).some((result) => {
@@ -292,7 +298,7 @@ export function App({ target, folder, findCandidates, createSession, inputs, rea
           cause={phase.cause}
           base={{ file: phase.result.file, env: phase.result.env, load: phase.result.load, diagnosis: phase.diagnosis, modelPath: phase.modelPath }}
           inputs={inputs}
-          problem={phase.diagnosis.culprit ? `${phase.cause.title} (${phase.diagnosis.culprit})` : phase.cause.title}
+          problem={problemLine(phase.cause.title, phase.diagnosis.culprit)}
           explain={phase.explain}
           runAction={(request, onProgress) => session.current!.runAction(chain && phase.carried ? chain.carry(request, phase.carried) : request, onProgress)}
           log={append}
