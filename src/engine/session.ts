@@ -30,6 +30,8 @@ export interface ActionProgress {
   done: number;
   /** null when the total is unknown (then no percentage is shown). */
   total: number | null;
+  /** Whether done/total count bytes; a phase that moves none (pip resolving, the venv made) shows its words only. */
+  bytes?: boolean;
 }
 
 export interface DiagnoseSession {

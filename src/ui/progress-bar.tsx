@@ -1,6 +1,7 @@
 // A long action's progress as a bar: what is happening, how far, and how much of how much (bytes). Generic: the
 // words come from the session (src/engine/session.ts ActionProgress).
 import { Box, Text } from "ink";
+import Spinner from "ink-spinner";
 import type { ActionProgress } from "../engine/session.js";
 import { useColumns } from "./use-columns.js";
 
@@ -10,6 +11,7 @@ function megabytes(bytes: number): string {
 
 /** The bar's text, e.g. "[██████░░░░░░] 48%  fetching tensorflow-cpu  (99 of 207 MB)". */
 export function progressLine(progress: ActionProgress, columns: number): string {
+  if (progress.bytes === false) return progress.label;
   const amount = progress.total ? `(${Math.round(progress.done / 1_000_000)} of ${megabytes(progress.total)})` : `(${megabytes(progress.done)} so far)`;
   if (!progress.total) return `${progress.label}  ${amount}`;
   const fraction = Math.max(0, Math.min(1, progress.done / progress.total));
@@ -23,9 +25,15 @@ export function progressLine(progress: ActionProgress, columns: number): string 
 
 export function ProgressBar({ progress }: { progress: ActionProgress }) {
   const columns = useColumns();
+  // A phase without bytes could last half a minute: the spinner says it is alive.
   return (
     <Box marginTop={1}>
-      <Text wrap="truncate-end">{progressLine(progress, columns)}</Text>
+      {progress.bytes === false && (
+        <Text color="cyan">
+          <Spinner type="dots" />{" "}
+        </Text>
+      )}
+      <Text wrap="truncate-end">{progressLine(progress, columns - (progress.bytes === false ? 2 : 0))}</Text>
     </Box>
   );
 }

@@ -13,7 +13,7 @@ export const MAX_TRIALS = 3;
 export async function estimateFirstTrial(plans: InstallPlan[], deps: EffectDeps): Promise<ActionResult> {
   const plan = plans.find((candidate) => candidate.packages.length > 0);
   if (!plan) return { ok: false, summary: paragraphs("No plan installs anything: there is nothing to prove in a trial environment."), data: { estimate: null } };
-  const result = await estimateTrial(plan, deps.facts.env, process.env);
+  const result = await estimateTrial(plan, deps.facts.env, process.env, deps.onPipProgress);
   return {
     ok: result.ok,
     summary: paragraphs(result.ok ? `Proving it: ${result.message}.` : `A trial environment cannot be made: ${result.message}.`),

@@ -187,10 +187,16 @@ function dryRunArgv(python: string, pins: string[], extra: string[] = []): strin
  * interpreter the venv would be made from (`--ignore-installed`: as into an empty venv; nothing is installed), then
  * the files' sizes. A finished environment downloads nothing.
  */
-export async function estimateTrial(plan: InstallPlan, userEnv: EnvFacts | null, env: NodeJS.ProcessEnv = process.env): Promise<{ ok: boolean; message: string; estimate: DownloadEstimate | null; target: TrialTarget | null }> {
+export async function estimateTrial(
+  plan: InstallPlan,
+  userEnv: EnvFacts | null,
+  env: NodeJS.ProcessEnv = process.env,
+  onPipProgress?: (progress: PipProgress) => void,
+): Promise<{ ok: boolean; message: string; estimate: DownloadEstimate | null; target: TrialTarget | null }> {
   const target = await trialTarget(plan, userEnv, env);
   if ("failure" in target) return { ok: false, message: target.failure, estimate: null, target: null };
   if (target.finished) return { ok: true, message: `nothing to download: the trial environment ${target.name} exists already`, estimate: { totalBytes: 0, cachedBytes: 0, files: 0, unknown: 0 }, target };
+  onPipProgress?.(trialPhase("resolve"));
   const check = await runTracked(dryRunArgv(target.creator.path, target.pins, ["--ignore-installed"]), { timeoutSeconds: 600, env: pipEnv(env) });
   if (check.exitCode !== 0) {
     // A Python without pip, or with a pip too old for --dry-run, cannot tell; the venv brings its own pip.
@@ -241,6 +247,7 @@ export async function proveInTrial(input: TrialInput): Promise<TrialOutcome> {
     lock.release();
   }
   say(`trial ${name}: loading the model there`);
+  input.onPipProgress?.(trialPhase("load"));
   const session = await startProbe({ python: { path: python, source: "flag" }, modelPath: input.modelPath, timeoutSeconds: input.timeoutSeconds, env: input.plan.env });
   let load: LoadAttempt;
   try {
@@ -278,11 +285,13 @@ async function buildTrial(job: TrialTarget & { plan: InstallPlan; pipTimeout: nu
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, UNFINISHED_MARKER), `${process.pid} ${new Date().toISOString()}\n`);
   say(`trial ${name}: creating a Python ${minor} environment with ${creator.path} (${creator.source})`);
+  job.onPipProgress?.(trialPhase("venv"));
   const venv = await runTracked([creator.path, "-m", "venv", dir], { timeoutSeconds: 300 });
   if (venv.exitCode !== 0 || !isExecutable(python)) {
     return { resolved: {}, estimate: null, failure: { stage: "venv", message: `${creator.path} -m venv failed: ${venv.stderr.split("\n").filter(Boolean).at(-1) ?? venv.exitCode ?? venv.signal}` } };
   }
   say(`trial ${name}: checking ${pins.join(" ")} with pip's resolver (dry run)`);
+  job.onPipProgress?.(trialPhase("resolve"));
   const check = await runTracked(dryRunArgv(python, pins), { timeoutSeconds: job.pipTimeout, env: job.env });
   const oldPip = /no such option: --(dry-run|report)/.test(check.stderr);
   if (check.exitCode !== 0 && !oldPip) return { resolved: {}, estimate: null, failure: { stage: "check", message: pipFailure(check) } };
@@ -322,8 +331,11 @@ export interface PipProgress {
   doneBytes: number;
   /** The bytes to download (the estimate, less pip's cache), null when unknown. */
   totalBytes: number | null;
-  /** "download" while fetching, "install" once pip installs what it fetched. */
-  phase: "download" | "install";
+  /**
+   * What is happening: making the venv, pip's resolver choosing versions (10-30 s, no output), fetching, installing
+   * what was fetched, then loading the model there. Only "download" moves bytes.
+   */
+  phase: "venv" | "resolve" | "download" | "install" | "load";
 }
 
 const UNITS: Record<string, number> = { kB: 1e3, KB: 1e3, MB: 1e6, GB: 1e9, B: 1, bytes: 1 };
@@ -384,10 +396,22 @@ export class PipProgressReader {
   }
 }
 
-/** pip's progress as a generic progress bar reads it (src/engine/session.ts ActionProgress). */
-export function pipProgressForBar(progress: PipProgress): { label: string; done: number; total: number | null } {
-  const label = progress.phase === "install" ? "installing the downloaded packages" : `fetching ${progress.package ?? "the package list"}`;
-  return { label, done: progress.doneBytes, total: progress.totalBytes };
+/** A phase that moves no bytes, for the progress line. */
+export function trialPhase(phase: Exclude<PipProgress["phase"], "download">): PipProgress {
+  return { package: null, doneBytes: 0, totalBytes: null, phase };
+}
+
+const PHASE_WORDS: Record<Exclude<PipProgress["phase"], "download">, string> = {
+  venv: "creating the trial environment (a new venv)",
+  resolve: "pip is resolving which versions to install (often 10-30 s)",
+  install: "installing the downloaded packages (unpacking takes a while)",
+  load: "loading the model in the trial environment (importing Keras there)",
+};
+
+/** pip's progress as a generic progress bar reads it (src/engine/session.ts ActionProgress); no bytes, no bar. */
+export function pipProgressForBar(progress: PipProgress): { label: string; done: number; total: number | null; bytes: boolean } {
+  if (progress.phase !== "download") return { label: PHASE_WORDS[progress.phase], done: 0, total: null, bytes: false };
+  return { label: `downloading ${progress.package ?? "the packages"}`, done: progress.doneBytes, total: progress.totalBytes, bytes: true };
 }
 
 /** "tensorflow_cpu-2.15.1-cp311-...whl" or a URL of it → "tensorflow-cpu". */
@@ -505,7 +529,11 @@ export function listTrials(env: NodeJS.ProcessEnv = process.env): TrialListing[]
 }
 
 /** Removes one trial environment by name, or all of them; returns the names removed. */
-export function removeTrials(which: { name: string } | { all: true }, env: NodeJS.ProcessEnv = process.env): string[] {
+export function removeTrials(
+  which: { name: string } | { all: true },
+  env: NodeJS.ProcessEnv = process.env,
+  onProgress?: (progress: RemoveProgress) => void,
+): string[] {
   const trials = listTrials(env);
   const chosen = "all" in which ? trials : trials.filter((trial) => trial.name === which.name);
   if (!("all" in which) && chosen.length === 0) {
@@ -518,10 +546,44 @@ export function removeTrials(which: { name: string } | { all: true }, env: NodeJ
   }
   const removed = chosen.filter((trial) => !busy.includes(trial));
   for (const trial of removed) {
-    rmSync(trial.dir, { recursive: true, force: true });
+    removeWithProgress(trial, onProgress);
     rmSync(`${trial.dir}.lock`, { force: true });
   }
   return removed.map((trial) => trial.name);
+}
+
+/** How far removing one trial environment has got, in bytes of its files. */
+export interface RemoveProgress {
+  name: string;
+  doneBytes: number;
+  totalBytes: number;
+}
+
+/**
+ * Parts of a folder small enough to report on one by one: down to `depth` levels (a venv's
+ * lib/pythonX.Y/site-packages/<package>), children before their folder, so every folder is empty when removed.
+ */
+function partsOf(path: string, depth: number): string[] {
+  const stat = statSync(path, { throwIfNoEntry: false });
+  if (!stat?.isDirectory() || stat.isSymbolicLink() || depth === 0) return [path];
+  return [...readdirSync(path).flatMap((entry) => partsOf(join(path, entry), depth - 1)), path];
+}
+
+/** Removes a trial environment part by part (a TensorFlow venv holds tens of thousands of files), saying how far. */
+function removeWithProgress(trial: TrialListing, onProgress?: (progress: RemoveProgress) => void): void {
+  if (!onProgress) {
+    rmSync(trial.dir, { recursive: true, force: true });
+    return;
+  }
+  let done = 0;
+  onProgress({ name: trial.name, doneBytes: 0, totalBytes: trial.bytes });
+  for (const part of partsOf(trial.dir, 4)) {
+    const stat = statSync(part, { throwIfNoEntry: false });
+    const bytes = stat?.isDirectory() && !stat.isSymbolicLink() ? sizeOf(part) : (stat?.size ?? 0);
+    rmSync(part, { recursive: true, force: true });
+    done += bytes;
+    onProgress({ name: trial.name, doneBytes: Math.min(done, trial.bytes), totalBytes: trial.bytes });
+  }
 }
 
 /** The pid holding a trial's lock when that process is alive, else null (no lock, or a stale one). */
