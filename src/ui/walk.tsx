@@ -52,6 +52,8 @@ export interface WalkProps {
   closingNotes?: (results: WalkState["results"]) => Content;
 }
 
+const NO_ENVIRONMENT: Record<string, string> = {};
+
 function failedToRun(error: unknown): ActionResult {
   const message = error instanceof Error ? error.message : String(error);
   return { ok: false, summary: paragraphs(`This step could not run: ${message}`) };
@@ -67,7 +69,7 @@ function KeyHints({ hints }: { hints: string[] }) {
   );
 }
 
-export function Walk({ cause: plainCause, base, inputs, problem, explain, runAction, log, onFinish, environment = {}, carriesOn, closingNotes }: WalkProps) {
+export function Walk({ cause: plainCause, base, inputs, problem, explain, runAction, log, onFinish, environment = NO_ENVIRONMENT, carriesOn, closingNotes }: WalkProps) {
   const cause = useMemo(() => causeWithEnvironment(plainCause, environment), [plainCause, environment]);
   const [state, setState] = useState<WalkState>(() => startWalk(cause, inputs));
   const [consentFor, setConsentFor] = useState<ChoiceOption | null>(null);
