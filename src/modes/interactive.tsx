@@ -67,7 +67,9 @@ export function resavedNeedsCode(results: Record<string, ActionResult>): Content
     ")",
   ].join("\n");
   return paragraphs(
-    [strong("The re-saved copy still needs your code. "), path(fromHere(copy)), ` stores the names and settings of ${names.join(", ")}, not their code, so load it with the same import:`],
+    [strong("The re-saved copy still needs your code. "), path(fromHere(copy)), names.length === 1
+      ? ` stores the name and settings of ${names[0]}, not its code, so load it with the same import:`
+      : ` stores the names and settings of ${names.join(", ")}, not their code, so load it with the same import:`],
     [python(code)],
   );
 }

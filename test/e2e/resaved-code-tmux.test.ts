@@ -65,7 +65,7 @@ describe("the final screen after a re-save of a model with custom layers", () =>
     // New files go into the folder keras-fix runs in.
     const copy = readdirSync(dir).find((name) => name.endsWith(".resaved.keras"));
     expect(copy).toBeDefined();
-    expect(screen.replace(/\s+/g, " ")).toContain(`The re-saved copy still needs your code. ${copy} stores the names and settings of ScaledDense, not their code`);
+    expect(screen.replace(/\s+/g, " ")).toContain(`The re-saved copy still needs your code. ${copy} stores the name and settings of ScaledDense, not its code`);
     // The snippet as shown: from its first line to its closing parenthesis, run from the folder keras-fix ran in.
     const lines = screen.split("\n");
     const first = lines.findIndex((line, i) => line === "    import sys" && lines[i + 2]?.includes("import keras") && lines.slice(i, i + 8).some((l) => l.includes(copy!)));
