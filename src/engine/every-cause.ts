@@ -20,8 +20,6 @@ const FAMILY_CAUSE: Record<MissingFamily, string> = {
 /** Causes about the pair of Keras versions: one reading of the crossing is enough. */
 const VERSION_CAUSES = ["keras2-file-in-keras3", "keras3-file-in-keras2", "file-from-newer-keras", "keras-tfkeras-mixing"];
 const LAMBDA_CAUSES = ["lambda-safe-mode", "lambda-python-mismatch"];
-/** Causes about one custom object: the first one met may be any of them for the same name. */
-const OBJECT_CAUSES = [...Object.values(FAMILY_CAUSE), "registered-name-mismatch", "custom-object-config", "tfhub-layer-missing"];
 /** Version detects below this say only "the versions differ", which many files survive (a plain Keras 2 .h5). */
 const VERSION_SUPPORT = 0.5;
 
@@ -104,7 +102,7 @@ export function standingCauses(facts: Facts, first: Diagnosis): StandingCause[] 
     captures: first.captures,
   };
   const behind = [
-    ...(OBJECT_CAUSES.includes(first.cause) || VERSION_CAUSES.includes(first.cause) || LAMBDA_CAUSES.includes(first.cause) ? missingObjects(facts, first) : []),
+    ...missingObjects(facts, first),
     ...(LAMBDA_CAUSES.includes(first.cause) ? [] : storedLambdas(facts)),
     ...(VERSION_CAUSES.includes(first.cause) ? [] : versionCrossing(facts)),
   ].filter((standing) => standing.cause !== first.cause);
