@@ -35,6 +35,9 @@ const sets = {
   // Models that load only in another Keras, to bring home (issue 23): raw TF ops from tf.keras 2.15, and the same
   // compiled Keras 3 models from Keras 3.15 and 3.5; one folder per env.
   "bring-home": { maker: "make_bring_home.py", env: null, envs: ["keras2", "keras3", "keras35-py312"] },
+  // Files with two problems at once (issue 25): a custom layer and a custom loss, a Lambda and a custom loss, a custom
+  // layer beside a raw TF op; saved by every env of the cross-version matrix, one folder per env.
+  "matrix-two": { maker: "make_matrix_two.py", env: null, envs: ["keras2", "keras3", "keras35-py312", "tf21-py37", "tf115-py36"] },
 };
 
 /** The envs a set is made in: its one env, its list, or every env with Keras. */

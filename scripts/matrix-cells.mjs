@@ -18,9 +18,16 @@ export function kerasEnvs(root) {
     .filter((name) => !(name in NOT_IN_MATRIX));
 }
 
-/** The saved files, per env that has a folder in fixtures/models/matrix. */
+/** The matrix's sets: one problem per file (make_matrix.py), two problems at once (make_matrix_two.py). */
+export const MATRIX_SETS = ["matrix", "matrix-two"];
+
+/** The saved files, per set and per env that has a folder in fixtures/models/<set>. */
 export function matrixFiles(root) {
-  const matrixDir = join(root, "fixtures", "models", "matrix");
+  return MATRIX_SETS.flatMap((set) => setFiles(root, set));
+}
+
+function setFiles(root, set) {
+  const matrixDir = join(root, "fixtures", "models", set);
   if (!existsSync(matrixDir)) return [];
   const files = [];
   for (const savedBy of readdirSync(matrixDir).sort()) {
@@ -29,6 +36,7 @@ export function matrixFiles(root) {
     const manifest = JSON.parse(readFileSync(manifestPath, "utf8"));
     for (const entry of manifest.files) {
       files.push({
+        set,
         savedBy,
         kind: entry.kind,
         format: entry.format,
@@ -55,7 +63,38 @@ export const KIND_CAUSES = {
   lambda: ["lambda-safe-mode", "lambda-python-mismatch"],
   // A subclassed model is a custom class like a layer is: the same cause names it.
   subclassed: ["custom-layer-missing", "custom-object-config"],
+  // Two problems at once (make_matrix_two.py): the load meets either one first.
+  custom_layer_and_loss: ["custom-layer-missing", "custom-loss-missing"],
+  lambda_and_loss: ["custom-loss-missing", "lambda-safe-mode", "lambda-python-mismatch"],
+  custom_layer_and_tf_op: ["custom-layer-missing", "keras2-file-in-keras3", "keras-tfkeras-mixing"],
+  keras2_code_layer: ["custom-layer-missing"],
 };
+
+const LAMBDA = ["lambda-safe-mode", "lambda-python-mismatch"];
+/** The test envs whose load_model is Keras 3 (scripts/python-envs.json: keras==3.x): Keras 2 content fails there. */
+const KERAS3_LOADERS = ["keras3", "keras35-py312"];
+
+/**
+ * The problems a two-problem file has in a failing cell, each a list of the causes that name it: a cell is right
+ * only when keras-fix names every one (its `causes`, the diagnosis first). A raw TF op, and a custom layer's code
+ * written for Keras 2, are a second problem in Keras 3 (no TFOpLambda; add_weight takes the shape first); an older tf.keras that
+ * cannot read the file names the crossing as its verdict.
+ */
+export function cellProblems(cell) {
+  const lambda = /^(EOFError|ValueError: bad marshal data|SystemError: unknown opcode)/.test(cell.error ?? "") ? ["lambda-python-mismatch"] : LAMBDA;
+  const keras2InKeras3 = KERAS3_LOADERS.includes(cell.loadedIn) && !KERAS3_LOADERS.includes(cell.file.savedBy) ? [VERSION_CAUSES] : [];
+  switch (cell.file.kind) {
+    case "custom_layer_and_loss":
+      return [["custom-layer-missing"], ["custom-loss-missing"]];
+    case "lambda_and_loss":
+      return [["custom-loss-missing"], lambda];
+    case "custom_layer_and_tf_op":
+    case "keras2_code_layer":
+      return [["custom-layer-missing"], ...keras2InKeras3];
+    default:
+      return [];
+  }
+}
 
 /** The name each kind's own cause should give as the culprit (scripts/fixtures/make_matrix.py defines them). */
 export const KIND_CULPRITS = {

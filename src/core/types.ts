@@ -261,6 +261,23 @@ export interface Diagnosis {
   evidence: string[];
   captures: Record<string, string>;
   alternatives: { cause: string; confidence: number }[];
+  /** Everything that stands between the file and this Keras, the cause the load met first among them (set by the
+   * diagnosis session on a failed load: src/engine/every-cause.ts); absent where nothing was worked out. */
+  causes?: StandingCause[];
+}
+
+/** One thing that stands between a file and a load: the error the load met, or one the file and the environment
+ * show behind it (a second custom object, a Lambda, a Keras 2 file in Keras 3), which the load would meet next. */
+export interface StandingCause {
+  cause: string;
+  title: string;
+  culprit: string | null;
+  confidence: number;
+  /** True for the one the load actually met first (the diagnosis); the others stand behind it. */
+  hitFirst: boolean;
+  evidence: string[];
+  /** What the cause's flow reads (the diagnosis' captures when walked). */
+  captures: Record<string, string>;
 }
 
 /** What the steps see: the facts, the diagnosis and its captures, and the results of actions run so far. */

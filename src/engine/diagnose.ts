@@ -7,6 +7,7 @@ import { classify } from "../core/classify/classify.js";
 import { paragraphs } from "../core/content.js";
 import { describeFile, describeKeras, describeLoad } from "../core/describe.js";
 import { runEffect, sourceRoots } from "./effects.js";
+import { standingCauses } from "./every-cause.js";
 import { findSources } from "../core/fixes/find-sources.js";
 import { findPython, isExecutableFile } from "../core/probe/find-python.js";
 import { inspectModel } from "../core/inspect/index.js";
@@ -57,7 +58,9 @@ export function createDiagnoseSession(options: DiagnoseOptions): DiagnoseSession
   function diagnosed(onProgress: (p: StageProgress) => void, chain: LoadAttempt["chain"] | null): DiagnoseResult {
     const start = performance.now();
     onProgress({ stage: "classify", status: "running" });
-    const diagnosis = classify(chain, facts, causes);
+    const classified = classify(chain, facts, causes);
+    // A failed load stops at its first error: the file's other problems are listed with it (src/engine/every-cause.ts).
+    const diagnosis = facts.load && !facts.load.ok ? { ...classified, causes: standingCauses(facts, classified) } : classified;
     const cause = causeById(diagnosis.cause) ?? null;
     onProgress({ stage: "classify", status: "done", detail: diagnosis.title, seconds: secondsSince(start) });
     return result(diagnosis.cause === "unclassified" ? "undiagnosed" : "diagnosed", { diagnosis, cause });

@@ -3,6 +3,11 @@
 // the new cause's flow with the fixes proven so far carried into every load it tries, until the model loads, the
 // error stops changing, or the bound is reached. The last link's cause is the run's diagnosis; the others are its
 // history, in order.
+//
+// A file with two problems lists the second among the diagnosis' causes (src/engine/every-cause.ts) before any load
+// meets it. When a walk tried a fix and the load still fails in a way that moves nowhere new (a Keras 2 custom layer's
+// code found, but Keras 3 cannot run it), the chain walks the cause that stands behind it next, with the fix tried so
+// far carried: the tf_keras route together with the custom layer's code, proven by one real load.
 import { resolve } from "node:path";
 import { causeById } from "../../flows/index.js";
 import { walkAutomatically, type AutoWalk } from "./auto-walk.js";
@@ -73,6 +78,24 @@ export function nextLink(
   return cause ? { next, cause } : null;
 }
 
+/** The fix of the last load a walk tried that failed: carried into the cause behind it, which may need it too. */
+export function lastTried(results: Record<string, ActionResult>): LoadFix | null {
+  const failed = Object.values(results).filter((result) => !result.ok && result.data?.fix && result.data?.attempt).at(-1);
+  return (failed?.data?.fix as LoadFix | undefined) ?? null;
+}
+
+/** The first cause that stands behind the diagnosis (the file shows it; no link walked it yet), as its flow reads it. */
+export function standingNext(first: Diagnosis, walked: Diagnosis[]): { cause: Cause; diagnosis: Diagnosis } | null {
+  for (const standing of first.causes ?? []) {
+    if (standing.hitFirst || walked.some((d) => d.cause === standing.cause)) continue;
+    const cause = causeById(standing.cause);
+    if (!cause) continue;
+    const { title, culprit, confidence, evidence, captures } = standing;
+    return { cause, diagnosis: { cause: standing.cause, title, culprit, confidence, evidence, captures, alternatives: [] } };
+  }
+  return null;
+}
+
 /** A fix in a few words, for the chain in the plain report. */
 export function describeFix(fix: LoadFix): string {
   const parts: string[] = [];
@@ -106,7 +129,15 @@ export async function walkChain(
     const next = walk.outcome === "fixed" ? null : movedOn(walk.state.results);
     links.push({ diagnosis, cause, walk, load: current.load, carried, next });
     const link = next ? nextLink(walk.state.results, links.map((l) => l.diagnosis)) : null;
-    if (!link) return links;
-    current = { cause: link.cause, diagnosis: link.next.diagnosis, carried: link.next.fix, load: link.next.attempt };
+    if (link) {
+      current = { cause: link.cause, diagnosis: link.next.diagnosis, carried: link.next.fix, load: link.next.attempt };
+      continue;
+    }
+    // The fix tried did not get past into anything new: the cause behind it, with that fix carried, if one stands.
+    const tried = walk.outcome === "fixed" ? null : lastTried(walk.state.results);
+    const behind = tried && links.length < MAX_LINKS ? standingNext(first.diagnosis, links.map((l) => l.diagnosis)) : null;
+    if (!tried || !behind) return links;
+    const attempt = Object.values(walk.state.results).filter((result) => !result.ok && result.data?.attempt).at(-1)?.data?.attempt as LoadAttempt | undefined;
+    current = { ...behind, carried: mergeFix(carried, tried) ?? carried, load: attempt ?? current.load };
   }
 }

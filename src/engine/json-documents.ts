@@ -81,6 +81,19 @@ const diagnosis = z.looseObject({
   captures: z.record(z.string(), z.string()),
 });
 
+// Everything that stands between the file and a load (src/engine/every-cause.ts): the cause the user's load met
+// first (`hitFirst`, the same as `diagnosis` unless a fix chain moved on), then each one the file and the environment
+// show behind it, strongest first; `met` when a load of this run hit it. Empty when the load worked or nothing was named.
+const standingCause = z.looseObject({
+  cause: z.string(),
+  title: z.string(),
+  culprit: z.string().nullable(),
+  confidence: z.number().min(0).max(1),
+  hitFirst: z.boolean(),
+  met: z.boolean(),
+  evidence: z.array(z.string()),
+});
+
 const walk = z.looseObject({
   outcome: z.enum(["fixed", "not-fixed", "escalate"]),
   fix: z.record(z.string(), z.unknown()).nullable(),
@@ -131,6 +144,7 @@ const runDocument = z.looseObject({
     .looseObject({ ok: z.boolean(), exceptionType: z.string().nullable(), message: z.string().nullable(), seconds: z.number(), warnings: z.array(z.string()) })
     .nullable(),
   diagnosis: diagnosis.nullable(),
+  causes: z.array(standingCause),
   summary: z.string().nullable(),
   walk: walk.nullable(),
   outcome: z.enum(["loads", "diagnosed", "undiagnosed", "error"]),

@@ -3,6 +3,7 @@
 import chalk from "chalk";
 import type { AutoWalk } from "./auto-walk.js";
 import { describeFix, type ChainLink } from "./fix-chain.js";
+import { causesJson, causesSection } from "./every-cause.js";
 import { contentToPlain, sanitize } from "../core/content.js";
 import { describeFile, describeKeras, describeLoad, describePython } from "../core/describe.js";
 import type { DiagnoseResult } from "./session.js";
@@ -97,6 +98,7 @@ export function toJsonDocument(report: RunReport): Record<string, unknown> {
       ? { ok: result.load.ok, exceptionType: last?.type ?? null, message: last?.message ?? null, seconds: result.load.seconds, warnings: result.load.warnings }
       : null,
     diagnosis: diagnosisJson(result.diagnosis),
+    causes: causesJson(report),
     history: history.map((link) => ({
       ...diagnosisJson(link.diagnosis),
       walk: walkJson(link.walk, facts),
@@ -145,6 +147,8 @@ export function toText(report: RunReport): string {
     });
     out.push(section("Earlier causes (fixed on the way)", lines.join("\n")));
   }
+  const standing = causesSection(report);
+  if (standing) out.push(section(standing.heading, sanitize(standing.lines.join("\n"))));
   const d = result.diagnosis;
   if (d) {
     const lines = [

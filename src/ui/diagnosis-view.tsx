@@ -1,9 +1,11 @@
 // The diagnosis in a few lines: what went wrong (the cause's title and one-sentence summary for this file), the
-// name at fault, and the evidence the classifier used; plus the "Why did this happen?" explanation on request.
+// name at fault, everything else that stands between the file and a load (a file with two problems), and the
+// evidence the classifier used; plus the "Why did this happen?" explanation on request.
 import { Box, Text } from "ink";
 import { sanitize } from "../core/content.js";
 import type { ExplainDoc } from "../engine/explain-doc.js";
-import type { Content, Diagnosis } from "../core/types.js";
+import { standingHeading } from "../engine/every-cause.js";
+import type { Content, Diagnosis, StandingCause } from "../core/types.js";
 import { Tokens } from "./tokens.js";
 import { WrappedText } from "./wrapped-text.js";
 
@@ -24,6 +26,7 @@ export function DiagnosisView({ title, summary, diagnosis }: { title: string; su
           </Text>
         </WrappedText>
       )}
+      <StandingCauses causes={diagnosis.causes ?? []} />
       {diagnosis.evidence.length > 0 && (
         <Box flexDirection="column" marginTop={1}>
           <Text dimColor>How we know:</Text>
@@ -39,6 +42,31 @@ export function DiagnosisView({ title, summary, diagnosis }: { title: string; su
           ))}
         </Box>
       )}
+    </Box>
+  );
+}
+
+/** "Two things stand between this file and your Keras": each cause, the one the load met first marked. */
+function StandingCauses({ causes }: { causes: StandingCause[] }) {
+  const heading = standingHeading(causes);
+  if (!heading) return null;
+  return (
+    <Box flexDirection="column" marginTop={1}>
+      <Text bold>{heading}</Text>
+      {causes.map((standing, index) => (
+        <Box key={standing.cause} paddingLeft={2}>
+          <Text>{`${index + 1}. `}</Text>
+          <Box flexShrink={1}>
+            <WrappedText>
+              <Text>
+                {sanitize(standing.title)}
+                {standing.culprit && <Text color="cyan">{` (${sanitize(standing.culprit)})`}</Text>}
+                {standing.hitFirst && <Text dimColor> · the load met this first</Text>}
+              </Text>
+            </WrappedText>
+          </Box>
+        </Box>
+      ))}
     </Box>
   );
 }

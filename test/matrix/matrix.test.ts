@@ -7,13 +7,18 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { repoRoot } from "../helpers/envs.js";
-import { cellId, isRight, kerasEnvs, loadColumn, matrixFiles, renderMatrix, type Cell } from "./matrix.js";
+import { cellId, cellProblems, isRight, kerasEnvs, loadColumn, matrixFiles, renderMatrix, type Cell } from "./matrix.js";
 
 /** Cells keras-fix gets wrong, by `<saved-by>/<file> in <loaded-in>`, with what is wrong (handed on in the report). */
 const KNOWN_WRONG: Record<string, string> = {
   "keras2/nested_functional.h5 in keras35-py312":
     "Keras 3.5 on JAX never returns from loading a tf.keras nested functional HDF5 (a Keras bug); keras-fix has no verdict for a load that hangs, it stops at --timeout",
   "tf21-py37/nested_functional.h5 in keras35-py312": "the same hang, on TF 2.1's file",
+  // Keras 2.15 reading its own functional `.keras` without a custom layer's code: the name comes back as a string and
+  // is called (`TypeError: 'str' object is not callable` in functional.process_node); no cause claims it yet.
+  "matrix-two/keras2/custom_layer_and_loss.keras in keras2": "Keras 2.15 calls the unresolved layer name in process_node ('str' object is not callable): no cause's matcher claims it yet",
+  "matrix-two/keras2/custom_layer_and_tf_op.keras in keras2": "the same 'str' object is not callable",
+  "matrix-two/keras2/keras2_code_layer.keras in keras2": "the same 'str' object is not callable",
 };
 
 const files = matrixFiles();
@@ -39,6 +44,13 @@ describe("the cross-version matrix", () => {
     for (const cell of cells) if (cell.error === null) expect(cell.verdict, cellId(cell)).toBe("loads");
     const wrong = Object.fromEntries(cells.filter((cell) => !isRight(cell)).map((cell) => [cellId(cell), `${cell.verdict}: ${cell.error}`]));
     expect(Object.keys(wrong).sort()).toEqual(Object.keys(KNOWN_WRONG).sort());
+  });
+
+  it("holds files with two problems at once, whose failing cells need both named", () => {
+    const two = cells.filter((cell) => cell.file.set === "matrix-two" && cell.error !== null);
+    expect(two.length).toBeGreaterThan(40);
+    // Most of them have two problems to name (a cell of a raw TF op in the Keras 2 that wrote it has one).
+    expect(two.filter((cell) => cellProblems(cell).length >= 2).length).toBeGreaterThan(two.length / 2);
   });
 
   it("is not trivially right: real failures across versions and kinds", () => {
