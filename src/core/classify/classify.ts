@@ -127,7 +127,17 @@ function trailingTrims(line: string): string[] {
   return out;
 }
 
+// The variants of an entry are the same for every matcher of every cause: computed once per entry.
+const variantsOf = new WeakMap<ChainEntry, Variant[]>();
 function messageVariants(entry: ChainEntry): Variant[] {
+  const known = variantsOf.get(entry);
+  if (known) return known;
+  const variants = computeVariants(entry);
+  variantsOf.set(entry, variants);
+  return variants;
+}
+
+function computeVariants(entry: ChainEntry): Variant[] {
   const variants: Variant[] = [{ text: entry.message, factor: 1 }];
   const seen = new Set([entry.message]);
   const add = (text: string, factor: number) => {
