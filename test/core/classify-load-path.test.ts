@@ -1,0 +1,123 @@
+// Classes of real-world failures met on the way to a model (issue 22): a backend of multi-backend Keras missing,
+// older h5py and TensorFlow file-system wordings of a missing file, NumPy / TensorFlow / Keras skews pasted without
+// frames, the two Keras libraries' tensors meeting, a pickled pointer or web page. Synthetic pastes written from the
+// releases' own wordings (keras/backend/__init__.py, h5py 2.x, numpy/__init__.py, tf.keras engine), text alone.
+import { describe, expect, it } from "vitest";
+import { causes } from "../../flows/index.js";
+import { classify } from "../../src/core/classify/classify.js";
+import { parseTraceback } from "../../src/core/classify/traceback.js";
+import { facts } from "../catalogue/facts.js";
+
+const diagnose = (text: string) => classify(parseTraceback(text), facts(), causes);
+const ranked = (text: string) => {
+  const d = diagnose(text);
+  return [d.cause, ...d.alternatives.map((a) => a.cause)];
+};
+
+const multiBackend = (backend: string, quote: string) =>
+  [
+    `Using ${backend === "cntk" ? "CNTK" : "Theano"} backend.`,
+    "Traceback (most recent call last):",
+    '  File "predict.py", line 2, in <module>',
+    "    from keras.models import load_model",
+    '  File "/opt/venv/lib/python3.6/site-packages/keras/backend/__init__.py", line 81, in <module>',
+    `    from .${backend}_backend import *`,
+    `  File "/opt/venv/lib/python3.6/site-packages/keras/backend/${backend}_backend.py", line 4, in <module>`,
+    `    import ${backend}`,
+    `ImportError: No module named ${quote}${backend}${quote}`,
+  ].join("\n");
+
+describe("a backend of multi-backend Keras that is not installed", () => {
+  it.each([
+    ["theano", "'"],
+    ["cntk", ""],
+  ])("reads a missing %s under keras/backend/ as the configured backend missing", (backend, quote) => {
+    expect(diagnose(multiBackend(backend, quote))).toMatchObject({ cause: "keras-backend-unavailable", culprit: expect.stringContaining(backend) });
+  });
+
+  it("reads the bare line of a Keras-only backend the same way", () => {
+    expect(diagnose("ModuleNotFoundError: No module named 'theano'").cause).toBe("keras-backend-unavailable");
+  });
+});
+
+describe("a missing file in older and other wordings", () => {
+  it("reads HDF5 1.8's capitalised inner message (h5py 2.x)", () => {
+    const line = "IOError: Unable to open file (Unable to open file: name = 'weights/best.hdf5', errno = 2, error message = 'no such file or directory', flags = 0, o_flags = 0)";
+    expect(diagnose(line)).toMatchObject({ cause: "file-not-found", culprit: "weights/best.hdf5" });
+  });
+
+  it("reads TensorFlow's file system NotFoundError", () => {
+    const line = "tensorflow.python.framework.errors_impl.NotFoundError: exported/variables/variables.index; No such file or directory";
+    expect(diagnose(line)).toMatchObject({ cause: "file-not-found", culprit: "exported/variables/variables.index" });
+  });
+});
+
+describe("package skews pasted without their frames", () => {
+  it("reads NumPy's run-time alias message (np.object) as an environment conflict", () => {
+    const text = [
+      "AttributeError: module 'numpy' has no attribute 'object'.",
+      "`np.object` was a deprecated alias for the builtin `object`. To avoid this error in existing code, use `object` by itself. Doing this will not modify any behavior and is safe. ",
+    ].join("\n");
+    expect(diagnose(text)).toMatchObject({ cause: "env-package-conflict", culprit: expect.stringContaining("numpy") });
+  });
+
+  it.each([
+    "ValueError: numpy.ndarray size changed, may indicate binary incompatibility. Expected 16 from C header, got 96 from PyObject",
+    "TypeError: Unable to convert function return value to a Python type! The signature was\n\t() -> handle",
+  ])("reads a compiled package built for another NumPy: %s", (text) => {
+    expect(diagnose(text)).toMatchObject({ cause: "env-package-conflict", culprit: expect.stringContaining("numpy") });
+  });
+
+  it.each([
+    "AttributeError: module 'tensorflow.compat.v2.__internal__' has no attribute 'some_new_hook'",
+    "AttributeError: module 'tensorflow.python.framework.ops' has no attribute '_SomePrivateName'",
+    "AttributeError: module 'keras.utils.generic_utils' has no attribute 'some_helper'",
+  ])("reads a private TensorFlow or Keras module missing a name as a Keras / TensorFlow skew: %s", (text) => {
+    expect(diagnose(text).cause).toBe("env-package-conflict");
+  });
+
+  it("still leaves the user's own np.int with frames of their code alone", () => {
+    const text = [
+      "Traceback (most recent call last):",
+      '  File "/home/me/project/train.py", line 9, in <module>',
+      "    labels = labels.astype(np.int)",
+      "AttributeError: module 'numpy' has no attribute 'int'.",
+    ].join("\n");
+    expect(diagnose(text).cause).not.toBe("env-package-conflict");
+  });
+});
+
+describe("tensors of one Keras library met by the other", () => {
+  it.each([
+    "AttributeError: 'Tensor' object has no attribute '_keras_history'",
+    "AttributeError: 'KerasTensor' object has no attribute '_keras_shape'",
+    "ValueError: Layer conv2d_1 was called with an input that isn't a symbolic tensor. Received type: <class 'tensorflow.python.framework.ops.EagerTensor'>. Full input: [<tf.Tensor ...>]",
+    "TypeError: Keras symbolic inputs/outputs do not implement `__len__`. You may be trying to pass Keras symbolic inputs/outputs to a TF API that does not register dispatching.",
+  ])("reads %s as the two libraries mixed", (text) => {
+    expect(diagnose(text).cause).toBe("keras-tfkeras-mixing");
+  });
+});
+
+describe("a pickled model that is no model", () => {
+  it("reads a first byte 'v' as a Git LFS pointer and '<' as a web page", () => {
+    expect(diagnose("_pickle.UnpicklingError: invalid load key, 'v'.").cause).toBe("git-lfs-pointer");
+    expect(diagnose("_pickle.UnpicklingError: invalid load key, '<'.").cause).toBe("not-a-model-file");
+  });
+});
+
+describe("h5py's 'file signature not found' with no file at hand", () => {
+  it("puts the Git LFS pointer first for the line quoted alone, and a non-HDF5 file first under a whole traceback", () => {
+    const bare = "OSError: Unable to open file (file signature not found)";
+    expect(ranked(bare).slice(0, 2)).toEqual(["git-lfs-pointer", "not-a-model-file"]);
+    const whole = [
+      "Traceback (most recent call last):",
+      '  File "app.py", line 4, in <module>',
+      "    model = load_model('net.h5')",
+      '  File "/usr/lib/python3/site-packages/h5py/_hl/files.py", line 173, in make_fid',
+      "    fid = h5f.open(name, flags, fapl=fapl)",
+      bare,
+    ].join("\n");
+    expect(ranked(whole)[0]).toBe("not-a-model-file");
+    expect(ranked(whole).slice(0, 3)).toContain("git-lfs-pointer");
+  });
+});
