@@ -121,3 +121,43 @@ describe("h5py's 'file signature not found' with no file at hand", () => {
     expect(ranked(whole).slice(0, 3)).toContain("git-lfs-pointer");
   });
 });
+
+describe("more shapes of real reports", () => {
+  it("reads an error quoted after a REPL prompt ('>>> cannot import name ...') before the prose that follows", () => {
+    const text = [
+      "After installing the package I import its helpers:",
+      "```",
+      ">>> cannot import name 'some_tf_api' from 'tensorflow.compat.v2.experimental'",
+      "```",
+      "### Workaround",
+      "Pinning an older keras made it go away.",
+    ].join("\n");
+    expect(diagnose(text).cause).toBe("env-package-conflict");
+  });
+
+  it("tells the Keras 3.0 Bidirectional cells bug (unscoped names) from a stale Keras 2 file (scoped names)", () => {
+    const cells = (names: string) =>
+      [
+        "Traceback (most recent call last):",
+        '  File "serve.py", line 3, in <module>',
+        '    model = keras.saving.load_model("tagger.keras")',
+        '  File "/srv/env/lib/python3.11/site-packages/keras/src/saving/saving_lib.py", line 192, in load_model',
+        "    _raise_loading_failure(error_msgs)",
+        "ValueError: A total of 2 objects could not be loaded. Example error message for object <GRUCell name=gru_cell, built=True>:",
+        "",
+        `Layer 'gru_cell' expected 3 variables, but received 0 variables during loading. Expected: [${names}]`,
+      ].join("\n");
+    expect(diagnose(cells("'kernel', 'recurrent_kernel', 'bias'")).cause).toBe("keras-release-bug");
+    const stale = "Layer 'gru_cell' expected 3 variables, but received 0 variables during loading. Expected: ['gru/gru_cell/kernel:0', 'gru/gru_cell/recurrent_kernel:0', 'gru/gru_cell/bias:0']";
+    expect(diagnose(stale).cause).toBe("saved-variables-mismatch");
+  });
+
+  it("reads Keras 3 finding no weights file in a folder as a SavedModel folder handed to Keras 3", () => {
+    expect(diagnose("ValueError: Expected a model.weights.h5 or model.weights.npz file.").cause).toBe("savedmodel-in-keras3");
+  });
+
+  it("reads a cut R9 around DepthwiseConv2D whose config holds groups as a Keras 2 file in Keras 3", () => {
+    const text = "rror when deserializing class 'DepthwiseConv2D' using config={'name': 'dw_1', 'trainable': True, 'kernel_size': [3, 3], 'groups': 1, 'depth_multiplier': 1, 'activation': 'linear'";
+    expect(diagnose(text)).toMatchObject({ cause: "keras2-file-in-keras3", culprit: expect.stringContaining("DepthwiseConv2D") });
+  });
+});
