@@ -35,7 +35,7 @@ function isStandaloneEra(captures: Record<string, string>): boolean {
 function whatMixed(captures: Record<string, string>): string {
   if (captures.module && captures.className) return `${captures.module}.${captures.className}`;
   if (captures.objectClass) return captures.objectClass;
-  if (captures.kerasTensor) return "a Keras 3 KerasTensor passed to a TensorFlow function";
+  if (captures.kerasTensor) return `a Keras 3 KerasTensor passed to a TensorFlow function${captures.callingCode ? ` (in ${captures.callingCode})` : ""}`;
   if (captures.legacyFlag) return "TF_USE_LEGACY_KERAS without tf_keras";
   if (captures.topClass) return `standalone keras reading tf.keras' ${captures.topClass}`;
   if (captures.elsewhereName) return `standalone keras reading tf.keras' ${captures.elsewhereName}`;

@@ -99,7 +99,7 @@ export const savedmodelInKeras3: Cause = {
           evidence: ["the path is a SavedModel folder and the environment's load_model is Keras 3"],
         }
       : null,
-  culprit: (captures, facts) => facts.file?.path ?? captures.path ?? null,
+  culprit: (captures, facts) => facts.file?.path ?? captures.path ?? captures.loadedPath ?? null,
   start: "explain",
   steps: [
     {

@@ -116,7 +116,7 @@ export const weightsOnlyFile: Cause = {
             evidence: ["the path is a TensorFlow checkpoint (.index + .data shards): variables only, no architecture"],
           }
         : null,
-  culprit: (captures, facts) => facts.file?.path ?? captures.path ?? null,
+  culprit: (captures, facts) => facts.file?.path ?? captures.path ?? captures.loadedPath ?? null,
   start: "explain",
   steps: [
     {

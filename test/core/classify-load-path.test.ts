@@ -161,3 +161,31 @@ describe("more shapes of real reports", () => {
     expect(diagnose(text)).toMatchObject({ cause: "keras2-file-in-keras3", culprit: expect.stringContaining("DepthwiseConv2D") });
   });
 });
+
+describe("culprits read from the frames when the message names none", () => {
+  it("names the file a frame's source line loads when h5py's message does not print it", () => {
+    const text = [
+      "Traceback (most recent call last):",
+      '  File "serve.py", line 7, in <module>',
+      "    net = load_model('checkpoints/best_net.h5')",
+      '  File "/usr/lib/python3/site-packages/h5py/_hl/files.py", line 173, in make_fid',
+      "    fid = h5f.open(name, flags, fapl=fapl)",
+      "OSError: Unable to open file (file signature not found)",
+    ].join("\n");
+    expect(diagnose(text)).toMatchObject({ cause: "not-a-model-file", culprit: "checkpoints/best_net.h5" });
+  });
+
+  it("names the code outside Keras and TensorFlow that handed a KerasTensor to TensorFlow", () => {
+    const text = [
+      "Traceback (most recent call last):",
+      '  File "/srv/env/lib/python3.12/site-packages/facekit/builder.py", line 40, in make_backbone',
+      "    x = tf.pad(inputs, paddings)",
+      '  File "/srv/env/lib/python3.12/site-packages/tensorflow/python/util/traceback_utils.py", line 153, in error_handler',
+      "    raise e.with_traceback(filtered_tb) from None",
+      '  File "/srv/env/lib/python3.12/site-packages/keras/src/backend/common/keras_tensor.py", line 138, in __tf_tensor__',
+      "    raise ValueError(",
+      "ValueError: A KerasTensor cannot be used as input to a TensorFlow function. A KerasTensor is a symbolic placeholder for a shape and dtype.",
+    ].join("\n");
+    expect(diagnose(text)).toMatchObject({ cause: "keras-tfkeras-mixing", culprit: expect.stringContaining("builder.make_backbone") });
+  });
+});

@@ -4,7 +4,7 @@
 // (scripts/real-pastes.mjs). Skipped where the corpus is not present. Figures: docs/evaluation.md.
 import { beforeAll, describe, expect, it } from "vitest";
 import { realPasteCases, realPastesDir } from "../../scripts/real-pastes.mjs";
-import { scoreRealPastes } from "../../scripts/real-pastes.mjs";
+import { culpritNames, scoreRealPastes } from "../../scripts/real-pastes.mjs";
 import { summarise, type ScoredPaste } from "../../scripts/paste-forms.mjs";
 import { causes } from "../../flows/index.js";
 import { classify } from "../../src/core/classify/classify.js";
@@ -24,6 +24,18 @@ beforeAll(() => {
   const scored = scoreRealPastes(realPasteCases(dir), { parseTraceback, classify, causes });
   sealed = scored.filter((entry) => entry.half === "sealed");
   tuning = scored.filter((entry) => entry.half === "tuning");
+});
+
+describe("the culprit a corpus label names", () => {
+  it("is the label's name before its description, without case, - and _ alike, a dotted name by its ends", () => {
+    expect(culpritNames("exported_model (SavedModel directory)", "exported_model")).toBe(true);
+    expect(culpritNames("tf-keras (Keras 2 package)", "tf_keras")).toBe(true);
+    expect(culpritNames("some_hub.FancyLayer", "some_hub.fancy_layer.FancyLayer")).toBe(true);
+    expect(culpritNames("C:\\models\\net.h5", "c:/models/net.h5")).toBe(true);
+    expect(culpritNames("AVX", "tensorflow")).toBe(false);
+    expect(culpritNames("keras 2.4", "keras / tensorflow")).toBe(false);
+    expect(culpritNames("net.h5", null)).toBe(false);
+  });
 });
 
 describe.skipIf(!dir)("explain on the real-paste corpus", () => {
