@@ -78,6 +78,14 @@ const matchers: Matcher[] = [
     means: "a package imports a TensorFlow or Keras name this release does not have",
   },
   {
+    // A TensorFlow add-on's import guard (TensorFlow Probability, TF Addons, TF Text...): "This version of X
+    // requires TensorFlow version >= 2.12; Detected an installation of version 2.10.0".
+    type: /^(?:ImportError|ValueError)$/,
+    message: /requires (?<tfModule>TensorFlow) version (?:>=|<|>)\s?(?<tfAttribute>[\d.]+)[;,.]? Detected an installation of version [\d.]+/,
+    weight: 0.85,
+    means: "a TensorFlow add-on needs another TensorFlow than the one installed",
+  },
+  {
     // Keras 2.4-2.5's own guard in keras/__init__.py (mined: "Keras requires TensorFlow 2.2 or higher").
     type: /^ImportError$/,
     message: /Keras requires (?<tfModule>TensorFlow) (?<tfAttribute>[\d.]+) or higher/,

@@ -189,3 +189,28 @@ describe("culprits read from the frames when the message names none", () => {
     expect(diagnose(text)).toMatchObject({ cause: "keras-tfkeras-mixing", culprit: expect.stringContaining("builder.make_backbone") });
   });
 });
+
+describe("older and other platforms' words for the same causes", () => {
+  it.each([
+    "ImportError: No module named keras",
+    "ImportError: No module named tensorflow",
+  ])("reads Python 2's unquoted %s as the package not installed", (line) => {
+    expect(diagnose(line).cause).toBe("keras-not-installed");
+  });
+
+  it.each([
+    "Process finished with exit code -1073741795 (0xC000001D)",
+    "2019-02-03 10:00:00.000000: F tensorflow/core/platform/cpu_feature_guard.cc:37] The TensorFlow library was compiled to use AVX instructions, but these aren't available on your machine.\nAborted (core dumped)",
+  ])("reads Windows' illegal-instruction exit and TF 1.x's CPU guard as an unsupported CPU: %s", (text) => {
+    expect(diagnose(text).cause).toBe("cpu-instruction-unsupported");
+  });
+
+  it("reads a class whose saved module only Keras 3 has as a Keras 3 file in Keras 2", () => {
+    const line = "TypeError: Could not locate class 'Functional'. Make sure custom classes are decorated with `@keras.saving.register_keras_serializable()`. Full object config: {'module': 'keras.src.models.functional', 'class_name': 'Functional', 'config': {}}";
+    expect(diagnose(line).cause).toBe("keras3-file-in-keras2");
+  });
+
+  it("reads a TensorFlow add-on's version guard as an environment conflict", () => {
+    expect(diagnose("ImportError: This version of TensorFlow Addons requires TensorFlow version >= 2.13; Detected an installation of version 2.11.0. Please upgrade TensorFlow to proceed.").cause).toBe("env-package-conflict");
+  });
+});
