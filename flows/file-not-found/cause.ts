@@ -112,10 +112,17 @@ export const fileNotFound: Cause = {
       means: "TensorFlow found neither an HDF5 file nor a SavedModel at the path",
     },
     {
+      // Windows words it "[WinError 3] The system cannot find the path specified" (WinError 2: "the file").
+      type: /^(?:OSError|IOError|FileNotFoundError)$/,
+      message: /\[WinError [23]\] The system cannot find the (?:file|path) specified: '(?<path>[^']*)'/,
+      weight: 0.85,
+      means: "Windows says there is no such file or folder",
+    },
+    {
       // TensorFlow's file system layer (tf.io.gfile, the SavedModel reader): "NotFoundError: <path>; No such file or
       // directory".
       type: /^NotFoundError$/,
-      message: /^(?<path>[^;\n]+); No such file or directory/m,
+      message: /^(?:NewRandomAccessFile failed to Create\/Open: )?(?<path>[^;\n]+?)(?: : The system cannot find the (?:file|path) specified\.)?\s*; No such file or directory/m,
       weight: 0.8,
       means: "TensorFlow's file system found no file at the path",
     },

@@ -214,3 +214,24 @@ describe("older and other platforms' words for the same causes", () => {
     expect(diagnose("ImportError: This version of TensorFlow Addons requires TensorFlow version >= 2.13; Detected an installation of version 2.11.0. Please upgrade TensorFlow to proceed.").cause).toBe("env-package-conflict");
   });
 });
+
+describe("Windows' and old loaders' wordings", () => {
+  it("reads Windows' 'cannot find the path specified' and TensorFlow's Windows file-system error as a missing file", () => {
+    expect(diagnose("FileNotFoundError: [WinError 3] The system cannot find the path specified: 'D:\\\\nets\\\\cls'")).toMatchObject({ cause: "file-not-found", culprit: "D:\\\\nets\\\\cls" });
+    const tf = "tensorflow.python.framework.errors_impl.NotFoundError: NewRandomAccessFile failed to Create/Open: nets/cls.h5 : The system cannot find the file specified.\r\n; No such file or directory";
+    expect(diagnose(tf)).toMatchObject({ cause: "file-not-found", culprit: "nets/cls.h5" });
+  });
+
+  it("reads a loader's missing model_config attribute as a weights-only file", () => {
+    expect(diagnose(`KeyError: "Can't open attribute (can't locate attribute: 'model_config')"`).cause).toBe("weights-only-file");
+    const decode = [
+      "Traceback (most recent call last):",
+      '  File "run.py", line 4, in <module>',
+      "    net = tf.keras.models.load_model('ckpt/weights_only.h5')",
+      '  File "/usr/lib/python3/site-packages/tensorflow/python/keras/saving/hdf5_format.py", line 166, in load_model_from_hdf5',
+      "    model_config = json.loads(model_config.decode('utf-8'))",
+      "AttributeError: 'NoneType' object has no attribute 'decode'",
+    ].join("\n");
+    expect(diagnose(decode)).toMatchObject({ cause: "weights-only-file", culprit: "ckpt/weights_only.h5" });
+  });
+});
