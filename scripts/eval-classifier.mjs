@@ -158,7 +158,10 @@ if (realScored) {
   for (const half of ["sealed", "tuning"]) {
     const list = ordered.filter((entry) => entry.half === half);
     const all = summarise(list);
-    console.log(`\n${half} half: n=${all.n} top-1 ${fmt(all.top1)} top-3 ${fmt(all.top3)} culprit named ${fmt(all.culpritNamed)} (of ${all.culpritCases})`);
+    // "culprit named" compares the label's name (scripts/real-pastes.mjs, culpritNames); "verbatim" its whole text.
+    const labelled = list.filter((entry) => entry.culpritVerbatim !== null);
+    const verbatim = labelled.filter((entry) => entry.culpritVerbatim).length / Math.max(1, labelled.length);
+    console.log(`\n${half} half: n=${all.n} top-1 ${fmt(all.top1)} top-3 ${fmt(all.top3)} culprit named ${fmt(all.culpritNamed)} (of ${all.culpritCases}; whole label verbatim ${fmt(verbatim)})`);
     for (const cause of [...new Set(list.map((entry) => entry.expected))].sort()) {
       const row = summarise(list.filter((entry) => entry.expected === cause));
       console.log(`  ${cause.padEnd(30)} ${String(row.n).padStart(4)} ${fmt(row.top1).padStart(7)} ${fmt(row.top3).padStart(7)} ${fmt(row.culpritNamed).padStart(7)}`);

@@ -44,7 +44,33 @@ RELEASES = (
     + [("protobuf", v, ["google/protobuf/descriptor.py", "google/protobuf/internal/builder.py"], 1) for v in ["3.20.3", "4.21.12", "5.27.2"]]
     + [("h5py", v, ["h5py/__init__.py", "h5py/_hl/files.py", "h5py/_hl/group.py", "h5py/_hl/attrs.py"], 2) for v in ["2.10.0", "3.1.0", "3.11.0"]]
 )
-NOT_MINED = ["tensorflow (tf.keras 1.x-2.5): wheels of 200+ MB; see scripts/mine-messages.py"]
+# TensorFlow's own keras-related raise sites, read from the TensorFlow installed in the test environments (its wheels are
+# 200+ MB each: not downloaded here): the SavedModel loader Keras hands a folder to, the lazy loader of tf.keras, and
+# TensorFlow's legacy tf.keras copy (tensorflow/python/keras) where the release still ships it.
+TF_STARTS = ["tensorflow/python/saved_model/load.py", "tensorflow/python/saved_model/loader_impl.py",
+             "tensorflow/python/util/lazy_loader.py", "tensorflow/python/keras/saving/save.py",
+             "tensorflow/python/keras/saving/hdf5_format.py", "tensorflow/python/keras/saving/saved_model/load.py"]
+INSTALLED = [("tensorflow", "keras2", TF_STARTS, 1), ("tensorflow", "keras3", TF_STARTS, 1)]
+NOT_MINED = ["tensorflow wheels (tf.keras 1.x-2.5): 200+ MB each; see scripts/mine-messages.py. TensorFlow's keras-related "
+             "modules are mined from the TensorFlow installed in the test environments (keras2, keras3) when they are there"]
+
+
+def installed_sources(env):
+    """({path: source} of the installed tensorflow package, its version) in ~/.cache/keras-fix/envs/<env>, or None."""
+    import glob
+    for site in glob.glob(os.path.join(os.path.expanduser("~"), ".cache", "keras-fix", "envs", env, "lib", "python3*", "site-packages")):
+        versions = [n[: -len(".dist-info")].split("-")[1] for n in os.listdir(site) if n.startswith(("tensorflow-", "tensorflow_cpu-")) and n.endswith(".dist-info")]
+        if not versions or not os.path.isdir(os.path.join(site, "tensorflow")):
+            continue
+        found = {}
+        for folder, _dirs, names in os.walk(os.path.join(site, "tensorflow", "python")):
+            for name in names:
+                if name.endswith(".py") and not name.endswith("_test.py"):
+                    full = os.path.join(folder, name)
+                    with open(full, encoding="utf-8", errors="replace") as handle:
+                        found[os.path.relpath(full, site).replace(os.sep, "/")] = handle.read()
+        return found, versions[0]
+    return None
 
 WHEEL_TARGETS = [None, ("3.7", "manylinux1_x86_64"), ("3.9", "manylinux2014_x86_64"), ("3.11", "manylinux_2_17_x86_64"),
                  ("3.6", "manylinux1_x86_64"), ("2.7", "manylinux1_x86_64")]
@@ -143,6 +169,29 @@ def closure(files, starts, depth):
     return sorted(seen)
 
 
+def collect(table, files, modules, release):
+    """Adds every raise site of `modules` to `table`; returns how many were found."""
+    found = 0
+    for path in modules:
+        try:
+            tree = ast.parse(files[path])
+        except SyntaxError:
+            continue  # Python 2 only syntax
+        miner = mine_messages.Miner()
+        miner.visit(tree)
+        for kind, type_name, template, function in miner.found:
+            if kind != "raise":
+                continue
+            entry = table.setdefault((type_name, template), {"type": type_name, "kind": kind, "template": template,
+                                                             "releases": [], "files": set(), "functions": set()})
+            if release not in entry["releases"]:
+                entry["releases"].append(release)
+            entry["files"].add(path)
+            entry["functions"].add(function)
+            found += 1
+    return found
+
+
 def mine():
     table, coverage = {}, []
     for package, version, starts, depth in RELEASES:
@@ -153,25 +202,18 @@ def mine():
             continue
         files = sources(archive)
         modules = closure(files, starts, depth)
-        found = 0
-        for path in modules:
-            try:
-                tree = ast.parse(files[path])
-            except SyntaxError:
-                continue  # Python 2 only syntax
-            miner = mine_messages.Miner()
-            miner.visit(tree)
-            for kind, type_name, template, function in miner.found:
-                if kind != "raise":
-                    continue
-                entry = table.setdefault((type_name, template), {"type": type_name, "kind": kind, "template": template,
-                                                                 "releases": [], "files": set(), "functions": set()})
-                if release not in entry["releases"]:
-                    entry["releases"].append(release)
-                entry["files"].add(path)
-                entry["functions"].add(function)
-                found += 1
+        found = collect(table, files, modules, release)
         coverage.append({"release": release, "archive": os.path.basename(archive), "modules": len(modules), "templates": found})
+    for package, env, starts, depth in INSTALLED:
+        got = installed_sources(env)
+        if not got:
+            coverage.append({"release": "%s (env %s)" % (package, env), "archive": None, "modules": 0, "templates": 0})
+            continue
+        files, version = got
+        release = "%s %s" % (package, version)
+        modules = closure(files, starts, depth)
+        found = collect(table, files, modules, release)
+        coverage.append({"release": release, "archive": "installed in env %s" % env, "modules": len(modules), "templates": found})
     messages = [{"type": e["type"], "kind": e["kind"], "template": e["template"], "wording": ", ".join(e["releases"]),
                  "releases": e["releases"], "files": sorted(e["files"]), "functions": sorted(e["functions"])}
                 for e in sorted(table.values(), key=lambda e: (e["template"], e["type"]))]

@@ -12,7 +12,8 @@ export interface RealPasteCase {
 export function realPastesDir(root: string): string | null;
 export function realHalfOf(source: string): "tuning" | "sealed";
 export function realPasteCases(dir: string): RealPasteCase[];
+export function culpritNames(label: string, got: unknown): boolean;
 export function scoreRealPastes(
   cases: RealPasteCase[],
   classifier: { parseTraceback: unknown; classify: unknown; causes: unknown },
-): (ScoredPaste & { era: string })[];
+): (ScoredPaste & { era: string; culpritVerbatim: boolean | null })[];

@@ -41,6 +41,22 @@ export function realPasteCases(dir) {
   return cases;
 }
 
+// A corpus label names the culprit and often describes it after the name: "my_model (SavedModel directory)",
+// "tf-keras (Keras 2 package needed with TF 2.16)". The name is what a diagnosis can say: the label up to its first
+// " (", compared without case, with - and _ alike (pip's names and import names), and a dotted name
+// (tensorflow_hub.KerasLayer) also by its package and its last part (tensorflow_hub.keras_layer.KerasLayer).
+const comparable = (text) => text.toLowerCase().replace(/-/g, "_").replace(/\\/g, "/");
+
+/** Whether the diagnosis' culprit names the label's culprit (see above). */
+export function culpritNames(label, got) {
+  if (typeof got !== "string") return false;
+  const name = comparable(label.split(" (")[0].trim());
+  const said = comparable(got);
+  if (name && said.includes(name)) return true;
+  const parts = name.split(".");
+  return parts.length > 1 && parts.every((part) => part !== "") && said.includes(parts[0]) && said.includes(parts[parts.length - 1]);
+}
+
 /** Classifies each paste on its text alone, as `explain` does without --model. */
 export function scoreRealPastes(cases, { parseTraceback, classify, causes }) {
   return cases.map((entry) => {
@@ -56,7 +72,9 @@ export function scoreRealPastes(cases, { parseTraceback, classify, causes }) {
       top1: ranked[0] === entry.cause,
       top3: ranked.slice(0, 3).includes(entry.cause),
       culprit: entry.culprit,
-      culpritNamed: entry.culprit === null ? null : typeof diagnosis.culprit === "string" && diagnosis.culprit.includes(entry.culprit),
+      culpritNamed: entry.culprit === null ? null : culpritNames(entry.culprit, diagnosis.culprit),
+      // The label's whole text found verbatim in the culprit: the comparison used before issue 22's second round.
+      culpritVerbatim: entry.culprit === null ? null : typeof diagnosis.culprit === "string" && diagnosis.culprit.includes(entry.culprit),
       got: diagnosis.culprit,
     };
   });

@@ -6,8 +6,10 @@ import { code, paragraphs, shell, strong } from "../../src/core/content.js";
 import type { Cause, ExceptionInfo, Facts } from "../../src/core/types.js";
 
 // zsh words it "illegal hardware instruction" (Apple Silicon running an x86 TensorFlow wheel under Rosetta).
+// Windows reports the same death as STATUS_ILLEGAL_INSTRUCTION (exit code -1073741795, 0xC000001D); TF 1.x's guard
+// said "your machine".
 const SIGILL_TEXT =
-  /[Ii]llegal (?:hardware )?instruction|signal SIGILL|\bSIGILL\b|exit (?:status|code) 132\b|The TensorFlow library was compiled to use (?<instructions>[\w.]+) instructions, but these aren't available on this machine/;
+  /[Ii]llegal (?:hardware )?instruction|signal SIGILL|\bSIGILL\b|exit (?:status|code) 132\b|exit code -1073741795\b|\b0xC000001D\b|The TensorFlow library was compiled to use (?<instructions>[\w.]+) instructions, but these aren't available on (?:this|your) machine/;
 
 function crashed(chain: ExceptionInfo[] | null | undefined): ExceptionInfo | null {
   return chain?.find((exception) => exception.type === "SIGILL" || SIGILL_TEXT.test(exception.message)) ?? null;

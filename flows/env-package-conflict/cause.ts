@@ -20,7 +20,7 @@ const matchers: Matcher[] = [
   },
   {
     type: /^ValueError$/,
-    message: /(?<numpyAbi>numpy\.dtype size changed, may indicate binary incompatibility)/,
+    message: /(?<numpyAbi>numpy\.(?:dtype|ndarray|ufunc) size changed, may indicate binary incompatibility)/,
     weight: 0.8,
     means: "a compiled package was built against another NumPy",
   },
@@ -78,6 +78,14 @@ const matchers: Matcher[] = [
     means: "a package imports a TensorFlow or Keras name this release does not have",
   },
   {
+    // A TensorFlow add-on's import guard (TensorFlow Probability, TF Addons, TF Text...): "This version of X
+    // requires TensorFlow version >= 2.12; Detected an installation of version 2.10.0".
+    type: /^(?:ImportError|ValueError)$/,
+    message: /requires (?<tfModule>TensorFlow) version (?:>=|<|>)\s?(?<tfAttribute>[\d.]+)[;,.]? Detected an installation of version [\d.]+/,
+    weight: 0.85,
+    means: "a TensorFlow add-on needs another TensorFlow than the one installed",
+  },
+  {
     // Keras 2.4-2.5's own guard in keras/__init__.py (mined: "Keras requires TensorFlow 2.2 or higher").
     type: /^ImportError$/,
     message: /Keras requires (?<tfModule>TensorFlow) (?<tfAttribute>[\d.]+) or higher/,
@@ -100,6 +108,37 @@ const matchers: Matcher[] = [
     frame: /(?:site|dist)-packages\/(?!numpy\/)[\w]+\//,
     weight: 0.8,
     means: "an installed package uses a NumPy alias that this (newer) NumPy removed",
+  },
+  {
+    // The same pasted without frames: NumPy >= 1.24 words it at run time from one template (numpy/__init__.py,
+    // "module 'numpy' has no attribute '{n}'.\n`np.{n}` was a deprecated alias for the builtin `{n}`...").
+    type: /^AttributeError$/,
+    message: /(?<frameless>)module 'numpy' has no attribute '(?<numpyAlias>object|bool|int|float|complex|str|long|unicode)'/,
+    weight: 0.6,
+    means: "a package uses a NumPy alias that NumPy 1.24 removed",
+  },
+  {
+    // NumPy 2 under a TensorFlow built for NumPy 1: pybind11 cannot hand TF's types to Python at import.
+    type: /^TypeError$/,
+    message: /(?<numpyAbi>Unable to convert function return value to a Python type! The signature was)/,
+    weight: 0.7,
+    means: "a compiled package (TensorFlow) built for another NumPy",
+  },
+  {
+    // A TensorFlow module missing any name where only another release's Keras looks (its private modules:
+    // tensorflow.compat.v2.__internal__, tensorflow.python.*), pasted without frames.
+    type: /^AttributeError$/,
+    message: /(?<frameless>)module '(?<tfModule>tensorflow(?:_core)?(?:\.[\w.]*)?\.(?:__internal__|python)(?:\.[\w.]*)?)' has no attribute '(?<tfAttribute>\w+)'/,
+    weight: 0.55,
+    means: "a Keras of another release than this TensorFlow",
+  },
+  {
+    // A Keras module missing a name another package or TensorFlow calls (keras.utils.generic_utils,
+    // keras.backend...): the installed keras is not the release the caller was written against.
+    type: /^AttributeError$/,
+    message: /(?<frameless>)module '(?<tfModule>(?:keras|tf_keras)\.[\w.]+)' has no attribute '(?<tfAttribute>\w+)'/,
+    weight: 0.5,
+    means: "the installed Keras is not the release its caller was written for",
   },
 ];
 

@@ -83,7 +83,8 @@ export const fileNotFound: Cause = {
       // h5py (Keras 3 and Keras 2 .h5 paths): "[Errno 2] Unable to synchronously open file (unable to open file:
       // name = 'nope.h5', errno = 2, ...)"; older h5py says "Unable to open file".
       type: /^(?:OSError|IOError|FileNotFoundError)$/,
-      message: /Unable to (?:synchronously )?open file \(unable to open file: name = '(?<path>[^']*)', errno = 2\b/,
+      // HDF5 1.8 (h5py 2.x) capitalises the inner "Unable to open file".
+      message: /Unable to (?:synchronously )?open file \([Uu]nable to open file: name = '(?<path>[^']*)', errno = 2\b/,
       weight: 0.9,
       means: "h5py could not open the path: no such file",
     },
@@ -109,6 +110,21 @@ export const fileNotFound: Cause = {
       message: /SavedModel file does not exist at: (?<path>.+?)(?:\/?\{saved_model\.pbtxt\|saved_model\.pb\}|$)/m,
       weight: 0.7,
       means: "TensorFlow found neither an HDF5 file nor a SavedModel at the path",
+    },
+    {
+      // Windows words it "[WinError 3] The system cannot find the path specified" (WinError 2: "the file").
+      type: /^(?:OSError|IOError|FileNotFoundError)$/,
+      message: /\[WinError [23]\] The system cannot find the (?:file|path) specified: '(?<path>[^']*)'/,
+      weight: 0.85,
+      means: "Windows says there is no such file or folder",
+    },
+    {
+      // TensorFlow's file system layer (tf.io.gfile, the SavedModel reader): "NotFoundError: <path>; No such file or
+      // directory".
+      type: /^NotFoundError$/,
+      message: /^(?:NewRandomAccessFile failed to Create\/Open: )?(?<path>[^;\n]+?)(?: : The system cannot find the (?:file|path) specified\.)?\s*; No such file or directory/m,
+      weight: 0.8,
+      means: "TensorFlow's file system found no file at the path",
     },
     {
       type: /^ValueError$/,

@@ -53,6 +53,13 @@ export const gitLfsPointer: Cause = {
       means: "Keras 3 could not open the file as a .keras zip",
     },
     {
+      // pickle / joblib reading a pointer: its first byte is the "v" of "version https://git-lfs...".
+      type: /^UnpicklingError$/,
+      message: /invalid load key, '(?<firstByte>v)'/,
+      weight: 0.6,
+      means: "the pickled model starts with a \"v\", as a Git LFS pointer does",
+    },
+    {
       // Someone pasted the file's content, or Python read it as text.
       message: /version https:\/\/git-lfs\.github\.com\/spec\/v1/,
       weight: 0.9,
@@ -60,7 +67,9 @@ export const gitLfsPointer: Cause = {
     },
   ],
   // Without the file, "file signature not found" could be any non-HDF5 file; with it, only a pointer counts.
-  when: (_captures, facts) => (facts.file ? (facts.file.format === "git-lfs-pointer" ? 1.5 : false) : 1),
+  // Without the file and without frames (the line quoted alone, typically about a cloned or deployed copy), the
+  // pointer is the reading real reports most often resolve to; a whole traceback leaves it second to any non-HDF5 file.
+  when: (captures, facts) => (facts.file ? (facts.file.format === "git-lfs-pointer" ? 1.5 : false) : captures.stackShows === "nothing" ? 1.12 : 1),
   detect: (facts) => {
     if (facts.file?.format !== "git-lfs-pointer") return null;
     const { size, oid } = pointerInfo(facts.file);
@@ -74,7 +83,7 @@ export const gitLfsPointer: Cause = {
       evidence: [`the file${bytes} starts with "version https://git-lfs.github.com/spec/v1": it is an LFS pointer`],
     };
   },
-  culprit: (captures, facts) => facts.file?.path ?? captures.path ?? null,
+  culprit: (captures, facts) => facts.file?.path ?? captures.path ?? captures.loadedPath ?? null,
   start: "explain",
   steps: [
     {

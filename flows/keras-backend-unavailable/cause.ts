@@ -133,6 +133,23 @@ export const kerasBackendUnavailable: Cause = {
       means: "Keras 3's default backend, TensorFlow, is not installed (the frames were not pasted)",
     },
     {
+      // Multi-backend Keras 1 / 2 imports keras/backend/<name>_backend.py for the backend KERAS_BACKEND or keras.json
+      // names (theano, cntk, tensorflow; mxnet in keras-mxnet): that package is not installed. Python 2 leaves the
+      // quotes out.
+      type: /^(?:ModuleNotFoundError|ImportError)$/,
+      message: /^No module named '?(?<module>theano|cntk|tensorflow|mxnet)(?:'|$|\s)/,
+      frame: /(?:^|\/)keras\/backend\/(?:__init__|(?:theano|cntk|tensorflow|mxnet)_backend)\.py$/,
+      weight: 0.85,
+      means: "multi-backend Keras imports a backend that is not installed",
+    },
+    {
+      // Theano, CNTK and MXNet pasted without frames: in a Keras paste they are multi-backend Keras' backends.
+      type: /^(?:ModuleNotFoundError|ImportError)$/,
+      message: /^No module named '?(?<module>theano|cntk|mxnet)(?:'|$|\s)/,
+      weight: 0.65,
+      means: "a backend of multi-backend Keras is not installed (the frames were not pasted)",
+    },
+    {
       // Keras 3 for a KERAS_BACKEND (or keras.json backend) it has no module for (captured: KERAS_BACKEND=bogus).
       type: /^ValueError$/,
       message: /Unable to import backend : (?<module>[\w.-]+)/,

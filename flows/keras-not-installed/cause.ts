@@ -34,7 +34,8 @@ export const kerasNotInstalled: Cause = {
       // Captured: the bare env (`import keras` with nothing installed). Submodules such as 'keras.src.engine' are a
       // version problem, not a missing install, hence the anchored name.
       type: /^(?:ModuleNotFoundError|ImportError)$/,
-      message: /^No module named '(?<module>keras|tensorflow|tf_keras)(?:'$|$)/,
+      // Python 2 prints the name without quotes ("No module named keras").
+      message: /^No module named '?(?<module>keras|tensorflow|tf_keras)(?:'$|$)/,
       weight: 0.85,
       means: "Python could not import the package at all",
     },

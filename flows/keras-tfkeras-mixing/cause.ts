@@ -27,6 +27,7 @@ function isStandaloneEra(captures: Record<string, string>): boolean {
     captures.standalone !== undefined ||
     captures.tfKerasArgument !== undefined ||
     captures.kerasInternal !== undefined ||
+    captures.kerasInternal2 !== undefined ||
     /^(?:tensorflow(?:_core)?\.python\.keras|tensorflow\.keras)\./.test(captures.objectClass ?? "")
   );
 }
@@ -34,12 +35,12 @@ function isStandaloneEra(captures: Record<string, string>): boolean {
 function whatMixed(captures: Record<string, string>): string {
   if (captures.module && captures.className) return `${captures.module}.${captures.className}`;
   if (captures.objectClass) return captures.objectClass;
-  if (captures.kerasTensor) return "a Keras 3 KerasTensor passed to a TensorFlow function";
+  if (captures.kerasTensor) return `a Keras 3 KerasTensor passed to a TensorFlow function${captures.callingCode ? ` (in ${captures.callingCode})` : ""}`;
   if (captures.legacyFlag) return "TF_USE_LEGACY_KERAS without tf_keras";
   if (captures.topClass) return `standalone keras reading tf.keras' ${captures.topClass}`;
   if (captures.elsewhereName) return `standalone keras reading tf.keras' ${captures.elsewhereName}`;
   if (captures.tfKerasArgument) return `standalone keras reading tf.keras' InputLayer argument ${captures.tfKerasArgument}`;
-  if (captures.kerasInternal) return "standalone keras layers on tf.keras / TensorFlow 2 tensors";
+  if (captures.kerasInternal || captures.kerasInternal2) return "standalone keras layers on tf.keras / TensorFlow 2 tensors";
   return versionCulprit(captures) ?? "Keras 2 and Keras 3 objects";
 }
 
@@ -160,6 +161,22 @@ export const kerasTfkerasMixing: Cause = {
       means: "standalone keras layers met tensors or layers of tf.keras",
     },
     {
+      // The same meeting seen from the tensors: standalone keras 2.x (or code written for it) reading its private
+      // attributes off a TensorFlow or tf.keras tensor, or refusing one as not symbolic.
+      type: /^(?:AttributeError|ValueError)$/,
+      message: /'(?:Tensor|EagerTensor|KerasTensor|SymbolicTensor)' object has no attribute '(?<kerasInternal>_keras_history|_keras_shape|_keras_mask|_uses_learning_phase)'|was called with an input that isn't a (?<kerasInternal2>symbolic tensor)\. Received type: <class 'tensorflow\./,
+      weight: 0.72,
+      means: "Keras code of one library met a tensor of the other",
+    },
+    {
+      // A tf.keras 2.4+ symbolic tensor handed to a TensorFlow API (the Keras 2 wording of the Keras 3 KerasTensor
+      // error below).
+      type: /^TypeError$/,
+      message: /(?<kerasTensor>Keras symbolic inputs\/outputs do not implement `__len__`)/,
+      weight: 0.75,
+      means: "a Keras symbolic tensor was passed to a TensorFlow function",
+    },
+    {
       // An object of one Keras library handed to the other's get(): "Could not interpret optimizer identifier:
       // <tensorflow.python.keras.optimizer_v2.adam.Adam object at 0x...>" in standalone keras.
       type: /^(?:ValueError|TypeError)$/,
@@ -179,7 +196,7 @@ export const kerasTfkerasMixing: Cause = {
   ],
   when: (captures, facts) => {
     const v = versionFacts(facts);
-    if (captures.tfKerasArgument !== undefined || captures.kerasInternal !== undefined) {
+    if (captures.tfKerasArgument !== undefined || captures.kerasInternal !== undefined || captures.kerasInternal2 !== undefined) {
       if (!facts.env) return 1;
       return facts.env.loader === "keras2" ? 1.3 : 0.6;
     }

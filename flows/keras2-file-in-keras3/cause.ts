@@ -140,6 +140,13 @@ export const keras2FileInKeras3: Cause = {
       means: "the layer's config holds an initializer argument only Keras 2 saved (the inner error was not pasted)",
     },
     {
+      // The same around DepthwiseConv2D whose config holds `groups`: tf.keras 2.x saved it (inherited from Conv2D),
+      // Keras 3's DepthwiseConv2D refuses it (the Teachable Machine export). A paste may lose the leading "E".
+      message: /^(?![\s\S]*Exception encountered)E?rror when deserializing class '(?<className>DepthwiseConv[12]D)' using config=\{[^\n]*?'(?<keyword>groups)':/,
+      weight: 0.65,
+      means: "DepthwiseConv2D's config holds `groups`, which only Keras 2 saved (the inner error was not pasted)",
+    },
+    {
       // The same around a config that holds Keras 2's batch_input_shape (normal in a Keras 2 loader, hence lower: a
       // custom function named in the same config is the likelier reading there).
       message: r9Alone("(?<className>\\w+)", "\\{[^\\n]*?'(?<keyword>batch_input_shape)':"),

@@ -73,6 +73,14 @@ export const keras3FileInKeras2: Cause = {
       means: "the InputLayer's config holds batch_shape, which only Keras 3 saves (the inner error was not pasted)",
     },
     {
+      // A class Keras 2 cannot locate whose saved module is one only Keras 3 has: Keras 3 records its models as
+      // keras.src.models.* (Keras 2.13-2.15 as keras.src.engine.*), its operations as keras.src.ops.*.
+      type: /^(?:TypeError|ValueError)$/,
+      message: /Could not (?:locate|deserialize) class '(?<className>\w+)'[\s\S]*?'module': '(?<module>keras\.src\.(?:models|ops|backend)\.[\w.]+)'/,
+      weight: 0.88,
+      means: "the file names a module only Keras 3 has",
+    },
+    {
       // Keras 3 writes the Functional class into `.h5` files too, which TF ≤ 2.3 and multi-backend Keras do not know
       // (captured: tf115-py36 on a Keras 3.15 nested functional .h5); a TF 2.4–2.15 file is the other reading.
       type: /^ValueError$/,

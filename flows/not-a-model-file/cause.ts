@@ -54,6 +54,13 @@ export const notAModelFile: Cause = {
       means: "tf-keras found neither an HDF5 file nor a SavedModel",
     },
     {
+      // pickle / joblib reading a web page saved under the model's name (a download link's HTML).
+      type: /^UnpicklingError$/,
+      message: /invalid load key, '(?<firstByte><)'/,
+      weight: 0.6,
+      means: "the pickled model starts with \"<\": a web page, not a model",
+    },
+    {
       // json.loads on an HTML page or binary passed to model_from_json.
       type: /^JSONDecodeError$/,
       message: /Expecting value: line 1 column 1 \(char 0\)/,
@@ -78,7 +85,7 @@ export const notAModelFile: Cause = {
       evidence: [`the file is ${other.name}`],
     };
   },
-  culprit: (captures, facts) => facts.file?.path ?? captures.path ?? null,
+  culprit: (captures, facts) => facts.file?.path ?? captures.path ?? captures.loadedPath ?? null,
   start: "explain",
   steps: [
     {

@@ -70,6 +70,16 @@ export const savedmodelInKeras3: Cause = {
       weight: 0.7,
       means: "h5py was handed a folder: a SavedModel saved under a file-like name",
     },
+    {
+      // Keras 3 saving_lib given a folder reads it as an unzipped .keras model and finds no weights file in it
+      // (keras 2.12-3.x: "Expected a {VARS_FNAME}.h5 or {VARS_FNAME}.npz file."): the folder Keras 3 is handed is, in
+      // the reports, a SavedModel. The other reading, a .keras archive without that member, is rarer: an archive cut
+      // short fails earlier (zipfile finds no directory at its end), so without the file this one comes first.
+      type: /^ValueError$/,
+      message: /Expected a (?:model\.weights|\{?\w+\}?)\.h5 or (?:model\.weights|\{?\w+\}?)\.npz file/,
+      weight: 0.65,
+      means: "Keras 3 read a folder as an unzipped .keras model and found no weights in it",
+    },
   ],
   // The same message answers any unknown file type: the facts (or, without them, the path's shape) say whether it
   // is really a SavedModel.
@@ -89,7 +99,7 @@ export const savedmodelInKeras3: Cause = {
           evidence: ["the path is a SavedModel folder and the environment's load_model is Keras 3"],
         }
       : null,
-  culprit: (captures, facts) => facts.file?.path ?? captures.path ?? null,
+  culprit: (captures, facts) => facts.file?.path ?? captures.path ?? captures.loadedPath ?? null,
   start: "explain",
   steps: [
     {

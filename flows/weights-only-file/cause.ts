@@ -82,6 +82,22 @@ export const weightsOnlyFile: Cause = {
       means: "the HDF5 file has no model config",
     },
     {
+      // Loaders that read the model_config attribute without checking for it: h5py's KeyError, or None.decode in
+      // tf.keras' json.loads(model_config.decode('utf-8')) (the attribute is what save_weights does not write).
+      type: /^(?:KeyError|AttributeError)$/,
+      message: /can't locate attribute:? '(?<attribute>model_config)'|^'NoneType' object has no attribute 'decode'/,
+      frame: /hdf5_format\.py$|saving\.py$|load_model_from_hdf5|_deserialize_model/,
+      weight: 0.75,
+      means: "the HDF5 file has no model_config attribute",
+    },
+    {
+      // The same KeyError pasted without frames: the attribute it names is the architecture.
+      type: /^KeyError$/,
+      message: /can't locate attribute:? '(?<attribute>model_config)'/,
+      weight: 0.7,
+      means: "the HDF5 file has no model_config attribute",
+    },
+    {
       // Keras 3 Orbax checkpoints (research §1c F8).
       message: /Checkpoint does not contain model configuration\. This checkpoint may have been saved with save_weights_only=True/,
       weight: 0.9,
@@ -116,7 +132,7 @@ export const weightsOnlyFile: Cause = {
             evidence: ["the path is a TensorFlow checkpoint (.index + .data shards): variables only, no architecture"],
           }
         : null,
-  culprit: (captures, facts) => facts.file?.path ?? captures.path ?? null,
+  culprit: (captures, facts) => facts.file?.path ?? captures.path ?? captures.loadedPath ?? null,
   start: "explain",
   steps: [
     {

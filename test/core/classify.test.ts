@@ -220,7 +220,8 @@ describe("classify tells `when` whether the frames show a load", () => {
     const bare = classify(parseTraceback("ValueError: Unknown layer: X"), facts(), [spy, unclassified]);
     expect(seen).toEqual(["load", "other", "nothing"]);
     expect([loaded.cause, built.cause, bare.cause]).toEqual(["spy", "unclassified", "spy"]);
-    expect(loaded.captures).toEqual({ name: "X" });
+    // The frames add what they show (the path loaded, the calling code), never stackShows.
+    expect(loaded.captures).toEqual({ name: "X", loadedPath: "m.h5", callingCode: "app" });
   });
 
   it("shows a frame to a pattern as file:function too, so a pattern can ask for the user's own from_config", () => {

@@ -127,7 +127,17 @@ function trailingTrims(line: string): string[] {
   return out;
 }
 
+// The variants of an entry are the same for every matcher of every cause: computed once per entry.
+const variantsOf = new WeakMap<ChainEntry, Variant[]>();
 function messageVariants(entry: ChainEntry): Variant[] {
+  const known = variantsOf.get(entry);
+  if (known) return known;
+  const variants = computeVariants(entry);
+  variantsOf.set(entry, variants);
+  return variants;
+}
+
+function computeVariants(entry: ChainEntry): Variant[] {
   const variants: Variant[] = [{ text: entry.message, factor: 1 }];
   const seen = new Set([entry.message]);
   const add = (text: string, factor: number) => {
@@ -235,9 +245,41 @@ function bestHit(cause: Cause, entries: ChainEntry[], chain: ExceptionInfo[], fa
   return best;
 }
 
+// The path a pasted frame's source line hands to a loader (`model = load_model('nets/f1.h5')`): the file the error is
+// about when the message itself does not print it (h5py's "file signature not found"). Kept as the capture
+// `loadedPath`, which the causes about the file itself name as their culprit when nothing better is known.
+const LOADED_PATH = /\b(?:load_model|load_weights|TFSMLayer|saved_model\.load|h5py\.File|load_model_hdf5)\(\s*[rRbu]?["']([^"'\n]+\.\w+|[^"'\n]*\/[^"'\n]*)["']/;
+
+function loadedPath(chain: ExceptionInfo[] | null): string | null {
+  for (const exception of [...(chain ?? [])].reverse()) {
+    for (const text of [...exception.frames.map((frame) => frame.code ?? ""), exception.type ? "" : exception.message]) {
+      const found = LOADED_PATH.exec(text);
+      if (found) return found[1];
+    }
+  }
+  return null;
+}
+
+// The innermost frame outside Keras, TensorFlow and Python itself: the code that made the call that failed
+// ("retinaface_model.build_model"), kept as the capture `callingCode` for causes whose culprit is that call.
+const LIBRARY_FRAME = /(?:^|\/)(?:keras|tf_keras|tensorflow|tensorflow_core|keras_core|absl|importlib|IPython|ipykernel)\/|^<|\/lib\/python[\d.]+\/[\w]+\.py$/;
+
+function callingCode(chain: ExceptionInfo[] | null): string | null {
+  const frames = (chain ?? []).flatMap((exception) => exception.frames);
+  for (const frame of [...frames].reverse()) {
+    const file = normalisePath(frame.file);
+    if (LIBRARY_FRAME.test(file) || !frame.function) continue;
+    const module = file.slice(file.lastIndexOf("/") + 1).replace(/\.py$/, "");
+    return frame.function === "<module>" ? module : `${module}.${frame.function}`;
+  }
+  return null;
+}
+
 /** Every cause that found something, best first. Exported for tests and for `--json` explanations. */
 export function rankCauses(chain: ExceptionInfo[] | null, facts: Facts, causes: Cause[]): RankedCause[] {
   const entries = chain ? unwrapChain(chain) : [];
+  const loaded = loadedPath(chain);
+  const caller = callingCode(chain);
   const ranked: (RankedCause & { order: number })[] = [];
   causes.forEach((cause, order) => {
     if (cause.id === UNCLASSIFIED_ID) return;
@@ -261,6 +303,8 @@ export function rankCauses(chain: ExceptionInfo[] | null, facts: Facts, causes: 
         : detected!.evidence;
       captures = detected!.captures;
     }
+    if (loaded && hit) captures = { loadedPath: loaded, ...captures };
+    if (caller && hit) captures = { callingCode: caller, ...captures };
     const firstDetected = detected ? Object.values(detected.captures).find((value) => value !== "") ?? null : null;
     ranked.push({
       cause,

@@ -24,6 +24,8 @@ interface RuleBase {
   type?: string;
   /** Regex every function that raises the template must match (e.g. only constructors); any when absent. */
   function?: string;
+  /** Regex every file that raises the template must match (a module's own checks, triaged by structure); any when absent. */
+  files?: string;
 }
 export type MessageRule =
   | (RuleBase & { cause: string; fill?: Record<string, string>; file?: Record<string, unknown>; env?: Record<string, unknown> })
@@ -34,6 +36,7 @@ interface CompiledRule {
   match: RegExp;
   type: RegExp | null;
   fn: RegExp | null;
+  files: RegExp | null;
 }
 
 let rules: CompiledRule[] | null = null;
@@ -47,16 +50,18 @@ export function loadMessageMap(): (MessageRule & { compiled: CompiledRule })[] {
       match: new RegExp(rule.match),
       type: rule.type ? new RegExp(rule.type) : null,
       fn: rule.function ? new RegExp(rule.function) : null,
+      files: rule.files ? new RegExp(rule.files) : null,
     }));
   }
   return rules.map((compiled) => ({ ...compiled.rule, compiled }));
 }
 
 /** The first rule of the map that claims this template. */
-export function ruleFor(message: Pick<MinedMessage, "type" | "template" | "functions">, map = loadMessageMap()): MessageRule | null {
+export function ruleFor(message: Pick<MinedMessage, "type" | "template" | "functions"> & { files?: string[] }, map = loadMessageMap()): MessageRule | null {
   for (const rule of map) {
-    const { match, type, fn } = rule.compiled;
+    const { match, type, fn, files } = rule.compiled;
     if (fn && !message.functions.every((name) => fn.test(name))) continue;
+    if (files && !(message.files ?? []).every((file) => files.test(file))) continue;
     if ((!type || type.test(message.type)) && match.test(message.template)) return rule;
   }
   return null;

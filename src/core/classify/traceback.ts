@@ -31,6 +31,7 @@ const LOG_LINES: RegExp[] = [
 // message of the exception printed before it (the REPL prints `>>>` right after a traceback).
 const PROMPT =
   /^>>>(?: |$)|^\.\.\. \S|^(?:\([\w.-]+\) )?[\w.-]+@[\w.-]+(?::\S*)? ?[$#%] \S|^(?:\([\w.-]+\) )?\$ \S|^PS [A-Za-z]:\\[^>]*> /;
+const PROMPT_QUOTED_ERROR = /^>>>\s+(?=cannot import name |No module named |[A-Z]\w*(?:Error|Exception): )/;
 // "/path/x.py:12: UserWarning: ..." followed by the indented source line `warnings.warn(...)`.
 const PYTHON_WARNING = /^\S.*:\d+: [A-Z]\w*Warning: /;
 
@@ -255,7 +256,9 @@ export function parseTraceback(text: string): ExceptionInfo[] {
     state = "frames";
   };
 
-  for (const line of lines) {
+  for (const rawLine of lines) {
+    // ">>> cannot import name ..." : a REPL prompt used as a quote mark before an error, not before code.
+    const line = rawLine.replace(PROMPT_QUOTED_ERROR, "");
     const header = HEADER.exec(line);
     if (header || IPYTHON_HEADER.test(line)) {
       startFrames();
