@@ -35,6 +35,8 @@ const sets = {
   // Models that load only in another Keras, to bring home (issue 23): raw TF ops from tf.keras 2.15, and the same
   // compiled Keras 3 models from Keras 3.15 and 3.5; one folder per env.
   "bring-home": { maker: "make_bring_home.py", env: null, envs: ["keras2", "keras3", "keras35-py312"] },
+  // Keras 3.15 models with the user's custom layer beside built-in ones: brought home with --custom-objects (issue 23).
+  "bring-home-custom": { maker: "make_bring_home_custom.py", env: "keras3" },
 };
 
 /** The envs a set is made in: its one env, its list, or every env with Keras. */

@@ -214,7 +214,7 @@ function importFailure(result: z.infer<typeof importSchema>, userKeras: string):
 }
 
 /** The `bring-home` action: the proven plan's trial environment exports, the user's Python imports. */
-export async function bringHomeAction(plan: InstallPlan, deps: EffectDeps): Promise<ActionResult> {
+export async function bringHomeAction(plan: InstallPlan, deps: EffectDeps, fix?: CustomObjectsFix): Promise<ActionResult> {
   const trialDir = plan.proof?.proven ? plan.proof.dir : null;
   if (!trialDir) {
     return { ok: false, summary: paragraphs("There is no proven trial environment to bring the model home from."), data: {} };
@@ -224,10 +224,12 @@ export async function bringHomeAction(plan: InstallPlan, deps: EffectDeps): Prom
       modelPath: deps.modelPath,
       trialPython: join(trialDir, "bin", "python"),
       trialEnv: plan.env,
-      importHere: (folder, source, outPath) => deps.probe().bringHomeImport(folder, source, outPath),
+      importHere: (folder, source, outPath, userCode) => deps.probe().bringHomeImport(folder, source, outPath, userCode),
+      fix,
       timeoutSeconds: deps.timeoutSeconds ?? 300,
       onProgress: deps.onProgress,
     }),
+    fix,
   );
 }
 
@@ -247,14 +249,15 @@ export async function bringHomeFromLegacyAction(deps: EffectDeps): Promise<Actio
       trialPython: python,
       trialEnv: { TF_USE_LEGACY_KERAS: "1" },
       exporterName: "tf_keras's",
-      importHere: (folder, source, outPath) => deps.probe().bringHomeImport(folder, source, outPath),
+      importHere: (folder, source, outPath, userCode) => deps.probe().bringHomeImport(folder, source, outPath, userCode),
       timeoutSeconds: deps.timeoutSeconds ?? 300,
       onProgress: deps.onProgress,
     }),
   );
 }
 
-function bringHomeReport(result: BringHomeResult): ActionResult {
+/** The step's result; `fix` (the user's code the copy was rebuilt with) is what its loads need too. */
+function bringHomeReport(result: BringHomeResult, fix?: CustomObjectsFix): ActionResult {
   const simpleRoad = result.simpleRoad
     ? [[text("Keras 2's own .keras of it did not load here ("), code(result.simpleRoad), text(result.proven ? "), so it was rebuilt from the config." : "), so keras-fix went to the config instead.")]]
     : [];
@@ -270,6 +273,6 @@ function bringHomeReport(result: BringHomeResult): ActionResult {
     summary: result.proven
       ? [[strong("Proven: "), text("wrote "), pathToken(result.path!), text(".")], [text(result.why)], ...simpleRoad, ...adapted, [text("Your model file was not changed.")]]
       : [[strong("Not brought home: "), text(`${result.why}.`.replace(/\.\.$/, "."))], ...simpleRoad, [text("Your model file was not changed; nothing was written beside it.")]],
-    data: { ...(result.path ? { path: result.path } : {}), bringHome: result },
+    data: { ...(result.path ? { path: result.path } : {}), bringHome: result, ...(fix?.customObjectsModule ? { fix } : {}) },
   };
 }
