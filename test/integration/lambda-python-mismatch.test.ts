@@ -7,7 +7,7 @@ import { describe, expect, it } from "vitest";
 import { causes } from "../../flows/index.js";
 import { classify } from "../../src/core/classify/classify.js";
 import { parseTraceback } from "../../src/core/classify/traceback.js";
-import { envVarsFor, modelsDir, pythonFor } from "../helpers/envs.js";
+import { cliPath, envVarsFor, modelsDir, pythonFor, scratchDir } from "../helpers/envs.js";
 
 const model = join(modelsDir, "keras2", "lambda_layer.h5");
 const FROM_CONFIG = [
@@ -38,4 +38,20 @@ describe("lambda-python-mismatch (real Python 3.7 reading 3.11 bytecode)", () =>
     expect(run.status).toBe(0);
     expect(run.stdout).toContain("(1, 2)");
   });
+
+  it("through the CLI, a Lambda saved on Python 3.7 and read here by a 3.6 names both: the writer's range from the bytecode's layout and the reader (issue 21)", () => {
+    const dir = scratchDir();
+    const run = spawnSync(process.execPath, [cliPath, join(modelsDir, "tf21", "lambda_layer_py37.h5"), "--auto", "--json", "--python", pythonFor("keras2")], {
+      cwd: dir,
+      encoding: "utf8",
+      timeout: 600_000,
+    });
+    const report = JSON.parse(run.stdout);
+    expect(report.diagnosis.cause).toBe("lambda-python-mismatch");
+    const read = report.walk.steps.find((step: { action: string | null }) => step.action === "read-lambdas");
+    // The family 3.6-3.7 shares one layout; the first Python of it found here (pyenv's 3.6) reads it.
+    expect(read.result).toMatch(/Bytecode written by Python 3\.6 or 3\.7, as its layout shows; read here by Python 3\.6\.\d+\./);
+    expect(read.result).not.toMatch(/read with Python/);
+    expect(read.result).toContain("lambda x: x * 2.0");
+  }, 600_000);
 });
