@@ -94,7 +94,9 @@ export interface BringHomeResult {
   /** When the rebuild failed inside Keras' wrappers ("Functional could not be deserialized properly"): the innermost
    *  error and the layer it came from ("in layer 'mean' (Mean): TypeError: ..."). */
   innerError: string | null;
-  /** Dtype policy objects written as the policy's name, for a Keras without their class ("DTypePolicy → float16"). */
+  /** What the target writes otherwise and reads only its own way: a class under its own name ('Orthogonal →
+   *  "OrthogonalInitializer"'), a single input as a list of one ('Functional.input_layers → [["image",0,0]]'), a dtype
+   *  policy object as its name where the target has no class for it ('DTypePolicy → "float16"'). */
   converted: string[];
   /** The raw TensorFlow ops of a Keras 2 graph, each rebuilt as a keras.ops call ("tf.math.reduce_mean"). */
   tfOps: string[];
@@ -168,7 +170,7 @@ export async function bringHome(input: BringHomeInput): Promise<BringHomeResult>
       stage: result.stage,
       innerError: result.inner ? innerError(result.inner) : null,
       tfOps: result.tfOps ?? [],
-      converted: [...new Set((result.converted ?? []).map((c) => `${c.className} → ${JSON.stringify(c.value)}`))],
+      converted: [...new Set((result.converted ?? []).map((c) => `${c.className}${c.key === "dtype" || c.key === "class_name" ? "" : `.${c.key}`} → ${JSON.stringify(c.value)}`))],
       compiled: result.compiled?.ok ?? false,
       notCompiledBecause: result.compiled && !result.compiled.ok ? result.compiled.why : null,
     };
@@ -264,7 +266,7 @@ function bringHomeReport(result: BringHomeResult, fix?: CustomObjectsFix): Actio
   const adapted = [
     ...(result.dropped.length > 0 ? [[text("Left out (your Keras does not know them, and each had the newer Keras' default value): "), code(result.dropped.join(", ")), text(".")]] : []),
     ...(result.renumbered.length > 0 ? [[text("Nested models renumbered from Keras 2's node counting to Keras 3's: "), code(result.renumbered.join(", ")), text(".")]] : []),
-    ...(result.converted.length > 0 ? [[text("Dtype policies written as their names, as your Keras reads them: "), code(result.converted.join(", ")), text(".")]] : []),
+    ...(result.converted.length > 0 ? [[text("Written the way your Keras writes them (it reads no other): "), code(result.converted.join(", ")), text(".")]] : []),
     ...(result.tfOps.length > 0 ? [[text("Raw TensorFlow ops rebuilt as keras.ops operations (no Lambda, no stored code): "), code(result.tfOps.join(", ")), text(".")]] : []),
     ...(result.proven ? [result.compiled ? [text("The copy keeps the training settings (optimizer, loss, metrics); the optimizer's state starts afresh.")] : [text(`It holds no training settings${result.notCompiledBecause ? ` (${result.notCompiledBecause})` : ""}: compile it again to train.`)]] : []),
   ];
