@@ -368,6 +368,20 @@ def renumber_nested_models(config):
     return shifted
 
 
+def nested_functional_where_keras3_finds_it(config):
+    """A Keras 2 graph names a nested functional model "Functional" with no module, or Keras 2's own module
+    (tf_keras.src.engine.functional); Keras 3 builds the inner layers with its new deserializer, which finds no
+    public class of that name there (its own files say where: keras.src.models.functional). The outer model is built
+    by the legacy route, which knows the name."""
+    moved = []
+    for item in config_objects(config.get("config")):
+        if item["class_name"] == "Functional" and not str(item.get("module") or "keras.src.engine.functional").startswith("keras.src.models"):
+            item["module"] = "keras.src.models.functional"
+            item["registered_name"] = "Functional"
+            moved.append(item["config"].get("name"))
+    return moved
+
+
 def legacy_route_for_batch_input_shape(value):
     """A Keras 2 Sequential built with `input_shape=` on its first layer (TF 1.x, and tf_keras reading such a file)
     keeps `batch_input_shape` in that layer's config, which Keras 3 turns into an input shape only on its legacy
@@ -408,6 +422,7 @@ def rebuild(runtime, info, fix, objects):
             # Raw TF ops in the graph: walked node by node, each op a keras.ops call.
             layer = lambda data: saving_utils.model_from_config(dict((k, v) for k, v in data.items() if k != "inbound_nodes"))
             return ops.build_functional(keras, info["config"], layer)
+        nested_functional_where_keras3_finds_it(info["config"])
         return saving_utils.model_from_config(info["config"])
 
 

@@ -156,7 +156,8 @@ export async function bringHome(input: BringHomeInput): Promise<BringHomeResult>
     const exportResult = exportSchema.parse(exported.result);
     if (!exportResult.ok) {
       const what = exportResult.stage === "load" ? lastException(exportResult.load?.chain) : lastException(exportResult.error);
-      return { ...base, stage: "export", why: `the trial environment could not export the model (${exportResult.stage}): ${what}` };
+      const exporter = input.exporterName === undefined ? "the trial environment" : input.exporterName.replace(/'s$/, "");
+      return { ...base, stage: "export", why: `${exporter} could not export the model (${exportResult.stage}): ${what}` };
     }
     say(`bring home: rebuilding it in your Keras and saving ${out}`);
     const result = importSchema.parse(await input.importHere(folder, source, out, input.fix ?? {}));
