@@ -3,10 +3,11 @@
 // KERAS_FIX_WRITE_MATRIX=1, which writes the table from the real loads, then the "brought home" column. Needs the test
 // envs (npm test makes them), the matrix files (node scripts/make-fixtures.mjs matrix) and the build (npm run build).
 //
-//   node scripts/matrix-doc.mjs                  the tables, then the column
-//   node scripts/matrix-doc.mjs --home [filter]  only the column, from the tables already in docs/matrix.md; a filter
-//                                                `<saved-by>:<loaded-in>` runs only those cells and keeps the others'
-//                                                rows as they were
+//   node scripts/matrix-doc.mjs                  the tables, then the column: the rows the doc had are kept (the
+//                                                same cell with the same cause), only new cells are run
+//   node scripts/matrix-doc.mjs --home [filter]  only the column, from the tables already in docs/matrix.md: every
+//                                                cell, or with a filter `<saved-by>:<loaded-in>` those cells only (the
+//                                                others' rows kept as they were)
 //
 // The column: for every failing cell where bringing home applies (a versions cause, loaded in a Keras 3 env), the real
 // `keras-fix FILE --auto --json --try-versions --bring-home --python <env>` on a copy of the file, in a scratch folder:
@@ -30,7 +31,10 @@ const START = "<!-- brought-home:start -->";
 const END = "<!-- brought-home:end -->";
 
 const args = process.argv.slice(2);
-if (!args.includes("--home")) {
+const homeOnly = args.includes("--home");
+// The column as it was, kept across the test's rewrite of the tables.
+const before = existsSync(docPath) ? readFileSync(docPath, "utf8") : "";
+if (!homeOnly) {
   const r = spawnSync("npx", ["vitest", "run", "test/matrix/matrix.test.ts"], {
     cwd: root,
     stdio: "inherit",
@@ -117,8 +121,9 @@ function previousRows(doc) {
   const rows = new Map();
   const section = doc.includes(START) ? doc.slice(doc.indexOf(START), doc.indexOf(END)) : "";
   for (const line of section.split("\n")) {
-    const m = /^\| `([^`]+)` \| `([^`]+)` \| `([^`]+)` \|/.exec(line);
-    if (m) rows.set(`${m[1]}/${m[2]} in ${m[3]}`, line);
+    const m = /^\| `([^`]+)` \| `([^`]+)` \| `([^`]+)` \| `([^`]+)` \| (.*)$/.exec(line);
+    // A row counts only for the same cause, and only once it was run.
+    if (m && !/not run yet/.test(m[5])) rows.set(`${m[1]}/${m[2]} in ${m[3]} → ${m[4]}`, line);
   }
   return rows;
 }
@@ -127,12 +132,13 @@ const escape = (text) => String(text).replace(/\|/g, "\\|").replace(/`/g, "'").r
 
 const doc = readFileSync(docPath, "utf8");
 const cells = cellsOf(doc).filter(applies);
-const previous = previousRows(doc);
+const previous = previousRows(homeOnly ? doc : before);
 const rows = [];
 for (const cell of cells) {
-  const chosen = !filter || `${cell.savedBy}:${cell.loadedIn}` === filter;
-  if (!chosen && previous.has(key(cell))) {
-    rows.push(previous.get(key(cell)));
+  const kept = previous.get(`${key(cell)} → ${cell.cause}`);
+  const chosen = homeOnly ? !filter || `${cell.savedBy}:${cell.loadedIn}` === filter : !kept;
+  if (!chosen && kept) {
+    rows.push(kept);
     continue;
   }
   if (!chosen) {
