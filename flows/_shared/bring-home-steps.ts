@@ -67,7 +67,7 @@ export function bringHomeSteps(spec: BringHomeStepsSpec): Step[] {
       kind: "action",
       id: "bring-home",
       title: "Bringing the model home",
-      action: (ctx) => ({ kind: "bring-home", plan: provenPlan(ctx)!, fix: userCodeFix(ctx) }),
+      action: (ctx) => ({ kind: "bring-home", plan: provenPlan(ctx)!, userCode: userCodeFix(ctx) }),
       onSuccess: "bring-home-done",
       onFailure: spec.declined,
     },

@@ -187,7 +187,7 @@ export function versionSteps(spec: VersionStepsSpec): Step[] {
       kind: "action",
       id: "trial",
       title: "Proving the versions in a trial environment",
-      action: (ctx) => ({ kind: "try-versions", plans: plansOf(ctx), fix: userCodeFix(ctx) }),
+      action: (ctx) => ({ kind: "try-versions", plans: plansOf(ctx), userCode: userCodeFix(ctx) }),
       onSuccess: afterProven?.start ?? "trial-proven",
       onFailure: "trial-unproven",
     },

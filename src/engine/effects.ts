@@ -197,9 +197,9 @@ export async function runEffect(request: ActionRequest, deps: EffectDeps): Promi
     case "resave-rebuilt":
       return resaveRebuilt(request.script, deps);
     case "try-versions":
-      return tryVersions(request.plans, deps, userCodeOf(request.fix));
+      return tryVersions(request.plans, deps, userCodeOf(request.userCode));
     case "bring-home":
-      return bringHomeAction(request.plan, deps, userCodeOf(request.fix));
+      return bringHomeAction(request.plan, deps, userCodeOf(request.userCode));
     case "bring-home-legacy":
       return bringHomeFromLegacyAction(deps);
     case "estimate-trial":
