@@ -38,6 +38,8 @@ const sets = {
   // Files with two problems at once (issue 25): a custom layer and a custom loss, a Lambda and a custom loss, a custom
   // layer beside a raw TF op; saved by every env of the cross-version matrix, one folder per env.
   "matrix-two": { maker: "make_matrix_two.py", env: null, envs: ["keras2", "keras3", "keras35-py312", "tf21-py37", "tf115-py36"] },
+  // Keras 3.15 models with the user's custom layer beside built-in ones: brought home with --custom-objects (issue 23).
+  "bring-home-custom": { maker: "make_bring_home_custom.py", env: "keras3" },
 };
 
 /** The envs a set is made in: its one env, its list, or every env with Keras. */

@@ -6,6 +6,7 @@ import { join } from "node:path";
 
 /** Test envs with Keras that the matrix leaves out, each with why (every other one adds a row and a column). */
 export const NOT_IN_MATRIX = {
+  "keras33-py312": "Keras 3.3 on JAX, the target that test/integration/bring-home-keras33.test.ts brings Keras 3.15 files home into; it has no matrix files of its own yet",
   "tf213-numpy2": "a deliberately broken env (numpy 2 under TF 2.13): TensorFlow cannot import, so it saves nothing and every load fails the same way; test/probe/env-facts.test.ts covers it",
 };
 

@@ -3,8 +3,9 @@
 import { basename } from "node:path";
 import { paragraphs, python, strong, text } from "../../src/core/content.js";
 import { homePath } from "../../src/core/bring-home/bring-home.js";
+import { loaderScript } from "../../src/core/fixes/loader-script.js";
 import type { BringHomeResult } from "../../src/core/bring-home/bring-home.js";
-import type { Step, StepContext } from "../../src/core/types.js";
+import type { LoadFix, Step, StepContext } from "../../src/core/types.js";
 import { plansWithProofs } from "../../src/core/versions/versions.js";
 import { type InstallPlan, type PlanProof } from "../../src/core/versions/plans.js";
 
@@ -17,6 +18,17 @@ export interface BringHomeStepsSpec {
 export function provenPlan(ctx: StepContext): InstallPlan | null {
   const proofs = ctx.results.trial?.data?.proofs as PlanProof[] | undefined;
   return plansWithProofs(ctx, ctx.modelPath, proofs).find((plan) => plan.proof?.proven && plan.proof.dir) ?? null;
+}
+
+/**
+ * The user's own code for the model's custom objects (--custom-objects, or the file typed in the wizard), for the
+ * loads a trial environment and the bring-home step run: every custom object the file names, under the key it is
+ * stored with (the action keeps only the names the module defines).
+ */
+export function userCodeFix(ctx: StepContext): LoadFix {
+  const module = ctx.inputs.customObjectsModule?.trim();
+  if (!module) return {};
+  return { customObjectsModule: module, customObjects: Object.fromEntries((ctx.file?.customObjects ?? []).map((ref) => [ref.key, ref.className])) };
 }
 
 /** Only into Keras 3 (the format the copy is written in), and only with a proven trial to export from. */
@@ -55,7 +67,7 @@ export function bringHomeSteps(spec: BringHomeStepsSpec): Step[] {
       kind: "action",
       id: "bring-home",
       title: "Bringing the model home",
-      action: (ctx) => ({ kind: "bring-home", plan: provenPlan(ctx)! }),
+      action: (ctx) => ({ kind: "bring-home", plan: provenPlan(ctx)!, userCode: userCodeFix(ctx) }),
       onSuccess: "bring-home-done",
       onFailure: spec.declined,
     },
@@ -67,10 +79,15 @@ export function bringHomeSteps(spec: BringHomeStepsSpec): Step[] {
       body: (ctx) => {
         const written = ctx.results["bring-home"]?.data?.path as string | undefined;
         const result = ctx.results["bring-home"]?.data?.bringHome as BringHomeResult | undefined;
-        // How it was proven is the bring-home step's result, just above; the new file is listed as written.
+        const userCode = ctx.results["bring-home"]?.data?.fix as LoadFix | undefined;
+        // How it was proven is the bring-home step's result, just above; the new file is listed as written. A copy
+        // of a model with custom layers still needs their code, as the proof's reload had it.
+        const load = userCode?.customObjectsModule
+          ? loaderScript({ modelPath: written ?? "", fix: userCode, fileFacts: null, env: ctx.env ?? null })
+          : `import keras\n\nmodel = keras.saving.load_model(${JSON.stringify(written ?? "")})`;
         return [
-          [strong("Load the copy:")],
-          [python(`import keras\n\nmodel = keras.saving.load_model(${JSON.stringify(written ?? "")})`)],
+          [strong(userCode?.customObjectsModule ? "Load the copy with your code for its custom objects:" : "Load the copy:")],
+          [python(load)],
           [
             text("The original file still needs the versions the trial proved; the copy is for this environment."),
             // The rebuild carries the architecture, the weights and, when this Keras rebuilds them, the training settings;

@@ -3,6 +3,7 @@
 // rebuild the model in the loader's Keras. Causes supply the words and the fix to try.
 import { code, paragraphs, python, strong, text } from "../../src/core/content.js";
 import { keepFixSteps } from "./keep-fix.js";
+import { userCodeFix } from "./bring-home-steps.js";
 import { afterProvenSteps } from "../keras2-file-in-keras3/after-proven.js";
 import type { ActionResult, Content, Facts, LoadFix, Step, StepContext } from "../../src/core/types.js";
 import { plansWithProofs } from "../../src/core/versions/versions.js";
@@ -186,7 +187,7 @@ export function versionSteps(spec: VersionStepsSpec): Step[] {
       kind: "action",
       id: "trial",
       title: "Proving the versions in a trial environment",
-      action: (ctx) => ({ kind: "try-versions", plans: plansOf(ctx) }),
+      action: (ctx) => ({ kind: "try-versions", plans: plansOf(ctx), userCode: userCodeFix(ctx) }),
       onSuccess: afterProven?.start ?? "trial-proven",
       onFailure: "trial-unproven",
     },

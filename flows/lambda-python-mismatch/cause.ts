@@ -37,13 +37,33 @@ function writerPython(ctx: StepContext): string | null {
   return hintOf(ctx)?.range ?? pythonsFor(ctx.file?.kerasVersion ?? null);
 }
 
+/**
+ * Keras lines that read an .h5 only through h5py 2 (`model_config.decode('utf-8')` fails on h5py 3's str), yet do not
+ * pin it: Keras 1, multi-backend Keras before 2.4, tf.keras before TF 2.4 (2.2.4-tf, 2.3.0-tf). pip would install
+ * h5py 3 beside them (measured: TF 2.1 with h5py 3.8 fails so on these files, TF 1.15 with h5py 2.10 loads them).
+ */
+function needsH5py2(keras: string): boolean {
+  const match = /^(\d+)\.(\d+)/.exec(keras);
+  if (!match) return false;
+  const [major, minor] = [Number(match[1]), Number(match[2])];
+  return major === 1 || (major === 2 && minor < 4);
+}
+
+// The TensorFlow releases whose tf.keras wrote each "-tf" version, for a file that does not record its TensorFlow
+// (TF 1.x .h5 files do not): pip picks the newest of them, which reads the older ones' files.
+const TF_OF_TF_KERAS: Record<string, string> = { "2.1.6-tf": ">=1.11,<1.13", "2.2.4-tf": ">=1.13,<2.2", "2.3.0-tf": ">=2.2,<2.3" };
+
 /** What the file's Keras needs beside it: tf.keras came with TensorFlow; multi-backend Keras with its backend. */
 function savingPackages(ctx: StepContext): string {
   const keras = ctx.file?.kerasVersion ?? null;
   if (!keras) return "<the Keras and backend the model was saved with>";
-  if (keras.endsWith("-tf")) return ctx.file?.tensorflowVersion ? `tensorflow==${ctx.file.tensorflowVersion}` : "<the TensorFlow the model was saved with>";
+  const h5py = needsH5py2(keras) ? ['"h5py<3"'] : [];
+  if (keras.endsWith("-tf")) {
+    const tensorflow = ctx.file?.tensorflowVersion ? `tensorflow==${ctx.file.tensorflowVersion}` : TF_OF_TF_KERAS[keras] ? `"tensorflow${TF_OF_TF_KERAS[keras]}"` : null;
+    return tensorflow ? [tensorflow, ...h5py].join(" ") : "<the TensorFlow the model was saved with>";
+  }
   const backend = ctx.file?.backend;
-  return [`keras==${keras}`, ...(backend === "theano" || backend === "tensorflow" || backend === "cntk" ? [backend] : [])].join(" ");
+  return [`keras==${keras}`, ...(backend === "theano" || backend === "tensorflow" || backend === "cntk" ? [backend] : []), ...h5py].join(" ");
 }
 
 /** A virtualenv of the writer's Python with the saving Keras: Python 2.7 has no venv module, so virtualenv. */

@@ -309,11 +309,12 @@ export type ActionRequest =
   | { kind: "resave-compare"; fix: LoadFix }
   | { kind: "run-command"; argv: string[] }
   // src/core/trial/environment.ts: install the plans, best first, into throwaway venvs and load the model there.
-  | { kind: "try-versions"; plans: InstallPlan[] }
+  // userCode: the user's module for the model's custom objects (--custom-objects), imported for the load there.
+  | { kind: "try-versions"; plans: InstallPlan[]; userCode?: LoadFix }
   // What proving the first plan would download, for the wizard's consent (src/core/trial/actions.ts).
   | { kind: "estimate-trial"; plans: InstallPlan[] }
   // src/core/bring-home/bring-home.ts: a new .keras the user's Keras loads, from the proven plan's trial environment.
-  | { kind: "bring-home"; plan: InstallPlan }
+  | { kind: "bring-home"; plan: InstallPlan; userCode?: LoadFix }
   // The same from tf_keras in the user's own environment, once the tf_keras route loaded a Keras 2 file there.
   | { kind: "bring-home-legacy" }
   // src/core/lambda/actions.ts: what each Lambda would run; rebuild in code + load_weights; re-save the rebuild.

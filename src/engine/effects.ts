@@ -77,6 +77,18 @@ export function customObjectsModuleProblem(fix: LoadFix): { kind: "no-file" | "n
   return missing.length > 0 ? { kind: "not-defined", path, names: missing } : null;
 }
 
+/**
+ * The user's code for the model's custom objects, as a trial environment and the bring-home step import it: only the
+ * module and the keys of the names it defines (another name, say a loss kept elsewhere, would fail the whole import).
+ */
+function userCodeOf(fix: LoadFix | undefined): LoadFix | undefined {
+  if (!fix?.customObjectsModule) return undefined;
+  const problem = customObjectsModuleProblem(fix);
+  const undefinedNames = new Set(problem?.kind === "not-defined" ? problem.names : []);
+  const customObjects = Object.fromEntries(Object.entries(fix.customObjects ?? {}).filter(([, name]) => !undefinedNames.has(name)));
+  return { customObjectsModule: resolve(fix.customObjectsModule), customObjects };
+}
+
 async function verifyLoad(fix: LoadFix, deps: EffectDeps): Promise<ActionResult> {
   const problem = customObjectsModuleProblem(fix);
   if (problem) {
@@ -185,9 +197,9 @@ export async function runEffect(request: ActionRequest, deps: EffectDeps): Promi
     case "resave-rebuilt":
       return resaveRebuilt(request.script, deps);
     case "try-versions":
-      return tryVersions(request.plans, deps);
+      return tryVersions(request.plans, deps, userCodeOf(request.userCode));
     case "bring-home":
-      return bringHomeAction(request.plan, deps);
+      return bringHomeAction(request.plan, deps, userCodeOf(request.userCode));
     case "bring-home-legacy":
       return bringHomeFromLegacyAction(deps);
     case "estimate-trial":

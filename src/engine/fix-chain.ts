@@ -53,6 +53,11 @@ export function mergeFix(earlier: LoadFix, later: LoadFix): LoadFix | null {
 
 /** A request with the carried fixes folded in: every load, loader script and re-save of a later link keeps them. */
 export function withCarriedFix(request: ActionRequest, carried: LoadFix): ActionRequest {
+  if (request.kind === "try-versions" || request.kind === "bring-home") {
+    // Only the user's code for custom objects travels into a trial environment and the bring-home step.
+    const { customObjectsModule, customObjects } = mergeFix(carried, request.userCode ?? {}) ?? carried;
+    return { ...request, userCode: { customObjectsModule, customObjects } };
+  }
   if (request.kind !== "verify-load" && request.kind !== "write-loader" && request.kind !== "resave-compare") return request;
   return { ...request, fix: mergeFix(carried, request.fix) ?? request.fix };
 }

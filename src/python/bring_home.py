@@ -306,6 +306,33 @@ def policies_as_names(keras, value, converted):
                 policies_as_names(keras, item, converted)
 
 
+def writes_single_tensor_nested(keras):
+    """Whether this Keras writes a model's one input as [[name, node, tensor]] (Keras 3.3 and older, which read only
+    that) rather than [name, node, tensor] (newer): read from a one-layer model it configures itself."""
+    inputs = keras.Input((1,))
+    written = keras.Model(inputs, keras.layers.Activation("linear")(inputs)).get_config()["input_layers"]
+    return bool(written) and isinstance(written[0], list)
+
+
+def as_this_keras_writes(keras, config, converted):
+    """What an older Keras 3 writes otherwise and reads only its own way: a built-in class under the name this Keras
+    gives it (Keras 3.15 writes Orthogonal, Keras 3.3 reads only OrthogonalInitializer; each exports both names for
+    the same class), and a model's single input or output as a list of one [name, node, tensor]."""
+    nested = writes_single_tensor_nested(keras)
+    for item in config_objects(config):
+        name = item["class_name"]
+        cls = resolve_class(keras, name, item.get("module"))
+        if cls is not None and cls.__name__ != name and not OPS_MODULE.match(str(item.get("module"))):
+            item["class_name"] = cls.__name__
+            converted.append({"className": name, "key": "class_name", "value": cls.__name__})
+        if name in MODEL_CLASSES and nested and isinstance(item.get("config"), dict):
+            for key in ("input_layers", "output_layers"):
+                leaf = item["config"].get(key)
+                if isinstance(leaf, list) and len(leaf) == 3 and isinstance(leaf[0], str):
+                    item["config"][key] = [leaf]
+                    converted.append({"className": name, "key": key, "value": [leaf]})
+
+
 def node_references(value, found=None):
     """Every [layer name, node index, tensor index, ...] list in a Keras 2 graph config."""
     found = [] if found is None else found
@@ -339,6 +366,20 @@ def renumber_nested_models(config):
                     ref[1] -= offset
                 shifted.append(layer["name"])
     return shifted
+
+
+def nested_functional_where_keras3_finds_it(config):
+    """A Keras 2 graph names a nested functional model "Functional" with no module, or Keras 2's own module
+    (tf_keras.src.engine.functional); Keras 3 builds the inner layers with its new deserializer, which finds no
+    public class of that name there (its own files say where: keras.src.models.functional). The outer model is built
+    by the legacy route, which knows the name."""
+    moved = []
+    for item in config_objects(config.get("config")):
+        if item["class_name"] == "Functional" and not str(item.get("module") or "keras.src.engine.functional").startswith("keras.src.models"):
+            item["module"] = "keras.src.models.functional"
+            item["registered_name"] = "Functional"
+            moved.append(item["config"].get("name"))
+    return moved
 
 
 def legacy_route_for_batch_input_shape(value):
@@ -381,6 +422,7 @@ def rebuild(runtime, info, fix, objects):
             # Raw TF ops in the graph: walked node by node, each op a keras.ops call.
             layer = lambda data: saving_utils.model_from_config(dict((k, v) for k, v in data.items() if k != "inbound_nodes"))
             return ops.build_functional(keras, info["config"], layer)
+        nested_functional_where_keras3_finds_it(info["config"])
         return saving_utils.model_from_config(info["config"])
 
 
@@ -508,10 +550,12 @@ def import_model(state, request):
             keras = state.runtime.keras
             policies_as_names(keras, info["config"], result["converted"])
             result["dropped"], result["refused"] = adapt_config(keras, info["config"], info["defaults"])
+            as_this_keras_writes(keras, info["config"], result["converted"])
             if info.get("compile"):
                 # Training settings are carried when this Keras builds them; they never stop the copy.
                 dropped, info["compileRefused"] = adapt_config(keras, info["compile"], info["defaults"])
                 result["dropped"] += [] if info["compileRefused"] else dropped
+                as_this_keras_writes(keras, info["compile"], result["converted"])
             if info["format"] == "keras2":
                 result["renumbered"] = renumber_nested_models(info["config"])
                 legacy_route_for_batch_input_shape(info["config"])

@@ -10,7 +10,7 @@ const spec = JSON.parse(readFileSync(join(repoRoot, "scripts", "python-envs.json
   envs: Record<string, { python: string; packages: string[]; backend?: string }>;
 };
 
-export type EnvName = "keras2" | "keras3" | "keras35-py312" | "tf21-py37" | "tf115-py36" | "tf213-numpy2" | "bare";
+export type EnvName = "keras2" | "keras3" | "keras35-py312" | "keras33-py312" | "tf21-py37" | "tf115-py36" | "tf213-numpy2" | "bare";
 
 export const envCache = process.env.KERAS_FIX_ENV_CACHE ?? join(homedir(), ".cache", "keras-fix", "envs");
 

@@ -188,4 +188,23 @@ describe("bringing a model home with real Keras", () => {
     expect(sha256(model)).toBe(before);
     expect(loadsIn("keras3", home.path!)).toBe("Sequential 23");
   }, 600_000);
+
+  it("a Keras 2 .h5 with a nested functional model, with Keras 3 beside tf_keras: the inner 'Functional' is rebuilt where Keras 3 keeps it, and the copy loads (found by the matrix's brought-home column)", () => {
+    const dir = scratchDir();
+    const model = join(dir, "nested_functional.h5");
+    copyFileSync(join(modelsDir, "matrix", "keras2", "nested_functional.h5"), model);
+    const run = spawnSync(process.execPath, [cliPath, model, "--auto", "--json", "--bring-home", "--python", pythonFor("keras3")], {
+      cwd: dir,
+      encoding: "utf8",
+      env: { ...process.env, FORCE_COLOR: "0" },
+      timeout: 600_000,
+    });
+    const report = JSON.parse(run.stdout);
+    expect(report.diagnosis.cause).toBe("keras2-file-in-keras3");
+    const home = report.walk.steps.find((step: { bringHome?: BringHomeResult }) => step.bringHome)?.bringHome as BringHomeResult;
+    // tf_keras names the inner model's module tf_keras.src.engine.functional, where Keras 3 finds no class.
+    expect(home, home.why).toMatchObject({ proven: true, route: "rebuild", path: join(dir, "nested_functional.home.keras"), renumbered: ["inner"] });
+    expect(run.status).toBe(0);
+    expect(loadsIn("keras3", home.path!)).toMatch(/^Functional \d+$/);
+  }, 600_000);
 });

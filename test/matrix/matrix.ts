@@ -113,7 +113,8 @@ export function isRight(cell: Cell): boolean {
 
 export const cellId = (cell: Cell) => `${cell.file.set === "matrix" ? "" : `${cell.file.set}/`}${cell.file.savedBy}/${cell.file.file} in ${cell.loadedIn}`;
 
-const escapeCell = (text: string) => text.replace(/\|/g, "\\|").replace(/`/g, "'");
+// The checkout's own path is left out so the generated page reads the same from any clone.
+const escapeCell = (text: string) => text.split(`${repoRoot}/`).join("").replace(/\|/g, "\\|").replace(/`/g, "'");
 
 /** What a cell shows: the verdict, and for a file with two problems every cause named (the first is the one met). */
 function cellText(cell: Cell): string {

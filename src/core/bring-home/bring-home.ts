@@ -94,7 +94,9 @@ export interface BringHomeResult {
   /** When the rebuild failed inside Keras' wrappers ("Functional could not be deserialized properly"): the innermost
    *  error and the layer it came from ("in layer 'mean' (Mean): TypeError: ..."). */
   innerError: string | null;
-  /** Dtype policy objects written as the policy's name, for a Keras without their class ("DTypePolicy → float16"). */
+  /** What the target writes otherwise and reads only its own way: a class under its own name ('Orthogonal →
+   *  "OrthogonalInitializer"'), a single input as a list of one ('Functional.input_layers → [["image",0,0]]'), a dtype
+   *  policy object as its name where the target has no class for it ('DTypePolicy → "float16"'). */
   converted: string[];
   /** The raw TensorFlow ops of a Keras 2 graph, each rebuilt as a keras.ops call ("tf.math.reduce_mean"). */
   tfOps: string[];
@@ -154,7 +156,8 @@ export async function bringHome(input: BringHomeInput): Promise<BringHomeResult>
     const exportResult = exportSchema.parse(exported.result);
     if (!exportResult.ok) {
       const what = exportResult.stage === "load" ? lastException(exportResult.load?.chain) : lastException(exportResult.error);
-      return { ...base, stage: "export", why: `the trial environment could not export the model (${exportResult.stage}): ${what}` };
+      const exporter = input.exporterName === undefined ? "the trial environment" : input.exporterName.replace(/'s$/, "");
+      return { ...base, stage: "export", why: `${exporter} could not export the model (${exportResult.stage}): ${what}` };
     }
     say(`bring home: rebuilding it in your Keras and saving ${out}`);
     const result = importSchema.parse(await input.importHere(folder, source, out, input.fix ?? {}));
@@ -168,7 +171,7 @@ export async function bringHome(input: BringHomeInput): Promise<BringHomeResult>
       stage: result.stage,
       innerError: result.inner ? innerError(result.inner) : null,
       tfOps: result.tfOps ?? [],
-      converted: [...new Set((result.converted ?? []).map((c) => `${c.className} → ${JSON.stringify(c.value)}`))],
+      converted: [...new Set((result.converted ?? []).map((c) => `${c.className}${c.key === "dtype" || c.key === "class_name" ? "" : `.${c.key}`} → ${JSON.stringify(c.value)}`))],
       compiled: result.compiled?.ok ?? false,
       notCompiledBecause: result.compiled && !result.compiled.ok ? result.compiled.why : null,
     };
@@ -214,7 +217,7 @@ function importFailure(result: z.infer<typeof importSchema>, userKeras: string):
 }
 
 /** The `bring-home` action: the proven plan's trial environment exports, the user's Python imports. */
-export async function bringHomeAction(plan: InstallPlan, deps: EffectDeps): Promise<ActionResult> {
+export async function bringHomeAction(plan: InstallPlan, deps: EffectDeps, fix?: CustomObjectsFix): Promise<ActionResult> {
   const trialDir = plan.proof?.proven ? plan.proof.dir : null;
   if (!trialDir) {
     return { ok: false, summary: paragraphs("There is no proven trial environment to bring the model home from."), data: {} };
@@ -224,10 +227,12 @@ export async function bringHomeAction(plan: InstallPlan, deps: EffectDeps): Prom
       modelPath: deps.modelPath,
       trialPython: join(trialDir, "bin", "python"),
       trialEnv: plan.env,
-      importHere: (folder, source, outPath) => deps.probe().bringHomeImport(folder, source, outPath),
+      importHere: (folder, source, outPath, userCode) => deps.probe().bringHomeImport(folder, source, outPath, userCode),
+      fix,
       timeoutSeconds: deps.timeoutSeconds ?? 300,
       onProgress: deps.onProgress,
     }),
+    fix,
   );
 }
 
@@ -247,21 +252,22 @@ export async function bringHomeFromLegacyAction(deps: EffectDeps): Promise<Actio
       trialPython: python,
       trialEnv: { TF_USE_LEGACY_KERAS: "1" },
       exporterName: "tf_keras's",
-      importHere: (folder, source, outPath) => deps.probe().bringHomeImport(folder, source, outPath),
+      importHere: (folder, source, outPath, userCode) => deps.probe().bringHomeImport(folder, source, outPath, userCode),
       timeoutSeconds: deps.timeoutSeconds ?? 300,
       onProgress: deps.onProgress,
     }),
   );
 }
 
-function bringHomeReport(result: BringHomeResult): ActionResult {
+/** The step's result; `fix` (the user's code the copy was rebuilt with) is what its loads need too. */
+function bringHomeReport(result: BringHomeResult, fix?: CustomObjectsFix): ActionResult {
   const simpleRoad = result.simpleRoad
     ? [[text("Keras 2's own .keras of it did not load here ("), code(result.simpleRoad), text(result.proven ? "), so it was rebuilt from the config." : "), so keras-fix went to the config instead.")]]
     : [];
   const adapted = [
     ...(result.dropped.length > 0 ? [[text("Left out (your Keras does not know them, and each had the newer Keras' default value): "), code(result.dropped.join(", ")), text(".")]] : []),
     ...(result.renumbered.length > 0 ? [[text("Nested models renumbered from Keras 2's node counting to Keras 3's: "), code(result.renumbered.join(", ")), text(".")]] : []),
-    ...(result.converted.length > 0 ? [[text("Dtype policies written as their names, as your Keras reads them: "), code(result.converted.join(", ")), text(".")]] : []),
+    ...(result.converted.length > 0 ? [[text("Written the way your Keras writes them (it reads no other): "), code(result.converted.join(", ")), text(".")]] : []),
     ...(result.tfOps.length > 0 ? [[text("Raw TensorFlow ops rebuilt as keras.ops operations (no Lambda, no stored code): "), code(result.tfOps.join(", ")), text(".")]] : []),
     ...(result.proven ? [result.compiled ? [text("The copy keeps the training settings (optimizer, loss, metrics); the optimizer's state starts afresh.")] : [text(`It holds no training settings${result.notCompiledBecause ? ` (${result.notCompiledBecause})` : ""}: compile it again to train.`)]] : []),
   ];
@@ -270,6 +276,6 @@ function bringHomeReport(result: BringHomeResult): ActionResult {
     summary: result.proven
       ? [[strong("Proven: "), text("wrote "), pathToken(result.path!), text(".")], [text(result.why)], ...simpleRoad, ...adapted, [text("Your model file was not changed.")]]
       : [[strong("Not brought home: "), text(`${result.why}.`.replace(/\.\.$/, "."))], ...simpleRoad, [text("Your model file was not changed; nothing was written beside it.")]],
-    data: { ...(result.path ? { path: result.path } : {}), bringHome: result },
+    data: { ...(result.path ? { path: result.path } : {}), bringHome: result, ...(fix?.customObjectsModule ? { fix } : {}) },
   };
 }

@@ -22,7 +22,10 @@ const VERDICT_WORDS: Record<LambdaReport["verdict"], string> = {
 export function describeLambda(report: LambdaReport): Content {
   const head: Token[] = [strong(`Lambda ${report.layerName}`), text(": ")];
   if (report.error) return [[...head, text(`its code could not be read (${report.error}).`)]];
-  const lines: Content = [[...head, strong(VERDICT_WORDS[report.verdict]), text(` (read with Python ${report.python}, not run)`)]];
+  const lines: Content = [[...head, strong(VERDICT_WORDS[report.verdict]), text(" (not run)")]];
+  // The writer's range comes from the bytecode's layout; the reader is any Python of that range found here, so the
+  // two are said apart (a lambda saved on 3.10 is read by a 3.8 here).
+  lines.push([text(report.writer ? `Bytecode written by Python ${report.writer}, as its layout shows; read here by Python ${report.python}.` : `Read here by Python ${report.python}.`)]);
   const signature = `lambda ${report.args.join(", ") || "x"}: `;
   lines.push([python(report.expression !== null ? `${signature}${report.expression}` : `${signature}...  # not a plain expression (${report.unsupported})`)]);
   lines.push([text("Uses: "), ...(report.uses.length ? [code(report.uses.join(", "))] : [text("nothing but its arguments")])]);

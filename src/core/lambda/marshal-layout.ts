@@ -160,7 +160,8 @@ function isPreWordcode(code: Uint8Array): boolean {
   return i === code.length && last === 83;
 }
 
-const range = (minors: string[]): Writer => ({
+/** The writer of these minors, with its range as words ("3.8 to 3.10"). */
+export const writerOf = (minors: string[]): Writer => ({
   range: minors.length === 1 ? minors[0] : minors.length === 2 ? `${minors[0]} or ${minors[1]}` : `${minors[0]} to ${minors.at(-1)}`,
   minors,
 });
@@ -170,9 +171,9 @@ function era311(code: Uint8Array): Writer {
   const first = Array.from(code.subarray(0, 8)).filter((_, i) => i % 2 === 0);
   if (first.includes(151)) {
     const as = (["3.11", "3.12"] as const).filter((minor) => walksAs(code, minor));
-    return range(as.length === 1 ? [as[0]] : ["3.11", "3.12"]);
+    return writerOf(as.length === 1 ? [as[0]] : ["3.11", "3.12"]);
   }
-  if (first.includes(149)) return range(["3.13"]);
+  if (first.includes(149)) return writerOf(["3.13"]);
   // Every 3.11-3.13 code object has one of those RESUMEs: a 3.11 layout without it comes from a later Python.
   return { range: "3.14 or newer", minors: ["3.14"] };
 }
@@ -183,11 +184,11 @@ export function writerOfCode(bytes: Uint8Array): Writer | null {
     const walk = new MarshalWalk(bytes, layout);
     if (!walk.run() || !walk.topCode) continue;
     const code = walk.topCode;
-    if (era === "2") return range(["2.7"]);
-    if (era === "3.8") return range(["3.8", "3.9", "3.10"]);
+    if (era === "2") return writerOf(["2.7"]);
+    if (era === "3.8") return writerOf(["3.8", "3.9", "3.10"]);
     if (era === "3.11") return era311(code);
-    if (isPreWordcode(code)) return range(["3.0", "3.1", "3.2", "3.3", "3.4", "3.5"]);
-    return range(["3.6", "3.7"]);
+    if (isPreWordcode(code)) return writerOf(["3.0", "3.1", "3.2", "3.3", "3.4", "3.5"]);
+    return writerOf(["3.6", "3.7"]);
   }
   return null;
 }

@@ -8,7 +8,7 @@ import { homedir } from "node:os";
 import { delimiter, join } from "node:path";
 import { bytecodeHint } from "../fixes/marshal-hint.js";
 import { decompile } from "./decompile.js";
-import { storedCodeBytes } from "./marshal-layout.js";
+import { storedCodeBytes, writerOf } from "./marshal-layout.js";
 import type { CodeReading, LambdaReport } from "./types.js";
 import { verdictOf } from "./verdict.js";
 import { probeFilePath } from "../probe/probe.js";
@@ -103,15 +103,15 @@ async function readOneByOne(python: string, codes: string[], minor: string): Pro
   return version ? { python: version, readings } : { failure: (readings[0] as { error: string } | undefined)?.error ?? "no reading" };
 }
 
-function unreadable(stored: StoredLambda, error: string): LambdaReport {
+function unreadable(stored: StoredLambda, error: string, writer: string | null = null): LambdaReport {
   return {
-    layerName: stored.layerName, python: null, error, args: [], arguments: stored.arguments, uses: [], constants: [],
+    layerName: stored.layerName, python: null, writer, error, args: [], arguments: stored.arguments, uses: [], constants: [],
     verdict: "caution", reasons: ["its code could not be read, so nothing is known about what it does"], expression: null,
     unsupported: null, defaults: stored.defaults ?? null, closure: {},
   };
 }
 
-export function reportOf(stored: StoredLambda, code: CodeReading, python: string): LambdaReport {
+export function reportOf(stored: StoredLambda, code: CodeReading, python: string, writer: string | null): LambdaReport {
   const parameters = [...code.args, ...code.kwonly, ...code.freevars, ...(code.varargs ? [code.varargs] : []), ...(code.varkw ? [code.varkw] : [])];
   const { verdict, reasons, uses } = verdictOf(code, parameters);
   const decompiled = decompile(code, python);
@@ -121,6 +121,7 @@ export function reportOf(stored: StoredLambda, code: CodeReading, python: string
   return {
     layerName: stored.layerName,
     python,
+    writer,
     error: null,
     args: [...code.args, ...(code.varargs ? [`*${code.varargs}`] : []), ...code.kwonly, ...(code.varkw ? [`**${code.varkw}`] : [])],
     arguments: stored.arguments,
@@ -149,6 +150,7 @@ export async function readLambdas(all: StoredLambda[], userPython: { path: strin
   const hints = stored.map((each) => (each.code.length > MAX_CODE_CHARS ? null : bytecodeHint(each.code)));
   const placed = hints.filter((hint) => hint !== null);
   const common = placed.length > 0 ? placed[0].minors.filter((minor) => placed.every((hint) => hint.minors.includes(minor))) : [];
+  const writerAt = (index: number) => (common.length > 0 ? writerOf(common).range : (hints[index]?.range ?? null));
   stored.forEach((each, index) => {
     if (each.code.length > MAX_CODE_CHARS) {
       reports.set(index, unreadable(each, `its code is ${each.code.length} characters, more than keras-fix reads (${MAX_CODE_CHARS})`));
@@ -193,7 +195,7 @@ export async function readLambdas(all: StoredLambda[], userPython: { path: strin
     indices.forEach((storedIndex, i) => {
       const reading = used?.readings[i];
       const each = stored[storedIndex];
-      reports.set(storedIndex, reading?.ok ? reportOf(each, reading.code, used!.python) : unreadable(each, reading && !reading.ok ? reading.error : lastFailure));
+      reports.set(storedIndex, reading?.ok ? reportOf(each, reading.code, used!.python, writerAt(storedIndex)) : unreadable(each, reading && !reading.ok ? reading.error : lastFailure, writerAt(storedIndex)));
     });
   }
   return stored.map((_, index) => reports.get(index)!);

@@ -37,6 +37,8 @@ export interface LambdaReport {
   layerName: string;
   /** The Python that read the bytecode (its minor matches the writer's), or null when none could. */
   python: string | null;
+  /** The Pythons that could have written it, read from the bytecode's layout ("3.8 to 3.10"), or null when unknown. */
+  writer?: string | null;
   /** Why the bytecode could not be read: no matching interpreter, bad marshal data, a crash. */
   error: string | null;
   /** The lambda's parameters, e.g. ["x", "scale=<closure>"]. */

@@ -45,7 +45,7 @@ export interface ProbeSession {
   /** Builds the model with a generated script, loads only the weights, checks them; re-saves to `outPath` if given. */
   rebuildLoad(script: string, path: string, outPath: string | null): Promise<RebuildLoadResult>;
   /** Rebuilds an exported model (bring_home.py export's folder) in this Keras, saves it to `outPath` and proves it. */
-  bringHomeImport(folder: string, source: string, outPath: string): Promise<Record<string, unknown>>;
+  bringHomeImport(folder: string, source: string, outPath: string, fix?: LoadFix): Promise<Record<string, unknown>>;
   /** Asks the main worker for its facts again. */
   refreshEnv(): Promise<EnvFacts>;
   /** Pids of this session's live Python workers. */
@@ -223,10 +223,10 @@ export async function startProbe(options: StartProbeOptions): Promise<ProbeSessi
       if (!("op" in response) || response.op !== "rebuild-load") return unexpected(response, "rebuild-load");
       return response.result;
     },
-    async bringHomeImport(folder, source, outPath) {
+    async bringHomeImport(folder, source, outPath, fix) {
       const worker = await workerFor({});
       if (worker.state === "crashed-on-import") return { ok: false, stage: "import-keras", error: worker.importCrash ?? [] };
-      const response = await worker.request({ op: "bring-home-import", folder, source: resolve(source), out: resolve(outPath) });
+      const response = await worker.request({ op: "bring-home-import", folder, source: resolve(source), out: resolve(outPath), fix: fix ?? {} });
       // The worker crashed by a signal mid-way: report the crash as the failing stage.
       if ("op" in response && response.op === "load") return { ok: false, stage: "crash", error: response.result.chain };
       if (!("op" in response) || response.op !== "bring-home-import") return unexpected(response, "bring-home-import");

@@ -3,7 +3,7 @@
 import { code, paragraphs, path as pathToken, strong, text } from "../content.js";
 import type { EffectDeps } from "../effect-deps.js";
 import { estimateTrial, proveInTrial, type PipProgress } from "./environment.js";
-import type { ActionResult } from "../types.js";
+import type { ActionResult, LoadFix } from "../types.js";
 import type { InstallPlan, PlanProof } from "../versions/plans.js";
 
 /** How many candidate plans a trial tries before it gives up: each can download hundreds of megabytes. */
@@ -26,7 +26,7 @@ export async function estimateFirstTrial(plans: InstallPlan[], deps: EffectDeps)
  * that installs nothing (the versions are here already; only an environment variable differs) is nothing a trial can
  * prove: it gets a proof that says so and does not count against the bound.
  */
-export async function tryVersions(plans: InstallPlan[], deps: EffectDeps & { onPipProgress?: (progress: PipProgress) => void }): Promise<ActionResult> {
+export async function tryVersions(plans: InstallPlan[], deps: EffectDeps & { onPipProgress?: (progress: PipProgress) => void }, fix?: LoadFix): Promise<ActionResult> {
   const proofs: PlanProof[] = [];
   const summary = [];
   let attempts = 0;
@@ -40,6 +40,7 @@ export async function tryVersions(plans: InstallPlan[], deps: EffectDeps & { onP
       timeoutSeconds: deps.timeoutSeconds ?? 300,
       onProgress: deps.onProgress,
       onPipProgress: deps.onPipProgress,
+      fix,
     });
     const proof: PlanProof = {
       proven: outcome.proven,

@@ -8,7 +8,7 @@ import { join, resolve } from "node:path";
 import { UserError } from "../errors.js";
 import { startProbe } from "../probe/probe.js";
 import { runTracked, stoppingChildren, type TrackedOutcome } from "../probe/processes.js";
-import type { EnvFacts, LoadAttempt } from "../types.js";
+import type { EnvFacts, LoadAttempt, LoadFix } from "../types.js";
 import { pythonMinor, pythonMinorsAllowedBy, versionSatisfies } from "../versions/numbers.js";
 import { type InstallPlan } from "../versions/plans.js";
 import { describeLoad } from "../describe.js";
@@ -137,6 +137,8 @@ export interface TrialInput {
   /** Bound on each pip run (install can fetch TensorFlow): 30 minutes by default. */
   pipTimeoutSeconds?: number;
   env?: NodeJS.ProcessEnv;
+  /** The user's own code for the model's custom objects (--custom-objects), imported for the load there. */
+  fix?: LoadFix;
 }
 
 const PIP_ENV = { PIP_DISABLE_PIP_VERSION_CHECK: "1", PIP_NO_INPUT: "1", PYTHONIOENCODING: "utf-8" };
@@ -254,7 +256,7 @@ export async function proveInTrial(input: TrialInput): Promise<TrialOutcome> {
     if (session.env.importError) {
       load = { ok: false, seconds: 0, chain: session.env.importError, warnings: [], model: null };
     } else {
-      load = await session.load(input.modelPath, input.plan.env.TF_USE_LEGACY_KERAS ? { legacyKeras: true } : {});
+      load = await session.load(input.modelPath, { ...input.fix, ...(input.plan.env.TF_USE_LEGACY_KERAS ? { legacyKeras: true } : {}) });
     }
   } finally {
     await session.close();
