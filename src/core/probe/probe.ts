@@ -40,7 +40,9 @@ export interface ProbeSession {
   readonly env: EnvFacts;
   /** The legacy (TF_USE_LEGACY_KERAS=1) worker's facts, once a legacyKeras load started it. */
   readonly legacyEnv: EnvFacts | null;
-  load(path: string, fix?: LoadFix): Promise<ProbeLoadAttempt>;
+  /** `fresh`: first put back the global state a fresh worker has (registered custom objects, floatx, the dtype
+   *  policy, the user's modules imported since; src/python/probe_reset.py), so the load sees what a new Python would. */
+  load(path: string, fix?: LoadFix, options?: { fresh?: boolean }): Promise<ProbeLoadAttempt>;
   resaveCompare(path: string, fix: LoadFix, outPath: string): Promise<ResaveCompareResult>;
   /** Builds the model with a generated script, loads only the weights, checks them; re-saves to `outPath` if given. */
   rebuildLoad(script: string, path: string, outPath: string | null): Promise<RebuildLoadResult>;
@@ -186,10 +188,10 @@ export async function startProbe(options: StartProbeOptions): Promise<ProbeSessi
     get legacyEnv() {
       return legacyFacts;
     },
-    async load(path, fix = {}) {
+    async load(path, fix = {}, options = {}) {
       const worker = await workerFor(fix);
       if (worker.state === "crashed-on-import") return importFailure(worker);
-      const response = await worker.request({ op: "load", path: resolve(path), fix });
+      const response = await worker.request({ op: "load", path: resolve(path), fix, ...(options.fresh ? { fresh: true } : {}) });
       if (!("op" in response) || response.op !== "load") return unexpected(response, "load");
       return { ...response.result, model: response.result.model ?? null, worker: response.worker };
     },
