@@ -52,7 +52,9 @@ export interface ProbeSession {
   refreshEnv(): Promise<EnvFacts>;
   /** Pids of this session's live Python workers. */
   pids(): number[];
-  close(): Promise<void>;
+  /** Asks each worker to quit and waits for it; `now`: stops them at once (nothing more will be asked, and a worker
+   *  has nothing to save: TensorFlow's own exit would only add time). */
+  close(options?: { now?: boolean }): Promise<void>;
 }
 
 /** keras_probe.py ships at src/python/ of the package; this module runs from src/core (tests), dist/src/core (the
@@ -247,9 +249,10 @@ export async function startProbe(options: StartProbeOptions): Promise<ProbeSessi
         .map((w) => w.pid)
         .filter((pid): pid is number => pid !== undefined);
     },
-    async close() {
+    async close(options = {}) {
       closed = true;
-      await Promise.all([main.close(), legacy?.close(), ...[...backendWorkers.values()].map((worker) => worker.close())]);
+      const workers = [main, legacy, ...backendWorkers.values()].filter((worker): worker is ProbeWorker => worker !== null);
+      await Promise.all(workers.map((worker) => (options.now ? worker.kill("close") : worker.close())));
     },
   };
 }

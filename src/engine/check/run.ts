@@ -4,53 +4,21 @@
 // loaded in the user's environment and a failure is classified by the existing classifier. A load over --timeout is
 // killed and reported as hung, a worker that dies is reported as crashed; the probe session starts a fresh worker for
 // the next model in both cases.
-import { readdirSync, readFileSync, statSync } from "node:fs";
+import { readdirSync, statSync } from "node:fs";
 import { availableParallelism, freemem } from "node:os";
 import { join, relative } from "node:path";
-import { causeById, causes } from "../../../flows/index.js";
-import { dangerousFindings } from "../../../flows/unsafe-model-file/cause.js";
 import { LOAD_TIMEOUT_STAGE } from "../../../flows/load-timeout/cause.js";
-import { classify } from "../../core/classify/classify.js";
-import { contentToPlain } from "../../core/content.js";
-import { describeKeras, describeLoad } from "../../core/describe.js";
-import { definitionsIn, findSources } from "../../core/fixes/find-sources.js";
 import { inspectModel } from "../../core/inspect/index.js";
 import { withInstalled } from "../../core/inspect/safety-exposure.js";
 import { findPython, isExecutableFile, isInsideModelFolder, modelFolderOf, type FoundPython } from "../../core/probe/find-python.js";
 import { startProbe, type ProbeSession } from "../../core/probe/probe.js";
 import { ProbeError, type ProbeLoadAttempt } from "../../core/probe/protocol.js";
 import { UserError } from "../../core/errors.js";
-import type { EnvFacts, Facts, LoadAttempt, LoadFix, ModelFacts, SourceMatch } from "../../core/types.js";
-import { readExplainDoc } from "../explain-doc.js";
-import { sourceRoots } from "../effects.js";
+import type { EnvFacts, Facts, LoadAttempt, ModelFacts } from "../../core/types.js";
 import type { FoundModel } from "./find.js";
 
-export type CheckStatus = "loads" | "fails" | "dangerous" | "hung" | "crashed";
-
-/** One model's verdict: what every output format is made from. Deterministic (no times, no pids), so shards merge. */
-export interface CheckResult {
-  path: string;
-  /** The environment it was checked in (`envLabel`). */
-  environment: string;
-  /** What inspect found the file to be (hdf5, keras-zip, savedmodel, git-lfs-pointer, h5-weights, ...). */
-  format: string;
-  status: CheckStatus;
-  /** The cause id (flows/<id>), null when it loads. */
-  cause: string | null;
-  title: string | null;
-  culprit: string | null;
-  /** The cause's one sentence for this file. */
-  summary: string | null;
-  /** The first paragraph of the cause's "How to fix". */
-  fix: string | null;
-  /** The error the load met, in one line (or why it was not loaded). */
-  error: string | null;
-}
-
-export interface TimedResult {
-  result: CheckResult;
-  seconds: number;
-}
+export type { CheckResult, CheckStatus, TimedResult } from "./result.js";
+import type { CheckResult, TimedResult } from "./result.js";
 
 export interface CheckOptions {
   python?: string;
@@ -102,53 +70,6 @@ function loadBytes(path: string): number {
 // What inspect alone settles (as in diagnose.ts): Python would only repeat what the bytes say.
 const DECIDED_BY_FILE = new Set(["missing", "git-lfs-pointer", "html", "empty", "truncated", "not-a-model", "h5-weights", "tf-checkpoint"]);
 
-export function envLabel(env: EnvFacts): string {
-  return `Python ${env.python.version} · ${describeKeras(env)}`;
-}
-
-function firstParagraph(text: string): string {
-  return text.trim().split(/\n\s*\n/)[0]?.replace(/\s*\n\s*/g, " ") ?? "";
-}
-
-/** The verdict for a model that does not load: the classifier's cause, its summary for this file, its fix. */
-function verdict(path: string, environment: string, facts: Facts, status: CheckStatus, chain: LoadAttempt["chain"] | null, error: string | null): CheckResult {
-  const diagnosis = classify(chain, facts, causes);
-  const cause = causeById(diagnosis.cause);
-  const ctx = { ...facts, diagnosis, results: {}, inputs: {}, modelPath: path };
-  let summary: string | null = null;
-  try {
-    summary = cause ? contentToPlain(cause.summary(ctx)) : null;
-  } catch {
-    summary = null;
-  }
-  const doc = readExplainDoc(diagnosis.cause);
-  return {
-    path,
-    environment,
-    format: facts.file?.format ?? "unknown",
-    status,
-    cause: diagnosis.cause,
-    title: diagnosis.title,
-    culprit: diagnosis.culprit,
-    summary,
-    fix: doc ? firstParagraph(contentToPlain(doc.howToFix)) : null,
-    error: error ?? facts.file?.problem?.message ?? null,
-  };
-}
-
-/** --custom-objects: the file's custom names that the module defines (read, not run), as custom_objects keys. */
-function customObjectsFix(module: string | undefined, file: ModelFacts): LoadFix {
-  if (!module) return {};
-  const names = new Set(file.customObjects.map((ref) => ref.className));
-  let defined: Set<string>;
-  try {
-    defined = new Set(definitionsIn(readFileSync(module, "utf8"), module, names).map((m) => m.name));
-  } catch {
-    defined = new Set();
-  }
-  const mapping = Object.fromEntries(file.customObjects.filter((ref) => defined.has(ref.className)).map((ref) => [ref.key, ref.className]));
-  return { customObjectsModule: module, customObjects: mapping };
-}
 
 export interface Checker {
   /** What the run found: the environment's label and facts once a worker reported them (or none was needed). */
@@ -179,6 +100,11 @@ function deferred<T>(): Deferred<T> {
   promise.catch(() => undefined);
   return { promise, resolve, reject };
 }
+
+type Verdicts = typeof import("./verdict.js");
+let verdicts: Promise<Verdicts> | null = null;
+/** The classifier and the causes: read once a worker is starting, so that they load while Python imports Keras. */
+const verdictModule = (): Promise<Verdicts> => (verdicts ??= import("./verdict.js"));
 
 /** The facts when no Python was started: every model was settled from its file. */
 function notStartedEnv(python: FoundPython): EnvFacts {
@@ -214,10 +140,11 @@ export function createChecker(options: CheckOptions): Checker {
   /** The environment the verdicts are made in: the first worker's facts, or none (as `explain` has none) when every
    *  model was settled from its file and no Python was started. */
   const envReady = deferred<EnvFacts | null>();
-  const setEnv = (env: EnvFacts | null) => {
+  const setEnv = async (env: EnvFacts | null) => {
+    const label = env ? (await verdictModule()).envLabel(env) : `Python at ${python.path} (not started: every model was settled from its file)`;
     if (run.environment) return;
     if (env) run.env = env;
-    run.environment = env ? envLabel(env) : `Python at ${python.path} (not started: every model was settled from its file)`;
+    run.environment = label;
     envReady.resolve(env);
   };
 
@@ -236,19 +163,21 @@ export function createChecker(options: CheckOptions): Checker {
     }
   };
   const startWorker = async (): Promise<ProbeSession> => {
-    const probe = await startProbe({
+    const starting = startProbe({
       python,
       timeoutSeconds: Math.max(300, options.timeoutSeconds),
       requestTimeoutSeconds: options.timeoutSeconds,
       env: options.env,
       signal: options.signal,
     });
+    // Python is spawned by now: the classifier and the causes are read while it imports Keras.
+    void verdictModule();
+    const probe = await starting;
     sessions.push(probe);
     countWorkers();
     const env = probe.env;
     if (env.importError !== null || env.loader === null) {
-      const { classify } = await import("../../core/classify/classify.js");
-      const { causes } = await import("../../../flows/index.js");
+      const { classify, causes } = await verdictModule();
       const diagnosis = classify(env.importError, { file: null, env, load: null }, causes);
       const last = env.importError?.at(-1);
       throw new UserError(
@@ -256,7 +185,7 @@ export function createChecker(options: CheckOptions): Checker {
         "Pass --python with the interpreter your project loads its models in.",
       );
     }
-    setEnv(env);
+    await setEnv(env);
     return probe;
   };
   const acquire = (): Promise<ProbeSession> => {
@@ -295,13 +224,7 @@ export function createChecker(options: CheckOptions): Checker {
   };
 
   const module = options.customObjects;
-  // The static read of the user's code (diagnose.ts does it too): once per set of names and folders, not per model.
-  const sources = new Map<string, Promise<SourceMatch[]>>();
-  const sourcesOf = (names: string[], roots: string[]) => {
-    const key = JSON.stringify([[...names].sort(), roots]);
-    if (!sources.has(key)) sources.set(key, findSources(names, roots));
-    return sources.get(key)!;
-  };
+  let sourcesOf: ReturnType<Verdicts["sourceFinder"]> | null = null;
 
   /** Inspect alone, or inspect and a load: the verdict is made once the environment is known. */
   async function checkOne(model: FoundModel, inspected: ModelFacts, needsLoad: boolean, start: number): Promise<TimedResult> {
@@ -315,7 +238,8 @@ export function createChecker(options: CheckOptions): Checker {
         if (options.signal?.aborted) throw new UserError("check was cancelled");
         session = await acquire();
         if (options.signal?.aborted) throw new UserError("check was cancelled");
-        load = await session.load(model.absolute, customObjectsFix(module, inspected), { fresh: true });
+        const fix = module ? (await verdictModule()).customObjectsFix(module, inspected) : {};
+        load = await session.load(model.absolute, fix, { fresh: true });
       } catch (error) {
         if (!(error instanceof ProbeError) || options.signal?.aborted) throw error;
         // The worker was killed (time limit) or died without a signal (os._exit): its next load gets a fresh one.
@@ -327,10 +251,11 @@ export function createChecker(options: CheckOptions): Checker {
       }
     }
     const env = await envReady.promise;
+    const { verdict, describeLoad, sourceFinder } = await verdictModule();
     const file: ModelFacts = inspected.safety ? { ...inspected, safety: { ...inspected.safety, findings: inspected.safety.findings.map((f) => withInstalled(f, env)) } } : inspected;
     const facts: Facts = { file, env, load: null };
     const customNames = [...new Set(file.customObjects.map((ref) => ref.className))];
-    if (customNames.length > 0) facts.sources = await sourcesOf(customNames, sourceRoots(model.absolute));
+    if (customNames.length > 0) facts.sources = await (sourcesOf ??= sourceFinder())(customNames, model.absolute);
     const environment = run.environment;
     const timed = (result: CheckResult): TimedResult => ({ result, seconds: seconds() });
     if (load === null) {
@@ -365,12 +290,14 @@ export function createChecker(options: CheckOptions): Checker {
         if (stopped || options.signal?.aborted) return;
         const start = performance.now();
         const inspected = await inspectModel(model.absolute);
-        const needsLoad = !DECIDED_BY_FILE.has(inspected.format) && dangerousFindings({ file: inspected, env: null }).length === 0;
+        // Never loaded: a dangerous file (flows/unsafe-model-file) acts outside the model.
+        const dangerous = inspected.safety?.findings.some((finding) => finding.severity === "dangerous") ?? false;
+        const needsLoad = !DECIDED_BY_FILE.has(inspected.format) && !dangerous;
         if (needsLoad) loads++;
         checkOne(model, inspected, needsLoad, start).then(done[index].resolve, done[index].reject);
       }
       // Nothing to load: no Python is started, and the verdicts name the interpreter that would have been used.
-      if (loads === 0) setEnv(null);
+      if (loads === 0) await setEnv(null);
     })();
     inspecting.catch(() => undefined);
     const results: TimedResult[] = [];
@@ -393,7 +320,8 @@ export function createChecker(options: CheckOptions): Checker {
     run,
     checkAll,
     close: async () => {
-      await Promise.all(sessions.map((session) => session.close()));
+      // Every answer is in: the workers are stopped at once rather than left to TensorFlow's slow exit.
+      await Promise.all(sessions.map((session) => session.close({ now: true })));
     },
   };
 }
