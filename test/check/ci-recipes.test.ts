@@ -1,6 +1,5 @@
 // The CI recipes, run for real: the pre-commit hook (.pre-commit-hooks.yaml) through `pre-commit try-repo` on a
-// fresh git repository with model files (pre-commit installs this repository as its node hook, builds it and runs
-// `keras-fix check` on the staged files), and docs/ci.md's GitHub workflow: its YAML parses, and its keras-fix step,
+// fresh git repository with model files (pre-commit runs the installed `keras-fix check` on the staged model files), and docs/ci.md's GitHub workflow: its YAML parses, and its keras-fix step,
 // run by bash as the runner would, is accepted by the CLI and writes the SARIF file the upload step reads.
 import { spawnSync } from "node:child_process";
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync } from "node:fs";
@@ -37,8 +36,18 @@ describe("the pre-commit hook, run by pre-commit", () => {
     cpSync(join(modelsDir, "keras3", "custom_layer_unregistered.keras"), join(repo, "models", "missing.keras"));
     cpSync(join(repoRoot, "README.md"), join(repo, "README.md"));
     git(repo, "add", ".");
-    // The interpreter with the project's Keras: the environment variable the hook's keras-fix reads.
-    const env = { ...process.env, PRE_COMMIT_HOME: preCommitHome, KERAS_FIX_PYTHON: pythonFor("keras3"), TF_CPP_MIN_LOG_LEVEL: "3", FORCE_COLOR: "0" };
+    // keras-fix on PATH as `npm install -g` puts it (the hook runs the installed command), and the interpreter with
+    // the project's Keras in the variable keras-fix reads.
+    const bin = mkdtempSync(join(tmpdir(), "keras-fix-bin-"));
+    symlinkSync(join(repoRoot, "dist", "bin", "keras-fix.js"), join(bin, "keras-fix"));
+    const env = {
+      ...process.env,
+      PATH: `${bin}:${process.env.PATH}`,
+      PRE_COMMIT_HOME: preCommitHome,
+      KERAS_FIX_PYTHON: pythonFor("keras3"),
+      TF_CPP_MIN_LOG_LEVEL: "3",
+      FORCE_COLOR: "0",
+    };
     const tryRepo = (files: string[]) =>
       spawnSync(preCommit, ["try-repo", repoRoot, hooks[0].id, "--verbose", "--files", ...files], { cwd: repo, env, encoding: "utf8", timeout: 1_500_000 });
     const good = tryRepo(["good.keras", "README.md"]);
@@ -58,8 +67,8 @@ describe("the pre-commit hook, run by pre-commit", () => {
     expect(hook.id).toBe(hooks[0].id);
     expect(hooks[0].entry).toBe("keras-fix check");
     const repo = mkdtempSync(join(tmpdir(), "keras-fix-pre-commit-args-"));
-    mkdirSync(join(repo, ".venv", "bin"), { recursive: true });
-    symlinkSync(pythonFor("keras3"), join(repo, ".venv", "bin", "python"));
+    // The project's virtualenv (a link to the keras3 test environment: a venv's python finds its packages from there).
+    symlinkSync(dirname(dirname(pythonFor("keras3"))), join(repo, ".venv"));
     cpSync(join(modelsDir, "keras3", "sequential.keras"), join(repo, "good.keras"));
     const run = spawnSync(process.execPath, [cliPath, "check", ...hook.args, "good.keras"], { cwd: repo, encoding: "utf8", timeout: 300_000 });
     expect(run.status, run.stderr).toBe(0);
@@ -69,9 +78,11 @@ describe("the pre-commit hook, run by pre-commit", () => {
 describe("docs/ci.md's GitHub Actions workflow", () => {
   const workflow = yamlBlocks(ciDoc).map(parseYaml).find((doc: any) => doc?.jobs) as Record<string, any>;
 
-  it("parses as a workflow: a shard matrix, LFS files checked out, each shard's SARIF uploaded", () => {
+  it("parses as a workflow: a shard matrix, LFS files checked out, each shard's SARIF uploaded; an --against matrix", () => {
+    expect(workflow.jobs["upgrade-readiness"].strategy.matrix.against.length).toBeGreaterThan(0);
     const job = workflow.jobs.check;
-    expect(workflow.on).toEqual(["push", "pull_request"]);
+    // YAML 1.1 (PyYAML) reads the key `on` as true; GitHub reads it as "on".
+    expect(workflow.on ?? workflow.true).toEqual(["push", "pull_request"]);
     expect(job.strategy.matrix.shard).toEqual([1, 2, 3, 4]);
     const steps = job.steps as Record<string, any>[];
     expect(steps.find((s) => s.uses?.startsWith("actions/checkout@"))?.with.lfs).toBe(true);
@@ -83,7 +94,7 @@ describe("docs/ci.md's GitHub Actions workflow", () => {
   it("its keras-fix step, run by bash for each shard, is accepted and writes the SARIF the upload step reads", () => {
     const steps = workflow.jobs.check.steps as Record<string, any>[];
     const commands = steps.filter((s) => typeof s.run === "string").map((s) => s.run as string);
-    expect(commands.filter((c) => !/keras-fix/.test(c))).toEqual(["pip install -r requirements.txt # the Keras/TensorFlow your project loads its models with"]);
+    expect(commands.filter((c) => !/keras-fix/.test(c))).toEqual(["pip install -r requirements.txt"]);
     const step = commands.find((c) => /keras-fix check/.test(c))!;
     const repo = mkdtempSync(join(tmpdir(), "keras-fix-workflow-"));
     mkdirSync(join(repo, "models"));
@@ -109,5 +120,21 @@ describe("docs/ci.md's GitHub Actions workflow", () => {
     }
     // The four shards together report every failing model once.
     expect(uploaded.sort()).toEqual(["custom-layer-missing models/b.keras", "git-lfs-pointer models/c.h5"]);
+  });
+
+  it("its upgrade-readiness step's flags and --against specs are accepted (a folder without models: nothing to build)", () => {
+    const job = workflow.jobs["upgrade-readiness"];
+    const step = (job.steps as Record<string, any>[]).map((s) => s.run as string | undefined).find((run) => run && /keras-fix check/.test(run))!;
+    for (const [index, against] of (job.strategy.matrix.against as string[]).entries()) {
+      const repo = mkdtempSync(join(tmpdir(), "keras-fix-workflow-against-"));
+      const script = step
+        .replaceAll("${{ matrix.against }}", against)
+        .replaceAll("${{ strategy.job-index }}", String(index))
+        .replace(/^npx keras-fix /, `'${process.execPath}' '${cliPath}' `);
+      const run = spawnSync("bash", ["-e", "-c", script], { cwd: repo, encoding: "utf8", env: { ...process.env, PATH: `${dirname(pythonFor("keras3"))}:${process.env.PATH}` } });
+      expect(run.status, run.stderr).toBe(0);
+      expect(run.stderr).toMatch(/no model files found/);
+      expect(readFileSync(join(repo, `upgrade-${index}.md`), "utf8")).toMatch(/^### ✅ keras-fix check: 0 models/);
+    }
   });
 });
