@@ -103,12 +103,16 @@ describe("docs/ci.md's GitHub Actions workflow", () => {
     cpSync(join(modelsDir, "bad", "lfs_pointer.h5"), join(repo, "models", "c.h5"));
     const uploaded: string[] = [];
     for (const shard of workflow.jobs.check.strategy.matrix.shard as number[]) {
-      // As the runner does: the matrix value substituted, `npx keras-fix` being this build, setup-python's python first.
-      const script = step.replaceAll("${{ matrix.shard }}", String(shard)).replace(/^npx keras-fix /, `'${process.execPath}' '${cliPath}' `);
+      // As the runner does: the matrix value substituted, `npx keras-fix` being this build, `which python` the one
+      // setup-python and pip set up (here the keras3 test environment's).
+      const script = step
+        .replaceAll("${{ matrix.shard }}", String(shard))
+        .replace(/^npx keras-fix /, `'${process.execPath}' '${cliPath}' `)
+        .replace('"$(which python)"', `'${pythonFor("keras3")}'`);
       const run = spawnSync("bash", ["-e", "-c", script], {
         cwd: repo,
         encoding: "utf8",
-        env: { ...process.env, PATH: `${dirname(pythonFor("keras3"))}:${process.env.PATH}`, TF_CPP_MIN_LOG_LEVEL: "3" },
+        env: { ...process.env, TF_CPP_MIN_LOG_LEVEL: "3" },
         timeout: 300_000,
       });
       expect([0, 1], `shard ${shard}: ${run.stderr}`).toContain(run.status);
@@ -130,8 +134,9 @@ describe("docs/ci.md's GitHub Actions workflow", () => {
       const script = step
         .replaceAll("${{ matrix.against }}", against)
         .replaceAll("${{ strategy.job-index }}", String(index))
-        .replace(/^npx keras-fix /, `'${process.execPath}' '${cliPath}' `);
-      const run = spawnSync("bash", ["-e", "-c", script], { cwd: repo, encoding: "utf8", env: { ...process.env, PATH: `${dirname(pythonFor("keras3"))}:${process.env.PATH}` } });
+        .replace(/^npx keras-fix /, `'${process.execPath}' '${cliPath}' `)
+        .replace('"$(which python)"', `'${pythonFor("keras3")}'`);
+      const run = spawnSync("bash", ["-e", "-c", script], { cwd: repo, encoding: "utf8" });
       expect(run.status, run.stderr).toBe(0);
       expect(run.stderr).toMatch(/no model files found/);
       expect(readFileSync(join(repo, `upgrade-${index}.md`), "utf8")).toMatch(/^### ✅ keras-fix check: 0 models/);
