@@ -1,5 +1,5 @@
-// The load did not finish: keras-fix stopped it at its time limit (keras-fix check's --timeout: the probe reports
-// the load with stage "timeout"), or the user stopped it with Ctrl-C and pasted the KeyboardInterrupt traceback.
+// The load did not finish: keras-fix stopped it at its time limit (keras-fix check's --timeout: the load is recorded
+// with stage "timeout" and the error line this cause's matcher reads).
 // Nothing in the file is known to be wrong: what the load waits for is usually the custom code it runs (a network
 // path, a lock, a download in a constructor) or a model too large for the machine.
 import { code, paragraphs, shell } from "../../src/core/content.js";
@@ -21,17 +21,16 @@ export const loadTimeout: Cause = {
     paragraphs(
       stoppedAtTimeLimit(ctx.load)
         ? `${target(ctx)} was still loading when the time limit ran out; Python was stopped.`
-        : `The load of ${target(ctx)} was interrupted (Ctrl-C) before it finished.`,
+        : `The load of ${target(ctx)} did not finish within the time limit.`,
     ),
   matchers: [
     {
-      // Ctrl-C on a load that hangs: KeyboardInterrupt raised inside Keras' loading code.
-      type: /^KeyboardInterrupt$/,
-      // KeyboardInterrupt carries no message; an empty one also keeps this off untyped (unwrapped) entries.
-      message: /^\s*$/,
-      frame: /load_model|saving|serializ|hdf5_format|legacy_h5|from_config/,
-      weight: 0.8,
-      means: "the load was stopped by hand (Ctrl-C) while Keras was still loading",
+      // The error line keras-fix check records for it (src/engine/check/run.ts), pasted into `explain`. A user's own
+      // Ctrl-C (KeyboardInterrupt) is not matched: its last line alone cannot tell a load from training.
+      type: /^TimeoutError$/,
+      message: /^the load did not finish within (?<seconds>\d+) s/,
+      weight: 0.9,
+      means: "keras-fix stopped the load at its time limit",
     },
   ],
   detect: (facts) =>
