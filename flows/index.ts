@@ -20,6 +20,7 @@ import { keras2FileInKeras3 } from "./keras2-file-in-keras3/cause.js";
 import { keras3FileInKeras2 } from "./keras3-file-in-keras2/cause.js";
 import { lambdaPythonMismatch } from "./lambda-python-mismatch/cause.js";
 import { lambdaSafeMode } from "./lambda-safe-mode/cause.js";
+import { loadTimeout } from "./load-timeout/cause.js";
 import { notAModelFile } from "./not-a-model-file/cause.js";
 import { pythonNotFound } from "./python-not-found/cause.js";
 import { pythonTooOld } from "./python-too-old/cause.js";
@@ -56,6 +57,7 @@ export const causes: Cause[] = [
   keras3FileInKeras2,
   lambdaPythonMismatch,
   lambdaSafeMode,
+  loadTimeout,
   notAModelFile,
   pythonNotFound,
   pythonTooOld,

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // `npm run bench`: how fast keras-fix is, each figure a ratio against a reference measured in the same run
 // (median and spread of several runs), with the machine it ran on. Options: --runs N (default 5),
-// --only inspect,trial,load,warm,screen,check, --markdown <file> (also write the figures as markdown), --fuzz-long.
+// --only inspect,trial,load,warm,screen,check,check-one,shards (shards: --models N, default 1000), --markdown <file> (also write the figures as markdown), --fuzz-long.
 import { spawnSync } from "node:child_process";
 import { existsSync, readdirSync, writeFileSync } from "node:fs";
 import { homedir } from "node:os";
@@ -11,6 +11,8 @@ import { parseArgs } from "node:util";
 import { benchFirstScreen, describeFirstScreen } from "./bench/first-screen.mjs";
 import { describeLongFuzz, runLongFuzz } from "./bench/fuzz-long.mjs";
 import { benchCheckVsLoop, describeCheckVsLoop } from "./bench/check-vs-loop.mjs";
+import { benchCheckOneVsLoad, describeCheckOneVsLoad } from "./bench/check-one-vs-load.mjs";
+import { benchShards, describeShards } from "./bench/shards.mjs";
 import { benchLoadVsFloor, describeLoadVsFloor } from "./bench/load-vs-floor.mjs";
 import { describeMachine } from "./bench/machine.mjs";
 import { toMarkdown } from "./bench/markdown.mjs";
@@ -26,6 +28,7 @@ const { values } = parseArgs({
     seed: { type: "string", default: "1" },
     // Another build of the CLI to measure (e.g. a copy of an older dist/), for before/after figures.
     cli: { type: "string" },
+    models: { type: "string", default: "1000" },
   },
 });
 
@@ -68,7 +71,7 @@ if (wanted("trial")) {
   results.trial = runSubBench("bench-trial.mjs", Math.min(runs, 3));
 }
 
-if (wanted("load") || wanted("warm") || wanted("screen") || wanted("check")) {
+if (["load", "warm", "screen", "check", "check-one", "shards"].some(wanted)) {
   needFile(cli, "the built CLI (npm run build)");
   needFile(python, "the keras3 env's Python (node scripts/setup-python-envs.mjs keras3), or set KERAS_FIX_BENCH_PYTHON");
 }
@@ -125,6 +128,31 @@ if (wanted("check")) {
   const files = readdirSync(folder).filter((name) => /\.(h5|keras)$/.test(name)).sort().map((name) => join(folder, name));
   results.check = await benchCheckVsLoop({ cli, python, files, runs: Math.min(runs, 3), env: { TF_CPP_MIN_LOG_LEVEL: "3" } });
   console.log(describeCheckVsLoop(results.check));
+}
+
+if (wanted("check-one")) {
+  // One model through `keras-fix check` vs the user's own python -c load_model, in turns; the goal is ×1.05 at most.
+  console.log("\n## keras-fix check on one model vs python -c load_model, in turns (scripts/bench/check-one-vs-load.mjs)");
+  results.checkOne = [];
+  for (const model of [models.loads, models.fails]) {
+    const r = await benchCheckOneVsLoad({ cli, python, model, runs, env: { TF_CPP_MIN_LOG_LEVEL: "3" } });
+    results.checkOne.push(r);
+    console.log(describeCheckOneVsLoad({ ...r, model: r.model.slice(root.length + 1) }));
+  }
+}
+
+if (wanted("shards")) {
+  console.log(`\n## keras-fix check --shard over ${values.models} models vs one run (scripts/bench/shards.mjs)`);
+  results.shards = await benchShards({
+    cli,
+    python,
+    matrix: join(root, "fixtures", "models", "matrix"),
+    count: Number(values.models),
+    shards: 4,
+    timeout: 60,
+    env: { TF_CPP_MIN_LOG_LEVEL: "3" },
+  });
+  console.log(describeShards(results.shards));
 }
 
 if (values.markdown) {

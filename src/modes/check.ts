@@ -12,7 +12,7 @@ import { UserError } from "../core/errors.js";
 import { ExitCode } from "../core/exit-codes.js";
 import { findModels } from "../engine/check/find.js";
 import { FORMATS, htmlReport, jsonDocument, jsonLine, junitXml, markdown, sarifLog, textTable, type CheckFormat } from "../engine/check/formats.js";
-import { startChecker, type Checker, type TimedResult } from "../engine/check/run.js";
+import { createChecker, defaultJobs, type Checker, type TimedResult } from "../engine/check/run.js";
 import { parseShard, shardOf } from "../engine/check/shard.js";
 import { planFor, trialPythonFor } from "../engine/check/against.js";
 import { applyColorChoice } from "./color.js";
@@ -31,6 +31,7 @@ function parse(argv: string[]) {
         format: { type: "string", default: "text" },
         output: { type: "string" },
         shard: { type: "string" },
+        jobs: { type: "string" },
         against: { type: "string" },
         "no-color": { type: "boolean", default: false },
         help: { type: "boolean", short: "h", default: false },
@@ -54,6 +55,7 @@ const HELP = `
     --format <f>               text (default), json, jsonl, junit, sarif, markdown or html
     --output <file>            write the report into this NEW file (never over an existing one)
     --shard <i/n>              check only the i-th of n deterministic parts (CI matrix)
+    --jobs <n>                 Python workers loading models at once (default: one per core, as free memory allows)
     --against <spec>           also check in a throwaway trial environment with these requirements
     --no-color                 no colours
 
@@ -79,6 +81,8 @@ export async function runCheck(argv: string[]): Promise<number> {
   const customObjects = values["custom-objects"] ? resolve(values["custom-objects"]) : undefined;
   if (customObjects && !existsSync(customObjects)) throw new UserError(`--custom-objects: no file at ${values["custom-objects"]}.`);
   const shard = values.shard ? parseShard(values.shard) : null;
+  const jobs = values.jobs === undefined ? defaultJobs() : Number(values.jobs);
+  if (!Number.isInteger(jobs) || jobs < 1) throw new UserError(`--jobs ${values.jobs}: expected a whole number of workers, 1 or more.`);
   const againstPlan = values.against !== undefined ? planFor(values.against) : null;
 
   const started = performance.now();
@@ -114,31 +118,26 @@ export async function runCheck(argv: string[]): Promise<number> {
   const workers = { started: 0, imports: 0 };
   try {
     if (models.length > 0) {
-      progress(`Starting Python and importing Keras (${models.length} model${models.length === 1 ? "" : "s"} to check)…`, false);
+      progress(`Checking ${models.length} model${models.length === 1 ? "" : "s"}…`, false);
+      let done = 0;
       const checkAll = async (label: string) => {
-        for (const [n, model] of models.entries()) {
+        done = 0;
+        await checker!.checkAll(models, (checked) => {
+          // Ctrl-C killed the workers mid-load: that is no crash of a model, and nothing more is reported.
           if (controller.signal.aborted) return;
-          progress(`${label}[${n + 1}/${models.length}] ${sanitize(model.path)}…`, false);
-          let checked: TimedResult;
-          try {
-            checked = await checker!.check(model);
-          } catch (error) {
-            if (controller.signal.aborted) return;
-            throw error;
-          }
-          // Ctrl-C killed the worker mid-load: that is no crash of the model, and nothing more is reported.
-          if (controller.signal.aborted) return;
+          done++;
           results.push(checked);
-          const { status, cause } = checked.result;
-          progress(`${label}[${n + 1}/${models.length}] ${sanitize(model.path)}: ${status}${cause ? ` (${cause})` : ""}`, true);
+          const { path, status, cause } = checked.result;
+          progress(`${label}[${done}/${models.length}] ${sanitize(path)}: ${status}${cause ? ` (${cause})` : ""}`, true);
           if (format === "jsonl") emitLine(jsonLine(checked.result));
-        }
+        });
       };
-      checker = await startChecker({ python: values.python, timeoutSeconds, customObjects, signal: controller.signal, models: models.map((m) => m.absolute) });
-      environments.push(checker.run.environment);
+      const options = { timeoutSeconds, customObjects, signal: controller.signal, jobs };
+      checker = createChecker({ ...options, python: values.python, models: models.map((m) => m.absolute) });
       await checkAll("");
+      environments.push(checker.run.environment);
       if (againstPlan && !controller.signal.aborted) {
-        // The same models again in the trial environment: after the user's, with its own warm worker.
+        // The same models again in the trial environment: after the user's, with its own warm workers.
         const first = checker.run;
         await checker.close();
         // Building the environment loads one model there: one the user's environment loaded (or tried to) safely.
@@ -148,9 +147,9 @@ export async function runCheck(argv: string[]): Promise<number> {
         const trialPython = await trialPythonFor(againstPlan, first.env, builder, timeoutSeconds, (line) => progress(sanitize(line), true));
         workers.started += first.workersStarted;
         workers.imports += first.kerasImports;
-        checker = await startChecker({ python: trialPython, timeoutSeconds, customObjects, env: againstPlan.env, signal: controller.signal });
-        environments.push(checker.run.environment);
+        checker = createChecker({ ...options, python: trialPython, env: againstPlan.env });
         await checkAll("against: ");
+        environments.push(checker.run.environment);
       }
     } else {
       process.stderr.write("keras-fix check: no model files found.\n");

@@ -129,7 +129,7 @@ def watch_parent():
 # --------------------------------------------------------------------------------------------------------------
 # The worker's other files, run in this namespace
 
-PROBE_PARTS = ("probe_facts.py", "probe_load.py", "probe_guard.py", "probe_resave.py")
+PROBE_PARTS = ("probe_facts.py", "probe_load.py", "probe_guard.py", "probe_resave.py", "probe_reset.py")
 PROBE_DIR = os.path.dirname(PROBE_FILE)
 # Frames of these files are keras-fix's own, never the user's (exception_chain leaves them out).
 PROBE_FILES = frozenset([PROBE_FILE] + [os.path.join(PROBE_DIR, part) for part in PROBE_PARTS])
@@ -172,6 +172,9 @@ def handle(state, request):
     if op == "env":
         return {"env": state.env}
     if op == "load":
+        if request.get("fresh"):
+            # keras-fix check: this load must see what a fresh Python would (probe_reset.py).
+            restore_globals(state)
         result, _ = attempt_load(state, request.get("path"), request.get("fix") or {})
         return {"result": result}
     if op == "resave-compare":
@@ -232,6 +235,7 @@ def main(argv):
     state = WorkerState(initial_env())
     channel.send({"event": "facts", "protocol": PROTOCOL, "env": state.env, "worker": state.stats()})
     start_keras(state)
+    state.baseline = snapshot_globals(state)
     channel.send({"event": "ready", "protocol": PROTOCOL, "env": state.env, "worker": state.stats()})
     serve(channel, state)
     return 0

@@ -99,7 +99,8 @@ describe("keras-fix check on a repository (keras3)", () => {
     copyFileSync(unsafe.path, join(repo, "danger", "model.keras"));
     writeFileSync(join(scratch, "objects.py"), CUSTOM_OBJECTS);
     before = snapshot(repo);
-    run = runCli(["check", "--python", pythonFor("keras3"), "--timeout", "20", "--custom-objects", join(scratch, "objects.py"), "--format", "json"], {
+    // One worker (--jobs 1): the count of Python processes below follows the hang and the crash alone.
+    run = runCli(["check", "--jobs", "1", "--python", pythonFor("keras3"), "--timeout", "20", "--custom-objects", join(scratch, "objects.py"), "--format", "json"], {
       cwd: repo,
       env: { CHECK_TEST_MARK: join(scratch, "hang.pid") },
       timeoutMs: 400_000,

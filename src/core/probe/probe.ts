@@ -40,7 +40,9 @@ export interface ProbeSession {
   readonly env: EnvFacts;
   /** The legacy (TF_USE_LEGACY_KERAS=1) worker's facts, once a legacyKeras load started it. */
   readonly legacyEnv: EnvFacts | null;
-  load(path: string, fix?: LoadFix): Promise<ProbeLoadAttempt>;
+  /** `fresh`: first put back the global state a fresh worker has (registered custom objects, floatx, the dtype
+   *  policy, the user's modules imported since; src/python/probe_reset.py), so the load sees what a new Python would. */
+  load(path: string, fix?: LoadFix, options?: { fresh?: boolean }): Promise<ProbeLoadAttempt>;
   resaveCompare(path: string, fix: LoadFix, outPath: string): Promise<ResaveCompareResult>;
   /** Builds the model with a generated script, loads only the weights, checks them; re-saves to `outPath` if given. */
   rebuildLoad(script: string, path: string, outPath: string | null): Promise<RebuildLoadResult>;
@@ -50,7 +52,9 @@ export interface ProbeSession {
   refreshEnv(): Promise<EnvFacts>;
   /** Pids of this session's live Python workers. */
   pids(): number[];
-  close(): Promise<void>;
+  /** Asks each worker to quit and waits for it; `now`: stops them at once (nothing more will be asked, and a worker
+   *  has nothing to save: TensorFlow's own exit would only add time). */
+  close(options?: { now?: boolean }): Promise<void>;
 }
 
 /** keras_probe.py ships at src/python/ of the package; this module runs from src/core (tests), dist/src/core (the
@@ -186,10 +190,10 @@ export async function startProbe(options: StartProbeOptions): Promise<ProbeSessi
     get legacyEnv() {
       return legacyFacts;
     },
-    async load(path, fix = {}) {
+    async load(path, fix = {}, options = {}) {
       const worker = await workerFor(fix);
       if (worker.state === "crashed-on-import") return importFailure(worker);
-      const response = await worker.request({ op: "load", path: resolve(path), fix });
+      const response = await worker.request({ op: "load", path: resolve(path), fix, ...(options.fresh ? { fresh: true } : {}) });
       if (!("op" in response) || response.op !== "load") return unexpected(response, "load");
       return { ...response.result, model: response.result.model ?? null, worker: response.worker };
     },
@@ -245,9 +249,10 @@ export async function startProbe(options: StartProbeOptions): Promise<ProbeSessi
         .map((w) => w.pid)
         .filter((pid): pid is number => pid !== undefined);
     },
-    async close() {
+    async close(options = {}) {
       closed = true;
-      await Promise.all([main.close(), legacy?.close(), ...[...backendWorkers.values()].map((worker) => worker.close())]);
+      const workers = [main, legacy, ...backendWorkers.values()].filter((worker): worker is ProbeWorker => worker !== null);
+      await Promise.all(workers.map((worker) => (options.now ? worker.kill("close") : worker.close())));
     },
   };
 }

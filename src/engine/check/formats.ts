@@ -7,7 +7,7 @@ import chalk from "chalk";
 import { contentToPlain, sanitize } from "../../core/content.js";
 import { toSafeJson } from "../../core/safe-json.js";
 import { readExplainDoc } from "../explain-doc.js";
-import { HUNG, type CheckResult, type CheckStatus, type TimedResult } from "./run.js";
+import { type CheckResult, type CheckStatus, type TimedResult } from "./run.js";
 
 export const FORMATS = ["text", "json", "jsonl", "junit", "sarif", "markdown", "html"] as const;
 export type CheckFormat = (typeof FORMATS)[number];
@@ -144,7 +144,6 @@ export function junitXml(results: TimedResult[]): string {
 // SARIF 2.1.0
 
 function explanation(cause: string): { text: string; markdown: string } {
-  if (cause === HUNG.cause) return { text: HUNG.fix, markdown: HUNG.fix };
   const doc = readExplainDoc(cause);
   if (!doc) return { text: cause, markdown: cause };
   const parts: [string, string][] = [["What happened", contentToPlain(doc.whatHappened)], ["Why", contentToPlain(doc.why)], ["How to fix", contentToPlain(doc.howToFix)]];
@@ -226,14 +225,45 @@ function html(text: string | null): string {
   return (text ?? "").replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;").replace(/'/g, "&#39;");
 }
 
+// A cell's detail is shown by CSS alone (:target), so the page needs no script and works from a file, offline.
+const PAGE_STYLE = [
+  "body{font:14px/1.45 system-ui,sans-serif;margin:2em;color:#222}",
+  "table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:4px 8px;text-align:left;vertical-align:top}",
+  "td.cell{padding:0}td.cell a{display:block;padding:4px 8px;color:inherit;text-decoration:none}",
+  "td.loads{background:#d1f2d9}td.fails{background:#ffd6d6}td.dangerous{background:#e4c6f5}td.hung{background:#ffe3b3}td.crashed{background:#d9d9d9}",
+  ".detail{display:none;border:2px solid #888;padding:0 1em;margin:1em 0}.detail:target{display:block}",
+  "code{font-size:13px}",
+].join("");
+
 export function htmlReport(results: TimedResult[], version: string): string {
   const all = results.map((r) => r.result);
   const summary = summarize(all);
   const environments = [...new Set(all.map((r) => r.environment))];
-  const rows = results.map(({ result: r, seconds }) => {
-    const ok = r.status === "loads";
-    return `<tr class="${ok ? "ok" : "bad"}"><td><code>${html(r.path)}</code></td><td>${environments.indexOf(r.environment) + 1}</td><td>${ok ? "✔ loads" : `✘ ${html(WORD[r.status])}`}</td>` +
-      `<td>${r.cause ? `<a href="#${html(r.cause)}"><code>${html(r.cause)}</code></a>` : ""}</td><td>${html(r.culprit)}</td><td>${html(r.summary ?? r.error)}</td><td>${seconds.toFixed(2)} s</td></tr>`;
+  const paths = [...new Set(all.map((r) => r.path))];
+  const at = new Map(results.map(({ result }, index) => [`${result.path}\n${result.environment}`, index]));
+  // The matrix: a row per model, a column per environment, each cell coloured by its verdict and opening its detail.
+  const rows = paths.map((path) => {
+    const cells = environments.map((environment) => {
+      const index = at.get(`${path}\n${environment}`);
+      if (index === undefined) return "<td></td>";
+      const r = all[index];
+      const word = r.status === "loads" ? "✔ loads" : `✘ ${WORD[r.status]}${r.cause ? `: ${r.cause}` : ""}`;
+      return `<td class="cell ${r.status}"><a href="#r${index}">${html(word)}</a></td>`;
+    });
+    return `<tr class="model"><td><code>${html(path)}</code></td>${cells.join("")}</tr>`;
+  });
+  const details = results.map(({ result: r, seconds }, index) => {
+    const facts: [string, string | null][] = [
+      ["Result", r.status === "loads" ? "loads" : WORD[r.status]],
+      ["Cause", r.cause ? `${r.title ?? r.cause} (${r.cause})` : null],
+      ["Culprit", shownCulprit(r)],
+      ["What happened", r.summary],
+      ["Error", r.error],
+      ["How to fix", r.status === "loads" ? null : r.fix],
+      ["Time", `${seconds.toFixed(2)} s`],
+    ];
+    const items = facts.filter(([, value]) => value).map(([name, value]) => `<dt>${name}</dt><dd>${html(value)}</dd>`);
+    return `<section class="detail ${r.status}" id="r${index}"><h3><code>${html(r.path)}</code> in environment ${environments.indexOf(r.environment) + 1}</h3><dl>${items.join("")}</dl>${r.cause ? `<p><a href="#${html(r.cause)}">Why this happens</a></p>` : ""}</section>`;
   });
   const causes = [...new Set(all.filter((r) => r.cause).map((r) => r.cause!))].sort();
   const explained = causes.map((cause) => {
@@ -244,15 +274,17 @@ export function htmlReport(results: TimedResult[], version: string): string {
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>keras-fix check: ${html(headline(summary))}</title>
-<style>body{font:14px/1.45 system-ui,sans-serif;margin:2em;color:#222}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:4px 8px;text-align:left;vertical-align:top}tr.ok td:nth-child(3){color:#1a7f37}tr.bad td:nth-child(3){color:#cf222e}code{font-size:13px}</style>
+<style>${PAGE_STYLE}</style>
 </head><body>
 <h1>keras-fix check</h1>
 <p><strong>${html(headline(summary))}</strong> · keras-fix ${html(version)}</p>
 <ol>${environments.map((e) => `<li>${html(e)}</li>`).join("")}</ol>
-<table><thead><tr><th>model</th><th>env</th><th>result</th><th>cause</th><th>culprit</th><th>what happened</th><th>time</th></tr></thead>
+<table id="matrix"><thead><tr><th>model</th>${environments.map((_, i) => `<th>env ${i + 1}</th>`).join("")}</tr></thead>
 <tbody>
 ${rows.join("\n")}
 </tbody></table>
+<p>Click a cell for its diagnosis and fix.</p>
+${details.join("\n")}
 ${explained.length > 0 ? `<h2>The causes</h2>\n${explained.join("\n")}` : ""}
 </body></html>
 `;
