@@ -85,6 +85,8 @@ const walk = z.looseObject({
   outcome: z.enum(["fixed", "not-fixed", "escalate"]),
   fix: z.record(z.string(), z.unknown()).nullable(),
   wrote: z.array(z.string()),
+  // The proven fix's loader script: written (--write-loaders), or only shown, with the command that writes it.
+  loader: z.looseObject({ written: z.boolean(), path: z.string(), code: z.string(), command: z.string().nullable() }).nullable().optional(),
   // Each version plan the walk showed, proven (loaded in a trial environment) or not.
   plans: z
     .array(

@@ -9,6 +9,7 @@ import type { DiagnoseResult } from "./session.js";
 import type { Content, Diagnosis, Facts, LoadAttempt, LoadFix } from "../core/types.js";
 import { plansWithProofs } from "../core/versions/versions.js";
 import { planJson, type PlanProof } from "../core/versions/plans.js";
+import { LOADER_PREVIEW, previewIn } from "../../flows/_shared/keep-fix.js";
 
 export interface RunReport {
   result: DiagnoseResult;
@@ -20,6 +21,26 @@ export interface RunReport {
   error?: { message: string; hint?: string };
   /** Causes met before the final one, in order: each walk's fix got the load past it into the next error. */
   history?: ChainLink[];
+  /** The command that writes the loader script a walk only showed (the user's own, with --write-loaders). */
+  writeLoadersCommand?: string;
+}
+
+/** The loader script of a walk that proved a fix: written (--write-loaders), or only shown, with how to get it. */
+export interface WalkLoader {
+  written: boolean;
+  path: string;
+  code: string;
+  /** How to write it, when it was only shown. */
+  command: string | null;
+}
+
+export function walkLoader(walk: AutoWalk | null, writeLoadersCommand?: string): WalkLoader | null {
+  const wrote = walk?.steps.find((s) => s.request?.kind === "write-loader" && s.result?.ok);
+  const { path, code } = (wrote?.result?.data ?? {}) as { path?: unknown; code?: unknown };
+  if (typeof path === "string" && typeof code === "string") return { written: true, path, code, command: null };
+  const shown = walk?.steps.find((s) => s.id.endsWith(LOADER_PREVIEW));
+  const preview = shown ? previewIn(shown.content) : null;
+  return preview ? { written: false, ...preview, command: writeLoadersCommand ?? "keras-fix <model> --auto --write-loaders" } : null;
 }
 
 function diagnosisJson(diagnosis: Diagnosis | null) {
@@ -48,12 +69,13 @@ function walkPlans(walk: AutoWalk, facts: Facts) {
   return plansWithProofs(facts, facts.file?.path ?? null, proofs).map(planJson);
 }
 
-function walkJson(walk: AutoWalk, facts: Facts) {
+function walkJson(walk: AutoWalk, facts: Facts, writeLoadersCommand?: string) {
   return {
     outcome: walk.outcome,
     plans: walkPlans(walk, facts),
     fix: provenFix(walk),
     wrote: writtenFiles(walk),
+    loader: walkLoader(walk, writeLoadersCommand),
     steps: walk.steps.map((s) => ({
       id: s.id,
       kind: s.kind,
@@ -104,7 +126,7 @@ export function toJsonDocument(report: RunReport): Record<string, unknown> {
       gotPastWith: link.next ? { fix: link.next.fix, nextError: lastLine(link.next.attempt), nextCause: link.next.diagnosis.cause } : null,
     })),
     summary: report.summary ? contentToPlain(report.summary) : null,
-    walk: walk ? { ...walkJson(walk, facts), chain: fixChain(history, walk, result.diagnosis) } : null,
+    walk: walk ? { ...walkJson(walk, facts, report.writeLoadersCommand), chain: fixChain(history, walk, result.diagnosis) } : null,
     // One answer with the exit code: a walk that proved a fix ends where exit code 0 does, the model loads.
     outcome: walk?.outcome === "fixed" && result.outcome !== "error" ? "loads" : result.outcome,
     exitCode: report.exitCode,
@@ -181,6 +203,10 @@ export function toText(report: RunReport): string {
           ? chalk.yellow("Not fixed automatically: see the steps above, or run keras-fix in a terminal for the guided walk.")
           : chalk.yellow("Not fixed: follow the steps above.");
     out.push(verdict);
+    const loader = walkLoader(walk, report.writeLoadersCommand);
+    if (loader && !loader.written) {
+      out.push(`The loader script shown above was not written. To write it (${sanitize(loader.path)}), run:\n  ${sanitize(loader.command ?? "")}`);
+    }
   }
   return out.join("\n");
 }
