@@ -9,9 +9,9 @@ import { isExecutableFile } from "../../src/core/probe/find-python.js";
 const GIT_EXEC_PATHS = ["/usr/lib/git-core", "/usr/libexec/git-core", "/usr/local/libexec/git-core", "/opt/homebrew/libexec/git-core"];
 
 /** Whether `git lfs` would find its program: `git-lfs` on PATH or in git's exec path. */
-export function gitLfsInstalled(env: NodeJS.ProcessEnv = process.env, platform: NodeJS.Platform = process.platform): boolean {
+export function gitLfsInstalled(env: NodeJS.ProcessEnv = process.env, execPaths: string[] = GIT_EXEC_PATHS, platform: NodeJS.Platform = process.platform): boolean {
   const names = platform === "win32" ? ["git-lfs.exe"] : ["git-lfs"];
-  const dirs = [...(env.PATH ?? env.Path ?? "").split(platform === "win32" ? ";" : delimiter).filter(Boolean), ...GIT_EXEC_PATHS];
+  const dirs = [...(env.PATH ?? env.Path ?? "").split(platform === "win32" ? ";" : delimiter).filter(Boolean), ...execPaths];
   return dirs.some((dir) => names.some((name) => isExecutableFile(join(dir, name), platform)));
 }
 
@@ -23,10 +23,10 @@ export interface LfsRoute {
   gitLfs: boolean;
 }
 
-export function lfsRoute(modelPath: string, env: NodeJS.ProcessEnv = process.env): LfsRoute {
+export function lfsRoute(modelPath: string, env: NodeJS.ProcessEnv = process.env, execPaths: string[] = GIT_EXEC_PATHS): LfsRoute {
   const absolute = resolve(modelPath);
   const root = gitRootOf(dirname(absolute));
-  return { root, include: root ? relative(root, absolute).split("\\").join("/") : modelPath, gitLfs: gitLfsInstalled(env) };
+  return { root, include: root ? relative(root, absolute).split("\\").join("/") : modelPath, gitLfs: gitLfsInstalled(env, execPaths) };
 }
 
 /** Both hold: the pull can work from here. */

@@ -242,7 +242,7 @@ export function toText(report: RunReport): string {
       if (s.result) parts.push(`${s.result.ok ? chalk.green("✔") : chalk.red("✘")} ${plain(s.result.summary)}`);
       return parts.join("\n");
     });
-    out.push(section(report.explain ? "Fix steps" : "Fix", steps.join("\n\n")));
+    if (steps.length > 0) out.push(section(report.explain ? "Fix steps" : "Fix", steps.join("\n\n")));
     if (report.explain) {
       out.push(...explainEnding(report, walk));
       return out.join("\n");
