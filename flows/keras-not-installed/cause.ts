@@ -34,7 +34,7 @@ export function needsAfterInstall(file: ModelFacts | null): Content {
     text(KIND_WORDS[ref.kind] ?? "custom object"),
     text(" "),
     code(ref.className),
-    text(ref.module && !ref.module.startsWith("keras") ? ` (saved from the module ${ref.module})` : ""),
+    text(ref.module === "__main__" ? " (defined in the training script itself)" : ref.module && !ref.module.startsWith("keras") ? ` (saved from the module ${ref.module})` : ""),
     text(": keras-fix looks for it near the model, or name the .py file that defines it with "),
     code("--custom-objects file.py"),
   ]);

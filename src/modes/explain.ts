@@ -93,7 +93,7 @@ export function withModelEvidence(diagnosis: Diagnosis, fromTracebackAlone: Diag
     const note = FACTS_NOTE.exec(line);
     if (!note) return line;
     if (wordingNote && wordingNote.endsWith(note[1])) return wordingNote;
-    return `what ${model} stores ${note[1]}`;
+    return `what keras-fix read in ${model} ${note[1]}`;
   });
   const stored = diagnosis.captures.name;
   if (stored && NAMES_AN_OBJECT.has(diagnosis.cause) && HAS_CONFIG.has(file.format) && file.layerClasses.length > 0) {
