@@ -36,6 +36,8 @@ const HELP = `
     --bring-home       with --auto: write <model>.home.keras, a new file your own Keras 3 loads (proven by a fresh
                        load and the same outputs), from the trial that proved a plan (--try-versions) or from
                        tf_keras when tf_keras is what loads the file here
+    --write-loaders    with --auto: write load_<model>.py, a script that loads the model the way the proven fix
+                       did (a new file in the current folder); without it the report only shows the script
     --no-color         no colours or bold (also NO_COLOR=1; FORCE_COLOR=1 forces them)
 
   Exit codes
@@ -63,6 +65,7 @@ function parse(argv: string[]) {
         "custom-objects": { type: "string" },
         "try-versions": { type: "boolean", default: false },
         "bring-home": { type: "boolean", default: false },
+        "write-loaders": { type: "boolean", default: false },
         remove: { type: "boolean", default: false },
         all: { type: "boolean", default: false },
         "no-color": { type: "boolean", default: false },
@@ -115,6 +118,7 @@ async function main(): Promise<number> {
     customObjects: values["custom-objects"],
     tryVersions: values["try-versions"],
     bringHome: values["bring-home"],
+    writeLoaders: values["write-loaders"],
   };
   if (!(options.timeoutSeconds > 0)) throw new UserError("--timeout takes a positive number of seconds.");
   if (first === "inspect") {

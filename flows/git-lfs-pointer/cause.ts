@@ -3,7 +3,8 @@
 // signature not found" and Keras 3 says "File not found" for a `.keras` name; the file's first bytes say why.
 import { code, command, paragraphs, path, shell, strong } from "../../src/core/content.js";
 import { keepFixSteps } from "../_shared/keep-fix.js";
-import type { Cause, ModelFacts, StepContext } from "../../src/core/types.js";
+import type { Cause, Content, ModelFacts, StepContext } from "../../src/core/types.js";
+import { canPull, lfsRoute, type LfsRoute } from "./where.js";
 
 /** The size and oid the pointer announces, when the inspector recorded them. */
 export function pointerInfo(file: ModelFacts | null): { size: number | null; oid: string | null } {
@@ -22,8 +23,38 @@ function sizeText(bytes: number): string {
   return `${bytes} bytes`;
 }
 
-const manualCommands = (target: string) =>
-  shell(["git lfs install", `git lfs pull --include "${target}"`].join("\n"));
+const routeOf = (ctx: StepContext) => lfsRoute(modelPathOf(ctx));
+
+/** The commands that fetch the file, run from the repository's root (where --include patterns are matched). */
+const manualCommands = (route: LfsRoute) =>
+  shell([...(route.root ? [`cd ${quoted(route.root)}`] : []), "git lfs install", `git lfs pull --include ${quoted(route.include)}`].join("\n"));
+
+const quoted = (value: string) => (/^[\w@%+=:,./-]+$/.test(value) ? value : `"${value.replace(/(["\\$`])/g, "\\$1")}"`);
+
+const DOWNLOAD_INSTEAD =
+  "Or download the file itself from where it came: the hosting site's download button (GitHub \"Download raw file\", a Hugging Face /resolve/ link), not a page or a repository zip.";
+
+/** Why `git lfs pull` cannot work from here. */
+function whyNot(ctx: StepContext, route: LfsRoute): Content {
+  return route.root
+    ? paragraphs(["Git LFS is not installed here (no ", code("git-lfs"), " program on PATH), so ", command("git lfs pull"), " cannot run."])
+    : paragraphs([path(modelPathOf(ctx)), " is not inside a git repository (no .git folder above it), so git lfs cannot fetch it from here."]);
+}
+
+/** What to do when `git lfs pull` cannot work from here (the choice before said why). */
+function instead(route: LfsRoute): Content {
+  if (!route.root) {
+    return paragraphs(
+      "Download the real file from where this one came: the hosting site's download button (GitHub \"Download raw file\", a Hugging Face /resolve/ link), not a page or a repository zip.",
+      ["Or clone the repository with Git LFS installed (https://git-lfs.com): ", command("git lfs install"), " before ", command("git clone"), " fetches the real files."],
+    );
+  }
+  return paragraphs(
+    ["Install Git LFS (https://git-lfs.com, or your package manager's ", code("git-lfs"), " package), then:"],
+    [manualCommands(route)],
+    DOWNLOAD_INSTEAD,
+  );
+}
 
 export const gitLfsPointer: Cause = {
   id: "git-lfs-pointer",
@@ -111,28 +142,39 @@ export const gitLfsPointer: Cause = {
       kind: "choice",
       id: "how",
       title: "Fetch the real file",
-      body: (ctx) =>
-        paragraphs([
-          "From inside the repository, ",
-          command(`git lfs pull --include "${modelPathOf(ctx)}"`),
+      body: (ctx) => {
+        const route = routeOf(ctx);
+        if (!canPull(route)) return whyNot(ctx, route);
+        return paragraphs([
+          "From the repository's root ",
+          path(route.root!),
+          ", ",
+          command(`git lfs pull --include ${quoted(route.include)}`),
           " replaces the pointer with the real file.",
-        ]),
+        ]);
+      },
       options: [
-        { id: "manual", label: "Show me the commands, I will run them", next: "manual" },
+        { id: "manual", label: "Show me the commands, I will run them", next: "manual", when: (ctx) => canPull(routeOf(ctx)) },
+        { id: "instead", label: "Show me what to do instead", next: "instead", when: (ctx) => !canPull(routeOf(ctx)) },
         {
           id: "pull",
-          label: (ctx) => `Run git lfs pull for ${modelPathOf(ctx)} now`,
+          label: (ctx) => `Run git lfs pull for ${routeOf(ctx).include} now`,
           next: "pull",
+          // Offered only where it can work: inside a repository, with Git LFS installed.
+          when: (ctx) => canPull(routeOf(ctx)),
           needsConsent: { risk: "runs git lfs, which downloads the file from the repository's LFS server into this checkout" },
         },
       ],
-      auto: "manual",
+      auto: { among: ["manual", "instead"], pick: (ctx) => (canPull(routeOf(ctx)) ? "manual" : "instead") },
     },
     {
       kind: "action",
       id: "pull",
       title: "Running git lfs pull",
-      action: (ctx) => ({ kind: "run-command", argv: ["git", "lfs", "pull", "--include", modelPathOf(ctx)] }),
+      action: (ctx) => {
+        const route = routeOf(ctx);
+        return { kind: "run-command", argv: ["git", "-C", route.root ?? ".", "lfs", "pull", "--include", route.include] };
+      },
       onSuccess: "verify",
       onFailure: "pull-failed",
     },
@@ -170,10 +212,10 @@ export const gitLfsPointer: Cause = {
       title: "git lfs pull did not work",
       body: (ctx) =>
         paragraphs(
-          "Common reasons: Git LFS is not installed (https://git-lfs.com), this folder is not a clone of the repository, or the repository's LFS quota is used up.",
-          ["Install Git LFS, then from the repository's root:"],
-          [manualCommands(modelPathOf(ctx))],
-          "Or download the file from the hosting site's own download button (on GitHub the \"Download raw file\" button, on Hugging Face a /resolve/ link, not /blob/).",
+          "Common reasons: the repository's LFS server does not have the file or refuses access (a private repository, a used-up quota), or the network is down.",
+          ["Check the output above, then from the repository's root:"],
+          [manualCommands(routeOf(ctx))],
+          DOWNLOAD_INSTEAD,
         ),
     },
     {
@@ -183,11 +225,18 @@ export const gitLfsPointer: Cause = {
       title: "Fetch the model with Git LFS",
       body: (ctx) =>
         paragraphs(
-          ["Install Git LFS (https://git-lfs.com), then from the repository's root:"],
-          [manualCommands(modelPathOf(ctx))],
-          "No clone? Download the file from the hosting site's download button (GitHub \"Download raw file\", a Hugging Face /resolve/ link), not from a page or a repository zip.",
+          ["From the repository's root:"],
+          [manualCommands(routeOf(ctx))],
+          DOWNLOAD_INSTEAD,
           ["Then run ", command(`keras-fix ${modelPathOf(ctx)}`), " again."],
         ),
+    },
+    {
+      kind: "end",
+      id: "instead",
+      outcome: "not-fixed",
+      title: "Get the real file another way",
+      body: (ctx) => [...instead(routeOf(ctx)), ...paragraphs(["Then run ", command(`keras-fix ${modelPathOf(ctx)}`), " again."])],
     },
   ],
 };

@@ -1,8 +1,8 @@
 // The Python keras-fix found has no Keras (nor TensorFlow's tf.keras) to load the model with: the probe imported
 // nothing (EnvFacts.loader null without an import error), or a pasted traceback says "No module named 'keras'".
 // The fix is one pip line, chosen from the file's Keras version and the Python's version.
-import { code, paragraphs, shell } from "../../src/core/content.js";
-import type { Cause, Facts, StepContext } from "../../src/core/types.js";
+import { code, paragraphs, shell, strong, text } from "../../src/core/content.js";
+import type { Cause, Content, CustomObjectRef, Facts, ModelFacts, StepContext, Token } from "../../src/core/types.js";
 import { tooOldPython } from "../python-too-old/cause.js";
 import { installAdvice, pipCommand } from "./install-line.js";
 
@@ -14,6 +14,40 @@ function adviceFor(ctx: StepContext) {
 
 function pythonPath(ctx: StepContext): string {
   return ctx.env?.python.path ?? "python";
+}
+
+const KIND_WORDS: Partial<Record<CustomObjectRef["kind"], string>> = {
+  layer: "custom layer", model: "custom model class", loss: "custom loss", metric: "custom metric", optimizer: "custom optimizer",
+  activation: "custom activation", initializer: "custom initializer", regularizer: "custom regularizer", constraint: "custom constraint",
+  function: "custom function",
+};
+
+/**
+ * What the file says it will need once Keras is there (issue 21: a first run on a Python without Keras stopped at
+ * "install Keras" while the model also needed its custom layer's code): each custom object's code, its Lambda
+ * layers' stored code. Read from the file alone; nothing here is a guess about the user's code.
+ */
+export function needsAfterInstall(file: ModelFacts | null): Content {
+  if (!file || file.problem) return [];
+  const items: Token[][] = file.customObjects.map((ref) => [
+    text("• the Python code of its "),
+    text(KIND_WORDS[ref.kind] ?? "custom object"),
+    text(" "),
+    code(ref.className),
+    text(ref.module === "__main__" ? " (defined in the training script itself)" : ref.module && !ref.module.startsWith("keras") ? ` (saved from the module ${ref.module})` : ""),
+    text(": keras-fix looks for it near the model, or name the .py file that defines it with "),
+    code("--custom-objects file.py"),
+  ]);
+  const stored = file.lambdas.filter((lambda) => lambda.hasBytecode);
+  if (stored.length > 0) {
+    const names = stored.map((lambda) => lambda.layerName).join(", ");
+    items.push([text(`• its Lambda layer${stored.length === 1 ? "" : "s"} ${names} store Python bytecode, which Keras runs only with safe_mode=False: keras-fix asks before that, or rebuilds them as code`)]);
+  }
+  if (items.length === 0) {
+    if (file.layerClasses.length === 0) return [];
+    return paragraphs("The file uses only Keras' own layers: once Keras is installed, nothing else should be needed.");
+  }
+  return [[strong("Then the model needs more"), text(`: ${file.path.split("/").at(-1)} also needs, once Keras is installed,`)], ...items];
 }
 
 function nothingImportable(facts: Facts): boolean {
@@ -87,7 +121,10 @@ export const kerasNotInstalled: Cause = {
         const advice = adviceFor(ctx);
         return paragraphs(
           ...advice.notes,
-          ["keras-fix used ", code(pythonPath(ctx)), ctx.env ? ` (found via ${ctx.env.python.source})` : "", ". If Keras lives in another environment, run keras-fix with ", code("--python /path/to/that/python"), " instead."],
+          ctx.env
+            ? ["keras-fix used ", code(pythonPath(ctx)), ` (found via ${ctx.env.python.source})`, ". If Keras lives in another environment, run keras-fix with ", code("--python /path/to/that/python"), " instead."]
+            // explain: no Python was run; the traceback came from the one to install into.
+            : ["Install it into the Python that printed this traceback (", code("python"), " below stands for it). If Keras lives in another environment, run keras-fix with ", code("--python /path/to/that/python"), "."],
         );
       },
       next: "route",
@@ -122,7 +159,7 @@ export const kerasNotInstalled: Cause = {
       id: "installed",
       outcome: "not-fixed",
       title: "Installed: check again",
-      body: () => paragraphs("pip finished. Run keras-fix again to load the model with the new install."),
+      body: (ctx) => [...paragraphs("pip finished. Run keras-fix again to load the model with the new install."), ...needsAfterInstall(ctx.file)],
     },
     {
       kind: "end",
@@ -132,10 +169,13 @@ export const kerasNotInstalled: Cause = {
       body: (ctx) => {
         const advice = adviceFor(ctx);
         const variables = Object.entries(advice.env).map(([name, value]) => `export ${name}=${value}`);
-        return paragraphs(
-          [shell([pipCommand(pythonPath(ctx), advice), ...variables].join("\n"))],
-          "Better in a fresh virtual environment (python -m venv .venv) than in a system Python.",
-        );
+        return [
+          ...paragraphs(
+            [shell([pipCommand(pythonPath(ctx), advice), ...variables].join("\n"))],
+            "Better in a fresh virtual environment (python -m venv .venv) than in a system Python.",
+          ),
+          ...needsAfterInstall(ctx.file),
+        ];
       },
     },
   ],

@@ -1,6 +1,7 @@
 // Names what a file that is not a Keras model actually is (a web page, a PyTorch checkpoint, a TFLite flatbuffer,
 // ...) from the inspector's facts, and says what loads that kind of file instead.
 import type { ModelFacts } from "../../src/core/types.js";
+import { fromJsonCode, weightsBeside } from "../weights-only-file/architecture.js";
 
 export interface OtherFormat {
   id: string;
@@ -99,14 +100,18 @@ const KERAS_JSON: OtherFormat = {
   id: "keras-json",
   name: "a Keras architecture saved with to_json() (no weights)",
   instead: "Rebuild the model from the JSON, then load the weights from their own file.",
-  snippet: 'import keras\nwith open("model.json") as f:\n    model = keras.models.model_from_json(f.read())\nmodel.load_weights("model.weights.h5")',
 };
 
 /** What the file is, or null when the facts do not say it is something other than a model. */
 export function identifyOtherFormat(file: ModelFacts | null): OtherFormat | null {
   if (!file) return null;
   if (file.format === "tfjs") return TFJS;
-  if (file.format === "keras-json") return KERAS_JSON;
+  if (file.format === "keras-json") {
+    // The example names the user's files: this JSON, and the weights file beside it when there is one.
+    const weights = weightsBeside(file.path);
+    const found = weights ? "" : " No weights file was found beside it: name the one saved with the JSON.";
+    return { ...KERAS_JSON, instead: `${KERAS_JSON.instead}${found}`, snippet: fromJsonCode(file.path, weights, file.kerasLine) };
+  }
   if (file.format !== "html" && file.format !== "not-a-model") return null;
   if (file.format === "html") return FORMATS[0].format;
   const details = file.details ?? {};

@@ -4,6 +4,7 @@
 // found in config file."; multi-backend Keras 2.3.1 trips earlier with "Cannot create group in read-only mode."
 import { code, paragraphs, path, python } from "../../src/core/content.js";
 import type { Cause, LayerNode, ModelFacts, StepContext } from "../../src/core/types.js";
+import { architectureBeside, fromJsonCode } from "./architecture.js";
 
 /** Layer names stored in the weights file, outermost first, when the inspector found them. */
 export function storedLayerNames(file: ModelFacts | null): string[] {
@@ -153,12 +154,22 @@ export const weightsOnlyFile: Cause = {
       id: "end",
       outcome: "not-fixed",
       title: "Build the model in code, then load the weights",
-      body: (ctx) =>
-        paragraphs(
+      body: (ctx) => {
+        // A to_json() architecture beside the weights is the other half of the model: rebuild from it, by name.
+        const json = ctx.file && ctx.file.format === "h5-weights" ? architectureBeside(ctx.file.path) : null;
+        if (json) {
+          return paragraphs(
+            [path(json), " beside it looks like this model's architecture (saved with to_json()). Rebuild the model from it, then load the weights:"],
+            [python(fromJsonCode(json, targetOf(ctx), ctx.file?.kerasLine ?? null))],
+            "If the architecture does not match the weights (an error about layer counts or shapes), it belongs to another version of the model: build it in code instead, with the layers the file stores.",
+          );
+        }
+        return paragraphs(
           [python(loadWeightsCode(targetOf(ctx), storedLayerNames(ctx.file), ctx.file?.kerasLine ?? null, checkpointVariables(ctx.file)))],
           "Look for a save_model/model.save call next to the save_weights one in the original project: a full model file may exist too.",
           "Once it loads, model.save(\"model.keras\") keeps architecture and weights together.",
-        ),
+        );
+      },
     },
   ],
 };

@@ -17,22 +17,34 @@ export interface AutoWalk {
   outcome: Outcome;
   steps: TakenStep[];
   state: WalkState;
+  /** explain: the action step the walk stopped before, since it needs the model file or a Python (nothing runs). */
+  stoppedBefore?: { id: string; title: string };
 }
 
 // Flows are graphs checked by the catalogue test to end; this bound only guards against a bug looping forever.
 const MAX_STEPS = 64;
+
+/**
+ * explain's walk: the same path as --auto, as far as it goes without running anything. It stops before the first
+ * action (a load, a search of the user's files, a command), which needs the model file, a Python or both.
+ */
+export async function walkWithoutActions(cause: Cause, base: Omit<StepContext, "results" | "inputs">, inputs: Record<string, string> = {}): Promise<AutoWalk> {
+  return walkAutomatically(cause, base, inputs, () => Promise.reject(new Error("explain runs no action")), { stopBeforeActions: true });
+}
 
 export async function walkAutomatically(
   cause: Cause,
   base: Omit<StepContext, "results" | "inputs">,
   inputs: Record<string, string>,
   runAction: (request: ActionRequest) => Promise<ActionResult>,
+  options: { stopBeforeActions?: boolean } = {},
 ): Promise<AutoWalk> {
   let state = startWalk(cause, inputs);
   const steps: TakenStep[] = [];
   for (let n = 0; n < MAX_STEPS; n++) {
     const ctx = contextFor(base, state);
     const step = currentStep(cause, state);
+    if (step.kind === "action" && options.stopBeforeActions) return { outcome: "not-fixed", steps, state, stoppedBefore: { id: step.id, title: step.title } };
     const content = step.kind === "end" ? step.body(ctx) : (step.body?.(ctx) ?? []);
     const taken: TakenStep = { id: step.id, kind: step.kind, title: step.title, content };
     steps.push(taken);

@@ -98,6 +98,10 @@ const walk = z.looseObject({
   outcome: z.enum(["fixed", "not-fixed", "escalate"]),
   fix: z.record(z.string(), z.unknown()).nullable(),
   wrote: z.array(z.string()),
+  // explain: the action step its walk stopped before (it needs the model file or a Python); null when none.
+  stoppedBefore: z.looseObject({ id: z.string(), title: z.string() }).nullable().optional(),
+  // The proven fix's loader script: written (--write-loaders), or only shown, with the command that writes it.
+  loader: z.looseObject({ written: z.boolean(), path: z.string(), code: z.string(), command: z.string().nullable() }).nullable().optional(),
   // Each version plan the walk showed, proven (loaded in a trial environment) or not.
   plans: z
     .array(
@@ -159,7 +163,7 @@ export const autoDocument = runDocument.meta({
 
 export const explainDocument = runDocument.meta({
   title: "keras-fix explain <traceback> --json",
-  description: "The diagnosis of a pasted traceback (no Python runs: env is null and the walk is not taken).",
+  description: "The diagnosis of a pasted traceback, and its fix steps up to the first that needs the model file or a Python (no Python runs: env is null, nothing is written).",
 });
 
 export const jsonDocuments = { inspect: inspectDocument, auto: autoDocument, explain: explainDocument } as const;

@@ -10,6 +10,8 @@ import type { DiagnoseResult } from "./session.js";
 import type { Content, Diagnosis, Facts, LoadAttempt, LoadFix } from "../core/types.js";
 import { plansWithProofs } from "../core/versions/versions.js";
 import { planJson, type PlanProof } from "../core/versions/plans.js";
+import { LOADER_PREVIEW, previewIn } from "../../flows/_shared/keep-fix.js";
+import { readExplainDoc } from "./explain-doc.js";
 
 export interface RunReport {
   result: DiagnoseResult;
@@ -21,6 +23,28 @@ export interface RunReport {
   error?: { message: string; hint?: string };
   /** Causes met before the final one, in order: each walk's fix got the load past it into the next error. */
   history?: ChainLink[];
+  /** The command that writes the loader script a walk only showed (the user's own, with --write-loaders). */
+  writeLoadersCommand?: string;
+  /** explain: a pasted traceback; the walk shows the fix steps and runs nothing. */
+  explain?: boolean;
+}
+
+/** The loader script of a walk that proved a fix: written (--write-loaders), or only shown, with how to get it. */
+export interface WalkLoader {
+  written: boolean;
+  path: string;
+  code: string;
+  /** How to write it, when it was only shown. */
+  command: string | null;
+}
+
+export function walkLoader(walk: AutoWalk | null, writeLoadersCommand?: string): WalkLoader | null {
+  const wrote = walk?.steps.find((s) => s.request?.kind === "write-loader" && s.result?.ok);
+  const { path, code } = (wrote?.result?.data ?? {}) as { path?: unknown; code?: unknown };
+  if (typeof path === "string" && typeof code === "string") return { written: true, path, code, command: null };
+  const shown = walk?.steps.find((s) => s.id.endsWith(LOADER_PREVIEW));
+  const preview = shown ? previewIn(shown.content) : null;
+  return preview ? { written: false, ...preview, command: writeLoadersCommand ?? "keras-fix <model> --auto --write-loaders" } : null;
 }
 
 function diagnosisJson(diagnosis: Diagnosis | null) {
@@ -49,12 +73,15 @@ function walkPlans(walk: AutoWalk, facts: Facts) {
   return plansWithProofs(facts, facts.file?.path ?? null, proofs).map(planJson);
 }
 
-function walkJson(walk: AutoWalk, facts: Facts) {
+function walkJson(walk: AutoWalk, facts: Facts, writeLoadersCommand?: string) {
   return {
     outcome: walk.outcome,
     plans: walkPlans(walk, facts),
     fix: provenFix(walk),
     wrote: writtenFiles(walk),
+    loader: walkLoader(walk, writeLoadersCommand),
+    // explain: the step the walk stopped before, because it needs the model file or a Python (null: none).
+    stoppedBefore: walk.stoppedBefore ?? null,
     steps: walk.steps.map((s) => ({
       id: s.id,
       kind: s.kind,
@@ -106,7 +133,7 @@ export function toJsonDocument(report: RunReport): Record<string, unknown> {
       gotPastWith: link.next ? { fix: link.next.fix, nextError: lastLine(link.next.attempt), nextCause: link.next.diagnosis.cause } : null,
     })),
     summary: report.summary ? contentToPlain(report.summary) : null,
-    walk: walk ? { ...walkJson(walk, facts), chain: fixChain(history, walk, result.diagnosis) } : null,
+    walk: walk ? { ...walkJson(walk, facts, report.writeLoadersCommand), chain: fixChain(history, walk, result.diagnosis) } : null,
     // One answer with the exit code: a walk that proved a fix ends where exit code 0 does, the model loads.
     outcome: walk?.outcome === "fixed" && result.outcome !== "error" ? "loads" : result.outcome,
     exitCode: report.exitCode,
@@ -120,6 +147,56 @@ function section(title: string, body: string): string {
 
 function plain(content: Content): string {
   return contentToPlain(content);
+}
+
+// Styling sequences take no columns; a code block in the report is indented by its section (2) and contentToPlain (4).
+const SGR = /\u001b\[[0-9;]*m/g;
+const CODE_INDENT = 6;
+const columnsOf = (value: string) => [...value.replace(SGR, "")].length;
+
+/**
+ * The plain report folded to `width` columns at spaces, each folded line indented under its own text (under the
+ * text of a "- ", "• " or "▸ " item). Code is never folded: copied, it must stay the code it was; a word longer than
+ * the width (a path, a URL) stays whole, for the terminal to wrap.
+ */
+export function wrapToWidth(text: string, width: number): string {
+  return text
+    .split("\n")
+    .map((line) => {
+      if (columnsOf(line) <= width) return line;
+      const leading = /^ */.exec(line)![0];
+      const bare = line.replace(SGR, "");
+      const indent = /^ */.exec(bare)![0].length;
+      if (indent >= CODE_INDENT) return line;
+      const bullet = /^(?:[-•▸✔✘] |\d+\. )/.exec(bare.slice(indent))?.[0].length ?? 0;
+      const hang = " ".repeat(Math.min(indent + bullet, Math.floor(width / 2)));
+      const rows: string[] = [];
+      let row = leading;
+      let empty = true;
+      for (const word of line.slice(leading.length).split(" ")) {
+        if (!empty && columnsOf(`${row} ${word}`) > width) {
+          rows.push(row);
+          row = `${hang}${word}`;
+        } else {
+          row = empty ? `${row}${word}` : `${row} ${word}`;
+        }
+        empty = false;
+      }
+      rows.push(row);
+      return rows.join("\n");
+    })
+    .join("\n");
+}
+
+/** How explain's walk ends: nothing ran, so the last word is what to run next, on the model itself. */
+function explainEnding(report: RunReport, walk: AutoWalk): string[] {
+  const run = `keras-fix ${sanitize(report.result.file?.path ?? "<your model file>")}`;
+  if (!walk.stoppedBefore) return [chalk.yellow(`Nothing was run: follow the steps above, or run ${run} to check them on the model itself.`)];
+  const doc = report.result.diagnosis ? readExplainDoc(report.result.diagnosis.cause) : null;
+  return [
+    ...(doc ? [section("How to fix", plain(doc.howToFix))] : []),
+    chalk.yellow(`Next: ${sanitize(walk.stoppedBefore.title)}. That step needs the model file and a Python with Keras, and explain runs nothing: run ${run} to take it from here.`),
+  ];
 }
 
 export function toText(report: RunReport): string {
@@ -165,11 +242,15 @@ export function toText(report: RunReport): string {
       const parts = [chalk.bold(`▸ ${sanitize(s.title)}`)];
       const body = plain(s.content);
       if (body) parts.push(body);
-      if (s.choice) parts.push(chalk.dim(`(--auto chose: ${sanitize(s.choice.label)})`));
+      if (s.choice) parts.push(chalk.dim(`(${report.explain ? "--auto would take" : "--auto chose"}: ${sanitize(s.choice.label)})`));
       if (s.result) parts.push(`${s.result.ok ? chalk.green("✔") : chalk.red("✘")} ${plain(s.result.summary)}`);
       return parts.join("\n");
     });
-    out.push(section("Fix", steps.join("\n\n")));
+    if (steps.length > 0) out.push(section(report.explain ? "Fix steps" : "Fix", steps.join("\n\n")));
+    if (report.explain) {
+      out.push(...explainEnding(report, walk));
+      return out.join("\n");
+    }
     const chain = fixChain(history, walk, result.diagnosis);
     const proven = provenFix(walk);
     // A proven copy (bring-home) loads here; the original still does not.
@@ -185,6 +266,10 @@ export function toText(report: RunReport): string {
           ? chalk.yellow("Not fixed automatically: see the steps above, or run keras-fix in a terminal for the guided walk.")
           : chalk.yellow("Not fixed: follow the steps above.");
     out.push(verdict);
+    const loader = walkLoader(walk, report.writeLoadersCommand);
+    if (loader && !loader.written) {
+      out.push(`The loader script shown above was not written. To write it (${sanitize(loader.path)}), run:\n  ${sanitize(loader.command ?? "")}`);
+    }
   }
   return out.join("\n");
 }

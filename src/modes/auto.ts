@@ -14,10 +14,24 @@ import { exitCodeFor, printErrorDocument, printReport, progressToStderr } from "
 export function inputsFrom(options: CliOptions): Record<string, string> {
   const inputs: Record<string, string> = options.tryVersions ? { tryVersions: "yes" } : {};
   if (options.bringHome) inputs.bringHome = "yes";
+  if (options.writeLoaders) inputs.writeLoaders = "yes";
   if (!options.customObjects) return inputs;
   const module = resolve(options.customObjects);
   if (!existsSync(module)) throw new UserError(`--custom-objects: no file at ${options.customObjects}.`);
   return { ...inputs, customObjectsModule: module };
+}
+
+/** A word as a POSIX shell reads it back unchanged. */
+function shellWord(word: string): string {
+  return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, "'\\''")}'`;
+}
+
+/** The command this run was started with, plus `flag` (before a `--`, after which everything is a path). */
+export function commandWith(flag: string, argv: string[] = process.argv.slice(2)): string {
+  const words = argv.filter((word) => word !== flag);
+  const end = words.indexOf("--");
+  const at = end === -1 ? words.length : end;
+  return ["keras-fix", ...words.slice(0, at), flag, ...words.slice(at)].map(shellWord).join(" ");
 }
 
 export async function runAuto(target: string | undefined, options: CliOptions): Promise<number> {
@@ -61,7 +75,7 @@ export async function runAuto(target: string | undefined, options: CliOptions): 
       summary = final.cause.summary({ ...result, load: final.load, diagnosis: final.diagnosis, modelPath: target, results: {}, inputs });
     }
     const exitCode = exitCodeFor(result, walk);
-    printReport({ result, walk, exitCode, summary, history }, options);
+    printReport({ result, walk, exitCode, summary, history, writeLoadersCommand: commandWith("--write-loaders") }, options);
     return exitCode;
   } catch (error) {
     if (!options.json || !isUserError(error)) throw error;

@@ -11,4 +11,6 @@ export interface CliOptions {
   tryVersions?: boolean;
   /** --bring-home: --auto may write <model>.home.keras, from the trial that proved a plan or from tf_keras. */
   bringHome?: boolean;
+  /** --write-loaders: --auto writes a load_<model>.py script for a proven fix (otherwise it only shows it). */
+  writeLoaders?: boolean;
 }

@@ -5,7 +5,7 @@ import type { AutoWalk } from "../engine/auto-walk.js";
 import { sanitize } from "../core/content.js";
 import { toSafeJson } from "../core/safe-json.js";
 import { ExitCode } from "../core/exit-codes.js";
-import { toJsonDocument, toText, type RunReport } from "../engine/report.js";
+import { toJsonDocument, toText, wrapToWidth, type RunReport } from "../engine/report.js";
 import type { DiagnoseResult, StageProgress } from "../engine/session.js";
 import type { UserError } from "../core/errors.js";
 
@@ -27,7 +27,12 @@ export function progressToStderr(progress: StageProgress): void {
 
 export function printReport(report: RunReport, options: Pick<CliOptions, "json">): void {
   if (options.json) process.stdout.write(`${toSafeJson(toJsonDocument(report), 2)}\n`);
-  else process.stdout.write(`${toText(report)}\n`);
+  else {
+    // In a terminal the report is folded to its width (code excepted); piped, lines stay whole for other tools.
+    const columns = process.stdout.isTTY ? process.stdout.columns : 0;
+    const text = toText(report);
+    process.stdout.write(`${columns >= 20 ? wrapToWidth(text, columns) : text}\n`);
+  }
 }
 
 /** With --json, a run that could not happen is still one JSON document: outcome "error", the message and the hint. */

@@ -41,12 +41,10 @@ describe("compile-config-incompatible", () => {
       requests.push(request);
       return { ok: true, summary: paragraphs("loads"), data: { fix: request.kind === "verify-load" ? request.fix : undefined } };
     });
-    // The proven fix, then the loader script --auto writes with it (flows/_shared/keep-fix.ts).
-    expect(requests).toEqual([
-      { kind: "verify-load", fix: { compile: false } },
-      { kind: "write-loader", fix: { compile: false } },
-    ]);
+    // The proven fix; --auto writes no loader unless asked (--write-loaders), it shows the one it would write.
+    expect(requests).toEqual([{ kind: "verify-load", fix: { compile: false } }]);
     expect(walk.outcome).toBe("fixed");
+    expect(contentToPlain(walk.steps.find((s) => s.id === "keep-loader-preview")!.content)).toContain("compile=False");
     const shown = contentToPlain(walk.steps.at(-1)!.content);
     expect(shown).toContain('keras.models.load_model("m.h5", compile=False)');
     expect(shown).toContain('loss="mean_squared_error"');

@@ -40,14 +40,31 @@ describe("custom-layer-missing", () => {
     expect(plainWalk(walk)).toContain('--auto --custom-objects "/m/layers.py"');
   });
 
-  it("--auto with --custom-objects verifies with that file under the stored key, then writes the loader", async () => {
+  it("--auto with --custom-objects verifies with that file under the stored key, and shows the loader without writing it", async () => {
+    const fix = { customObjectsModule: "/work/my_layers.py", customObjects: { "FixturePkg>Gate": "Gate" } };
+    const runner = scriptedRunner([
+      { expect: (r) => r.kind === "find-sources", result: failed },
+      { expect: (r) => r.kind === "verify-load" && JSON.stringify(r.fix) === JSON.stringify(fix), result: ok({ fix }) },
+    ]);
+    const walk = await walkAutomatically(cause, baseFor(modelFacts, R1), { customObjectsModule: "/work/my_layers.py" }, runner.run);
+    expect(walk.outcome).toBe("fixed");
+    expect(runner.seen.some((r) => r.kind === "write-loader")).toBe(false);
+    const preview = plainWalk(walk);
+    expect(preview).toContain("The loader script (not written)");
+    expect(preview).toContain("--write-loaders");
+    expect(preview).toContain('CUSTOM_OBJECTS_FILE = "/work/my_layers.py"');
+    expect(preview).toContain('"FixturePkg>Gate": custom.Gate,');
+  });
+
+  it("--auto --write-loaders writes the loader under the stored key, and the end says how to run it", async () => {
     const fix = { customObjectsModule: "/work/my_layers.py", customObjects: { "FixturePkg>Gate": "Gate" } };
     const runner = scriptedRunner([
       { expect: (r) => r.kind === "find-sources", result: failed },
       { expect: (r) => r.kind === "verify-load" && JSON.stringify(r.fix) === JSON.stringify(fix), result: ok({ fix }) },
       { expect: (r) => r.kind === "write-loader" && r.fix.customObjectsModule === fix.customObjectsModule, result: ok({ path: "/cwd/load_gate.py" }) },
     ]);
-    const walk = await walkAutomatically(cause, baseFor(modelFacts, R1), { customObjectsModule: "/work/my_layers.py" }, runner.run);
+    const inputs = { customObjectsModule: "/work/my_layers.py", writeLoaders: "yes" };
+    const walk = await walkAutomatically(cause, baseFor(modelFacts, R1), inputs, runner.run);
     expect(walk.outcome).toBe("fixed");
     expect(plainWalk(walk)).toContain("python /cwd/load_gate.py");
   });

@@ -29,8 +29,10 @@ describe("custom-object-config", () => {
     const runner = scriptedRunner([{ expect: (r) => r.kind === "verify-load" && JSON.stringify(r.fix) === JSON.stringify(fix), result: ok({ fix }) },
       { expect: (r) => r.kind === "write-loader" && JSON.stringify(r.fix) === JSON.stringify(fix), result: ok({ path: "/cwd/load_m.py" }) },
     ]);
-    const state = await walkAutomatically({ ...cause, steps: cause.steps.map((s) => (s.kind === "choice" && s.id === "choose" ? { ...s, auto: "retry" } : s)) }, base, { customObjectsModule: "/src/fixed.py" }, runner.run);
+    const inputs = { customObjectsModule: "/src/fixed.py", writeLoaders: "yes" };
+    const state = await walkAutomatically({ ...cause, steps: cause.steps.map((s) => (s.kind === "choice" && s.id === "choose" ? { ...s, auto: "retry" } : s)) }, base, inputs, runner.run);
     expect(state.outcome).toBe("fixed");
+    expect(runner.seen.map((r) => r.kind)).toEqual(["verify-load", "write-loader"]);
   });
 
   it("does not claim built-in layers with unknown keywords (a Keras version problem)", () => {

@@ -18,7 +18,7 @@ describe("keras-backend-unavailable", () => {
     const model = join(modelsDir, "keras2", "sequential.h5");
     const cwd = scratchDir();
     const env = unconfiguredKerasEnv() as Record<string, string>;
-    const run = runCli(["--json", "--python", pythonFor("keras35-py312"), model], { env, cwd });
+    const run = runCli(["--json", "--write-loaders", "--python", pythonFor("keras35-py312"), model], { env, cwd });
     const report = jsonOf(run);
     expect(report.env).toMatchObject({ loader: "keras3", backend: "tensorflow", backendSource: "default", packages: { keras: "3.5.0", tensorflow: null } });
     expect(report.env.importError.at(-1)).toMatchObject({ type: "ModuleNotFoundError", message: "No module named 'tensorflow'" });
@@ -27,7 +27,7 @@ describe("keras-backend-unavailable", () => {
     expect(report.walk).toMatchObject({ outcome: "fixed", fix: { backend: "jax" } });
     expect(report.walk.steps.find((step: { id: string }) => step.id === "verify")).toMatchObject({ action: "verify-load", ok: true });
     expect(run.status).toBe(0);
-    // The loader script it wrote loads the model on its own, in the same unconfigured environment.
+    // The loader script it wrote (asked with --write-loaders) loads the model on its own, in the same unconfigured environment.
     const loader = join(cwd, "load_sequential.py");
     expect(report.walk.wrote).toEqual([loader]);
     expect(spawnSync(pythonFor("keras35-py312"), [loader], { env, cwd, encoding: "utf8" }).status).toBe(0);

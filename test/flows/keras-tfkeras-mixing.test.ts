@@ -7,7 +7,7 @@ import { causes } from "../../flows/index.js";
 import { kerasTfkerasMixing } from "../../flows/keras-tfkeras-mixing/cause.js";
 import { walkAutomatically } from "../../src/engine/auto-walk.js";
 import { classify } from "../../src/core/classify/classify.js";
-import { paragraphs } from "../../src/core/content.js";
+import { contentToPlain, paragraphs } from "../../src/core/content.js";
 import { parseTraceback } from "../../src/core/classify/traceback.js";
 import type { ActionRequest } from "../../src/core/types.js";
 import { facts } from "../catalogue/facts.js";
@@ -28,11 +28,10 @@ describe("keras-tfkeras-mixing", () => {
       requests.push(request);
       return { ok: true, summary: paragraphs("loads"), data: { fix: request.kind === "verify-load" ? request.fix : undefined } };
     });
-    expect(requests).toEqual([
-      { kind: "verify-load", fix: { legacyKeras: true } },
-      { kind: "write-loader", fix: { legacyKeras: true } },
-    ]);
+    // No loader written unless asked (--write-loaders): the walk shows the one it would write, through tf_keras.
+    expect(requests).toEqual([{ kind: "verify-load", fix: { legacyKeras: true } }]);
     expect(walk.outcome).toBe("fixed");
+    expect(walk.steps.map((s) => contentToPlain(s.content)).join("\n")).toContain("import tf_keras as keras");
   });
 
   it("detects a tf_keras file from the facts alone (keras_version after 2.15)", () => {

@@ -56,7 +56,7 @@ describe("lambda-safe-mode", () => {
 
   it("with consent, verifies safeMode false with keras-fix's guard lifted, and writes a loader carrying it", () => {
     const fix = { safeMode: false, allowStoredCode: true };
-    const walk = walkWith(cause, baseFor(lambdaFacts, L2), { choose: "unsafe" }, { "read-lambdas": failed, "verify-unsafe": ok({ fix }), "loaded-loader": ok({}) });
+    const walk = walkWith(cause, baseFor(lambdaFacts, L2), { choose: "unsafe", loaded: "write-loader" }, { "read-lambdas": failed, "verify-unsafe": ok({ fix }), "loaded-loader": ok({}) });
     expect(walk.requests).toEqual([
       { kind: "read-lambdas" },
       { kind: "verify-load", fix },

@@ -24,7 +24,7 @@ describe("savedmodel-in-keras3", () => {
         { file: result.file, env: result.env, load: result.load, diagnosis: result.diagnosis!, modelPath: folder },
         (request) => session.runAction(request),
       );
-      expect(walk.steps.map((s) => s.id)).toEqual(["explain", "route", "try-tfsm", "keep-tfsm", "keep-tfsm-loader", "keep-tfsm-more", "tfsm-works"]);
+      expect(walk.steps.map((s) => s.id)).toEqual(["explain", "route", "try-tfsm", "keep-tfsm", "keep-tfsm-loader-preview", "keep-tfsm-more", "tfsm-works"]);
       expect(walk.outcome).toBe("fixed");
       expect(plainWalk(walk)).toContain('call_endpoint="serving_default"');
     } finally {

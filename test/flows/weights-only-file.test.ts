@@ -1,11 +1,18 @@
 // weights-only-file: the real inspector reads a save_weights file, the flow prints build-then-load_weights code
-// naming the stored layers (checked against what real h5py reads from the file).
+// naming the stored layers (checked against what real h5py reads from the file). With a to_json() architecture
+// beside the weights, the code rebuilds from it, naming the user's two files (issue 21: the to_json example used
+// placeholder names), and that code runs with real Keras; a to_json() file given alone names its weights file too.
 import { spawnSync } from "node:child_process";
+import { copyFileSync, existsSync, mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { architectureBeside, weightsBeside } from "../../flows/weights-only-file/architecture.js";
 import { loadWeightsCode, storedLayerNames } from "../../flows/weights-only-file/cause.js";
 import { createDiagnoseSession } from "../../src/engine/diagnose.js";
-import { modelsDir, pythonFor } from "../helpers/envs.js";
+import type { EnvName } from "../helpers/envs.js";
+import { envVarsFor, modelsDir, pythonFor } from "../helpers/envs.js";
+import { runCli } from "../helpers/cli.js";
 import { autoWalk, baseFor, causeOf, plainWalk } from "../catalogue/walk.js";
 import { facts, modelFacts } from "../catalogue/facts.js";
 
@@ -76,5 +83,59 @@ describe("weights-only-file", () => {
     expect(run.status, run.stderr.slice(-2000)).toBe(0);
     expect(run.stdout).toContain("kernel (4, 3)");
     expect(run.stdout).toContain("load_model fails");
+  });
+
+  describe("with a to_json() architecture beside the weights", () => {
+    /** The user's folder: the two halves of one model under the user's own names. */
+    function pair(set: "keras3" | "keras2", json: string, weights: string): string {
+      const dir = mkdtempSync(join(tmpdir(), "kf-json-pair-"));
+      copyFileSync(join(modelsDir, set, "model.json"), join(dir, json));
+      copyFileSync(join(modelsDir, set, set === "keras3" ? "weights_only.weights.h5" : "weights_only.h5"), join(dir, weights));
+      return dir;
+    }
+
+    async function shownCode(weights: string): Promise<string> {
+      const session = createDiagnoseSession({ modelPath: weights, timeoutSeconds: 60 });
+      const result = await session.diagnose(() => {});
+      await session.close();
+      expect(result.diagnosis?.cause).toBe("weights-only-file");
+      const walk = await autoWalk(cause, { file: result.file, env: null, load: null, diagnosis: result.diagnosis!, modelPath: weights });
+      const end = walk.steps.at(-1)!;
+      const block = end.content.flat().find((token) => token.kind === "codeblock");
+      return block!.value;
+    }
+
+    for (const { set, env, json, weights, saved } of [
+      { set: "keras3" as const, env: "keras3" as EnvName, json: "classifier.json", weights: "classifier.weights.h5", saved: "classifier.rebuilt.keras" },
+      { set: "keras2" as const, env: "keras2" as EnvName, json: "net_arch.json", weights: "net_arch_weights.h5", saved: "net_arch.rebuilt.h5" },
+    ]) {
+      it(`${set}: rebuilds from ${json}, loads ${weights}, and that code runs with real Keras`, async () => {
+        const dir = pair(set, json, weights);
+        expect(architectureBeside(join(dir, weights))).toBe(join(dir, json));
+        const code = await shownCode(join(dir, weights));
+        expect(code).toContain(`with open(${JSON.stringify(join(dir, json))}) as f:`);
+        expect(code).toContain(`model.load_weights(${JSON.stringify(join(dir, weights))})`);
+        expect(code).not.toMatch(/"model\.json"|"model\.weights\.h5"/);
+        const run = spawnSync(pythonFor(env), ["-c", code], { encoding: "utf8", cwd: dir, env: { ...process.env, ...envVarsFor(env), TF_CPP_MIN_LOG_LEVEL: "3" } });
+        expect(run.status, run.stderr.slice(-2000)).toBe(0);
+        expect(existsSync(join(dir, saved))).toBe(true);
+      });
+    }
+
+    it("keras-fix on the to_json() file alone: the example names it and the weights file beside it", () => {
+      const dir = pair("keras3", "arch.json", "arch.weights.h5");
+      expect(weightsBeside(join(dir, "arch.json"))).toBe(join(dir, "arch.weights.h5"));
+      const run = runCli([join(dir, "arch.json"), "--auto", "--python", pythonFor("keras3")], { env: envVarsFor("keras3") });
+      expect(run.stdout).toContain("is a Keras architecture saved with to_json() (no weights)");
+      expect(run.stdout).toContain(`with open(${JSON.stringify(join(dir, "arch.json"))}) as f:`);
+      expect(run.stdout).toContain(`model.load_weights(${JSON.stringify(join(dir, "arch.weights.h5"))})`);
+      expect(run.stdout).not.toMatch(/"model\.json"|"model\.weights\.h5"/);
+
+      const alone = mkdtempSync(join(tmpdir(), "kf-json-alone-"));
+      copyFileSync(join(modelsDir, "keras3", "model.json"), join(alone, "arch.json"));
+      const lonely = runCli([join(alone, "arch.json"), "--auto", "--python", pythonFor("keras3")], { env: envVarsFor("keras3") });
+      expect(lonely.stdout).toContain("No weights file was found beside it");
+      expect(lonely.stdout).toContain(`model.load_weights(${JSON.stringify(join(alone, "arch.weights.h5"))})`);
+    });
   });
 });

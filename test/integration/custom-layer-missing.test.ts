@@ -1,11 +1,11 @@
 // custom-layer-missing for real: Keras 3.15 and Keras 2.15 fail on the fixtures, the CLI names the class; --auto
-// stops without importing found code, and with --custom-objects it loads, writes a loader that really loads, and
-// leaves the model file's bytes alone.
-import { spawnSync } from "node:child_process";
+// stops without importing found code, and with --custom-objects it loads, shows the loader it would write (writing
+// nothing), and with --write-loaders writes that same loader, which really loads; the model file's bytes stay alone.
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { envVarsFor, modelsDir, pythonFor } from "../helpers/envs.js";
-import { runCli, sha256 } from "./custom-objects-helpers.js";
+import { modelsDir, pythonFor } from "../helpers/envs.js";
+import { expectLoaderShownNotWritten, runCli, runLoader, sha256 } from "./custom-objects-helpers.js";
 
 const keras3Model = join(modelsDir, "keras3", "custom_layer_unregistered.keras");
 const source = join(modelsDir, "sources", "fixture_layers.py");
@@ -19,17 +19,30 @@ describe("custom-layer-missing (real Keras)", () => {
     expect(json.walk?.steps.filter((s) => s.action === "verify-load")).toEqual([]);
   });
 
-  it("Keras 3.15: with --custom-objects it loads, writes a loader that loads, and the model is unchanged", () => {
+  it("Keras 3.15: with --custom-objects it loads and shows the loader without writing it; the model is unchanged", () => {
     const before = sha256(keras3Model);
-    const { json, cwd } = runCli("keras3", pythonFor("keras3"), [keras3Model, "--custom-objects", source]);
-    expect(json.diagnosis?.cause).toBe("custom-layer-missing");
+    const run = runCli("keras3", pythonFor("keras3"), [keras3Model, "--custom-objects", source]);
+    expect(run.json.diagnosis?.cause).toBe("custom-layer-missing");
+    expect(run.json.walk?.outcome).toBe("fixed");
+    expect(run.json.exitCode).toBe(0);
+    const shown = expectLoaderShownNotWritten(run, "load_custom_layer_unregistered.py");
+    expect(shown.code).toContain(`CUSTOM_OBJECTS_FILE = "${source}"`);
+    expect(shown.code).toContain('"ScaledDense": custom.ScaledDense,');
+    expect(run.json.walk?.loader?.command).toContain(`--custom-objects ${source}`);
+    expect(sha256(keras3Model)).toBe(before);
+  });
+
+  it("Keras 3.15: --write-loaders writes the loader it showed, and that loader loads the model with real Keras", () => {
+    const before = sha256(keras3Model);
+    const shown = runCli("keras3", pythonFor("keras3"), [keras3Model, "--custom-objects", source]).json.walk!.loader!;
+    const { json, cwd, left } = runCli("keras3", pythonFor("keras3"), [keras3Model, "--custom-objects", source, "--write-loaders"]);
     expect(json.walk?.outcome).toBe("fixed");
-    expect(json.exitCode).toBe(0);
-    const loader = json.walk!.wrote[0];
-    expect(loader).toBe(join(cwd, "load_custom_layer_unregistered.py"));
-    const run = spawnSync(pythonFor("keras3"), [loader], { encoding: "utf8", env: { ...process.env, ...envVarsFor("keras3"), TF_CPP_MIN_LOG_LEVEL: "3" } });
-    expect(run.status).toBe(0);
-    expect(run.stdout).toContain("scaled_dense");
+    const loader = join(cwd, "load_custom_layer_unregistered.py");
+    expect(json.walk?.wrote).toEqual([loader]);
+    expect(left).toEqual(["load_custom_layer_unregistered.py"]);
+    expect(json.walk?.loader).toMatchObject({ written: true, path: loader, command: null });
+    expect(readFileSync(loader, "utf8")).toBe(shown.code);
+    expect(runLoader("keras3", pythonFor("keras3"), loader)).toContain("scaled_dense");
     expect(sha256(keras3Model)).toBe(before);
   });
 

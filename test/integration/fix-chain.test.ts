@@ -1,13 +1,14 @@
 // The walk goes on when a proven fix meets another error, and the report ends on the cause that is true at the end
 // (issue 9 §2, §8). Real Keras: a custom layer whose code is supplied but whose constructor lacks **kwargs (Keras 3.5,
 // JAX), and an HDF5 model named `.model` that Keras 3.15 refuses by name, whose copy named .h5 then fails on its
-// training config, so compile=False comes next, with the copy carried along.
+// training config, so compile=False comes next, with the copy carried along. The loader of the whole chain is shown,
+// and written (and loads with real Keras) only with --write-loaders.
 import { copyFileSync, readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { jsonOf, runCli } from "../helpers/cli.js";
 import { envVarsFor, modelsDir, pythonFor, scratchDir } from "../helpers/envs.js";
-import { sha256 } from "./custom-objects-helpers.js";
+import { runLoader, sha256 } from "./custom-objects-helpers.js";
 
 describe("a chain of fixes, reported on its final cause", () => {
   it("custom layer found, then its constructor refuses the config: final custom-object-config, history custom-layer-missing, exit 1", () => {
@@ -53,10 +54,23 @@ describe("a chain of fixes, reported on its final cause", () => {
       { cause: "keras-release-bug", fix: { loadAs: ".h5" }, result: "next-error" },
       { cause: "compile-config-incompatible", fix: { loadAs: ".h5", compile: false }, result: "loads" },
     ]);
-    // The loader script loads the way it was proven: a copy named .h5, compile=False; the file itself untouched.
-    const [loader] = report.walk.wrote as string[];
-    expect(readFileSync(loader, "utf8")).toMatch(/shutil\.copyfile\(MODEL_PATH, LOAD_PATH\)[\s\S]*load_model\(LOAD_PATH, compile=False\)/);
+    // The loader shown loads the way it was proven: a copy named .h5, compile=False. Nothing is written unasked.
+    const loader = join(folder, "load_legacy_model.model.py");
+    expect(report.walk.wrote).toEqual([]);
+    expect(report.walk.loader).toMatchObject({ written: false, path: loader });
+    expect(report.walk.loader.code).toMatch(/shutil\.copyfile\(MODEL_PATH, LOAD_PATH\)[\s\S]*load_model\(LOAD_PATH, compile=False\)/);
+    expect(readdirSync(folder)).toEqual(["legacy_model.model"]);
+    const text = runCli([model, "--auto", "--python", pythonFor("keras3")], { cwd: folder });
+    expect(text.stdout).toContain("The loader script (not written)");
+    expect(text.stdout).toContain(`keras-fix ${model} --auto --python ${pythonFor("keras3")} --write-loaders`);
+    expect(readdirSync(folder)).toEqual(["legacy_model.model"]);
+
+    // Asked, it writes that same script, and the script loads the model with real Keras; the file itself untouched.
+    const written = jsonOf(runCli([model, "--auto", "--json", "--write-loaders", "--python", pythonFor("keras3")], { cwd: folder }));
+    expect(written.walk.wrote).toEqual([loader]);
+    expect(readFileSync(loader, "utf8")).toBe(report.walk.loader.code);
+    runLoader("keras3", pythonFor("keras3"), loader);
     expect(sha256(model)).toBe(before);
-    expect(readdirSync(folder).sort()).toEqual(["legacy_model.model", loader.split("/").at(-1)].sort());
+    expect(readdirSync(folder).sort()).toEqual(["legacy_model.model", "load_legacy_model.model.py"]);
   });
 });
