@@ -39,13 +39,16 @@ function start(name: string, dir: string, args: string[], env: Record<string, st
   return openTerminal(name, dir, ["sh", "-c", script], { PATH: process.env.PATH ?? "", TERM: "xterm-256color", ...env }, size);
 }
 
-/** Waits until the screen changed from `previous` and the wizard shows a live step. */
+/** Waits until the screen changed from `previous`, shows a live step, and holds still (no frame half drawn). */
 async function nextLive(term: Terminal, previous: string, timeoutMs = 120_000): Promise<string> {
   const deadline = Date.now() + timeoutMs;
   let screen = term.screen();
+  let steady = 0;
   while (Date.now() < deadline) {
-    screen = term.screen();
-    if (screen !== previous && LIVE.test(hints(screen))) return screen;
+    const now = term.screen();
+    steady = now === screen ? steady + 1 : 0;
+    screen = now;
+    if (screen !== previous && LIVE.test(hints(screen)) && steady >= 3) return screen;
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   throw new Error(`timed out after ${timeoutMs} ms; the screen:\n${screen}`);
@@ -136,7 +139,9 @@ describe("git lfs pull, offered only where it can work", () => {
       if (/Enter: continue/.test(hints(screen))) {
         term.send("Enter");
       } else if (/Enter: submit/.test(hints(screen))) {
+        // The typed answer is on screen before Enter goes: a person reads what they typed.
         term.send("yes", { literal: true });
+        await term.waitFor(/› yes/, 10_000);
         term.send("Enter");
       } else {
         picked.push(pick(term, screen, /Run git lfs pull for models\/model\.keras now|Nothing more|No, that's all/));
