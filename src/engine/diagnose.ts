@@ -47,7 +47,7 @@ function secondsSince(start: number): number {
 export function createDiagnoseSession(options: DiagnoseOptions): DiagnoseSession {
   let probe: ProbeSession | null = null;
   let closed = false;
-  const starting = new AbortController();
+  let starting = new AbortController();
   const facts: Facts = { file: null, env: null, load: null };
   let importSeconds = 0;
 
@@ -168,6 +168,13 @@ export function createDiagnoseSession(options: DiagnoseOptions): DiagnoseSession
     if (facts.file?.safety?.verdict === "dangerous" && MODEL_IN_PYTHON.has(request.kind) && !("fix" in request && request.fix.allowStoredCode === true)) {
       return { ok: false, summary: paragraphs("Not run: the safety read found something in this file that acts outside the model, so keras-fix gives it to no Python without your typed yes.") };
     }
+    // A file that settled the diagnosis alone (a Git LFS pointer, say) started no Python; a step that has since made
+    // it loadable (git lfs pull) needs one now.
+    if (!probe && !closed && MODEL_IN_PYTHON.has(request.kind)) {
+      starting = new AbortController();
+      const { probe: started } = await startPython(() => {});
+      if (started) facts.env = started.env;
+    }
     return runEffect(request, {
       onPipProgress: onProgress && ((pip) => onProgress(pipProgressForBar(pip))),
       modelPath: options.modelPath,
@@ -176,7 +183,7 @@ export function createDiagnoseSession(options: DiagnoseOptions): DiagnoseSession
       timeoutSeconds: options.timeoutSeconds,
       onProgress: options.onActionProgress,
       probe: () => {
-        if (!probe) throw new Error("the Python worker is not running; diagnose() starts it");
+        if (!probe) throw new Error("no Python could be started to load the model: run keras-fix again with --python PATH");
         return probe;
       },
     });

@@ -151,6 +151,8 @@ describe("git lfs pull, offered only where it can work", () => {
     expect(picked[0]).toMatch(/^Run git lfs pull for models\/model\.keras now/);
     expect(flat(screen)).toContain(`git -C ${repo} lfs pull --include models/model.keras exited with 0.`);
     expect(readFileSync(pointer)).toEqual(readFileSync(real));
+    // The pointer started no Python; the load after the pull starts one, and the walk proves the download there.
+    expect(flat(screen)).toMatch(/the model loads/);
     term.send("Enter");
     await term.waitFor(EXIT_MARK, 30_000);
     // What the walk then says to do, run: the real file loads.
