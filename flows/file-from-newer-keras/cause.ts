@@ -22,11 +22,6 @@ function isKerasBuiltin(name: string): boolean {
   return LATER_KERAS2_NAMES.has(name) || name in KERAS3_LAYERS_ADDED || builtinsFor(null).has("layers", name);
 }
 
-function pair(facts: Facts): string | null {
-  const v = versionFacts(facts);
-  return v.fileVersion && v.loaderVersion ? `file ${v.fileVersion} > installed ${v.loaderVersion}` : null;
-}
-
 export const fileFromNewerKeras: Cause = {
   id: "file-from-newer-keras",
   title: "The file was saved by a newer Keras than the one loading it",
@@ -171,9 +166,11 @@ export const fileFromNewerKeras: Cause = {
     const what = captures.keyword
       ? `${captures.className ? `${captures.className}(${captures.keyword}=...)` : captures.keyword}`
       : captures.className ?? captures.elsewhereName ?? (captures.tfSymbol ? `tf.${captures.tfSymbol.replace(/^tf\./, "")}` : undefined) ?? zipCulprit(captures);
-    const versions = pair(facts);
-    if (versions && what) return `${versions}: ${what}`;
-    return versions ?? what ?? null;
+    const v = versionFacts(facts);
+    if (!v.fileVersion || !v.loaderVersion) return what ?? null;
+    // Read as a sentence after "At fault:": the name first, then who wrote it and who cannot read it.
+    if (what) return `${what}, written by Keras ${v.fileVersion} and unknown to Keras ${v.loaderVersion}`;
+    return `a file from Keras ${v.fileVersion}, newer than the Keras ${v.loaderVersion} loading it`;
   },
   start: "explain",
   steps: versionSteps({

@@ -114,9 +114,10 @@ export const keras3FileInKeras2: Cause = {
       captures.keyword ??
       (captures.module ? `${captures.module}.${captures.className}` : captures.className) ??
       zipCulprit(captures);
-    const versions = v.fileVersion ? `file ${v.fileVersion}, loader ${loaderName(facts)}` : null;
-    if (what && versions) return `${versions}: ${what}`;
-    return what ?? versions;
+    if (!v.fileVersion) return what ?? null;
+    // Read as a sentence after "At fault:": the name first, then who wrote it and who cannot read it.
+    if (what) return `${what}, written by Keras ${v.fileVersion} and unknown to ${loaderName(facts)}`;
+    return `a file from Keras ${v.fileVersion}, which ${loaderName(facts)} cannot read`;
   },
   start: "explain",
   steps: versionSteps({

@@ -22,7 +22,7 @@ describe("file-from-newer-keras", () => {
     const given = await factsFor({ model: "fixtures/models/keras3-extra/newer_layer.keras", env: keras35 });
     expect(classify(chainOf("keras-3.5.0--rmsnormalization-not-located.txt"), given, causes)).toMatchObject({
       cause: "file-from-newer-keras",
-      culprit: "file 3.15.1 > installed 3.5.0: RMSNormalization",
+      culprit: "RMSNormalization, written by Keras 3.15.1 and unknown to Keras 3.5.0",
     });
   });
 
