@@ -172,6 +172,15 @@ export const MISSING_OBJECT_MATCHERS: Matcher[] = [
  */
 export const LAYER_ONLY_MATCHERS: Matcher[] = [
   {
+    // Keras 2.13-2.15 reading a functional `.keras` whose layer class it cannot resolve keeps the class name (a str)
+    // as the layer and calls it in process_node: the message names nothing, the file's custom layer is the one.
+    type: /^TypeError$/,
+    message: /^'str' object is not callable(?<layerFromFile>)$/,
+    frame: /functional\.py|process_node/,
+    weight: 0.75,
+    means: "Keras kept an unresolved layer's class name in place of the layer, then called it: a layer whose code was not given",
+  },
+  {
     // tf.keras 2.3-2.7 SavedModel revival: "Unable to restore a layer of class X. Layers of class X require that the
     // class be provided to the model loading code".
     type: /^RuntimeError$/,
@@ -378,6 +387,10 @@ export function resolveMissing(captures: Record<string, string>, facts: Facts): 
     if (fn) stored = fn.key;
   }
   // A hit that names no object but knows its kind (custom-loss-missing's Keras 3 H5 TypeError) takes the file's.
+  if (!stored && captures.layerFromFile !== undefined) {
+    stored = (facts.file?.customObjects ?? []).find((r) => familyOfKind(r.kind) === "layer")?.key ?? "";
+    printableFamily = "layer";
+  }
   if (!stored && captures.lossFamily !== undefined) {
     stored = (facts.file?.customObjects ?? []).find((r) => r.kind === "loss")?.key ?? "";
     printableFamily = "loss";

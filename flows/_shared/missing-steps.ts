@@ -467,6 +467,8 @@ export function missingCause(spec: MissingCauseSpec): Cause {
       }
       // tf.keras' SavedModel revival names the kind of object (_tf_keras_metric), not its class.
       if (!missing.className && captures.kindOnly !== undefined) return (missing.family ?? "layer") === spec.family ? 0.95 : false;
+      // Without the file, a str called in process_node still most likely stands for a custom layer left unresolved.
+      if (!missing.className && captures.layerFromFile !== undefined) return spec.family === "layer" ? 0.7 : false;
       if (!missing.className || looksLikeLayerName(captures, facts)) return false;
       // A built-in name stays a distant alternative: the release-bug and version causes claim it first.
       if (missing.builtin) return (missing.family ?? spec.family) === spec.family ? 0.35 : false;

@@ -14,11 +14,6 @@ const KNOWN_WRONG: Record<string, string> = {
   "keras2/nested_functional.h5 in keras35-py312":
     "Keras 3.5 on JAX never returns from loading a tf.keras nested functional HDF5 (a Keras bug); keras-fix has no verdict for a load that hangs, it stops at --timeout",
   "tf21-py37/nested_functional.h5 in keras35-py312": "the same hang, on TF 2.1's file",
-  // Keras 2.15 reading its own functional `.keras` without a custom layer's code: the name comes back as a string and
-  // is called (`TypeError: 'str' object is not callable` in functional.process_node); no cause claims it yet.
-  "matrix-two/keras2/custom_layer_and_loss.keras in keras2": "Keras 2.15 calls the unresolved layer name in process_node ('str' object is not callable): no cause's matcher claims it yet",
-  "matrix-two/keras2/custom_layer_and_tf_op.keras in keras2": "the same 'str' object is not callable",
-  "matrix-two/keras2/keras2_code_layer.keras in keras2": "the same 'str' object is not callable",
 };
 
 const files = matrixFiles();
