@@ -2,34 +2,23 @@
 // the first 40 s after the typed yes used to show only a spinner. Each phase now has its words: resolving, creating
 // the venv, downloading (bytes of the total), installing, loading the model there. pip talks to a local package
 // index of tiny fake wheels that answers slowly, so each phase lasts long enough to be seen on any machine.
-import { execFileSync } from "node:child_process";
-import { createServer, type Server } from "node:http";
-import type { Socket } from "node:net";
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { copyFileSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { cliPath, envVarsFor, modelsDir, pythonFor } from "../helpers/envs.js";
+import { tinyIndex, type TinyIndex } from "./tiny-index.js";
 import { liveOptions, openTerminal, type Terminal } from "./tmux.js";
 
 const MODEL = "sequential.keras";
-// What the plan for a Keras 3.15 file in the Keras 3.5 + JAX environment installs (keras>=3.15 plus the backend).
-const WHEELS = [
-  ["keras", "3.15.1"],
-  ["jax", "0.4.31"],
-  ["jaxlib", "0.4.31"],
-] as const;
-
 let terminal: Terminal | null = null;
-let server: Server | null = null;
-const sockets = new Set<Socket>();
+let packageIndex: TinyIndex | null = null;
 const folders: string[] = [];
 afterEach(() => {
   terminal?.kill();
   terminal = null;
-  for (const socket of sockets) socket.destroy();
-  server?.close();
-  server = null;
+  packageIndex?.close();
+  packageIndex = null;
   for (const dir of folders.splice(0)) rmSync(dir, { recursive: true, force: true });
 });
 
@@ -37,61 +26,6 @@ function tempDir(prefix: string): string {
   const dir = mkdtempSync(join(tmpdir(), prefix));
   folders.push(dir);
   return dir;
-}
-
-/** Wheels with metadata only (no code, no dependencies), made by Python's zipfile. */
-function makeWheels(dir: string): Map<string, Buffer> {
-  const script = `
-import sys, zipfile
-name, version, out = sys.argv[1:4]
-dist = "%s-%s.dist-info" % (name, version)
-with zipfile.ZipFile(out, "w") as z:
-    z.writestr(dist + "/METADATA", "Metadata-Version: 2.1\\nName: %s\\nVersion: %s\\nRequires-Python: >=3.8\\n" % (name, version))
-    z.writestr(dist + "/WHEEL", "Wheel-Version: 1.0\\nGenerator: test\\nRoot-Is-Purelib: true\\nTag: py3-none-any\\n")
-    z.writestr(dist + "/RECORD", "%s/METADATA,,\\n%s/WHEEL,,\\n%s/RECORD,,\\n" % (dist, dist, dist))
-`;
-  const files = new Map<string, Buffer>();
-  for (const [name, version] of WHEELS) {
-    const file = `${name}-${version}-py3-none-any.whl`;
-    execFileSync(pythonFor("bare"), ["-c", script, name, version, join(dir, file)]);
-    files.set(file, readFileSync(join(dir, file)));
-  }
-  return files;
-}
-
-/** A PEP 503 index on 127.0.0.1 that answers every wheel after a pause, and sends the install's downloads slowly. */
-async function slowIndex(wheels: Map<string, Buffer>): Promise<string> {
-  const served = new Map<string, number>();
-  server = createServer((request, response) => {
-    const path = decodeURIComponent(new URL(request.url ?? "/", "http://x").pathname);
-    const project = /^\/simple\/([^/]+)\/?$/.exec(path)?.[1];
-    if (project) {
-      const links = [...wheels.keys()].filter((file) => file.split("-")[0] === project.toLowerCase().replace(/[-_.]+/g, ""));
-      if (links.length === 0) return response.writeHead(404).end();
-      response.writeHead(200, { "content-type": "text/html" });
-      return response.end(`<html><body>${links.map((file) => `<a href="/files/${file}">${file}</a>`).join("\n")}</body></html>`);
-    }
-    const file = /^\/files\/(.+)$/.exec(path)?.[1];
-    const body = file ? wheels.get(file) : undefined;
-    if (!file || !body) return response.writeHead(404).end();
-    const headers = { "content-type": "application/octet-stream", "content-length": String(body.length) };
-    if (request.method === "HEAD") return response.writeHead(200, headers).end();
-    const count = (served.get(file) ?? 0) + 1;
-    served.set(file, count);
-    // The two dry runs (the estimate, the trial's check) wait 1.5 s a file; the install's download 2 s, in two halves.
-    if (count <= 2) return void setTimeout(() => response.writeHead(200, headers).end(body), 1_500);
-    response.writeHead(200, headers);
-    response.write(body.subarray(0, body.length >> 1));
-    setTimeout(() => response.end(body.subarray(body.length >> 1)), 2_000);
-  });
-  server.on("connection", (socket) => {
-    sockets.add(socket);
-    socket.once("close", () => sockets.delete(socket));
-  });
-  await new Promise<void>((resolve) => server!.listen(0, "127.0.0.1", resolve));
-  const address = server.address();
-  if (!address || typeof address === "string") throw new Error("the index did not start");
-  return `http://127.0.0.1:${address.port}/simple`;
 }
 
 /** Moves the selection to the option matching `pattern` and presses Enter. */
@@ -117,8 +51,14 @@ describe("a trial environment in the wizard", () => {
     const dir = tempDir("kf-trial-phases-");
     const cache = tempDir("kf-trial-cache-");
     copyFileSync(join(modelsDir, "keras3", MODEL), join(dir, MODEL));
-    mkdirSync(join(dir, "wheels"));
-    const url = await slowIndex(makeWheels(join(dir, "wheels")));
+    // The two dry runs (the estimate, the trial's check) wait 1.5 s a file; the install's download 2 s, in two halves.
+    packageIndex = await tinyIndex(join(dir, "wheels"), (response, body, headers, count) => {
+      if (count <= 2) return void setTimeout(() => response.writeHead(200, headers).end(body), 1_500);
+      response.writeHead(200, headers);
+      response.write(body.subarray(0, body.length >> 1));
+      setTimeout(() => response.end(body.subarray(body.length >> 1)), 2_000);
+    });
+    const url = packageIndex.url;
     const python = pythonFor("keras35-py312");
     const script = `node ${JSON.stringify(cliPath)} ${MODEL} --python ${JSON.stringify(python)}; echo "[keras-fix exited $?]"; exec sleep 3600`;
     terminal = openTerminal("trial-phases", dir, ["sh", "-c", script], {
