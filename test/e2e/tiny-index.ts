@@ -1,6 +1,6 @@
 // A local PEP 503 package index of tiny wheels for the trial-environment tests: pip talks to it instead of PyPI, and
-// each test decides how a wheel's download is answered (slowly, or never). The wheels hold metadata only (no code, no
-// dependencies), made by Python's zipfile.
+// each test decides how a wheel's download is answered (slowly, or never). The wheels hold metadata only (no
+// dependencies), made by Python's zipfile; keras may be given an __init__.py, so that importing it takes a while.
 import { execFileSync } from "node:child_process";
 import { createServer, type ServerResponse } from "node:http";
 import type { Socket } from "node:net";
@@ -17,12 +17,17 @@ const WHEELS = [
 
 const WHEEL_SCRIPT = `
 import sys, zipfile
-name, version, out = sys.argv[1:4]
+name, version, out, code = sys.argv[1:5]
 dist = "%s-%s.dist-info" % (name, version)
+files = []
 with zipfile.ZipFile(out, "w") as z:
+    if code:
+        files.append(name + "/__init__.py")
+        z.writestr(files[-1], code)
     z.writestr(dist + "/METADATA", "Metadata-Version: 2.1\\nName: %s\\nVersion: %s\\nRequires-Python: >=3.8\\n" % (name, version))
     z.writestr(dist + "/WHEEL", "Wheel-Version: 1.0\\nGenerator: test\\nRoot-Is-Purelib: true\\nTag: py3-none-any\\n")
-    z.writestr(dist + "/RECORD", "%s/METADATA,,\\n%s/WHEEL,,\\n%s/RECORD,,\\n" % (dist, dist, dist))
+    files += [dist + "/METADATA", dist + "/WHEEL", dist + "/RECORD"]
+    z.writestr(dist + "/RECORD", "".join("%s,,\\n" % f for f in files))
 `;
 
 /** Answers one download of a wheel; `count` is how many times this wheel has been asked for, this one included. */
@@ -33,13 +38,17 @@ export interface TinyIndex {
   close: () => void;
 }
 
-/** Makes the wheels in `dir` and serves them on 127.0.0.1; `answer` sends each download. */
-export async function tinyIndex(dir: string, answer: Answer): Promise<TinyIndex> {
+/**
+ * Makes the wheels in `dir` and serves them on 127.0.0.1; `answer` sends each download. With `kerasImportSeconds`,
+ * the keras wheel has a module whose import sleeps that long, then fails: a load there lasts long enough to be seen.
+ */
+export async function tinyIndex(dir: string, answer: Answer, { kerasImportSeconds = 0 } = {}): Promise<TinyIndex> {
   mkdirSync(dir, { recursive: true });
   const wheels = new Map<string, Buffer>();
   for (const [name, version] of WHEELS) {
     const file = `${name}-${version}-py3-none-any.whl`;
-    execFileSync(pythonFor("bare"), ["-c", WHEEL_SCRIPT, name, version, join(dir, file)]);
+    const code = name === "keras" && kerasImportSeconds > 0 ? `import time\ntime.sleep(${kerasImportSeconds})\nraise ImportError("a test wheel")\n` : "";
+    execFileSync(pythonFor("bare"), ["-c", WHEEL_SCRIPT, name, version, join(dir, file), code]);
     wheels.set(file, readFileSync(join(dir, file)));
   }
   const served = new Map<string, number>();

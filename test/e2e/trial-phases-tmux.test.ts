@@ -57,7 +57,7 @@ describe("a trial environment in the wizard", () => {
       response.writeHead(200, headers);
       response.write(body.subarray(0, body.length >> 1));
       setTimeout(() => response.end(body.subarray(body.length >> 1)), 2_000);
-    });
+    }, { kerasImportSeconds: 3 });
     const url = packageIndex.url;
     const python = pythonFor("keras35-py312");
     const script = `node ${JSON.stringify(cliPath)} ${MODEL} --python ${JSON.stringify(python)}; echo "[keras-fix exited $?]"; exec sleep 3600`;
@@ -99,7 +99,8 @@ describe("a trial environment in the wizard", () => {
     term.send("yes", { literal: true });
     await term.waitFor(/› yes/, 10_000);
     term.send("Enter");
-    // The fake keras wheel has no code, so the load there fails: the walk goes on to its next question or its end.
+    // The fake keras wheel's import sleeps, then fails: the load there is seen, then the walk goes on to its next
+    // question or its end.
     await watch(/(Enter: (choose|finish|continue))[^\n]*$/, 240_000);
     const phases = [...seen].join("\n");
     expect(phases).toMatch(/creating the trial environment/);

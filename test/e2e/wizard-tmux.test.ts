@@ -92,7 +92,8 @@ describe("the wizard in a real terminal", () => {
     }
     expect(picked.some((label) => /fixture_layers\.py|module we found/i.test(label))).toBe(true);
     expect(picked.some((label) => preferences[1].test(label))).toBe(true);
-    expect(screen).toMatch(/✔ Fixed/);
+    // The end's summary joins the transcript one frame after the hints say "finish".
+    screen = await waitRecording(term, (s) => /✔ Fixed/.test(s), workers, 10_000);
     expect(screen).toMatch(/What was wrong: .*\(ScaledDense\)/);
     term.send("Enter");
     screen = await term.waitFor(EXIT_MARK, 30_000);
