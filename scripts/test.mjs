@@ -5,6 +5,7 @@ import { spawnSync } from "node:child_process";
 import { readFileSync, rmSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { realPastesDir } from "./real-pastes.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const resultsFile = join(root, ".vitest-results.json");
@@ -40,5 +41,9 @@ try {
   failed += 1;
 }
 if (typecheckFailed) failed += 1;
+if (!realPastesDir(root)) {
+  console.log("Not run: the floor on the real-paste corpus (third-party text, never in the repository): it was found neither");
+  console.log("in ../shared/real-pastes beside the checkout nor in $KERAS_FIX_REAL_PASTES.");
+}
 console.log(`${passed} passed, ${failed} failed`);
 process.exit(status === 0 && failed === 0 ? 0 : 1);
