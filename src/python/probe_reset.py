@@ -3,7 +3,8 @@
 # or import modules that register classes when imported: a fresh Python would see none of that.
 #
 # A part of the probe worker, not a module of its own: keras_probe.py runs this file in its own namespace (see
-# probe_load.py). Stdlib only; Python 3.6+. clear_session() before every load already resets the backend's session.
+# probe_load.py). Stdlib only; Python 3.6+. clear_session() before every load but a worker's first
+# already resets the backend's session.
 
 # (getter, setter) pairs of Keras' global settings, looked up on these namespaces of the imported Keras.
 GLOBAL_SETTINGS = (

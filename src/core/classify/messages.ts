@@ -40,7 +40,7 @@ interface CompiledRule {
 }
 
 let rules: CompiledRule[] | null = null;
-let table: { message: MinedMessage; pattern: RegExp }[] | null = null;
+let table: MinedEntry[] | null = null;
 
 export function loadMessageMap(): (MessageRule & { compiled: CompiledRule })[] {
   if (!rules) {
@@ -103,7 +103,23 @@ function templatePattern(template: string): RegExp {
   return new RegExp(`^${parts.join("[\\s\\S]*?")}`);
 }
 
-function minedTable(): { message: MinedMessage; pattern: RegExp }[] {
+// A template's literal parts and a message, both in one spelling (one quote, whitespace runs as one space, none after
+// a colon), so that a message lacking any part is passed over before its pattern runs: a pattern with several holes
+// can take a quarter of a second to fail on a long message.
+function oneSpelling(text: string): string {
+  return text.replace(/"/g, "'").replace(/\s+/g, " ").replace(/: /g, ":");
+}
+
+function literalParts(template: string): string[] {
+  return template
+    .split(/\{\w*\}/)
+    .map((part) => oneSpelling(part.replace(/\{\{/g, "{").replace(/\}\}/g, "}")).trim())
+    .filter((part) => part.length > 0);
+}
+
+type MinedEntry = { message: MinedMessage; pattern: RegExp; literals: string[] };
+
+function minedTable(): MinedEntry[] {
   if (!table) {
     const raw = JSON.parse(readFileSync(join(cataloguesDir(), "messages.json"), "utf8")) as { messages: MinedMessage[] };
     // The whole load path's messages (scripts/mine-load-path.py: modules import keras / load_model import, and the
@@ -112,9 +128,21 @@ function minedTable(): { message: MinedMessage; pattern: RegExp }[] {
     const loadPath = existsSync(extra) ? (JSON.parse(readFileSync(extra, "utf8")) as { messages: MinedMessage[] }).messages : [];
     const seen = new Set(raw.messages.map((message) => `${message.type}\u0000${message.template}`));
     const all = [...raw.messages, ...loadPath.filter((message) => !seen.has(`${message.type}\u0000${message.template}`))];
-    table = all.filter((message) => message.kind === "raise").map((message) => ({ message, pattern: templatePattern(message.template) }));
+    table = all
+      .filter((message) => message.kind === "raise")
+      .map((message) => ({ message, pattern: templatePattern(message.template), literals: literalParts(message.template) }));
   }
   return table;
+}
+
+/** The mined templates of this exception type that this message is an instance of. */
+function* instancesOf(exceptionType: string, text: string): Generator<MinedEntry> {
+  const type = exceptionType.slice(exceptionType.lastIndexOf(".") + 1);
+  const spelled = oneSpelling(text);
+  for (const entry of minedTable()) {
+    if (type && entry.message.type !== type) continue;
+    if (entry.literals.every((part) => spelled.includes(part)) && entry.pattern.test(text)) yield entry;
+  }
 }
 
 /**
@@ -124,13 +152,11 @@ function minedTable(): { message: MinedMessage; pattern: RegExp }[] {
 export function minedCauseOf(exceptionType: string, message: string): { cause: string; template: string; wording: string } | null {
   const text = message.replace(/\s*\n\s*/g, " ").trim();
   if (text.length < 12) return null;
-  const type = exceptionType.slice(exceptionType.lastIndexOf(".") + 1);
   const map = loadMessageMap();
   let best: { message: MinedMessage; literal: number; cause: string } | null = null;
-  for (const { message: mined, pattern } of minedTable()) {
-    if (type && mined.type !== type) continue;
+  for (const { message: mined } of instancesOf(exceptionType, text)) {
     const literal = mined.template.replace(/\{\w*\}/g, "").length;
-    if (literal < 20 || (best && literal <= best.literal) || !pattern.test(text)) continue;
+    if (literal < 20 || (best && literal <= best.literal)) continue;
     const rule = ruleFor(mined, map);
     if (rule && "cause" in rule) best = { message: mined, literal, cause: rule.cause };
   }
@@ -144,11 +170,8 @@ export function minedCauseOf(exceptionType: string, message: string): { cause: s
 export function wordingOf(exceptionType: string, message: string): { template: string; wording: string } | null {
   const text = message.replace(/\s*\n\s*/g, " ").trim();
   if (text.length < 12) return null;
-  const type = exceptionType.slice(exceptionType.lastIndexOf(".") + 1);
   let best: { message: MinedMessage; literal: number } | null = null;
-  for (const { message: mined, pattern } of minedTable()) {
-    if (type && mined.type !== type) continue;
-    if (!pattern.test(text)) continue;
+  for (const { message: mined } of instancesOf(exceptionType, text)) {
     const literal = mined.template.replace(/\{\w*\}/g, "").length;
     if (literal >= 20 && (!best || literal > best.literal)) best = { message: mined, literal };
   }
