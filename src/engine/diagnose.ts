@@ -4,6 +4,7 @@ import { causeById, causes } from "../../flows/index.js";
 import { resolve } from "node:path";
 import { dangerousFindings } from "../../flows/unsafe-model-file/cause.js";
 import { classify } from "../core/classify/classify.js";
+import { warmWordings } from "../core/classify/messages.js";
 import { paragraphs } from "../core/content.js";
 import { describeFile, describeKeras, describeLoad } from "../core/describe.js";
 import { runEffect, sourceRoots } from "./effects.js";
@@ -123,6 +124,8 @@ export function createDiagnoseSession(options: DiagnoseOptions): DiagnoseSession
       return diagnosed(onProgress, null);
     }
 
+    // Node would only wait for the import: compile what a failed load's classification needs meanwhile.
+    warmWordings();
     const { probe: started, error } = await pythonReady;
     if (closed) return result("error");
     if (error) throw error;

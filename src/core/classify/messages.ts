@@ -135,6 +135,12 @@ function minedTable(): MinedEntry[] {
   return table;
 }
 
+/** Reads and compiles the mined wordings now (about 0.1 s), so that a run can do it while Python imports Keras. */
+export function warmWordings(): void {
+  minedTable();
+  loadMessageMap();
+}
+
 /** The mined templates of this exception type that this message is an instance of. */
 function* instancesOf(exceptionType: string, text: string): Generator<MinedEntry> {
   const type = exceptionType.slice(exceptionType.lastIndexOf(".") + 1);
