@@ -14,7 +14,7 @@ import { findPython, isExecutableFile, isInsideModelFolder, modelFolderOf, type 
 import { startProbe, type ProbeSession } from "../../core/probe/probe.js";
 import { ProbeError, type ProbeLoadAttempt } from "../../core/probe/protocol.js";
 import { UserError } from "../../core/errors.js";
-import type { EnvFacts, Facts, LoadAttempt, ModelFacts } from "../../core/types.js";
+import type { EnvFacts, Facts, LoadAttempt, LoadFix, ModelFacts } from "../../core/types.js";
 import type { FoundModel } from "./find.js";
 
 export type { CheckResult, CheckStatus, TimedResult } from "./result.js";
@@ -243,6 +243,7 @@ export function createChecker(options: CheckOptions): Checker {
   async function checkOne(model: FoundModel, inspected: ModelFacts, needsLoad: boolean, start: number): Promise<TimedResult> {
     const seconds = () => (performance.now() - start) / 1000;
     let load: ProbeLoadAttempt | ProbeError | null = null;
+    let fix: LoadFix = {};
     if (needsLoad) {
       const exclusive = loadsAlone(loadBytes(model.absolute), free, jobs);
       await gate.enter(exclusive);
@@ -251,7 +252,7 @@ export function createChecker(options: CheckOptions): Checker {
         if (options.signal?.aborted) throw new UserError("check was cancelled");
         session = await acquire();
         if (options.signal?.aborted) throw new UserError("check was cancelled");
-        const fix = module ? (await verdictModule()).customObjectsFix(module, inspected) : {};
+        fix = module ? (await verdictModule()).customObjectsFix(module, inspected) : {};
         load = await session.load(model.absolute, fix, { fresh: true });
       } catch (error) {
         if (!(error instanceof ProbeError) || options.signal?.aborted) throw error;
@@ -270,7 +271,8 @@ export function createChecker(options: CheckOptions): Checker {
     const customNames = [...new Set(file.customObjects.map((ref) => ref.className))];
     if (customNames.length > 0) facts.sources = await (sourcesOf ??= sourceFinder())(customNames, model.absolute);
     const environment = run.environment;
-    const timed = (result: CheckResult): TimedResult => ({ result, seconds: seconds() });
+    const used = Object.keys(fix.customObjects ?? {}).length > 0 ? { loadedWith: { fix, file } } : {};
+    const timed = (result: CheckResult): TimedResult => ({ result, seconds: seconds(), ...used });
     if (load === null) {
       if (DECIDED_BY_FILE.has(file.format)) return timed(verdict(model.path, environment, facts, "fails", null, null));
       // Never loaded: the safety read found something that acts outside the model (flows/unsafe-model-file).
