@@ -2,13 +2,13 @@
 // --custom-objects and one whose fix --fix proves (compile=False, for a custom loss it cannot find) each get a
 // load_<model>.py beside them, a new name when the first is taken, and each script loads its model in that Python.
 // Nothing else is written, the models' bytes stay as they were, and without --write-loaders nothing is written at all.
-import { spawnSync } from "node:child_process";
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { spawn, spawnSync } from "node:child_process";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { jsonOf, runCli } from "../helpers/cli.js";
-import { modelsDir, pythonFor, scratchDir } from "../helpers/envs.js";
+import { cliPath, modelsDir, pythonFor, scratchDir } from "../helpers/envs.js";
 import type { CheckResult } from "../../src/engine/check/run.js";
 
 const USERS_OWN = "# the user's own script: never overwritten\n";
@@ -116,4 +116,49 @@ describe("keras-fix check --fix without --write-loaders (keras3)", () => {
     expect(run.stdout).toBe("");
     expect(snapshot(repo)).toEqual(before);
   });
+});
+
+// The user's --custom-objects module (this test's, not the model's code): the check's load fails on it, and the load
+// of --fix's walk that follows writes its pid and hangs, so that Ctrl-C comes while the walk's Python is loading.
+const FAILS_THEN_HANGS = `import os, time
+SEEN = os.environ["CHECK_TEST_SEEN"]
+MARK = os.environ["CHECK_TEST_MARK"]
+
+class ScaledDense:
+    @classmethod
+    def from_config(cls, config):
+        if not os.path.exists(SEEN):
+            open(SEEN, "w").close()
+            raise TypeError("refused once")
+        with open(MARK, "w") as f:
+            f.write(str(os.getpid()))
+        time.sleep(600)
+`;
+
+describe("keras-fix check --fix, cancelled (keras3)", () => {
+  it("Ctrl-C while a fix is being proven stops its Python, exits 130 and writes nothing", async () => {
+    const repo = mkdtempSync(join(tmpdir(), "keras-fix-check-fix-cancel-"));
+    const scratch = mkdtempSync(join(tmpdir(), "keras-fix-check-fix-cancel-scratch-"));
+    cpSync(join(modelsDir, "keras3", "custom_layer_unregistered.keras"), join(repo, "b.keras"));
+    writeFileSync(join(scratch, "objects.py"), FAILS_THEN_HANGS);
+    const before = snapshot(repo);
+    const mark = join(scratch, "walk.pid");
+    const args = ["check", "--fix", "--write-loaders", "--python", pythonFor("keras3"), "--custom-objects", join(scratch, "objects.py"), "--format", "json"];
+    const child = spawn(process.execPath, [cliPath, ...args], {
+      cwd: repo,
+      env: { ...process.env, FORCE_COLOR: "0", CHECK_TEST_SEEN: join(scratch, "seen"), CHECK_TEST_MARK: mark },
+      stdio: "ignore",
+    });
+    const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+    const deadline = Date.now() + 200_000;
+    while (!existsSync(mark) || readFileSync(mark, "utf8") === "") {
+      if (Date.now() > deadline) throw new Error("the walk's load never started");
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    const pid = Number(readFileSync(mark, "utf8"));
+    child.kill("SIGINT");
+    expect(await exited).toBe(130);
+    expect(() => process.kill(pid, 0)).toThrow();
+    expect(snapshot(repo)).toEqual(before);
+  }, 240_000);
 });
