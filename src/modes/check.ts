@@ -89,7 +89,7 @@ export async function runCheck(argv: string[]): Promise<number> {
   const jobs = values.jobs === undefined ? defaultJobs() : Number(values.jobs);
   if (!Number.isInteger(jobs) || jobs < 1) throw new UserError(`--jobs ${values.jobs}: expected a whole number of workers, 1 or more.`);
   const againstPlan = values.against !== undefined ? planFor(values.against) : null;
-  // A loader script is the proven fix written down: without --fix nothing is proven (but a --custom-objects load).
+  // A loader script writes down a proven fix, and only --fix proves fixes.
   if (values["write-loaders"] && !values.fix) throw new UserError("--write-loaders writes the loader of the fix --fix proves: add --fix.", "keras-fix check --fix --write-loaders");
   // Read only with --fix: the walks need the flows and the engine, which a plain check loads only once Python starts.
   const fixer = values.fix ? (await import("../engine/check/fix.js")).createFixer({ python: values.python, timeoutSeconds, customObjects, writeLoaders: values["write-loaders"] }) : null;
