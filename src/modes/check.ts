@@ -33,6 +33,8 @@ function parse(argv: string[]) {
         shard: { type: "string" },
         jobs: { type: "string" },
         against: { type: "string" },
+        fix: { type: "boolean", default: false },
+        "write-loaders": { type: "boolean", default: false },
         "no-color": { type: "boolean", default: false },
         help: { type: "boolean", short: "h", default: false },
       },
@@ -57,6 +59,9 @@ const HELP = `
     --shard <i/n>              check only the i-th of n deterministic parts (CI matrix)
     --jobs <n>                 Python workers loading models at once (default: one per core, as free memory allows)
     --against <spec>           also check in a throwaway trial environment with these requirements
+    --fix                      prove a fix for each model that fails, the way --auto does (writes nothing)
+    --write-loaders            with --fix: write load_<model>.py beside each model whose proven fix needs one
+                               (a new file, never over one)
     --no-color                 no colours
 
   Exit codes
@@ -84,6 +89,10 @@ export async function runCheck(argv: string[]): Promise<number> {
   const jobs = values.jobs === undefined ? defaultJobs() : Number(values.jobs);
   if (!Number.isInteger(jobs) || jobs < 1) throw new UserError(`--jobs ${values.jobs}: expected a whole number of workers, 1 or more.`);
   const againstPlan = values.against !== undefined ? planFor(values.against) : null;
+  // A loader script writes down a proven fix, and only --fix proves fixes.
+  if (values["write-loaders"] && !values.fix) throw new UserError("--write-loaders writes the loader of the fix --fix proves: add --fix.", "keras-fix check --fix --write-loaders");
+  // Read only with --fix: the walks need the flows and the engine, which a plain check loads only once Python starts.
+  const fixer = values.fix ? (await import("../engine/check/fix.js")).createFixer({ python: values.python, timeoutSeconds, customObjects, writeLoaders: values["write-loaders"] }) : null;
 
   const started = performance.now();
   const all = await findModels(positionals);
@@ -103,7 +112,7 @@ export async function runCheck(argv: string[]): Promise<number> {
   const cancel = () => {
     controller.abort();
     if (scratch) rmSync(scratch, { recursive: true, force: true });
-    void (checker?.close() ?? Promise.resolve()).finally(() => process.exit(ExitCode.cancelled));
+    void Promise.all([checker?.close(), fixer?.close()]).finally(() => process.exit(ExitCode.cancelled));
   };
   // `on`, not `once`: the probe's own signal hook (processes.ts) re-raises the signal when nobody else listens.
   process.on("SIGINT", cancel);
@@ -120,6 +129,8 @@ export async function runCheck(argv: string[]): Promise<number> {
     if (models.length > 0) {
       progress(`Checking ${models.length} model${models.length === 1 ? "" : "s"}…`, false);
       let done = 0;
+      // With --fix, a model's JSON line waits for its proof (the user's environment; --against is not fixed).
+      const holdLines = (label: string) => fixer !== null && label === "";
       const checkAll = async (label: string) => {
         done = 0;
         await checker!.checkAll(models, (checked) => {
@@ -129,13 +140,26 @@ export async function runCheck(argv: string[]): Promise<number> {
           results.push(checked);
           const { path, status, cause } = checked.result;
           progress(`${label}[${done}/${models.length}] ${sanitize(path)}: ${status}${cause ? ` (${cause})` : ""}`, true);
-          if (format === "jsonl") emitLine(jsonLine(checked.result));
+          if (format === "jsonl" && !holdLines(label)) emitLine(jsonLine(checked.result));
         });
       };
       const options = { timeoutSeconds, customObjects, signal: controller.signal, jobs };
       checker = createChecker({ ...options, python: values.python, models: models.map((m) => m.absolute) });
       await checkAll("");
       environments.push(checker.run.environment);
+      if (fixer && !controller.signal.aborted) {
+        // The warm workers are done: each walk starts its own Python, one at a time, so they would only hold memory.
+        await checker.close();
+        for (const [index, checked] of results.entries()) {
+          if (controller.signal.aborted) break;
+          const model = models[index];
+          if (checked.result.status === "fails") progress(`fix: [${index + 1}/${models.length}] proving a fix for ${sanitize(model.path)}…`, false);
+          Object.assign(checked.result, await fixer.prove(model, checked, checker.run.env));
+          const { proven, loader } = checked.result;
+          if (proven) progress(`fix: ${sanitize(model.path)}: ${sanitize(proven.description)}${loader ? `; wrote ${sanitize(loader)}` : ""}`, true);
+          if (format === "jsonl") emitLine(jsonLine(checked.result));
+        }
+      }
       if (againstPlan && !controller.signal.aborted) {
         // The same models again in the trial environment: after the user's, with its own warm workers.
         const first = checker.run;
@@ -165,6 +189,7 @@ export async function runCheck(argv: string[]): Promise<number> {
     process.off("SIGINT", cancel);
     process.off("SIGTERM", cancel);
     await checker?.close();
+    await fixer?.close();
   }
   // Cancelled: cancel() exits with 130 once the workers are stopped; no output is written.
   if (controller.signal.aborted) return new Promise<number>(() => undefined);

@@ -72,6 +72,13 @@ function shownCulprit(r: CheckResult): string | null {
   return r.culprit && !r.culprit.endsWith(r.path) ? r.culprit : null;
 }
 
+/** --fix: the models it proved a fix for or tried to (one that fails), with the loader written, if any. */
+function fixLines(results: CheckResult[]): { path: string; text: string; loader: string | null }[] {
+  return results
+    .filter((r) => r.proven !== undefined && (r.proven !== null || r.status === "fails"))
+    .map((r) => ({ path: r.path, text: r.proven ? r.proven.description : "no fix proven automatically", loader: r.loader ?? null }));
+}
+
 function firstSentence(text: string): string {
   const match = /^.+?[.!?](?=\s|$)/.exec(text);
   return match ? match[0] : text;
@@ -94,11 +101,13 @@ export function textTable(results: TimedResult[]): string {
   const byCause = new Map(results.filter(({ result: r }) => r.status !== "loads" && r.cause && r.fix).map(({ result: r }) => [r.cause!, r.fix!]));
   const fixes = [...byCause].map(([cause, fix]) => `  ${cause}: ${sanitize(firstSentence(fix))}`);
   const environments = envs.map((e, i) => (envs.length > 1 ? `env ${i + 1}: ${e}` : e)).join("; ");
+  const proven = fixLines(results.map((r) => r.result)).map((f) => `  ${sanitize(f.path)}: ${sanitize(f.text)}${f.loader ? `; wrote ${sanitize(f.loader)}` : ""}`);
   return [
     ...lines,
     "",
     chalk.bold(headline(summarize(results.map((r) => r.result)))) + chalk.dim(` (${sanitize(environments)})`),
     ...(fixes.length > 0 ? ["", "How to fix:", ...fixes] : []),
+    ...(proven.length > 0 ? ["", "Proven by --fix:", ...proven] : []),
     "",
   ].join("\n");
 }
@@ -117,7 +126,15 @@ function xml(text: string): string {
 }
 
 function details(r: CheckResult): string {
-  return [r.summary, r.error ? `error: ${r.error}` : null, r.fix ? `fix: ${r.fix}` : null].filter(Boolean).join("\n");
+  return [
+    r.summary,
+    r.error ? `error: ${r.error}` : null,
+    r.fix ? `fix: ${r.fix}` : null,
+    r.proven ? `proven fix: ${r.proven.description}` : null,
+    r.loader ? `loader written: ${r.loader}` : null,
+  ]
+    .filter(Boolean)
+    .join("\n");
 }
 
 export function junitXml(results: TimedResult[]): string {
@@ -177,7 +194,7 @@ export function sarifLog(results: TimedResult[], version: string): string {
       kind: "fail",
       message: { text },
       locations: [{ physicalLocation: { artifactLocation: { uri: artifactUri(r.path) } } }],
-      properties: { status: r.status, environment: r.environment, format: r.format },
+      properties: { status: r.status, environment: r.environment, format: r.format, ...(r.proven !== undefined ? { proven: r.proven, loader: r.loader ?? null } : {}) },
     };
   });
   const log = {
@@ -206,6 +223,7 @@ export function markdown(results: TimedResult[]): string {
   const mark = summary.total === summary.loads ? "✅" : "❌";
   const environments = [...new Set(all.map((r) => r.environment))];
   const rows = all.map((r) => `| \`${cell(r.path).replace(/`/g, "'")}\` | ${r.status === "loads" ? "✅ loads" : `❌ ${WORD[r.status]}`} | ${r.cause ? `\`${r.cause}\`` : ""} | ${cell(shownCulprit(r))} | ${cell(r.status === "loads" ? null : r.fix)} |`);
+  const proven = fixLines(all).map((f) => `- \`${cell(f.path).replace(/`/g, "'")}\`: ${cell(f.text)}${f.loader ? `; wrote \`${cell(f.loader).replace(/`/g, "'")}\`` : ""}`);
   return [
     `### ${mark} keras-fix check: ${headline(summary)}`,
     "",
@@ -215,6 +233,7 @@ export function markdown(results: TimedResult[]): string {
     "|---|---|---|---|---|",
     ...rows,
     "",
+    ...(proven.length > 0 ? ["Proven by `--fix`:", "", ...proven, ""] : []),
   ].join("\n");
 }
 
@@ -260,6 +279,8 @@ export function htmlReport(results: TimedResult[], version: string): string {
       ["What happened", r.summary],
       ["Error", r.error],
       ["How to fix", r.status === "loads" ? null : r.fix],
+      ["Proven fix (--fix)", r.proven ? r.proven.description : r.proven === null && r.status === "fails" ? "no fix proven automatically" : null],
+      ["Loader script written", r.loader ?? null],
       ["Time", `${seconds.toFixed(2)} s`],
     ];
     const items = facts.filter(([, value]) => value).map(([name, value]) => `<dt>${name}</dt><dd>${html(value)}</dd>`);

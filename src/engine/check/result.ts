@@ -1,4 +1,5 @@
 // What `keras-fix check` says about one model: the record every output format is made from.
+import type { LoadFix, ModelFacts } from "../../core/types.js";
 
 export type CheckStatus = "loads" | "fails" | "dangerous" | "hung" | "crashed";
 
@@ -20,9 +21,16 @@ export interface CheckResult {
   fix: string | null;
   /** The error the load met, in one line (or why it was not loaded). */
   error: string | null;
+  /** --fix only: the fix a real load proved, as `--auto`'s walk.fix, and in words (null: none was proven). */
+  proven?: { fix: LoadFix; description: string } | null;
+  /** --fix only: the load_<model>.py written for it (--write-loaders), else null. */
+  loader?: string | null;
 }
 
 export interface TimedResult {
   result: CheckResult;
   seconds: number;
+  /** The --custom-objects the load used, when the module defines some of the model's names: the fix that model's
+   *  loader script needs, and the file's facts the script is written from. */
+  loadedWith?: { fix: LoadFix; file: ModelFacts };
 }

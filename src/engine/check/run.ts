@@ -14,7 +14,7 @@ import { findPython, isExecutableFile, isInsideModelFolder, modelFolderOf, type 
 import { startProbe, type ProbeSession } from "../../core/probe/probe.js";
 import { ProbeError, type ProbeLoadAttempt } from "../../core/probe/protocol.js";
 import { UserError } from "../../core/errors.js";
-import type { EnvFacts, Facts, LoadAttempt, ModelFacts } from "../../core/types.js";
+import type { EnvFacts, Facts, LoadAttempt, LoadFix, ModelFacts } from "../../core/types.js";
 import type { FoundModel } from "./find.js";
 
 export type { CheckResult, CheckStatus, TimedResult } from "./result.js";
@@ -54,7 +54,7 @@ export function defaultJobs(cores = availableParallelism(), free = freemem()): n
 
 /** Bytes a load of this model takes beyond the worker, roughly: its weights held once or twice while the model is
  *  built from them. A folder (SavedModel) counts every file in it. */
-function loadBytes(path: string): number {
+export function loadBytes(path: string): number {
   const size = (at: string): number => {
     try {
       const info = statSync(at);
@@ -65,6 +65,37 @@ function loadBytes(path: string): number {
     }
   };
   return 3 * size(path);
+}
+
+/** A model whose load needs more than one job's share of the free memory loads alone (createLoadGate). */
+export function loadsAlone(needBytes: number, freeBytes: number, jobs: number): boolean {
+  return needBytes > freeBytes / Math.max(1, jobs);
+}
+
+/** Who may load now: ordinary loads run together (the pool bounds them to --jobs), an exclusive one (a model far
+ *  larger than one job's share of the free memory) waits until nothing else loads and holds off the rest until it is
+ *  done. Waiting exclusive loads go before ordinary ones that arrive later, so a large model is not starved. */
+export function createLoadGate(): { enter(exclusive: boolean): Promise<void>; leave(exclusive: boolean): void } {
+  let loading = 0;
+  let alone = false;
+  let aloneWaiting = 0;
+  const waiters: (() => void)[] = [];
+  return {
+    async enter(exclusive) {
+      if (exclusive) aloneWaiting++;
+      while (alone || (exclusive ? loading > 0 : aloneWaiting > 0)) await new Promise<void>((wake) => waiters.push(wake));
+      if (exclusive) {
+        aloneWaiting--;
+        alone = true;
+      }
+      loading++;
+    },
+    leave(exclusive) {
+      loading--;
+      if (exclusive) alone = false;
+      for (const wake of waiters.splice(0)) wake();
+    },
+  };
 }
 
 // What inspect alone settles (as in diagnose.ts): Python would only repeat what the bytes say.
@@ -202,26 +233,8 @@ export function createChecker(options: CheckOptions): Checker {
     else idle.push(session);
   };
 
-  // Memory: a model whose load needs more than one job's share of the free memory loads alone.
-  const share = freemem() / jobs;
-  let loading = 0;
-  let alone = false;
-  let aloneWaiting = 0;
-  const gate: (() => void)[] = [];
-  const enter = async (exclusive: boolean) => {
-    if (exclusive) aloneWaiting++;
-    while (alone || (exclusive ? loading > 0 : aloneWaiting > 0)) await new Promise<void>((wake) => gate.push(wake));
-    if (exclusive) {
-      aloneWaiting--;
-      alone = true;
-    }
-    loading++;
-  };
-  const leave = (exclusive: boolean) => {
-    loading--;
-    if (exclusive) alone = false;
-    for (const wake of gate.splice(0)) wake();
-  };
+  const free = freemem();
+  const gate = createLoadGate();
 
   const module = options.customObjects;
   let sourcesOf: ReturnType<Verdicts["sourceFinder"]> | null = null;
@@ -230,15 +243,16 @@ export function createChecker(options: CheckOptions): Checker {
   async function checkOne(model: FoundModel, inspected: ModelFacts, needsLoad: boolean, start: number): Promise<TimedResult> {
     const seconds = () => (performance.now() - start) / 1000;
     let load: ProbeLoadAttempt | ProbeError | null = null;
+    let fix: LoadFix = {};
     if (needsLoad) {
-      const exclusive = loadBytes(model.absolute) > share;
-      await enter(exclusive);
+      const exclusive = loadsAlone(loadBytes(model.absolute), free, jobs);
+      await gate.enter(exclusive);
       let session: ProbeSession | null = null;
       try {
         if (options.signal?.aborted) throw new UserError("check was cancelled");
         session = await acquire();
         if (options.signal?.aborted) throw new UserError("check was cancelled");
-        const fix = module ? (await verdictModule()).customObjectsFix(module, inspected) : {};
+        fix = module ? (await verdictModule()).customObjectsFix(module, inspected) : {};
         load = await session.load(model.absolute, fix, { fresh: true });
       } catch (error) {
         if (!(error instanceof ProbeError) || options.signal?.aborted) throw error;
@@ -247,7 +261,7 @@ export function createChecker(options: CheckOptions): Checker {
       } finally {
         countWorkers();
         if (session) release(session);
-        leave(exclusive);
+        gate.leave(exclusive);
       }
     }
     const env = await envReady.promise;
@@ -257,7 +271,8 @@ export function createChecker(options: CheckOptions): Checker {
     const customNames = [...new Set(file.customObjects.map((ref) => ref.className))];
     if (customNames.length > 0) facts.sources = await (sourcesOf ??= sourceFinder())(customNames, model.absolute);
     const environment = run.environment;
-    const timed = (result: CheckResult): TimedResult => ({ result, seconds: seconds() });
+    const used = Object.keys(fix.customObjects ?? {}).length > 0 ? { loadedWith: { fix, file } } : {};
+    const timed = (result: CheckResult): TimedResult => ({ result, seconds: seconds(), ...used });
     if (load === null) {
       if (DECIDED_BY_FILE.has(file.format)) return timed(verdict(model.path, environment, facts, "fails", null, null));
       // Never loaded: the safety read found something that acts outside the model (flows/unsafe-model-file).
