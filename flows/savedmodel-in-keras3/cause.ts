@@ -218,9 +218,25 @@ export const savedmodelInKeras3: Cause = {
       title: "Load the SavedModel yourself",
       body: (ctx) => {
         const target = JSON.stringify(targetOf(ctx));
+        // Every route here runs TensorFlow: on a JAX or torch Keras, TFSMLayer needs the TensorFlow backend chosen
+        // before Keras is imported, and TensorFlow itself installed. Without facts (a pasted error) nothing is known.
+        const tensorflowMissing = !!ctx.env && !ctx.env.packages.tensorflow;
+        const onTensorflow = !ctx.env || tensorflowBackend(ctx);
+        // The interpreter as one shell word: a path with a space in it stays one argument.
+        const interpreter = ctx.env?.python.path ?? "python";
+        const pythonWord = /^[\w@%+=:,./-]+$/.test(interpreter) ? interpreter : `'${interpreter.replace(/'/g, "'\\''")}'`;
+        const tfsm = `import keras\nlayer = keras.layers.TFSMLayer(${target}, call_endpoint="serving_default")`;
         return paragraphs(
-          [strong("Inference in Keras 3"), " (TensorFlow backend): the endpoint name is listed by ", command(`saved_model_cli show --dir ${targetOf(ctx)} --all`), "."],
-          [python(`import keras\nlayer = keras.layers.TFSMLayer(${target}, call_endpoint="serving_default")`)],
+          ...(tensorflowMissing
+            ? [
+                [strong("Every route below needs TensorFlow"), ", which this Python does not have. Install it first:"],
+                [shell(`${pythonWord} -m pip install tensorflow`)],
+              ]
+            : []),
+          onTensorflow
+            ? [strong("Inference in Keras 3"), " (TensorFlow backend): the endpoint name is listed by ", command(`saved_model_cli show --dir ${targetOf(ctx)} --all`), "."]
+            : [strong("Inference in Keras 3"), ": TFSMLayer runs only on the TensorFlow backend, so choose it before Keras is imported. The endpoint name is listed by ", command(`saved_model_cli show --dir ${targetOf(ctx)} --all`), "."],
+          [python(onTensorflow ? tfsm : `import os\nos.environ["KERAS_BACKEND"] = "tensorflow"\n${tfsm}`)],
           [strong("Plain TensorFlow:")],
           [python(`import tensorflow as tf\nloaded = tf.saved_model.load(${target})\ninfer = loaded.signatures["serving_default"]`)],
           hasKerasMetadata(ctx) === false

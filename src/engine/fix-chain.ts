@@ -80,7 +80,11 @@ export function nextLink(
   const next = movedOn(results);
   if (!next || metBefore.length >= MAX_LINKS || metBefore.some((d) => identity(d) === identity(next.diagnosis))) return null;
   const cause = causeById(next.diagnosis.cause);
-  return cause ? { next, cause } : null;
+  // The new error's classification still sees what made the earlier ones (the unconfigured backend, say): a cause the
+  // chain already got past is no alternative to the one it meets now.
+  const past = new Set(metBefore.map((d) => d.cause));
+  const diagnosis = { ...next.diagnosis, alternatives: next.diagnosis.alternatives.filter((a) => !past.has(a.cause)) };
+  return cause ? { next: { ...next, diagnosis }, cause } : null;
 }
 
 /** The fix of the last load a walk tried that failed: carried into the cause behind it, which may need it too. */

@@ -6,10 +6,12 @@ import { sanitize } from "../core/content.js";
 import type { ExplainDoc } from "../engine/explain-doc.js";
 import { standingHeading } from "../engine/every-cause.js";
 import type { Content, Diagnosis, StandingCause } from "../core/types.js";
-import { Tokens } from "./tokens.js";
+import { holdsTooLongPath, Tokens } from "./tokens.js";
+import { useColumns } from "./use-columns.js";
 import { WrappedText } from "./wrapped-text.js";
 
 export function DiagnosisView({ title, summary, diagnosis }: { title: string; summary: Content; diagnosis: Diagnosis }) {
+  const columns = useColumns();
   return (
     <Box flexDirection="column" marginTop={1}>
       <Text bold color="yellow">
@@ -18,14 +20,23 @@ export function DiagnosisView({ title, summary, diagnosis }: { title: string; su
       <Box marginTop={1}>
         <Tokens content={summary} />
       </Box>
-      {diagnosis.culprit && (
-        <WrappedText>
-          <Text>
-            <Text dimColor>At fault: </Text>
-            <Text color="cyan">{sanitize(diagnosis.culprit)}</Text>
-          </Text>
-        </WrappedText>
-      )}
+      {diagnosis.culprit &&
+        (holdsTooLongPath(diagnosis.culprit, columns) ? (
+          // A path longer than the window is written whole on its own row (the terminal wraps it), never cut by Ink.
+          <Box flexDirection="column">
+            <Text dimColor>At fault:</Text>
+            <Box width={[...sanitize(diagnosis.culprit)].length} flexShrink={0}>
+              <Text color="cyan">{sanitize(diagnosis.culprit)}</Text>
+            </Box>
+          </Box>
+        ) : (
+          <WrappedText>
+            <Text>
+              <Text dimColor>At fault: </Text>
+              <Text color="cyan">{sanitize(diagnosis.culprit)}</Text>
+            </Text>
+          </WrappedText>
+        ))}
       <StandingCauses causes={diagnosis.causes ?? []} />
       {diagnosis.evidence.length > 0 && (
         <Box flexDirection="column" marginTop={1}>

@@ -1,5 +1,8 @@
 // The messages for files that are not loadable Keras models: each names what the file really is and the fix a
 // person needs, in one place so that the wording stays consistent across readers.
+import { statSync } from "node:fs";
+import { basename, dirname, join } from "node:path";
+import { pythonString } from "../fixes/loader-script.js";
 import type { FileProblem } from "../types.js";
 import { clipText } from "./bounds.js";
 
@@ -14,6 +17,20 @@ export const CAUSE = {
   lfs: "git-lfs-pointer",
   weightsOnly: "weights-only-file",
 } as const;
+
+/** The weights saved beside a to_json() file under its name (model.json → model.weights.h5, model.h5, model.hdf5). */
+function weightsBesideArchitecture(jsonPath: string): string | null {
+  const stem = join(dirname(jsonPath), basename(jsonPath).replace(/\.json$/i, ""));
+  return [".weights.h5", ".h5", ".hdf5"].map((extension) => stem + extension).find((file) => isFile(file)) ?? null;
+}
+
+function isFile(path: string): boolean {
+  try {
+    return statSync(path).isFile();
+  } catch {
+    return false;
+  }
+}
 
 const mb = (bytes: number) =>
   bytes >= 1024 * 1024 ? `${(bytes / (1024 * 1024)).toFixed(1)} MB` : `${bytes.toLocaleString("en-US")} bytes`;
@@ -167,11 +184,22 @@ export const problems = {
       ? `Point keras-fix at the model file, e.g. keras-fix ${candidates[0]}`
       : "Point keras-fix at the .keras/.h5 file or the SavedModel folder itself.",
   }),
-  architectureOnly: (): FileProblem => ({
-    cause: CAUSE.notAModel,
-    message: "This JSON is a model architecture (model.to_json()) without weights, not a model file; load_model cannot read it.",
-    hint: "Rebuild it with keras.models.model_from_json(open(path).read()), then model.load_weights(<the weights file>).",
-  }),
+  /** `path` as the user gave it, so the code runs from where they are; without it the hint names no file. */
+  architectureOnly: (path?: string): FileProblem => {
+    const message = "This JSON is a model architecture (model.to_json()) without weights, not a model file; load_model cannot read it.";
+    if (!path) {
+      return { cause: CAUSE.notAModel, message, hint: "Rebuild it with keras.models.model_from_json(open(path).read()), then model.load_weights(<the weights file>)." };
+    }
+    const rebuild = `import keras; model = keras.models.model_from_json(open(${pythonString(path)}).read())`;
+    const weights = weightsBesideArchitecture(path);
+    return {
+      cause: CAUSE.notAModel,
+      message,
+      hint: weights
+        ? `Rebuild it in Python with the weights beside it: ${rebuild}; model.load_weights(${pythonString(weights)})`
+        : `Rebuild it in Python: ${rebuild}. Then model.load_weights() needs the file model.save_weights() wrote (.weights.h5 or .h5): none named like ${basename(path)} is beside it.`,
+    };
+  },
   tfjs: (graph: boolean): FileProblem => ({
     cause: CAUSE.notAModel,
     message: graph
