@@ -1,7 +1,8 @@
 // Names what a file that is not a Keras model actually is (a web page, a PyTorch checkpoint, a TFLite flatbuffer,
 // ...) from the inspector's facts, and says what loads that kind of file instead.
 import type { ModelFacts } from "../../src/core/types.js";
-import { fromJsonCode, weightsBeside } from "../weights-only-file/architecture.js";
+import { weightsBeside } from "../../src/core/inspect/halves.js";
+import { fromJsonCode } from "../weights-only-file/architecture.js";
 
 export interface OtherFormat {
   id: string;

@@ -4,7 +4,8 @@
 // found in config file."; multi-backend Keras 2.3.1 trips earlier with "Cannot create group in read-only mode."
 import { code, paragraphs, path, python } from "../../src/core/content.js";
 import type { Cause, LayerNode, ModelFacts, StepContext } from "../../src/core/types.js";
-import { architectureBeside, fromJsonCode } from "./architecture.js";
+import { architectureBeside } from "../../src/core/inspect/halves.js";
+import { fromJsonCode } from "./architecture.js";
 
 /** Layer names stored in the weights file, outermost first, when the inspector found them. */
 export function storedLayerNames(file: ModelFacts | null): string[] {

@@ -7,7 +7,7 @@ import { copyFileSync, existsSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { architectureBeside, weightsBeside } from "../../flows/weights-only-file/architecture.js";
+import { architectureBeside, weightsBeside } from "../../src/core/inspect/halves.js";
 import { loadWeightsCode, storedLayerNames } from "../../flows/weights-only-file/cause.js";
 import { createDiagnoseSession } from "../../src/engine/diagnose.js";
 import type { EnvName } from "../helpers/envs.js";

@@ -33,7 +33,7 @@ export function readJson(path: string, fileSize: number): Found {
       compileConfig: doc.compile_config,
       details: { container: "json" },
       // A config too deep to read carries its own problem (model-facts.ts).
-      problemUnlessWalk: problems.architectureOnly(),
+      problemUnlessWalk: problems.architectureOnly(path),
     };
   }
   return problemFound(path, "not-a-model", fileSize, problems.badJson("no class_name/config and no modelTopology"), {

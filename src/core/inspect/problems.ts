@@ -1,10 +1,10 @@
 // The messages for files that are not loadable Keras models: each names what the file really is and the fix a
 // person needs, in one place so that the wording stays consistent across readers.
-import { statSync } from "node:fs";
-import { basename, dirname, join } from "node:path";
+import { basename } from "node:path";
 import { pythonString } from "../fixes/loader-script.js";
 import type { FileProblem } from "../types.js";
 import { clipText } from "./bounds.js";
+import { weightsBeside } from "./halves.js";
 
 /** Names from the file, listed in a message: a few, each cut short. */
 const list = (names: string[], count: number) =>
@@ -17,20 +17,6 @@ export const CAUSE = {
   lfs: "git-lfs-pointer",
   weightsOnly: "weights-only-file",
 } as const;
-
-/** The weights saved beside a to_json() file under its name (model.json → model.weights.h5, model.h5, model.hdf5). */
-function weightsBesideArchitecture(jsonPath: string): string | null {
-  const stem = join(dirname(jsonPath), basename(jsonPath).replace(/\.json$/i, ""));
-  return [".weights.h5", ".h5", ".hdf5"].map((extension) => stem + extension).find((file) => isFile(file)) ?? null;
-}
-
-function isFile(path: string): boolean {
-  try {
-    return statSync(path).isFile();
-  } catch {
-    return false;
-  }
-}
 
 const mb = (bytes: number) =>
   bytes >= 1024 * 1024 ? `${(bytes / (1024 * 1024)).toFixed(1)} MB` : `${bytes.toLocaleString("en-US")} bytes`;
@@ -191,7 +177,7 @@ export const problems = {
       return { cause: CAUSE.notAModel, message, hint: "Rebuild it with keras.models.model_from_json(open(path).read()), then model.load_weights(<the weights file>)." };
     }
     const rebuild = `import keras; model = keras.models.model_from_json(open(${pythonString(path)}).read())`;
-    const weights = weightsBesideArchitecture(path);
+    const weights = weightsBeside(path);
     return {
       cause: CAUSE.notAModel,
       message,
