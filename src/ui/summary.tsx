@@ -54,11 +54,17 @@ export function Summary({
   /** What the walk's results still ask of the user (a re-saved copy that still needs the custom classes' code). */
   notes?: Content;
 }) {
-  const settings = Object.entries(environment).map(([name, value]) => `${name}=${value}`);
+  const code = body.flatMap((paragraph) => paragraph.filter((token) => token.kind === "codeblock").map((token) => token.value));
+  // Code that sets a variable itself (TFSMLayer needs KERAS_BACKEND=tensorflow) is not told to keep another value.
+  const setsOtherwise = (name: string, value: string) =>
+    code.some((text) => [...text.matchAll(new RegExp(`${name}["']?\\]?\\s*=\\s*["']?([\\w.-]+)`, "g"))].some((set) => set[1] !== value));
+  const settings = Object.entries(environment)
+    .filter(([name, value]) => !setsOtherwise(name, value))
+    .map(([name, value]) => `${name}=${value}`);
   const headline = HEADLINE[outcome];
   const files = writtenFiles(results);
   // The flow's own ending may already show the code; otherwise the last file written with code is the one to keep.
-  const bodyHasCode = body.some((paragraph) => paragraph.some((token) => token.kind === "codeblock"));
+  const bodyHasCode = code.length > 0;
   const keep = bodyHasCode ? undefined : files.filter((file) => file.code !== null).at(-1);
   return (
     <Box flexDirection="column" marginTop={1}>
