@@ -2,7 +2,7 @@
 // "File format not supported ... use keras.layers.TFSMLayer"). Two routes load it: wrap it as an inference-only
 // TFSMLayer, or, when it was written by Keras 2's model.save (keras_metadata.pb present), load it as a Keras 2 model
 // through tf_keras with TF_USE_LEGACY_KERAS=1.
-import { code, command, paragraphs, path, python, shell, strong } from "../../src/core/content.js";
+import { code, command, paragraphs, path, python, shell, shellWord, strong } from "../../src/core/content.js";
 import { keepFixSteps } from "../_shared/keep-fix.js";
 import { tfKerasInstalled } from "../_shared/version-steps.js";
 import type { Cause, Facts, StepContext } from "../../src/core/types.js";
@@ -224,7 +224,9 @@ export const savedmodelInKeras3: Cause = {
         const onTensorflow = !ctx.env || tensorflowBackend(ctx);
         // The interpreter as one shell word: a path with a space in it stays one argument.
         const interpreter = ctx.env?.python.path ?? "python";
-        const pythonWord = /^[\w@%+=:,./-]+$/.test(interpreter) ? interpreter : `'${interpreter.replace(/'/g, "'\\''")}'`;
+        const pythonWord = shellWord(interpreter);
+        // The module, not the saved_model_cli script: the environment's bin folder need not be on PATH.
+        const listEndpoints = `${pythonWord} -m tensorflow.python.tools.saved_model_cli show --dir ${shellWord(targetOf(ctx))} --all`;
         const tfsm = `import keras\nlayer = keras.layers.TFSMLayer(${target}, call_endpoint="serving_default")`;
         return paragraphs(
           ...(tensorflowMissing
@@ -234,14 +236,14 @@ export const savedmodelInKeras3: Cause = {
               ]
             : []),
           onTensorflow
-            ? [strong("Inference in Keras 3"), " (TensorFlow backend): the endpoint name is listed by ", command(`saved_model_cli show --dir ${targetOf(ctx)} --all`), "."]
-            : [strong("Inference in Keras 3"), ": TFSMLayer runs only on the TensorFlow backend, so choose it before Keras is imported. The endpoint name is listed by ", command(`saved_model_cli show --dir ${targetOf(ctx)} --all`), "."],
+            ? [strong("Inference in Keras 3"), " (TensorFlow backend): the endpoint name is listed by ", command(listEndpoints), "."]
+            : [strong("Inference in Keras 3"), ": TFSMLayer runs only on the TensorFlow backend, so choose it before Keras is imported. The endpoint name is listed by ", command(listEndpoints), "."],
           [python(onTensorflow ? tfsm : `import os\nos.environ["KERAS_BACKEND"] = "tensorflow"\n${tfsm}`)],
           [strong("Plain TensorFlow:")],
           [python(`import tensorflow as tf\nloaded = tf.saved_model.load(${target})\ninfer = loaded.signatures["serving_default"]`)],
           hasKerasMetadata(ctx) === false
             ? ["This export has no Keras metadata, so no Keras version can rebuild it as a Keras model."]
-            : [strong("As a Keras 2 model:"), " ", code("pip install tf_keras"), ", set ", code("TF_USE_LEGACY_KERAS=1"), ", then ", code(`tf_keras.models.load_model(${target})`), "."],
+            : [strong("As a Keras 2 model:"), " ", code(`${pythonWord} -m pip install tf_keras`), ", set ", code("TF_USE_LEGACY_KERAS=1"), ", then ", code(`tf_keras.models.load_model(${target})`), "."],
         );
       },
     },

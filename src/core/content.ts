@@ -30,6 +30,11 @@ export const python = (value: string): Token => ({ kind: "codeblock", value, lan
 export const shell = (value: string): Token => ({ kind: "codeblock", value, language: "shell" });
 
 /** One paragraph per argument: strings become text tokens. */
+/** A word of a shown command as a POSIX shell reads it back unchanged: a path with a space stays one argument. */
+export function shellWord(word: string): string {
+  return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, "'\\''")}'`;
+}
+
 export function paragraphs(...items: (string | Token | (string | Token)[])[]): Content {
   return items.map((item) => {
     const parts = Array.isArray(item) ? item : [item];

@@ -7,7 +7,7 @@ import { createDiagnoseSession } from "../engine/diagnose.js";
 import { isUserError, UserError } from "../core/errors.js";
 import { walkChain, type ChainLink } from "../engine/fix-chain.js";
 import { ExitCode } from "../core/exit-codes.js";
-import { sanitize } from "../core/content.js";
+import { sanitize, shellWord } from "../core/content.js";
 import type { DiagnoseResult } from "../engine/session.js";
 import { exitCodeFor, printErrorDocument, printReport, progressToStderr } from "./run-report.js";
 
@@ -19,11 +19,6 @@ export function inputsFrom(options: CliOptions): Record<string, string> {
   const module = resolve(options.customObjects);
   if (!existsSync(module)) throw new UserError(`--custom-objects: no file at ${options.customObjects}.`);
   return { ...inputs, customObjectsModule: module };
-}
-
-/** A word as a POSIX shell reads it back unchanged. */
-function shellWord(word: string): string {
-  return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, "'\\''")}'`;
 }
 
 /** The command this run was started with, plus `flag` (before a `--`, after which everything is a path). */

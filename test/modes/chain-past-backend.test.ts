@@ -46,5 +46,15 @@ describe("--auto past a backend switch into savedmodel-in-keras3", () => {
     });
     expect(run.status, run.stderr).toBe(0);
     expect(run.stdout.trim()).toBe("TFSMLayer");
+
+    // The other commands name this Python too (its bin folder need not be on PATH), and list the endpoints as shown
+    // once TensorFlow is there: the same line, run with the keras3 env's Python.
+    const python = pythonFor("keras35-py312");
+    expect(shown.text).toContain(`${python} -m pip install tf_keras`);
+    const list = new RegExp(`${python.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")} -m (\\S+) show --dir (\\S+) --all`).exec(shown.text);
+    expect(list?.[2]).toBe(model);
+    const endpoints = spawnSync(pythonFor("keras3"), ["-m", list![1], "show", "--dir", list![2], "--all"], { encoding: "utf8", timeout: 120_000 });
+    expect(endpoints.status, endpoints.stderr).toBe(0);
+    expect(endpoints.stdout).toContain("serving_default");
   }, 400_000);
 });
