@@ -5,7 +5,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { pythonFor, repoRoot } from "../helpers/envs.js";
-import { EXIT_MARK, exitCodeOn, tmuxSession } from "./session.js";
+import { EXIT_MARK, exitCodeOn, tmuxSession, waitUntil } from "./session.js";
 import type { Terminal } from "./tmux.js";
 
 const BIN = join(repoRoot, "dist", "bin", "keras-fix.js");
@@ -65,7 +65,17 @@ describe("the wizard in a real terminal", () => {
     expect(midWordBreaks(terminal.joinedRows(), 50)).toEqual([]);
 
     terminal.resize(34);
-    await sleep(1500);
+    // tmux itself rewraps the rows drawn for 50 columns at once, breaking some inside a word ("the folder Python",
+    // "download"); the wizard then clears its live area and draws it again for 34 columns, hints last, with no such
+    // break. Waits for that whole frame.
+    await waitUntil(
+      terminal,
+      () => {
+        const joined = rowsAfterLast(terminal.joinedRows(), "Check the path");
+        return joined.some((row) => row.includes("Ctrl-C: cancel")) && midWordBreaks(joined, 34).length === 0;
+      },
+      { timeoutMs: 10_000 },
+    );
     const live = rowsAfterLast(terminal.rows(), "Check the path");
     expect(live.join("\n")).toMatch(/Press Enter to/);
     expect(live.every((row) => row.length <= 34)).toBe(true);
