@@ -90,12 +90,13 @@ export async function waitUntil(
 }
 
 /**
- * The next step waiting for a key: the screen changed from `previous`, shows a step's hints, and holds still. A
- * step whose header is too tall to stay live logs it into the transcript a frame after its hints show; reading the
- * screen before that frame, a loop would take the late header for the next step and send a second key.
+ * The next step waiting for a key: the screen changed from `previous`, shows a step's hints, and holds still for four
+ * polls. A step whose header is too tall to stay live logs it into the transcript a frame after its hints show, and
+ * nothing on screen says that frame is still to come: a loop that read the screen before it would take the late
+ * header for the next step and send a second key.
  */
 export function nextStep(term: Terminal, previous: string, timeoutMs = 150_000, onPoll?: () => void): Promise<string> {
-  return waitUntil(term, (screen) => screen !== previous && STEP_HINTS.test(hints(screen)), { timeoutMs, steady: 3, onPoll });
+  return waitUntil(term, (screen) => screen !== previous && STEP_HINTS.test(hints(screen)), { timeoutMs, steady: 4, onPoll });
 }
 
 /**
