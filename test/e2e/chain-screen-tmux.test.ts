@@ -3,29 +3,21 @@
 // past the first cause into savedmodel-in-keras3. The wizard used to end there with "Not fixed yet", show the
 // commands without KERAS_BACKEND, hard-wrap code inside its string literals, and lose scrollback lines once the
 // live area outgrew the window. Run at 80 and 100 columns; the scrollback is read whole (capture-pane -S -).
-import { execFileSync } from "node:child_process";
-import { rmSync } from "node:fs";
-import { afterEach, describe, expect, it } from "vitest";
-import { cliPath, modelsDir, pythonFor, scratchDir, unconfiguredKerasEnv } from "../helpers/envs.js";
-import { openTerminal, type Terminal } from "./tmux.js";
+import { describe, expect, it } from "vitest";
+import { modelsDir, pythonFor } from "../helpers/envs.js";
+import { EXIT_MARK, exitCodeOn, tmuxSession } from "./session.js";
+import type { Terminal } from "./tmux.js";
 
-const EXIT_MARK = /\[keras-fix exited (\d+)\]/;
-let terminal: Terminal | null = null;
-const folders: string[] = [];
-afterEach(() => {
-  terminal?.kill();
-  terminal = null;
-  for (const dir of folders.splice(0)) rmSync(dir, { recursive: true, force: true });
-});
-
+const session = tmuxSession();
 const model = `${modelsDir}/keras2/savedmodel_keras`;
 
 function start(name: string, columns: number, rows: number): Terminal {
-  const dir = scratchDir();
-  folders.push(dir);
-  const env = unconfiguredKerasEnv();
-  const script = `node ${JSON.stringify(cliPath)} ${JSON.stringify(model)} --python ${JSON.stringify(pythonFor("keras35-py312"))}; echo "[keras-fix exited $?]"; exec sleep 3600`;
-  return openTerminal(name, dir, ["sh", "-c", script], { PATH: process.env.PATH ?? "", TERM: "xterm-256color", KERAS_HOME: env.KERAS_HOME! }, { columns, rows });
+  // A fresh, empty KERAS_HOME: no backend configured, as on a newcomer's machine.
+  const kerasHome = session.folder("kf-chain-keras-home-");
+  return session.start(name, session.folder("kf-chain-"), [model, "--python", pythonFor("keras35-py312")], {
+    env: { KERAS_HOME: kerasHome },
+    size: { columns, rows },
+  });
 }
 
 /** Waits until `text` is on screen and the live key hints match `hint` (the step is ready for its key). */
@@ -41,20 +33,12 @@ async function until(term: Terminal, hint: RegExp, text: string): Promise<string
   throw new Error(`timed out waiting for ${text}; the screen:\n${screen}`);
 }
 
-/** The whole scrollback as the terminal shows it, rows NOT joined (the private server openTerminal made). */
-function scrollbackRows(name: string): string[] {
-  return execFileSync("tmux", ["-L", `kf-e2e-${process.pid}-${name}`, "capture-pane", "-p", "-t", "main", "-S", "-"], { encoding: "utf8" })
-    .split("\n")
-    .map((row) => row.trimEnd());
-}
-
 describe.each([
   [80, 24],
   [100, 35],
 ])("the wizard at %i columns past a backend switch", (columns, rows) => {
   it("goes on to the next cause like --auto, carries KERAS_BACKEND into the code, never wraps code, keeps the scrollback", async () => {
-    terminal = start(`chain-${columns}`, columns, rows);
-    const term = terminal;
+    const term = start(`chain-${columns}`, columns, rows);
     await until(term, /Enter: continue/, "Keras 3 runs on one backend");
     term.send("Enter");
     await until(term, /Enter: choose/, "Load it on another backend?");
@@ -84,10 +68,10 @@ describe.each([
     expect(screen).toContain(`    layer = keras.layers.TFSMLayer(${JSON.stringify(model)}, call_endpoint="serving_default")`);
     expect(screen).toContain(`    loaded = tf.saved_model.load(${JSON.stringify(model)})`);
     expect(screen.replace(/\s+/g, " ")).toMatch(/Keep KERAS_BACKEND=jax set wherever you load this model/);
-    expect(Number(EXIT_MARK.exec(screen)![1])).toBe(1);
+    expect(exitCodeOn(screen)).toBe("1");
 
     // No blank row inside a list of bullets (a dimmed row that filled the width exactly used to leave one).
-    const shown = scrollbackRows(`chain-${columns}`);
+    const shown = term.scrollbackRows();
     const lists = shown.flatMap((row, i) => (row === "How we know:" ? [i] : []));
     expect(lists.length).toBe(2);
     for (const first of lists) {

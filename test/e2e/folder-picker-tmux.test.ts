@@ -1,41 +1,31 @@
 // `keras-fix models/` (issue 21 §11): a folder that is not itself a model used to be called "not a Keras model". The
 // wizard now lists the models inside and lets the user pick (key hints shown, `q` quits); a mistyped file name gets
 // "did you mean" from the model files beside it.
-import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { copyFileSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { runCli } from "../helpers/cli.js";
-import { cliPath, envVarsFor, modelsDir, pythonFor } from "../helpers/envs.js";
-import { openTerminal, type Terminal } from "./tmux.js";
+import { envVarsFor, modelsDir, pythonFor } from "../helpers/envs.js";
+import { EXIT_MARK, exitCodeOn, tmuxSession } from "./session.js";
+import type { Terminal } from "./tmux.js";
 
-const EXIT_MARK = /\[keras-fix exited (\d+)\]/;
-let terminal: Terminal | null = null;
-const folders: string[] = [];
-afterEach(() => {
-  terminal?.kill();
-  terminal = null;
-  for (const dir of folders.splice(0)) rmSync(dir, { recursive: true, force: true });
-});
+const session = tmuxSession();
 
 /** A project folder with its models in models/. */
 function project(): string {
-  const dir = mkdtempSync(join(tmpdir(), "kf-folder-"));
-  folders.push(dir);
+  const dir = session.folder("kf-folder-");
   mkdirSync(join(dir, "models"));
   for (const name of ["sequential.keras", "custom_layer_unregistered.keras"]) copyFileSync(join(modelsDir, "keras3", name), join(dir, "models", name));
   return dir;
 }
 
 function start(name: string, dir: string, target: string): Terminal {
-  const script = `node ${JSON.stringify(cliPath)} ${target} --python ${JSON.stringify(pythonFor("keras3"))}; echo "[keras-fix exited $?]"; exec sleep 3600`;
-  return openTerminal(name, dir, ["sh", "-c", script], { PATH: process.env.PATH ?? "", TERM: "xterm-256color", ...envVarsFor("keras3") });
+  return session.start(name, dir, [target, "--python", pythonFor("keras3")], { env: envVarsFor("keras3") });
 }
 
 describe("a folder given as the model", () => {
   it("lists the models inside with key hints; the one picked is diagnosed by its path from here", async () => {
-    terminal = start("pick", project(), "models/");
-    const term = terminal;
+    const term = start("pick", project(), "models/");
     const screen = await term.waitFor(/Which model should keras-fix look at\?/, 30_000);
     expect(screen).not.toMatch(/not a Keras model/i);
     expect(screen).toContain("custom_layer_unregistered.keras");
@@ -49,12 +39,11 @@ describe("a folder given as the model", () => {
   }, 200_000);
 
   it("q in the picker quits at once", async () => {
-    terminal = start("quit", project(), "models");
-    const term = terminal;
+    const term = start("quit", project(), "models");
     await term.waitFor(/Which model should keras-fix look at\?/, 30_000);
     term.send("q");
     const screen = await term.waitFor(EXIT_MARK, 5_000);
-    expect(EXIT_MARK.exec(screen)![1]).toBe("130");
+    expect(exitCodeOn(screen)).toBe("130");
   }, 60_000);
 
   it("a mistyped file name: did you mean the model file beside it", () => {

@@ -4,63 +4,20 @@
 // - "Run git lfs pull now" is offered only where it can work: not for a pointer outside a repository (the walk says
 //   what to do instead), and inside one with Git LFS installed it runs from the repository's root and fetches the
 //   real file, which then loads.
-import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { chmodSync, copyFileSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { jsonOf, runCli } from "../helpers/cli.js";
-import { cliPath, envVarsFor, modelsDir, pythonFor } from "../helpers/envs.js";
-import { hints, liveOptions, openTerminal, type Terminal } from "./tmux.js";
+import { envVarsFor, modelsDir, pythonFor } from "../helpers/envs.js";
+import { END_WITH_SUMMARY, EXIT_MARK, exitCodeOn, nextStep, pick, tmuxSession, typeYes } from "./session.js";
+import { hints, liveOptions, type Terminal } from "./tmux.js";
 
-const EXIT_MARK = /\[keras-fix exited (\d+)\]/;
 const POINTER = "version https://git-lfs.github.com/spec/v1\noid sha256:4d7a214614ab2935c943f9e0ff69d22eadbb8f32b1258daaa5e2ca24d17e2393\nsize 12345678\n";
-// A step waiting for a key, or the consent prompt waiting for a typed "yes".
-const LIVE = /Enter: (continue|choose|finish|submit)/;
+const session = tmuxSession();
+const folder = session.folder;
 
-let terminal: Terminal | null = null;
-const folders: string[] = [];
-afterEach(() => {
-  terminal?.kill();
-  terminal = null;
-  for (const dir of folders.splice(0)) rmSync(dir, { recursive: true, force: true });
-});
-
-function folder(prefix: string): string {
-  const dir = mkdtempSync(join(tmpdir(), prefix));
-  folders.push(dir);
-  return dir;
-}
-
-function start(name: string, dir: string, args: string[], env: Record<string, string> = {}, size = { columns: 100, rows: 50 }): Terminal {
-  const argv = args.map((arg) => JSON.stringify(arg)).join(" ");
-  // tmux hands a new session its own PATH whatever -e says: the script sets it.
-  const path = env.PATH ? `PATH=${JSON.stringify(env.PATH)} ` : "";
-  const script = `${path}${JSON.stringify(process.execPath)} ${JSON.stringify(cliPath)} ${argv}; echo "[keras-fix exited $?]"; exec sleep 3600`;
-  return openTerminal(name, dir, ["sh", "-c", script], { PATH: process.env.PATH ?? "", TERM: "xterm-256color", ...env }, size);
-}
-
-/** Waits until the screen changed from `previous`, shows a live step, and holds still (no frame half drawn). */
-async function nextLive(term: Terminal, previous: string, timeoutMs = 120_000): Promise<string> {
-  const deadline = Date.now() + timeoutMs;
-  let screen = term.screen();
-  let steady = 0;
-  while (Date.now() < deadline) {
-    const now = term.screen();
-    steady = now === screen ? steady + 1 : 0;
-    screen = now;
-    if (screen !== previous && LIVE.test(hints(screen)) && steady >= 3) return screen;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error(`timed out after ${timeoutMs} ms; the screen:\n${screen}`);
-}
-
-/** Picks the live option that matches `label` (by its number). */
-function pick(term: Terminal, screen: string, label: RegExp): string {
-  const options = liveOptions(screen);
-  const index = options.findIndex((option) => label.test(option));
-  if (index < 0) throw new Error(`no option ${label} among ${JSON.stringify(options)}; the screen:\n${screen}`);
-  term.send(String(index + 1));
-  return options[index];
+function start(name: string, dir: string, args: string[], env: Record<string, string> = {}): Terminal {
+  return session.start(name, dir, args, { env, size: { columns: 100, rows: 50 } });
 }
 
 const flat = (screen: string) => screen.replace(/\s+/g, " ");
@@ -69,22 +26,22 @@ describe("the quick start with a Python without Keras", () => {
   it("gives the pip line, then says the model will need its custom layer's code", async () => {
     const dir = folder("kf-bare-");
     copyFileSync(join(modelsDir, "keras3", "custom_layer_unregistered.keras"), join(dir, "custom_layer_unregistered.keras"));
-    terminal = start("bare", dir, ["custom_layer_unregistered.keras", "--python", pythonFor("bare")]);
-    const term = terminal;
-    let screen = await nextLive(term, "", 60_000);
+    const term = start("bare", dir, ["custom_layer_unregistered.keras", "--python", pythonFor("bare")]);
+    let screen = await nextStep(term, "", 60_000);
     expect(screen).toContain("Keras is not installed");
     for (let step = 0; step < 6 && !/Enter: finish/.test(hints(screen)); step++) {
       const previous = screen;
       if (/Enter: continue/.test(hints(screen))) term.send("Enter");
       else pick(term, screen, /Show me the command/);
-      screen = await nextLive(term, previous);
+      screen = await nextStep(term, previous, 120_000);
     }
+    screen = await term.waitFor(END_WITH_SUMMARY, 10_000);
     expect(flat(screen)).toMatch(/pip install "keras>=3\.15" tensorflow/);
     expect(flat(screen)).toMatch(/Then the model needs more: custom_layer_unregistered\.keras also needs, once Keras is installed,/);
     expect(flat(screen)).toMatch(/the Python code of its custom layer ScaledDense \(saved from the module fixture_layers\)/);
     expect(flat(screen)).toContain("--custom-objects file.py");
     term.send("Enter");
-    expect(EXIT_MARK.exec(await term.waitFor(EXIT_MARK, 30_000))![1]).toBe("1");
+    expect(exitCodeOn(await term.waitFor(EXIT_MARK, 30_000))).toBe("1");
   });
 });
 
@@ -92,9 +49,8 @@ describe("git lfs pull, offered only where it can work", () => {
   it("a pointer outside any repository: no pull offered; the walk says why and what to do instead", async () => {
     const dir = folder("kf-lfs-norepo-");
     writeFileSync(join(dir, "model.h5"), POINTER);
-    terminal = start("lfs-norepo", dir, ["model.h5"]);
-    const term = terminal;
-    let screen = await nextLive(term, "", 60_000);
+    const term = start("lfs-norepo", dir, ["model.h5"]);
+    let screen = await nextStep(term, "", 60_000);
     for (let step = 0; step < 6 && !/Enter: finish/.test(hints(screen)); step++) {
       const previous = screen;
       if (/Enter: continue/.test(hints(screen))) {
@@ -103,8 +59,9 @@ describe("git lfs pull, offered only where it can work", () => {
         expect(liveOptions(screen).join("\n")).not.toMatch(/git lfs pull/i);
         pick(term, screen, /what to do instead/);
       }
-      screen = await nextLive(term, previous);
+      screen = await nextStep(term, previous, 120_000);
     }
+    screen = await term.waitFor(END_WITH_SUMMARY, 10_000);
     expect(flat(screen)).toContain("is not inside a git repository (no .git folder above it), so git lfs cannot fetch it from here.");
     expect(flat(screen)).toContain("Download the real file from where this one came");
     expect(screen).not.toMatch(/Run git lfs pull/);
@@ -127,12 +84,11 @@ describe("git lfs pull, offered only where it can work", () => {
     );
     chmodSync(join(bin, "git-lfs"), 0o755);
     // Started in the model's folder, as a user who cd'ed there: the pull still runs from the root.
-    terminal = start("lfs-repo", join(repo, "models"), ["model.keras", "--python", pythonFor("keras3")], {
+    const term = start("lfs-repo", join(repo, "models"), ["model.keras", "--python", pythonFor("keras3")], {
       PATH: `${bin}:${process.env.PATH ?? ""}`,
       ...envVarsFor("keras3"),
     });
-    const term = terminal;
-    let screen = await nextLive(term, "", 60_000);
+    let screen = await nextStep(term, "", 60_000);
     const picked: string[] = [];
     for (let step = 0; step < 12 && !/Enter: finish/.test(hints(screen)); step++) {
       const previous = screen;
@@ -140,14 +96,13 @@ describe("git lfs pull, offered only where it can work", () => {
         term.send("Enter");
       } else if (/Enter: submit/.test(hints(screen))) {
         // The typed answer is on screen before Enter goes: a person reads what they typed.
-        term.send("yes", { literal: true });
-        await term.waitFor(/› yes/, 10_000);
-        term.send("Enter");
+        await typeYes(term);
       } else {
         picked.push(pick(term, screen, /Run git lfs pull for models\/model\.keras now|Nothing more|No, that's all/));
       }
-      screen = await nextLive(term, previous, 180_000);
+      screen = await nextStep(term, previous, 180_000);
     }
+    screen = await term.waitFor(END_WITH_SUMMARY, 10_000);
     expect(picked[0]).toMatch(/^Run git lfs pull for models\/model\.keras now/);
     expect(flat(screen)).toContain(`git -C ${repo} lfs pull --include models/model.keras exited with 0.`);
     expect(readFileSync(pointer)).toEqual(readFileSync(real));

@@ -2,66 +2,44 @@
 // the lines that load the copy from where the user is, and those lines run with real Keras. The user's model and
 // the .py file that defines its layer are in a subfolder, as in a project.
 import { execFileSync } from "node:child_process";
-import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { copyFileSync, mkdirSync, readdirSync } from "node:fs";
 import { join } from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
-import { cliPath, envVarsFor, modelsDir, pythonFor } from "../helpers/envs.js";
-import { hints, liveOptions, openTerminal, type Terminal } from "./tmux.js";
+import { describe, expect, it } from "vitest";
+import { envVarsFor, modelsDir, pythonFor } from "../helpers/envs.js";
+import { END_WITH_SUMMARY, EXIT_MARK, exitCodeOn, nextStep, pick, tmuxSession } from "./session.js";
+import { hints } from "./tmux.js";
 
 const MODEL = "custom_layer_unregistered.keras";
-const EXIT_MARK = /\[keras-fix exited (\d+)\]/;
-let terminal: Terminal | null = null;
-const folders: string[] = [];
-afterEach(() => {
-  terminal?.kill();
-  terminal = null;
-  for (const dir of folders.splice(0)) rmSync(dir, { recursive: true, force: true });
-});
+const session = tmuxSession();
 
 function project(): string {
-  const dir = mkdtempSync(join(tmpdir(), "kf-resaved-"));
-  folders.push(dir);
+  const dir = session.folder("kf-resaved-");
   mkdirSync(join(dir, "models"));
   copyFileSync(join(modelsDir, "keras3", MODEL), join(dir, "models", MODEL));
   copyFileSync(join(modelsDir, "sources", "fixture_layers.py"), join(dir, "models", "fixture_layers.py"));
   return dir;
 }
 
-async function next(term: Terminal, previous: string): Promise<string> {
-  const deadline = Date.now() + 150_000;
-  let screen = "";
-  while (Date.now() < deadline) {
-    screen = term.screen();
-    if (screen !== previous && /Enter: (continue|choose|finish)/.test(hints(screen))) return screen;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error(`timed out; the screen:\n${screen}`);
-}
-
 describe("the final screen after a re-save of a model with custom layers", () => {
   it("says the copy still needs the layers' code, with an import line that loads it from here", async () => {
     const dir = project();
-    const script = `node ${JSON.stringify(cliPath)} models/${MODEL} --python ${JSON.stringify(pythonFor("keras3"))}; echo "[keras-fix exited $?]"; exec sleep 3600`;
-    terminal = openTerminal("resaved", dir, ["sh", "-c", script], { PATH: process.env.PATH ?? "", TERM: "xterm-256color", ...envVarsFor("keras3") }, { columns: 100, rows: 35 });
-    const term = terminal;
-    let screen = await next(term, "");
+    const term = session.start("resaved", dir, [`models/${MODEL}`, "--python", pythonFor("keras3")], {
+      env: envVarsFor("keras3"),
+      size: { columns: 100, rows: 35 },
+    });
+    let screen = await nextStep(term, "");
     // Take the module found beside the model, then the re-save (no loader); Enter through explanations.
     const preferences = [/fixture_layers\.py/, /Re-save it as a new \.keras/];
     for (let step = 0; step < 20 && !/Enter: finish/.test(hints(screen)); step++) {
       const previous = screen;
       if (/Enter: continue/.test(hints(screen))) term.send("Enter");
-      else {
-        const options = liveOptions(screen);
-        const preference = preferences.find((p) => options.some((o) => p.test(o)));
-        if (!preference) throw new Error(`no option to take among ${JSON.stringify(options)}; the screen:\n${screen}`);
-        term.send(String(options.findIndex((o) => preference.test(o)) + 1));
-      }
-      screen = await next(term, previous);
+      else pick(term, screen, preferences);
+      screen = await nextStep(term, previous);
     }
+    await term.waitFor(END_WITH_SUMMARY, 10_000);
     term.send("Enter");
     screen = await term.waitFor(EXIT_MARK, 60_000);
-    expect(EXIT_MARK.exec(screen)![1]).toBe("0");
+    expect(exitCodeOn(screen)).toBe("0");
     // New files go into the folder keras-fix runs in.
     const copy = readdirSync(dir).find((name) => name.endsWith(".resaved.keras"));
     expect(copy).toBeDefined();

@@ -1,34 +1,20 @@
 // The published bin in a real terminal (tmux): text wraps at word boundaries to the window's width and again after
 // a resize; capital Q and B work; keys typed fast or pasted reach the select list one by one. The models here are
 // files the file alone diagnoses (missing, empty), so the test needs no Keras: it stays cheap.
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { pythonFor, repoRoot } from "../helpers/envs.js";
-import { openTerminal, type Terminal } from "./tmux.js";
+import { EXIT_MARK, exitCodeOn, tmuxSession, waitUntil } from "./session.js";
+import type { Terminal } from "./tmux.js";
 
 const BIN = join(repoRoot, "dist", "bin", "keras-fix.js");
-const EXITED = /\[exited (\d+)\]/;
+const session = tmuxSession();
 
-let terminal: Terminal | null = null;
-const folders: string[] = [];
-afterEach(() => {
-  terminal?.kill();
-  terminal = null;
-  for (const dir of folders.splice(0)) rmSync(dir, { recursive: true, force: true });
-});
-
-function folder(): string {
-  const dir = mkdtempSync(join(tmpdir(), "kf-polish-"));
-  folders.push(dir);
-  return dir;
-}
+const folder = () => session.folder("kf-polish-");
 
 function start(name: string, dir: string, args: string[], columns: number): Terminal {
-  const argv = [BIN, ...args, "--python", pythonFor("bare")].map((arg) => JSON.stringify(arg)).join(" ");
-  const script = `node ${argv}; echo "[exited $?]"; exec sleep 3600`;
-  return openTerminal(name, dir, ["sh", "-c", script], { PATH: process.env.PATH ?? "", TERM: "xterm-256color" }, { columns, rows: 60 });
+  return session.start(name, dir, [...args, "--python", pythonFor("bare")], { cli: BIN, size: { columns, rows: 60 } });
 }
 
 /**
@@ -72,14 +58,24 @@ describe("the wizard in a real terminal", () => {
   it("wraps at word boundaries to the width, follows a resize, and quits on capital Q", { timeout: 120_000 }, async () => {
     const dir = folder();
     const missing = join(dir, "a_folder_with_quite_a_long_name", "and_a_model_file_that_is_not_there.h5");
-    terminal = start("wrap", dir, [missing], 50);
+    const terminal = start("wrap", dir, [missing], 50);
     await terminal.waitFor("Press Enter to continue", 60_000);
     const before = terminal.rows();
     expect(before.join("\n")).toMatch(/How we know/);
     expect(midWordBreaks(terminal.joinedRows(), 50)).toEqual([]);
 
     terminal.resize(34);
-    await sleep(1500);
+    // tmux itself rewraps the rows drawn for 50 columns at once, breaking some inside a word ("the folder Python",
+    // "download"); the wizard then clears its live area and draws it again for 34 columns, hints last, with no such
+    // break. Waits for that whole frame.
+    await waitUntil(
+      terminal,
+      () => {
+        const joined = rowsAfterLast(terminal.joinedRows(), "Check the path");
+        return joined.some((row) => row.includes("Ctrl-C: cancel")) && midWordBreaks(joined, 34).length === 0;
+      },
+      { timeoutMs: 10_000 },
+    );
     const live = rowsAfterLast(terminal.rows(), "Check the path");
     expect(live.join("\n")).toMatch(/Press Enter to/);
     expect(live.every((row) => row.length <= 34)).toBe(true);
@@ -98,16 +94,16 @@ describe("the wizard in a real terminal", () => {
     expect(full.length).toBeGreaterThan(0);
 
     terminal.send("Q", { literal: true });
-    const end = await terminal.waitFor(EXITED);
+    const end = await terminal.waitFor(EXIT_MARK);
     expect(end).toMatch(/You quit before the end/);
-    expect(EXITED.exec(end)![1]).toBe("1");
+    expect(exitCodeOn(end)).toBe("1");
   });
 
   it("takes keys typed in one burst one by one (j j Enter picks the third file) and goes back on capital B", { timeout: 120_000 }, async () => {
     const dir = folder();
     for (const name of ["a.h5", "b.h5", "c.h5"]) writeFileSync(join(dir, name), "");
     mkdirSync(join(dir, "other"));
-    terminal = start("keys", dir, [], 80);
+    const terminal = start("keys", dir, [], 80);
     await terminal.waitFor("Which model should keras-fix look at?", 60_000);
     // One tmux command: the three keys reach the terminal back to back, as a paste or fast typing would.
     terminal.send("jj\r", { literal: true });
@@ -122,6 +118,6 @@ describe("the wizard in a real terminal", () => {
     await terminal.waitFor(/nothing to go back to|Press Enter to continue[^]*Press Enter to continue/);
     expect(rowsAfterLast(terminal.rows(), "Not fixed yet").join("\n")).not.toEqual(liveAfterEnter);
     terminal.send("q", { literal: true });
-    await terminal.waitFor(EXITED);
+    await terminal.waitFor(EXIT_MARK);
   });
 });

@@ -14,6 +14,8 @@ export interface Terminal {
   rows: () => string[];
   /** The visible pane with the lines the terminal itself wrapped joined again: one string per line written. */
   joinedRows: () => string[];
+  /** The whole scrollback and pane as the terminal shows it, wrapped lines NOT joined. */
+  scrollbackRows: () => string[];
   /** Resizes the window, as a user dragging the terminal's edge. */
   resize: (columns: number, rows?: number) => void;
   panePid: () => number;
@@ -54,6 +56,7 @@ export function openTerminal(
     },
     rows: () => tmux("capture-pane", "-p", "-t", "main").split("\n").map((line) => line.trimEnd()),
     joinedRows: () => tmux("capture-pane", "-p", "-J", "-t", "main").split("\n").map((line) => line.trimEnd()),
+    scrollbackRows: () => tmux("capture-pane", "-p", "-t", "main", "-S", "-").split("\n").map((line) => line.trimEnd()),
     resize: (columns, rows = size.rows) => {
       tmux("resize-window", "-t", "main", "-x", String(columns), "-y", String(rows));
     },

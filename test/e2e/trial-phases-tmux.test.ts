@@ -2,40 +2,20 @@
 // the first 40 s after the typed yes used to show only a spinner. Each phase now has its words: resolving, creating
 // the venv, downloading (bytes of the total), installing, loading the model there. pip talks to a local package
 // index of tiny fake wheels that answers slowly, so each phase lasts long enough to be seen on any machine.
-import { copyFileSync, mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { copyFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { cliPath, envVarsFor, modelsDir, pythonFor } from "../helpers/envs.js";
+import { envVarsFor, modelsDir, pythonFor } from "../helpers/envs.js";
+import { chooseWithArrows, tmuxSession, typeYes } from "./session.js";
 import { tinyIndex, type TinyIndex } from "./tiny-index.js";
-import { liveOptions, openTerminal, type Terminal } from "./tmux.js";
 
 const MODEL = "sequential.keras";
-let terminal: Terminal | null = null;
+const session = tmuxSession();
 let packageIndex: TinyIndex | null = null;
-const folders: string[] = [];
 afterEach(() => {
-  terminal?.kill();
-  terminal = null;
   packageIndex?.close();
   packageIndex = null;
-  for (const dir of folders.splice(0)) rmSync(dir, { recursive: true, force: true });
 });
-
-function tempDir(prefix: string): string {
-  const dir = mkdtempSync(join(tmpdir(), prefix));
-  folders.push(dir);
-  return dir;
-}
-
-/** Moves the selection to the option matching `pattern` and presses Enter. */
-async function choose(term: Terminal, pattern: RegExp) {
-  const options = liveOptions(await term.waitFor(/↑\/↓ and Enter: choose/, 60_000));
-  const index = options.findIndex((option) => pattern.test(option));
-  expect(index, `no option ${pattern} in ${JSON.stringify(options)}`).toBeGreaterThanOrEqual(0);
-  for (let i = 0; i < index; i++) term.send("Down");
-  term.send("Enter");
-}
 
 /** The live progress line while an action runs: the last rows above the key hints. */
 function phasesOn(screen: string): string[] {
@@ -48,8 +28,8 @@ function phasesOn(screen: string): string[] {
 
 describe("a trial environment in the wizard", () => {
   it("says what is happening at each phase: resolving, creating the venv, downloading, loading", async () => {
-    const dir = tempDir("kf-trial-phases-");
-    const cache = tempDir("kf-trial-cache-");
+    const dir = session.folder("kf-trial-phases-");
+    const cache = session.folder("kf-trial-cache-");
     copyFileSync(join(modelsDir, "keras3", MODEL), join(dir, MODEL));
     // The two dry runs (the estimate, the trial's check) wait 1.5 s a file; the install's download 2 s, in two halves.
     packageIndex = await tinyIndex(join(dir, "wheels"), (response, body, headers, count) => {
@@ -59,19 +39,16 @@ describe("a trial environment in the wizard", () => {
       setTimeout(() => response.end(body.subarray(body.length >> 1)), 2_000);
     }, { kerasImportSeconds: 3 });
     const url = packageIndex.url;
-    const python = pythonFor("keras35-py312");
-    const script = `node ${JSON.stringify(cliPath)} ${MODEL} --python ${JSON.stringify(python)}; echo "[keras-fix exited $?]"; exec sleep 3600`;
-    terminal = openTerminal("trial-phases", dir, ["sh", "-c", script], {
-      PATH: process.env.PATH ?? "",
-      HOME: process.env.HOME ?? "",
-      TERM: "xterm-256color",
-      ...envVarsFor("keras35-py312"),
-      PIP_INDEX_URL: url,
-      PIP_NO_CACHE_DIR: "1",
-      PIP_RETRIES: "0",
-      KERAS_FIX_TRIAL_CACHE: cache,
+    const term = session.start("trial-phases", dir, [MODEL, "--python", pythonFor("keras35-py312")], {
+      env: {
+        HOME: process.env.HOME ?? "",
+        ...envVarsFor("keras35-py312"),
+        PIP_INDEX_URL: url,
+        PIP_NO_CACHE_DIR: "1",
+        PIP_RETRIES: "0",
+        KERAS_FIX_TRIAL_CACHE: cache,
+      },
     });
-    const term = terminal;
     const seen = new Set<string>();
     const watch = async (until: RegExp, timeoutMs: number) => {
       const deadline = Date.now() + timeoutMs;
@@ -85,20 +62,16 @@ describe("a trial environment in the wizard", () => {
     };
     await term.waitFor("Press Enter to continue.", 120_000);
     term.send("Enter");
-    await choose(term, /Show the versions that read this file/);
+    await chooseWithArrows(term, /Show the versions that read this file/);
     await term.waitFor(/Versions that read this file[\s\S]*Press Enter to continue\./, 60_000);
     term.send("Enter");
-    await choose(term, /Prove it first/);
+    await chooseWithArrows(term, /Prove it first/);
     // Before the yes: the estimate is pip's resolver in dry-run mode.
     await watch(/Prove it in a trial environment\?[\s\S]*↑\/↓ and Enter: choose/, 120_000);
     expect([...seen].some((phase) => /pip is resolving which versions to install/.test(phase)), JSON.stringify([...seen])).toBe(true);
     seen.clear();
-    await choose(term, /^Go ahead/);
-    await term.waitFor(/Type "yes" and press Enter/, 30_000);
-    await new Promise((resolve) => setTimeout(resolve, 300));
-    term.send("yes", { literal: true });
-    await term.waitFor(/› yes/, 10_000);
-    term.send("Enter");
+    await chooseWithArrows(term, /^Go ahead/);
+    await typeYes(term);
     // The fake keras wheel's import sleeps, then fails: the load there is seen, then the walk goes on to its next
     // question or its end.
     await watch(/(Enter: (choose|finish|continue))[^\n]*$/, 240_000);

@@ -1,33 +1,22 @@
 // The wizard's diagnosis screen for a file with two problems, in a real terminal (tmux) with real Keras 3: a Keras 2
 // file with a custom layer beside a raw TF op. Both are listed under "Two things stand between this file and your
 // Keras", the one the load met first marked; then Ctrl-C leaves no Python behind.
-import { copyFileSync, mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { copyFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
-import { cliPath, envVarsFor, modelsDir, pythonFor } from "../helpers/envs.js";
-import { hints, openTerminal, type Terminal } from "./tmux.js";
+import { describe, expect, it } from "vitest";
+import { envVarsFor, modelsDir, pythonFor } from "../helpers/envs.js";
+import { EXIT_MARK, exitCodeOn, tmuxSession } from "./session.js";
+import { hints } from "./tmux.js";
 
 const MODEL = "custom_layer_and_tf_op.h5";
-const EXIT_MARK = /\[keras-fix exited (\d+)\]/;
-
-let terminal: Terminal | null = null;
-const folders: string[] = [];
-afterEach(() => {
-  terminal?.kill();
-  terminal = null;
-  for (const dir of folders.splice(0)) rmSync(dir, { recursive: true, force: true });
-});
+const session = tmuxSession();
 
 describe("the wizard on a file with two problems", () => {
   it("lists both on the diagnosis screen, the one the load met first marked", async () => {
     // The user's folder holds only the model they were given.
-    const dir = mkdtempSync(join(tmpdir(), "kf-two-"));
-    folders.push(dir);
+    const dir = session.folder("kf-two-");
     copyFileSync(join(modelsDir, "matrix-two", "keras2", MODEL), join(dir, MODEL));
-    const script = `node ${JSON.stringify(cliPath)} ${MODEL} --python ${JSON.stringify(pythonFor("keras3"))}; echo "[keras-fix exited $?]"; exec sleep 3600`;
-    terminal = openTerminal("two", dir, ["sh", "-c", script], { PATH: process.env.PATH ?? "", TERM: "xterm-256color", ...envVarsFor("keras3") });
-    const term = terminal;
+    const term = session.start("two", dir, [MODEL, "--python", pythonFor("keras3")], { env: envVarsFor("keras3") });
 
     const screen = await term.waitFor((/Two things stand between this file and your Keras[\s\S]*Enter: (continue|choose|finish)/), 180_000);
     expect(hints(screen)).toMatch(/Enter: (continue|choose|finish)/);
@@ -39,6 +28,6 @@ describe("the wizard on a file with two problems", () => {
 
     term.send("C-c");
     const end = await term.waitFor(EXIT_MARK, 30_000);
-    expect(EXIT_MARK.exec(end)![1]).toBe("130");
+    expect(exitCodeOn(end)).toBe("130");
   });
 });

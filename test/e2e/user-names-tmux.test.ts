@@ -3,21 +3,14 @@
 // wizard's whole scrollback names WarmupAdam and its stored key, never the project's fixtures (FixtureAdam, "our
 // fixtures"), and never nests brackets ("(WarmupAdam (stored as training>WarmupAdam))").
 import { execFileSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
-import { cliPath, envVarsFor, pythonFor } from "../helpers/envs.js";
-import { hints, liveOptions, openTerminal, type Terminal } from "./tmux.js";
+import { describe, expect, it } from "vitest";
+import { envVarsFor, pythonFor } from "../helpers/envs.js";
+import { END_WITH_SUMMARY, EXIT_MARK, nextStep, pick, tmuxSession } from "./session.js";
+import { hints } from "./tmux.js";
 
-const EXIT_MARK = /\[keras-fix exited (\d+)\]/;
-let terminal: Terminal | null = null;
-const folders: string[] = [];
-afterEach(() => {
-  terminal?.kill();
-  terminal = null;
-  for (const dir of folders.splice(0)) rmSync(dir, { recursive: true, force: true });
-});
+const session = tmuxSession();
 
 const TRAINING = `import keras
 
@@ -43,9 +36,8 @@ model.save(sys.argv[1])
 
 /** The user's project: the model in models/, saved by real Keras; the training code stayed on the machine that saved it. */
 function project(): string {
-  const build = mkdtempSync(join(tmpdir(), "kf-names-build-"));
-  const dir = mkdtempSync(join(tmpdir(), "kf-names-"));
-  folders.push(build, dir);
+  const build = session.folder("kf-names-build-");
+  const dir = session.folder("kf-names-");
   writeFileSync(join(build, "training.py"), TRAINING);
   writeFileSync(join(build, "save.py"), SAVE);
   mkdirSync(join(dir, "models"));
@@ -53,37 +45,23 @@ function project(): string {
   return dir;
 }
 
-async function next(term: Terminal, previous: string): Promise<string> {
-  const deadline = Date.now() + 150_000;
-  let screen = "";
-  while (Date.now() < deadline) {
-    screen = term.screen();
-    if (screen !== previous && /Enter: (continue|choose|finish)/.test(hints(screen))) return screen;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error(`timed out; the screen:\n${screen}`);
-}
-
 describe("the wizard speaks of the user's names", () => {
   it("a registered optimizer training>WarmupAdam: its names, its key in the code, no fixture names, no nested brackets", async () => {
     const dir = project();
-    const script = `node ${JSON.stringify(cliPath)} models/classifier.keras --python ${JSON.stringify(pythonFor("keras3"))}; echo "[keras-fix exited $?]"; exec sleep 3600`;
-    terminal = openTerminal("names", dir, ["sh", "-c", script], { PATH: process.env.PATH ?? "", TERM: "xterm-256color", ...envVarsFor("keras3") }, { columns: 100, rows: 35 });
-    const term = terminal;
-    let screen = await next(term, "");
+    const term = session.start("names", dir, ["models/classifier.keras", "--python", pythonFor("keras3")], {
+      env: envVarsFor("keras3"),
+      size: { columns: 100, rows: 35 },
+    });
+    let screen = await nextStep(term, "");
     term.send("w");
     screen = await term.waitFor("Why did this happen?", 30_000);
     for (let step = 0; step < 20 && !/Enter: finish/.test(hints(screen)); step++) {
       const previous = screen;
       if (/Enter: continue/.test(hints(screen))) term.send("Enter");
-      else {
-        const options = liveOptions(screen);
-        const index = options.findIndex((o) => /Show me the code to write/.test(o));
-        if (index < 0) throw new Error(`no "show me the code" among ${JSON.stringify(options)}; the screen:\n${screen}`);
-        term.send(String(index + 1));
-      }
-      screen = await next(term, previous);
+      else pick(term, screen, /Show me the code to write/);
+      screen = await nextStep(term, previous);
     }
+    await term.waitFor(END_WITH_SUMMARY, 10_000);
     term.send("Enter");
     screen = await term.waitFor(EXIT_MARK, 60_000);
     const prose = screen.replace(/\s+/g, " ");
