@@ -53,7 +53,7 @@ export const cpuInstructionUnsupported: Cause = {
       // Windows shows no signal: the DLL fails to initialise. Also caused by a missing MSVC runtime, hence the
       // lower weight.
       type: /^ImportError$/,
-      message: /DLL load failed(?: while importing _pywrap_tensorflow_internal)?: A dynamic link library \(DLL\) initialization routine failed/,
+      message: /(?<dll>DLL load failed)(?: while importing _pywrap_tensorflow_internal)?: A dynamic link library \(DLL\) initialization routine failed/,
       weight: 0.6,
       means: "TensorFlow's DLL could not initialise (no AVX, or a missing Visual C++ runtime)",
     },
@@ -68,7 +68,13 @@ export const cpuInstructionUnsupported: Cause = {
         }
       : null;
   },
-  culprit: (_captures, facts) => (facts.env?.packages.tensorflow ? `tensorflow ${facts.env.packages.tensorflow}` : "tensorflow"),
+  // With an environment, the installed TensorFlow build. From a paste alone, the instructions it needs and the CPU
+  // lacks: the ones TF's guard named, else AVX (every official wheel since TF 1.6); a Windows DLL failure may also be
+  // a missing runtime, so it names TensorFlow alone.
+  culprit: (captures, facts) => {
+    if (facts.env?.packages.tensorflow) return `tensorflow ${facts.env.packages.tensorflow}`;
+    return captures.dll !== undefined ? "tensorflow" : `${captures.instructions ?? "AVX"} (needed by the tensorflow build, missing from this CPU)`;
+  },
   start: "explain",
   steps: [
     {

@@ -112,6 +112,10 @@ export const customObjectConfig: Cause = {
     const name = classOf(captures);
     // Built-in classes with foreign keywords are a Keras-version problem (DepthwiseConv2D `groups`, InputLayer
     // `batch_shape`, an initializer's `dtype` from TF 1.x), owned by keras2-file-in-keras3 / keras3-file-in-keras2.
+    // Except Functional/Model.__init__ missing `inputs` and `outputs`: Python names the class that defines the
+    // __init__, and a subclass of Functional (a model library's task model, the user's own) inherits it; its
+    // from_config called cls(**config) with a config that never held a graph.
+    if (name && MODEL_CLASSES.has(name) && /\binputs\b/.test(captures.missing ?? "") && /\boutputs\b/.test(captures.missing ?? "")) return 0.95;
     if (name && builtinKindOf(name) !== null && !refFor(captures, facts)) return false;
     if (captures.attribute !== undefined) {
       return nestingRef(facts) ? 1.2 : facts.file ? 0.6 : 1;
@@ -130,6 +134,8 @@ export const customObjectConfig: Cause = {
       case "unknown-argument":
         return `${name}.__init__ rejects '${problem.keyword}'`;
       case "missing-argument":
+        // The model class itself (see `when`): a subclass of it whose config holds no graph.
+        if (MODEL_CLASSES.has(name)) return `a ${name} subclass whose config lacks ${problem.arguments.join(", ")}`;
         return `${name}.get_config lacks ${problem.arguments.join(", ")}`;
       case "unrecognized-kwargs":
         return `${name} passes ${problem.keywords.join(", ")} to Layer`;

@@ -3,6 +3,7 @@
 // TensorFlow, a mismatched ml_dtypes. Nothing is wrong with the model; the environment needs one pin.
 import { code, paragraphs, shell, strong } from "../../src/core/content.js";
 import type { Cause, ExceptionInfo, Facts, Matcher, StepContext } from "../../src/core/types.js";
+import { wordingOf } from "../../src/core/classify/messages.js";
 import { conflictKind, conflictPrinted, declaredConflict, declaredPin, pinFor, type Pin } from "./pins.js";
 
 const matchers: Matcher[] = [
@@ -88,7 +89,7 @@ const matchers: Matcher[] = [
   {
     // Keras 2.4-2.5's own guard in keras/__init__.py (mined: "Keras requires TensorFlow 2.2 or higher").
     type: /^ImportError$/,
-    message: /Keras requires (?<tfModule>TensorFlow) (?<tfAttribute>[\d.]+) or higher/,
+    message: /(?<kerasGuard>Keras requires (?<tfModule>TensorFlow) (?<tfAttribute>[\d.]+) or higher[^\n]*)/,
     weight: 0.9,
     means: "this Keras needs a newer TensorFlow than the one installed",
   },
@@ -188,6 +189,34 @@ function pinOf(ctx: StepContext) {
   return pinFrom(ctx.diagnosis.captures, ctx);
 }
 
+// TensorFlow 1 names that TensorFlow 2 dropped from its top-level module (tf.compat.v1 keeps them).
+const TF1_ONLY = /^(?:get_default_graph|placeholder|Session|ConfigProto|get_default_session|global_variables|variables_initializer|random_uniform|set_random_seed|to_float|count_nonzero|unsorted_segment_max|GPUOptions|InteractiveSession|reset_default_graph)$/;
+
+/**
+ * The pair a pasted traceback alone names (no environment was probed, so no versions are known): the package in
+ * whose code the import failed (a library written for another Keras), the Keras release whose own guard speaks
+ * (its wording is mined per release), TensorFlow 2 when a TF 1 name is missing from `tensorflow`, and tf_keras when
+ * the paste shows it. null when the text says nothing more than "keras / tensorflow".
+ */
+function pastedPair(captures: Record<string, string>): string | null {
+  if (conflictKind(captures) !== "keras-tf-mismatch") return null;
+  const module = captures.tfModule ?? "";
+  const keras = captures.namesTfKeras ? "tf_keras" : "keras";
+  if (/^(?:keras|tf_keras)\./.test(module) && captures.callingPackage) {
+    return `${captures.callingPackage} (written for another Keras than the installed one) / ${module.split(".")[0]}`;
+  }
+  if (captures.kerasGuard) {
+    const minors = [...new Set([...(wordingOf("ImportError", captures.kerasGuard)?.wording ?? "").matchAll(/\bkeras (\d+\.\d+)\.\d+/g)].map((m) => m[1]))];
+    const release = minors.length > 0 ? `keras ${minors.join("/")}` : "keras";
+    return `${release} (needs TensorFlow ${captures.tfAttribute} or higher) / an older tensorflow`;
+  }
+  if (module === "tensorflow" && TF1_ONLY.test(captures.tfAttribute ?? "")) {
+    return `tensorflow 2.x (no TF 1 ${captures.tfAttribute}) / code or a keras written for TensorFlow 1`;
+  }
+  if (/^tensorflow\b/.test(module) && captures.namesTfKeras) return `${keras} / tensorflow (another release)`;
+  return null;
+}
+
 /** NumPy prints its ABI paragraph on stderr before the import error, which may say only "Unable to convert...". */
 function capturesFromStderr(stderr: string | null | undefined): Record<string, string> | null {
   const match = stderr ? matchers[0]!.message.exec(stderr) : null;
@@ -225,7 +254,7 @@ export const envPackageConflict: Cause = {
     const confidence = declared ? (conflictPrinted(declared, facts.env!) ? 0.95 : 0.6) : 0.9;
     return { confidence, captures: declared ? { ...captures, declared: declared.name } : captures, evidence };
   },
-  culprit: (captures, facts) => pinFrom(captures, facts).pair,
+  culprit: (captures, facts) => (facts.env ? null : pastedPair(captures)) ?? pinFrom(captures, facts).pair,
   start: "explain",
   steps: [
     {

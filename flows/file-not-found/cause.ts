@@ -151,7 +151,7 @@ export const fileNotFound: Cause = {
     facts.file?.format === "missing"
       ? { confidence: 0.99, captures: { path: facts.file.path }, evidence: [`nothing exists at ${facts.file.path}`] }
       : null,
-  culprit: (captures, facts) => captures.path || facts.file?.path || null,
+  culprit: (captures, facts) => captures.path || facts.file?.path || captures.loadedPath || captures.mentionedPath || null,
   start: "explain",
   steps: [
     {

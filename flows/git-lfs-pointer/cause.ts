@@ -114,7 +114,7 @@ export const gitLfsPointer: Cause = {
       evidence: [`the file${bytes} starts with "version https://git-lfs.github.com/spec/v1": it is an LFS pointer`],
     };
   },
-  culprit: (captures, facts) => facts.file?.path ?? captures.path ?? captures.loadedPath ?? null,
+  culprit: (captures, facts) => facts.file?.path ?? captures.path ?? captures.loadedPath ?? captures.mentionedPath ?? null,
   start: "explain",
   steps: [
     {

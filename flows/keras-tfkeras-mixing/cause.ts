@@ -37,6 +37,8 @@ function whatMixed(captures: Record<string, string>): string {
   if (captures.objectClass) return captures.objectClass;
   if (captures.kerasTensor) return `a Keras 3 KerasTensor passed to a TensorFlow function${captures.callingCode ? ` (in ${captures.callingCode})` : ""}`;
   if (captures.legacyFlag) return "TF_USE_LEGACY_KERAS without tf_keras";
+  if (captures.keras2Library !== undefined) return `${captures.callingPackage ?? "a library written for tf.keras (Keras 2)"} on Keras 3`;
+  if (captures.legacyApi) return `${captures.legacyApi} (a Keras 2 API) while tf.keras is Keras 3`;
   if (captures.topClass) return `standalone keras reading tf.keras' ${captures.topClass}`;
   if (captures.elsewhereName) return `standalone keras reading tf.keras' ${captures.elsewhereName}`;
   if (captures.tfKerasArgument) return `standalone keras reading tf.keras' InputLayer argument ${captures.tfKerasArgument}`;
@@ -191,11 +193,22 @@ export const kerasTfkerasMixing: Cause = {
       weight: 0.8,
       means: "Keras 2-only TensorFlow API used while tf.keras is Keras 3",
     },
+    {
+      // A library whose models are tf.keras (Keras 2) objects running on Keras 3: its frames and Keras 3's own
+      // (keras/src/layers/layer.py, ops/, backend/...; the `keras3Frame` capture) in one traceback, whatever broke
+      // first (transformers' TF models on TF 2.16+ fail in their build or call with a TypeError/AttributeError).
+      message: /(?<keras2Library>)/,
+      frame: /(?:^|\/)(?:transformers\/modeling_tf_\w+|tensorflow_hub\/\w+|tensorflow_addons\/[\w/]+|tf_keras\/[\w/]+)\.py$/,
+      weight: 0.6,
+      means: "code written for tf.keras (Keras 2) runs on Keras 3 objects in one call",
+    },
     // Keras 2 content errors, claimed only when tf_keras wrote the file (see `when`).
     ...keras2InKeras3Matchers.map((matcher) => ({ ...matcher, weight: (matcher.weight ?? 0.8) * 0.9 })),
   ],
   when: (captures, facts) => {
     const v = versionFacts(facts);
+    // Both libraries' frames must be there; with an environment, its Keras must be Keras 3.
+    if (captures.keras2Library !== undefined) return captures.keras3Frame === "yes" && (!facts.env || facts.env.loader === "keras3") ? 1 : false;
     if (captures.tfKerasArgument !== undefined || captures.kerasInternal !== undefined || captures.kerasInternal2 !== undefined) {
       if (!facts.env) return 1;
       return facts.env.loader === "keras2" ? 1.3 : 0.6;

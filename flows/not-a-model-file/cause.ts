@@ -85,7 +85,7 @@ export const notAModelFile: Cause = {
       evidence: [`the file is ${other.name}`],
     };
   },
-  culprit: (captures, facts) => facts.file?.path ?? captures.path ?? captures.loadedPath ?? null,
+  culprit: (captures, facts) => facts.file?.path ?? captures.path ?? captures.loadedPath ?? captures.mentionedPath ?? null,
   start: "explain",
   steps: [
     {

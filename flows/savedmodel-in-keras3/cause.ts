@@ -80,6 +80,14 @@ export const savedmodelInKeras3: Cause = {
       weight: 0.65,
       means: "Keras 3 read a folder as an unzipped .keras model and found no weights in it",
     },
+    {
+      // The SavedModel did load, as a TFSMLayer, but calling it fails (Keras 3 layer call wrapper K3, keras/src/export
+      // tfsm_layer.py): TFSMLayer hands its endpoint one `inputs` argument, and a SavedModel exported by Keras 2 with
+      // several inputs, or keywords, has a signature that cannot bind it.
+      message: /^Exception encountered when calling (?<tfsmLayer>TFSMLayer)\.call\(\)/,
+      weight: 0.62,
+      means: "a SavedModel wrapped as a TFSMLayer (Keras 3's way to load one) cannot be called as that layer calls it",
+    },
   ],
   // The same message answers any unknown file type: the facts (or, without them, the path's shape) say whether it
   // is really a SavedModel.
@@ -99,7 +107,7 @@ export const savedmodelInKeras3: Cause = {
           evidence: ["the path is a SavedModel folder and the environment's load_model is Keras 3"],
         }
       : null,
-  culprit: (captures, facts) => facts.file?.path ?? captures.path ?? captures.loadedPath ?? null,
+  culprit: (captures, facts) => facts.file?.path ?? captures.path ?? captures.loadedPath ?? captures.mentionedFolder ?? captures.mentionedPath ?? null,
   start: "explain",
   steps: [
     {

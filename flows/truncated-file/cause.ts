@@ -127,7 +127,7 @@ export const truncatedFile: Cause = {
     if (actual !== null) captures.actual = String(actual);
     return { confidence: 0.95, captures, evidence };
   },
-  culprit: (captures, facts) => facts.file?.path ?? captures.path ?? captures.loadedPath ?? null,
+  culprit: (captures, facts) => facts.file?.path ?? captures.path ?? captures.loadedPath ?? captures.mentionedPath ?? null,
   start: "explain",
   steps: [
     {

@@ -53,15 +53,16 @@ export const unsafeModelFile: Cause = {
     {
       // keras-fix's own runtime guard in the probe (src/python/keras_probe.py): a load tried to import a module
       // outside the Keras namespaces and the user's code.
+      // Its own wording only: untyped text (a pytest "ImportError while importing test module '...'") is not it.
       type: /^KerasFixRefusedImport$/,
-      message: /module '(?<module>[^']+)'/,
+      message: /keras-fix refused [^\n]*?module '(?<module>[^']+)'/,
       weight: 0.97,
       means: "keras-fix's guard refused an import the file asked for",
     },
     {
       // The same guard refusing a file/network/process API reached through Keras' own public API (get_file...).
       type: /^KerasFixRefusedImport$/,
-      message: /refused to use (?<api>[\w.]+)/,
+      message: /keras-fix refused to use (?<api>[\w.]+)/,
       weight: 0.97,
       means: "keras-fix's guard refused a function the file names that loads, saves, fetches or runs things",
     },

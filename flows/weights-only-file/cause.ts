@@ -134,7 +134,7 @@ export const weightsOnlyFile: Cause = {
             evidence: ["the path is a TensorFlow checkpoint (.index + .data shards): variables only, no architecture"],
           }
         : null,
-  culprit: (captures, facts) => facts.file?.path ?? captures.path ?? captures.loadedPath ?? null,
+  culprit: (captures, facts) => facts.file?.path ?? captures.path ?? captures.loadedPath ?? captures.mentionedPath ?? null,
   start: "explain",
   steps: [
     {

@@ -36,3 +36,16 @@ describe("explain on pasted text alone", () => {
     expect(diagnose("when I load my model it responds No model found in config file, what can I do").cause).toBe("weights-only-file");
   });
 });
+
+describe("a one-line markdown block quote amid prose (issue 22)", () => {
+  it("reads the quoted error as the message", () => {
+    const text = [
+      "Saving works, but loading it back fails:",
+      "",
+      "> \"<class 'keras.src.models.functional.Functional'> could not be deserialized properly. Please ensure that components that are Python object instances (layers, models, etc.) returned by `get_config()` are explicitly deserialized in the model's `from_config()` method.",
+      "",
+      "Any idea?",
+    ].join("\n");
+    expect(diagnose(text).cause).not.toBe("unclassified");
+  });
+});

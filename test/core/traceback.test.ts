@@ -247,7 +247,11 @@ describe("parseTraceback on fragments and noise", () => {
 
   it("does not take a 'Note:' line for an exception when there is no traceback", () => {
     const chain = parseTraceback("Note: you may need to restart the kernel\nImportError: numpy.core.multiarray failed to import");
-    expect(chain).toEqual([{ type: "ImportError", message: "numpy.core.multiarray failed to import", frames: [] }]);
+    // The line stays as text of unknown type before the error (issue 22: what precedes a bare error line is kept).
+    expect(chain).toEqual([
+      { type: "", message: "Note: you may need to restart the kernel", frames: [] },
+      { type: "ImportError", message: "numpy.core.multiarray failed to import", frames: [] },
+    ]);
   });
 });
 
@@ -466,5 +470,18 @@ describe("parseTraceback undoes the dressing around a pasted error", () => {
     expect(entry).toMatchObject({ type: "OSError", message: "No file or directory found at m.h5" });
     expect(entry.frames.map((frame) => frame.function)).toEqual(["run", "load_model"]);
     expect(entry.frames[1].file).toBe("keras/saving/save.py");
+  });
+});
+
+describe("parseTraceback: what surrounds a bare error line (issue 22)", () => {
+  it("keeps the text before a bare error line as an entry of unknown type", () => {
+    const chain = parseTraceback("model = load_model('nets/m.h5')\n\nOSError: Unable to open file (file signature not found)");
+    expect(chain.map((e) => e.type)).toEqual(["", "OSError"]);
+    expect(chain[0].message).toBe("model = load_model('nets/m.h5')");
+  });
+
+  it("gives a <stdin> frame the command typed at the REPL prompt as its source line", () => {
+    const chain = parseTraceback(">>> keras.models.load_model('x/y')\nTraceback (most recent call last):\n  File \"<stdin>\", line 1, in <module>\nValueError: boom");
+    expect(chain[chain.length - 1].frames[0]).toMatchObject({ file: "<stdin>", code: "keras.models.load_model('x/y')" });
   });
 });

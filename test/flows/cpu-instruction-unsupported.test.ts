@@ -35,3 +35,13 @@ describe("cpu-instruction-unsupported", () => {
     expect(base.diagnosis.cause).not.toBe("cpu-instruction-unsupported");
   });
 });
+
+describe("cpu-instruction-unsupported culprit (issue 22)", () => {
+  it("names, from a paste alone, the instructions: TF's own guard's, else AVX; a Windows DLL failure names TensorFlow", () => {
+    expect(baseFor(facts(), "$ python -c 'import tensorflow'\nIllegal instruction (core dumped)").diagnosis.culprit).toMatch(/^AVX \(/);
+    const guard = "2018-09-01 10:00:00.000000: F tensorflow/core/platform/cpu_feature_guard.cc:37] The TensorFlow library was compiled to use AVX2 instructions, but these aren't available on your machine.";
+    expect(baseFor(facts(), guard).diagnosis.culprit).toMatch(/^AVX2 \(/);
+    const dll = "ImportError: DLL load failed while importing _pywrap_tensorflow_internal: A dynamic link library (DLL) initialization routine failed.";
+    expect(baseFor(facts(), dll).diagnosis).toMatchObject({ cause: "cpu-instruction-unsupported", culprit: "tensorflow" });
+  });
+});

@@ -44,3 +44,25 @@ describe("custom-object-config", () => {
     });
   });
 });
+
+describe("custom-object-config: a Functional subclass rebuilt without its graph (issue 22)", () => {
+  it("claims Functional.__init__ missing inputs and outputs, which Python names for a subclass that inherits it", () => {
+    // Python 3.10+ wording for a Functional subclass (a task model of a model library) whose from_config called
+    // cls(**config) on a config without the graph.
+    const text = [
+      "Traceback (most recent call last):",
+      '  File "/venv/lib/python3.11/site-packages/keras/src/saving/legacy/serialization.py", line 470, in deserialize_keras_object',
+      "    deserialized_obj = cls.from_config(cls_config)",
+      '  File "/venv/lib/python3.11/site-packages/keras/src/engine/training.py", line 3112, in from_config',
+      "    return cls(**config)",
+      "TypeError: Functional.__init__() missing 2 required positional arguments: 'inputs' and 'outputs'",
+    ].join("\n");
+    expect(baseFor(facts(), text).diagnosis).toMatchObject({
+      cause: "custom-object-config",
+      culprit: "a Functional subclass whose config lacks inputs, outputs",
+    });
+    // Any other built-in's missing argument stays a version matter (vetoed here).
+    const dense = text.replace("Functional.__init__() missing 2 required positional arguments: 'inputs' and 'outputs'", "Dense.__init__() missing 1 required positional argument: 'units'");
+    expect(baseFor(facts(), dense).diagnosis.cause).not.toBe("custom-object-config");
+  });
+});

@@ -59,3 +59,40 @@ describe("env-package-conflict", () => {
     expect(baseFor(facts(), text).diagnosis.cause).not.toBe("env-package-conflict");
   });
 });
+
+describe("env-package-conflict culprit from a paste alone (issue 22)", () => {
+  const culpritOf = (text: string) => {
+    const { diagnosis } = baseFor(facts(), text);
+    expect(diagnosis.cause).toBe("env-package-conflict");
+    return diagnosis.culprit;
+  };
+
+  it("names the installed package whose import of a Keras module failed", () => {
+    const text = [
+      "Traceback (most recent call last):",
+      '  File "train.py", line 2, in <module>',
+      "    import segmentation_kit",
+      '  File "/opt/conda/lib/python3.10/site-packages/segmentation_kit/blocks.py", line 4, in <module>',
+      "    from keras.src.legacy.backend import int_shape",
+      "ModuleNotFoundError: No module named 'keras.src.legacy'",
+    ].join("\n");
+    expect(culpritOf(text)).toBe("segmentation_kit (written for another Keras than the installed one) / keras");
+  });
+
+  it("names the Keras release whose own guard speaks (keras 2.4's __init__, mined)", () => {
+    expect(culpritOf("ImportError: Keras requires TensorFlow 2.2 or higher. Install TensorFlow via `pip install tensorflow`")).toBe(
+      "keras 2.4 (needs TensorFlow 2.2 or higher) / an older tensorflow",
+    );
+  });
+
+  it("names TensorFlow 2 when a TF 1 name is missing from `tensorflow`", () => {
+    expect(culpritOf("AttributeError: module 'tensorflow' has no attribute 'placeholder'")).toMatch(/^tensorflow 2\.x \(no TF 1 placeholder\)/);
+  });
+
+  it("names tf_keras when the paste shows it", () => {
+    const text = "After `pip install tf_keras`, `import tf_keras` fails:\nAttributeError: module 'tensorflow._api.v2.compat.v2.__internal__' has no attribute 'register_load_context_function'";
+    expect(culpritOf(text)).toBe("tf_keras / tensorflow (another release)");
+    // Without anything more, the pair stays generic.
+    expect(culpritOf("AttributeError: module 'tensorflow._api.v2.compat.v2.__internal__' has no attribute 'register_load_context_function'")).toBe("keras / tensorflow");
+  });
+});

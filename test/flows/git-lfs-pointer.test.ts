@@ -137,3 +137,10 @@ describe("git-lfs-pointer", () => {
     expect(baseFor(facts({ file: { format: "git-lfs-pointer", path: "m.h5" } }), text).diagnosis.cause).toBe("git-lfs-pointer");
   });
 });
+
+describe("git-lfs-pointer culprit on a paste (issue 22)", () => {
+  it("names the file the code before a bare error line loads", () => {
+    const text = ["from keras.models import load_model", "model = load_model('weights/unet_v2.h5')", "", "OSError: Unable to open file (file signature not found)"].join("\n");
+    expect(baseFor(facts(), text).diagnosis).toMatchObject({ cause: "git-lfs-pointer", culprit: "weights/unet_v2.h5" });
+  });
+});

@@ -73,3 +73,34 @@ describe("keras-tfkeras-mixing", () => {
     expect(old.alternatives.map((a) => a.cause)).not.toContain("keras-tfkeras-mixing");
   });
 });
+
+describe("keras-tfkeras-mixing: a tf.keras library on Keras 3 (issue 22)", () => {
+  const frames = (keras: string[]) =>
+    [
+      "Traceback (most recent call last):",
+      '  File "run.py", line 4, in <module>',
+      '    model = TFBertModel.from_pretrained("bert-base-uncased")',
+      '  File "/usr/lib/python3.11/site-packages/transformers/modeling_tf_utils.py", line 2900, in from_pretrained',
+      "    model.build()",
+      ...keras,
+      '  File "/usr/lib/python3.11/site-packages/transformers/modeling_tf_utils.py", line 1130, in build',
+      "    if self.built or call_context().in_call:",
+      "TypeError: 'NoneType' object is not callable",
+    ].join("\n");
+
+  it("claims a traceback with the library's frames and Keras 3's own, and names the library", () => {
+    const keras3 = ['  File "/usr/lib/python3.11/site-packages/keras/src/layers/layer.py", line 223, in build_wrapper', "    original_build_method(*args, **kwargs)"];
+    expect(classify(parseTraceback(frames(keras3)), facts(), causes)).toMatchObject({ cause: "keras-tfkeras-mixing", culprit: "transformers on Keras 3" });
+  });
+
+  it("leaves the same library on Keras 2 (keras/src/engine, TF 2.13-2.15) alone", () => {
+    const keras2 = ['  File "/usr/lib/python3.11/site-packages/keras/src/engine/base_layer.py", line 1100, in __call__', "    outputs = call_fn(inputs, *args, **kwargs)"];
+    expect(classify(parseTraceback(frames(keras2)), facts(), causes).cause).not.toBe("keras-tfkeras-mixing");
+  });
+
+  it("names the Keras 2 API that TensorFlow 2.16+ no longer has", () => {
+    expect(classify(parseTraceback("ModuleNotFoundError: No module named 'tensorflow.compat.v1.keras'"), facts(), causes).culprit).toBe(
+      "tensorflow.compat.v1.keras (a Keras 2 API) while tf.keras is Keras 3",
+    );
+  });
+});

@@ -70,3 +70,35 @@ describe("savedmodel-in-keras3", () => {
     expect(baseFor(facts(), text).diagnosis.cause).toBe("not-a-model-file");
   });
 });
+
+describe("savedmodel-in-keras3: a TFSMLayer that cannot be called (issue 22)", () => {
+  it("claims Keras 3's call wrapper around TFSMLayer and names the folder typed at the REPL", () => {
+    // The REPL prints no source line for <stdin>: the command typed at >>> is the line that failed.
+    const text = [
+      ">>> layer = keras.layers.TFSMLayer('exported/two_inputs', call_endpoint='serving_default')",
+      ">>> layer([a, b])",
+      "Traceback (most recent call last):",
+      '  File "<stdin>", line 1, in <module>',
+      '  File "/venv/lib/python3.11/site-packages/keras/src/utils/traceback_utils.py", line 122, in error_handler',
+      "    raise e.with_traceback(filtered_tb) from None",
+      '  File "/venv/lib/python3.11/site-packages/tensorflow/python/eager/polymorphic_function/function_type_utils.py", line 442, in bind_function_inputs',
+      "    raise TypeError(",
+      "TypeError: Exception encountered when calling TFSMLayer.call().",
+      "",
+      "Binding inputs to tf.function failed due to `too many positional arguments`. Received args: ([<tf.Tensor: shape=(1, 4), dtype=float32>, <tf.Tensor: shape=(1, 2), dtype=float32>],) and kwargs: {} for signature: (*, a: TensorSpec(shape=(None, 4), dtype=tf.float32, name='a'), b: TensorSpec(shape=(None, 2), dtype=tf.float32, name='b')).",
+      "",
+      "Arguments received by TFSMLayer.call():",
+      "  • inputs=['tf.Tensor(shape=(1, 4), dtype=float32)', 'tf.Tensor(shape=(1, 2), dtype=float32)']",
+      "  • training=False",
+    ].join("\n");
+    expect(baseFor(facts(), text).diagnosis).toMatchObject({ cause: "savedmodel-in-keras3" });
+    // The last command typed is the <stdin> frame's line; the TFSMLayer path is on the command before it.
+    const oneLine = text.replace(">>> layer = keras.layers.TFSMLayer('exported/two_inputs', call_endpoint='serving_default')\n>>> layer([a, b])", ">>> keras.layers.TFSMLayer('exported/two_inputs', call_endpoint='serving_default')([a, b])");
+    expect(baseFor(facts(), oneLine).diagnosis).toMatchObject({ cause: "savedmodel-in-keras3", culprit: "exported/two_inputs" });
+  });
+
+  it("names the folder a sentence names when the error gives no path", () => {
+    const text = 'Running the predict script on the model I get "Expected a model.weights.h5 or model.weights.npz file." and there is no .h5 in the pet_ct_v2 folder.';
+    expect(baseFor(facts(), text).diagnosis).toMatchObject({ cause: "savedmodel-in-keras3", culprit: "pet_ct_v2" });
+  });
+});

@@ -121,3 +121,19 @@ describe("unsafe-model-file", () => {
     expect(baseFor({ file: caution, env: null, load: null }, null).diagnosis.cause).not.toBe("unsafe-model-file");
   });
 });
+
+describe("unsafe-model-file on pasted text (issue 22)", () => {
+  it("is keras-fix's guard's wording only, not any text that names a module", () => {
+    // pytest's report of a test module that failed to import (the error itself cut off): no guard ran here.
+    const pytest = [
+      "ImportError while importing test module '/home/me/project/tests/test_load.py'.",
+      "Hint: make sure your test modules/packages have valid Python names.",
+      "Traceback:",
+      "tests/test_load.py:3: in <module>",
+      "    from tensorflow.keras.models import load_model",
+    ].join("\n");
+    expect(baseFor(facts(), pytest).diagnosis.cause).not.toBe("unsafe-model-file");
+    const guard = "Traceback (most recent call last):\n  File \"/x/keras/src/saving/serialization_lib.py\", line 800, in _retrieve_class_or_fn\nkeras_fix.KerasFixRefusedImport: keras-fix refused to import module 'subprocess' while loading the model: the file asks Keras to import it";
+    expect(baseFor(facts(), guard).diagnosis).toMatchObject({ cause: "unsafe-model-file", culprit: "module subprocess" });
+  });
+});

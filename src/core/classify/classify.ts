@@ -18,7 +18,12 @@
 //     capture the classifier adds, `stackShows` (not kept in the diagnosis): "load" when a frame of the chain is
 //     Keras loading or deserializing (load_model, from_config, load_weights...), "other" when there are frames and
 //     none of them loads anything (the user's own code, an import, a predict call), "nothing" for a pasted final
-//     line. Causes whose wording only means something during a load veto "other".
+//     line. Causes whose wording only means something during a load veto "other". It also sees `keras3Frame`
+//     ("yes" when a frame is in a file only Keras 3 has), for causes that need two libraries' frames in one chain.
+//     After ranking, a hit's captures also carry what the paste says around the error: `loadedPath` (the path a
+//     loader call names), `mentionedPath` / `mentionedFolder` (a model file or folder named anywhere),
+//     `callingCode` and `callingPackage` (the innermost code outside Keras and TensorFlow, and its installed
+//     package) and `namesTfKeras` (the paste shows tf_keras), which culprits read when no file or env was probed.
 //  4. `detect(facts)` adds evidence from the file and environment alone. With a hit, the two combine as
 //     independent evidence (1 - (1-a)(1-b)); without one it stands alone, times 0.85 when a traceback exists but
 //     says nothing this cause recognises.
@@ -160,8 +165,9 @@ function computeVariants(entry: ChainEntry): Variant[] {
     if (outermost) add(outermost[1], 1);
     const lines = entry.message.split("\n").map((line) => line.trim()).filter((line) => line.length >= 8);
     if (lines.length > 1) for (const line of lines) add(line, 1);
-    // A line that opens a quotation it never closes ('> "<class ...> could not be deserialized ...').
-    for (const line of lines) if (/^["'“`]/.test(line)) add(line.replace(/^["'“`]+/, ""), 1);
+    // A line that opens a quotation it never closes ('"<class ...> could not be deserialized ...'), or a markdown
+    // block quote of one line amid prose ('> "<class ...> could not ...'; unquote() leaves a lone quoted line alone).
+    for (const line of lines) if (/^(?:>\s*)*["'“`]/.test(line) || /^>\s/.test(line)) add(line.replace(/^(?:>\s*)*["'“`]*/, ""), 1);
     // An error described in a sentence: the line from each capitalised word on (a bounded number per line).
     for (const line of lines.slice(0, 40)) {
       const starts = [...line.matchAll(/(?<=[\s:>(“"'`])[A-Z][\w']*/g)].slice(0, 6);
@@ -216,9 +222,9 @@ function tryMatcher(matcher: Matcher, entry: ChainEntry, frames: Frame[], isFina
   return { score, captures, namedCount, firstCapture: named.find(([, value]) => value !== "")?.[1] ?? null, evidence };
 }
 
-function applyWhen(cause: Cause, hit: Hit, facts: Facts, stack: StackShows): Hit | null {
+function applyWhen(cause: Cause, hit: Hit, facts: Facts, stack: StackShows, keras3: boolean): Hit | null {
   if (!cause.when) return hit;
-  const verdict = cause.when({ ...hit.captures, stackShows: stack }, facts);
+  const verdict = cause.when({ ...hit.captures, stackShows: stack, ...(keras3 ? { keras3Frame: "yes" } : {}) }, facts);
   if (verdict === false) return null;
   if (verdict === true || verdict === 1) return hit;
   const factor = verdict;
@@ -232,11 +238,12 @@ function bestHit(cause: Cause, entries: ChainEntry[], chain: ExceptionInfo[], fa
   let best: Hit | null = null;
   const finalOrigin = chain.length - 1;
   const stack = stackShows(chain);
+  const keras3 = showsKeras3(chain);
   for (const entry of entries) {
     const frames = chain[entry.origin]?.frames ?? [];
     for (const matcher of cause.matchers) {
       const raw = tryMatcher(matcher, entry, frames, entry.origin === finalOrigin);
-      const hit = raw && applyWhen(cause, raw, facts, stack);
+      const hit = raw && applyWhen(cause, raw, facts, stack, keras3);
       if (hit && (!best || hit.score > best.score || (hit.score === best.score && hit.namedCount > best.namedCount))) {
         best = hit;
       }
@@ -260,6 +267,20 @@ function loadedPath(chain: ExceptionInfo[] | null): string | null {
   return null;
 }
 
+// A model file or folder the paste names anywhere, outside a loader call: "Loading existing model (models/m.keras)",
+// "I noticed there is no .h5 in the S2_osem folder". Kept as the captures `mentionedPath` (a name with a model
+// file's extension) and `mentionedFolder`, which causes about a file name as their culprit after `loadedPath`.
+const MENTIONED_PATH = /(?<![^\s(\[{"'`=])([^\s()[\]{}"'`,;<>]*[\w*-]\.(?:keras|h5|hdf5))(?![\w-])/g;
+const MENTIONED_FOLDER = /\b(?:the|in|into|from)\s+[`'"]?([\w.\\/~-]*[\w-])[`'"]?\s+(?:folder|directory|dir)\b/;
+
+function mentioned(chain: ExceptionInfo[] | null, pattern: RegExp): string | null {
+  for (const exception of [...(chain ?? [])].reverse()) {
+    const found = [...exception.message.slice(0, 20000).matchAll(new RegExp(pattern.source, pattern.flags.includes("g") ? pattern.flags : `${pattern.flags}g`))];
+    if (found.length > 0) return found[found.length - 1][1];
+  }
+  return null;
+}
+
 // The innermost frame outside Keras, TensorFlow and Python itself: the code that made the call that failed
 // ("retinaface_model.build_model"), kept as the capture `callingCode` for causes whose culprit is that call.
 const LIBRARY_FRAME = /(?:^|\/)(?:keras|tf_keras|tensorflow|tensorflow_core|keras_core|absl|importlib|IPython|ipykernel)\/|^<|\/lib\/python[\d.]+\/[\w]+\.py$/;
@@ -275,11 +296,47 @@ function callingCode(chain: ExceptionInfo[] | null): string | null {
   return null;
 }
 
+// The installed package whose code made the failing call: the innermost frame under site-packages / dist-packages
+// (or a conda Lib\site-packages) that is not Keras, TensorFlow, NumPy or Python's import machinery. Kept as the
+// capture `callingPackage` ("classification_models_3D", "transformers") for causes whose culprit is a package
+// written for another release than the one installed.
+const CORE_PACKAGE = /^(?:keras|tf_keras|tensorflow|tensorflow_core|keras_core|numpy|absl|importlib|six|_pytest|pytest|IPython|ipykernel)$/;
+
+function callingPackage(chain: ExceptionInfo[] | null): string | null {
+  const frames = (chain ?? []).flatMap((exception) => exception.frames);
+  for (const frame of [...frames].reverse()) {
+    const found = /(?:site|dist)-packages\/([A-Za-z_][\w]*)/.exec(normalisePath(frame.file));
+    if (found && !CORE_PACKAGE.test(found[1])) return found[1];
+  }
+  return null;
+}
+
+// Whether the paste shows tf_keras at all (its frames, or the text around the error: `import tf_keras`,
+// `pip install tf-keras`): the Keras 2 package beside TensorFlow 2.16+, kept as the capture `namesTfKeras`.
+function namesTfKeras(chain: ExceptionInfo[] | null): boolean {
+  return (chain ?? []).some(
+    (exception) => /\btf[_-]keras\b/.test(exception.message) || exception.frames.some((frame) => /(?:^|\/)tf_keras\//.test(normalisePath(frame.file))),
+  );
+}
+
+// Files only Keras 3 has (Keras 2.13-2.15 also live under keras/src/, but layers in engine/base_layer.py, no ops/,
+// backend/, trainers/, models/functional.py). A frame of one of them is kept as the capture `keras3Frame` ("yes").
+const KERAS3_FILE = /(?:^|\/)keras\/src\/(?:layers\/layer\.py|ops\/|backend\/|trainers\/|models\/(?:functional|model|sequential)\.py)/;
+
+function showsKeras3(chain: ExceptionInfo[] | null): boolean {
+  return (chain ?? []).some((exception) => exception.frames.some((frame) => KERAS3_FILE.test(normalisePath(frame.file))));
+}
+
 /** Every cause that found something, best first. Exported for tests and for `--json` explanations. */
 export function rankCauses(chain: ExceptionInfo[] | null, facts: Facts, causes: Cause[]): RankedCause[] {
   const entries = chain ? unwrapChain(chain) : [];
   const loaded = loadedPath(chain);
   const caller = callingCode(chain);
+  const callerPackage = callingPackage(chain);
+  const tfKeras = namesTfKeras(chain);
+  const mentionedPath = mentioned(chain, MENTIONED_PATH);
+  const keras3Frame = showsKeras3(chain);
+  const mentionedFolder = mentioned(chain, MENTIONED_FOLDER);
   const ranked: (RankedCause & { order: number })[] = [];
   causes.forEach((cause, order) => {
     if (cause.id === UNCLASSIFIED_ID) return;
@@ -305,6 +362,11 @@ export function rankCauses(chain: ExceptionInfo[] | null, facts: Facts, causes: 
     }
     if (loaded && hit) captures = { loadedPath: loaded, ...captures };
     if (caller && hit) captures = { callingCode: caller, ...captures };
+    if (callerPackage && hit) captures = { callingPackage: callerPackage, ...captures };
+    if (tfKeras && hit) captures = { namesTfKeras: "yes", ...captures };
+    if (mentionedPath && hit) captures = { mentionedPath, ...captures };
+    if (keras3Frame && hit) captures = { keras3Frame: "yes", ...captures };
+    if (mentionedFolder && hit) captures = { mentionedFolder, ...captures };
     const firstDetected = detected ? Object.values(detected.captures).find((value) => value !== "") ?? null : null;
     ranked.push({
       cause,

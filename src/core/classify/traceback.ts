@@ -245,6 +245,8 @@ export function parseTraceback(text: string): ExceptionInfo[] {
   let frames: Frame[] = [];
   let current: Draft | null = null;
   let state: "idle" | "frames" | "message" | "output" = "idle";
+  let promptCode: string | null = null;
+  const preamble: string[] = [];
 
   const finishMessage = () => {
     if (current && (current.type !== "" || current.messageLines.some((line) => line.trim() !== ""))) drafts.push(current);
@@ -273,6 +275,8 @@ export function parseTraceback(text: string): ExceptionInfo[] {
       continue;
     }
     if (PROMPT.test(line)) {
+      // The REPL prints no source line for a frame of `<stdin>`: the last command typed at `>>> ` is that line.
+      if (/^>>> \S/.test(line)) promptCode = line.slice(4).trim();
       finishMessage();
       // What a pasted command printed (`$ cat model.h5` showing a Git LFS pointer) is evidence too: it becomes an
       // entry of unknown type, like text pasted without any exception.
@@ -298,6 +302,7 @@ export function parseTraceback(text: string): ExceptionInfo[] {
     }
     const frame = frameFrom(line);
     if (frame) {
+      if (frame.file === "<stdin>" && promptCode) frame.code = promptCode;
       if (state === "idle") frames = [];
       frames.push(frame);
       state = "frames";
@@ -329,9 +334,16 @@ export function parseTraceback(text: string): ExceptionInfo[] {
     // idle: a traceback pasted without its header, or only the final line.
     const bare = EXCEPTION_LINE.exec(line);
     if (bare?.groups && BARE_EXCEPTION_TYPE.test(bare.groups.type)) {
+      // What the user wrote before a bare error line (the code that loads the model, a sentence about it) stays as
+      // an entry of unknown type before it, as it does when the error is quoted inside the sentence.
+      if (drafts.length === 0 && frames.length === 0 && preamble.some((text) => text.trim() !== "")) {
+        drafts.push({ type: "", frames: [], messageLines: trimBlankEdges(preamble) });
+      }
       current = { type: bare.groups.type, frames, messageLines: [bare.groups.message ?? ""] };
       frames = [];
       state = "message";
+    } else if (drafts.length === 0 && frames.length === 0) {
+      preamble.push(line);
     }
   }
   finishMessage();
