@@ -143,7 +143,12 @@ export function Walk({ cause: plainCause, base, inputs, problem, explain, runAct
     () => step.kind !== "end" && step.kind !== "action" && fitsLive(headerContent(step, ctx), columns, (stdout.rows || 24) - 12),
     [state.stepId, state.trail.length],
   );
+  // The key hints wait for what this effect writes into the transcript: shown in the same frame, they never
+  // promise a step whose text has not appeared yet (a reader acting on "Enter: finish" finds the summary there).
+  const visit = `${state.stepId}#${state.trail.length}`;
+  const [announced, setAnnounced] = useState<string | null>(null);
   useEffect(() => {
+    setAnnounced(visit);
     if (goesOn || headerLive) return;
     if (step.kind === "end") {
       log(<Summary outcome={step.outcome} title={step.title} body={step.body(ctx)} problem={problem} results={state.results} environment={environment} notes={withEnvironment(closingNotes?.(state.results) ?? [], environment)} />);
@@ -230,7 +235,7 @@ export function Walk({ cause: plainCause, base, inputs, problem, explain, runAct
           <Text color="yellow">{note}</Text>
         </WrappedText>
       )}
-      <KeyHints hints={hints} />
+      {announced === visit && <KeyHints hints={hints} />}
     </Box>
   );
 }

@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { fileNotFound } from "../../flows/file-not-found/cause.js";
 import { UserError } from "../../src/core/errors.js";
 import type { DiagnoseResult } from "../../src/engine/session.js";
-import { diagnosedResult, fileFacts, KEY, renderApp, ScriptedSession } from "./helpers.js";
+import { diagnosedResult, fileFacts, KEY, plain, renderApp, ScriptedSession } from "./helpers.js";
 
 afterEach(() => cleanup());
 
@@ -114,6 +114,11 @@ describe("a real flow", () => {
     await app.press(KEY.enter);
     await app.see("Not fixed yet: Point keras-fix at the model file");
     expect(app.frame()).toContain("What was wrong: The model file is not where the path says (gone.h5)");
+    // No frame offers "Enter: finish" before the summary it finishes is on screen (the summary goes into the
+    // transcript from an effect: the hints wait for it).
+    const finishing = app.frames.map(plain).filter((frame) => frame.includes("Enter: finish"));
+    expect(finishing.length).toBeGreaterThan(0);
+    expect(finishing.filter((frame) => !frame.includes("Not fixed yet: Point keras-fix at the model file"))).toEqual([]);
     await app.press(KEY.enter);
     expect(await app.exited).toBe(1);
     expect(session.requests).toEqual([]);
