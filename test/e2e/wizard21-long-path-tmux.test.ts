@@ -1,33 +1,23 @@
 // A path longer than the window, in the wizard's prose at 60 columns (issue 21): Ink used to cut it at the edge,
 // mid-name, into rows of its own making, so it could be neither read whole nor copied. Written whole, the terminal
 // wraps it and joins it again (tmux's capture -J joins such rows, as a terminal's copy does).
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
-import { cliPath, pythonFor } from "../helpers/envs.js";
-import { openTerminal, type Terminal } from "./tmux.js";
+import { describe, expect, it } from "vitest";
+import { pythonFor } from "../helpers/envs.js";
+import { tmuxSession } from "./session.js";
 
-let terminal: Terminal | null = null;
-const folders: string[] = [];
-afterEach(() => {
-  terminal?.kill();
-  terminal = null;
-  for (const dir of folders.splice(0)) rmSync(dir, { recursive: true, force: true });
-});
+const session = tmuxSession();
 
 describe("a long path in the wizard's prose at 60 columns", () => {
   it("stays whole on its own rows, in the diagnosis, at fault and the step that names it", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "kf-wizard21-path-"));
-    folders.push(dir);
+    const dir = session.folder("kf-wizard21-path-");
     // A model downloaded into a deep folder, where the download saved the site's error page instead.
     const model = "projects/customer-models/2024-archive/experiments/run-0042/checkpoints/final-export/trained_classifier_model.h5";
     mkdirSync(join(dir, model, ".."), { recursive: true });
     writeFileSync(join(dir, model), "<!DOCTYPE html>\n<html><head><title>Sign in</title></head><body>Please sign in.</body></html>\n");
     expect(model.length).toBeGreaterThan(60);
-    const script = `node ${JSON.stringify(cliPath)} ${model} --python ${JSON.stringify(pythonFor("keras3"))}; echo "[keras-fix exited $?]"; exec sleep 3600`;
-    terminal = openTerminal("wizard21-path", dir, ["sh", "-c", script], { PATH: process.env.PATH ?? "", TERM: "xterm-256color" }, { columns: 60, rows: 40 });
-    const term = terminal;
+    const term = session.start("wizard21-path", dir, [model, "--python", pythonFor("keras3")], { size: { columns: 60, rows: 40 } });
 
     // The header line (printed before the wizard) names it once; the diagnosis' summary, its "At fault" and the
     // first step's text name it again, each whole.
