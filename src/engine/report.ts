@@ -53,6 +53,13 @@ function diagnosisJson(diagnosis: Diagnosis | null) {
   return { cause, title, culprit, confidence, evidence, alternatives, captures };
 }
 
+/** The copy a walk brought home and proved (from a trial environment, or from tf_keras beside Keras 3), if any. */
+export function broughtHome(walk: AutoWalk | null): string | null {
+  const step = walk?.steps.find((s) => (s.request?.kind === "bring-home" || s.request?.kind === "bring-home-legacy") && s.result?.ok);
+  const path = step?.result?.data?.path;
+  return typeof path === "string" ? path : null;
+}
+
 /** The fix that a successful verify step proved, if any. */
 export function provenFix(walk: AutoWalk | null): LoadFix | null {
   const proven = walk?.steps.find((s) => s.request?.kind === "verify-load" && s.result?.ok);
@@ -254,9 +261,9 @@ export function toText(report: RunReport): string {
     const chain = fixChain(history, walk, result.diagnosis);
     const proven = provenFix(walk);
     // A proven copy (bring-home) loads here; the original still does not.
-    const home = walk.steps.find((s) => s.request?.kind === "bring-home" && s.result?.ok)?.result?.data?.path;
+    const home = broughtHome(walk);
     const verdict =
-      walk.outcome === "fixed" && typeof home === "string"
+      walk.outcome === "fixed" && home !== null
         ? chalk.green(`Fixed: your Keras loads the new copy ${sanitize(home)} (proven by a fresh load and the same outputs); the original file is unchanged.`)
         : walk.outcome === "fixed" && chain.length > 1 && proven
         ? chalk.green(`Fixed: the model loads with ${describeFix(proven)} (${chain.length} causes, one after the other; verified by loading it again).`)

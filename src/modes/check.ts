@@ -35,6 +35,7 @@ function parse(argv: string[]) {
         against: { type: "string" },
         fix: { type: "boolean", default: false },
         "write-loaders": { type: "boolean", default: false },
+        "bring-home": { type: "boolean", default: false },
         "no-color": { type: "boolean", default: false },
         help: { type: "boolean", short: "h", default: false },
       },
@@ -62,6 +63,8 @@ const HELP = `
     --fix                      prove a fix for each model that fails, the way --auto does (writes nothing)
     --write-loaders            with --fix: write load_<model>.py beside each model whose proven fix needs one
                                (a new file, never over one)
+    --bring-home               with --fix: write a proven <model>.home.keras copy of each Keras 2 file that this
+                               Keras 3 reads only through tf_keras (a new file, never over one)
     --no-color                 no colours
 
   Exit codes
@@ -91,8 +94,9 @@ export async function runCheck(argv: string[]): Promise<number> {
   const againstPlan = values.against !== undefined ? planFor(values.against) : null;
   // A loader script writes down a proven fix, and only --fix proves fixes.
   if (values["write-loaders"] && !values.fix) throw new UserError("--write-loaders writes the loader of the fix --fix proves: add --fix.", "keras-fix check --fix --write-loaders");
+  if (values["bring-home"] && !values.fix) throw new UserError("--bring-home writes the copy --fix proves: add --fix.", "keras-fix check --fix --bring-home");
   // Read only with --fix: the walks need the flows and the engine, which a plain check loads only once Python starts.
-  const fixer = values.fix ? (await import("../engine/check/fix.js")).createFixer({ python: values.python, timeoutSeconds, customObjects, writeLoaders: values["write-loaders"] }) : null;
+  const fixer = values.fix ? (await import("../engine/check/fix.js")).createFixer({ python: values.python, timeoutSeconds, customObjects, writeLoaders: values["write-loaders"], bringHome: values["bring-home"] }) : null;
 
   const started = performance.now();
   const all = await findModels(positionals);
@@ -155,8 +159,9 @@ export async function runCheck(argv: string[]): Promise<number> {
           const model = models[index];
           if (checked.result.status === "fails") progress(`fix: [${index + 1}/${models.length}] proving a fix for ${sanitize(model.path)}…`, false);
           Object.assign(checked.result, await fixer.prove(model, checked, checker.run.env));
-          const { proven, loader } = checked.result;
-          if (proven) progress(`fix: ${sanitize(model.path)}: ${sanitize(proven.description)}${loader ? `; wrote ${sanitize(loader)}` : ""}`, true);
+          const { proven, loader, home } = checked.result;
+          const wrote = [loader, home].filter((file): file is string => !!file).map(sanitize).join(" and ");
+          if (proven || home) progress(`fix: ${sanitize(model.path)}: ${proven ? sanitize(proven.description) : "brought home"}${wrote ? `; wrote ${wrote}` : ""}`, true);
           if (format === "jsonl") emitLine(jsonLine(checked.result));
         }
       }

@@ -72,11 +72,16 @@ function shownCulprit(r: CheckResult): string | null {
   return r.culprit && !r.culprit.endsWith(r.path) ? r.culprit : null;
 }
 
-/** --fix: the models it proved a fix for or tried to (one that fails), with the loader written, if any. */
-function fixLines(results: CheckResult[]): { path: string; text: string; loader: string | null }[] {
+/** --fix: the models it proved a fix for or tried to (one that fails), with the files written (a loader script, a
+ * copy brought home), if any. */
+function fixLines(results: CheckResult[]): { path: string; text: string; wrote: string[] }[] {
   return results
-    .filter((r) => r.proven !== undefined && (r.proven !== null || r.status === "fails"))
-    .map((r) => ({ path: r.path, text: r.proven ? r.proven.description : "no fix proven automatically", loader: r.loader ?? null }));
+    .filter((r) => r.proven !== undefined && (r.proven !== null || r.home || r.status === "fails"))
+    .map((r) => ({
+      path: r.path,
+      text: r.proven ? r.proven.description : r.home ? "brought home" : "no fix proven automatically",
+      wrote: [r.loader, r.home].filter((file): file is string => !!file),
+    }));
 }
 
 function firstSentence(text: string): string {
@@ -101,7 +106,7 @@ export function textTable(results: TimedResult[]): string {
   const byCause = new Map(results.filter(({ result: r }) => r.status !== "loads" && r.cause && r.fix).map(({ result: r }) => [r.cause!, r.fix!]));
   const fixes = [...byCause].map(([cause, fix]) => `  ${cause}: ${sanitize(firstSentence(fix))}`);
   const environments = envs.map((e, i) => (envs.length > 1 ? `env ${i + 1}: ${e}` : e)).join("; ");
-  const proven = fixLines(results.map((r) => r.result)).map((f) => `  ${sanitize(f.path)}: ${sanitize(f.text)}${f.loader ? `; wrote ${sanitize(f.loader)}` : ""}`);
+  const proven = fixLines(results.map((r) => r.result)).map((f) => `  ${sanitize(f.path)}: ${sanitize(f.text)}${f.wrote.length ? `; wrote ${f.wrote.map(sanitize).join(" and ")}` : ""}`);
   return [
     ...lines,
     "",
@@ -132,6 +137,7 @@ function details(r: CheckResult): string {
     r.fix ? `fix: ${r.fix}` : null,
     r.proven ? `proven fix: ${r.proven.description}` : null,
     r.loader ? `loader written: ${r.loader}` : null,
+    r.home ? `copy brought home: ${r.home}` : null,
   ]
     .filter(Boolean)
     .join("\n");
@@ -194,7 +200,7 @@ export function sarifLog(results: TimedResult[], version: string): string {
       kind: "fail",
       message: { text },
       locations: [{ physicalLocation: { artifactLocation: { uri: artifactUri(r.path) } } }],
-      properties: { status: r.status, environment: r.environment, format: r.format, ...(r.proven !== undefined ? { proven: r.proven, loader: r.loader ?? null } : {}) },
+      properties: { status: r.status, environment: r.environment, format: r.format, ...(r.proven !== undefined ? { proven: r.proven, loader: r.loader ?? null, home: r.home ?? null } : {}) },
     };
   });
   const log = {
@@ -223,7 +229,7 @@ export function markdown(results: TimedResult[]): string {
   const mark = summary.total === summary.loads ? "✅" : "❌";
   const environments = [...new Set(all.map((r) => r.environment))];
   const rows = all.map((r) => `| \`${cell(r.path).replace(/`/g, "'")}\` | ${r.status === "loads" ? "✅ loads" : `❌ ${WORD[r.status]}`} | ${r.cause ? `\`${r.cause}\`` : ""} | ${cell(shownCulprit(r))} | ${cell(r.status === "loads" ? null : r.fix)} |`);
-  const proven = fixLines(all).map((f) => `- \`${cell(f.path).replace(/`/g, "'")}\`: ${cell(f.text)}${f.loader ? `; wrote \`${cell(f.loader).replace(/`/g, "'")}\`` : ""}`);
+  const proven = fixLines(all).map((f) => `- \`${cell(f.path).replace(/`/g, "'")}\`: ${cell(f.text)}${f.wrote.length ? `; wrote ${f.wrote.map((file) => `\`${cell(file).replace(/`/g, "'")}\``).join(" and ")}` : ""}`);
   return [
     `### ${mark} keras-fix check: ${headline(summary)}`,
     "",
@@ -281,6 +287,7 @@ export function htmlReport(results: TimedResult[], version: string): string {
       ["How to fix", r.status === "loads" ? null : r.fix],
       ["Proven fix (--fix)", r.proven ? r.proven.description : r.proven === null && r.status === "fails" ? "no fix proven automatically" : null],
       ["Loader script written", r.loader ?? null],
+      ["Copy brought home (--bring-home)", r.home ?? null],
       ["Time", `${seconds.toFixed(2)} s`],
     ];
     const items = facts.filter(([, value]) => value).map(([name, value]) => `<dt>${name}</dt><dd>${html(value)}</dd>`);

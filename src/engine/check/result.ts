@@ -25,6 +25,8 @@ export interface CheckResult {
   proven?: { fix: LoadFix; description: string } | null;
   /** --fix only: the load_<model>.py written for it (--write-loaders), else null. */
   loader?: string | null;
+  /** --fix --bring-home only: the copy brought home and proven to load here, else null. */
+  home?: string | null;
 }
 
 export interface TimedResult {
