@@ -6,7 +6,8 @@ import { createServer, type ServerResponse } from "node:http";
 import type { Socket } from "node:net";
 import { mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { pythonFor } from "../helpers/envs.js";
+import { afterEach } from "vitest";
+import { envVarsFor, pythonFor, type EnvName } from "../helpers/envs.js";
 
 // What the plan for a Keras 3.15 file in the Keras 3.5 + JAX environment installs (keras>=3.15 plus the backend).
 const WHEELS = [
@@ -84,5 +85,30 @@ export async function tinyIndex(dir: string, answer: Answer, { kerasImportSecond
       for (const socket of sockets) socket.destroy();
       server.close();
     },
+  };
+}
+
+/** For a test file: starts an index like tinyIndex and closes every one it started after each test. */
+export function tinyIndexes(): typeof tinyIndex {
+  const open: TinyIndex[] = [];
+  afterEach(() => {
+    for (const index of open.splice(0)) index.close();
+  });
+  return async (...args) => {
+    const index = await tinyIndex(...args);
+    open.push(index);
+    return index;
+  };
+}
+
+/** The environment of a keras-fix whose trials install from `index` (nothing cached, no retries) into `cache`. */
+export function trialEnvFrom(index: TinyIndex, cache: string, env: EnvName): Record<string, string> {
+  return {
+    HOME: process.env.HOME ?? "",
+    ...envVarsFor(env),
+    PIP_INDEX_URL: index.url,
+    PIP_NO_CACHE_DIR: "1",
+    PIP_RETRIES: "0",
+    KERAS_FIX_TRIAL_CACHE: cache,
   };
 }

@@ -5,19 +5,15 @@
 import { execFileSync } from "node:child_process";
 import { copyFileSync, existsSync, readdirSync } from "node:fs";
 import { join } from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
-import { cliPath, envVarsFor, modelsDir, pythonFor } from "../helpers/envs.js";
+import { describe, expect, it } from "vitest";
+import { cliPath, modelsDir, pythonFor } from "../helpers/envs.js";
 import { chooseWithArrows, EXIT_MARK, exitCodeOn, expectAllGone, tmuxSession, typeYes } from "./session.js";
-import { tinyIndex, type TinyIndex } from "./tiny-index.js";
+import { tinyIndexes, trialEnvFrom } from "./tiny-index.js";
 import { pythonDescendants } from "./tmux.js";
 
 const MODEL = "sequential.keras";
 const session = tmuxSession();
-let packageIndex: TinyIndex | null = null;
-afterEach(() => {
-  packageIndex?.close();
-  packageIndex = null;
-});
+const startIndex = tinyIndexes();
 
 describe("Ctrl-C in the wizard while a trial environment installs", () => {
   it("kills pip at once, leaves the environment unfinished and not proven, and exits 130", async () => {
@@ -27,20 +23,13 @@ describe("Ctrl-C in the wizard while a trial environment installs", () => {
     // Each wheel is served twice (the two dry runs), then its downloads send headers and never the body, as a very
     // slow mirror: pip is mid-install when Ctrl-C comes, whatever the machine's speed.
     let stalled = 0;
-    packageIndex = await tinyIndex(join(dir, "wheels"), (response, body, headers, count) => {
+    const packageIndex = await startIndex(join(dir, "wheels"), (response, body, headers, count) => {
       if (count <= 2) return response.writeHead(200, headers).end(body);
       stalled++;
       response.writeHead(200, headers);
     });
     const term = session.start("trial-cancel", dir, [MODEL, "--python", pythonFor("keras35-py312")], {
-      env: {
-        HOME: process.env.HOME ?? "",
-        ...envVarsFor("keras35-py312"),
-        PIP_INDEX_URL: packageIndex.url,
-        PIP_NO_CACHE_DIR: "1",
-        PIP_RETRIES: "0",
-        KERAS_FIX_TRIAL_CACHE: cache,
-      },
+      env: trialEnvFrom(packageIndex, cache, "keras35-py312"),
     });
     await term.waitFor("Press Enter to continue.", 120_000);
     term.send("Enter");

@@ -4,18 +4,14 @@
 // index of tiny fake wheels that answers slowly, so each phase lasts long enough to be seen on any machine.
 import { copyFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
-import { envVarsFor, modelsDir, pythonFor } from "../helpers/envs.js";
+import { describe, expect, it } from "vitest";
+import { modelsDir, pythonFor } from "../helpers/envs.js";
 import { chooseWithArrows, tmuxSession, typeYes } from "./session.js";
-import { tinyIndex, type TinyIndex } from "./tiny-index.js";
+import { tinyIndexes, trialEnvFrom } from "./tiny-index.js";
 
 const MODEL = "sequential.keras";
 const session = tmuxSession();
-let packageIndex: TinyIndex | null = null;
-afterEach(() => {
-  packageIndex?.close();
-  packageIndex = null;
-});
+const startIndex = tinyIndexes();
 
 /** The live progress line while an action runs: the last rows above the key hints. */
 function phasesOn(screen: string): string[] {
@@ -32,22 +28,14 @@ describe("a trial environment in the wizard", () => {
     const cache = session.folder("kf-trial-cache-");
     copyFileSync(join(modelsDir, "keras3", MODEL), join(dir, MODEL));
     // The two dry runs (the estimate, the trial's check) wait 1.5 s a file; the install's download 2 s, in two halves.
-    packageIndex = await tinyIndex(join(dir, "wheels"), (response, body, headers, count) => {
+    const packageIndex = await startIndex(join(dir, "wheels"), (response, body, headers, count) => {
       if (count <= 2) return void setTimeout(() => response.writeHead(200, headers).end(body), 1_500);
       response.writeHead(200, headers);
       response.write(body.subarray(0, body.length >> 1));
       setTimeout(() => response.end(body.subarray(body.length >> 1)), 2_000);
     }, { kerasImportSeconds: 3 });
-    const url = packageIndex.url;
     const term = session.start("trial-phases", dir, [MODEL, "--python", pythonFor("keras35-py312")], {
-      env: {
-        HOME: process.env.HOME ?? "",
-        ...envVarsFor("keras35-py312"),
-        PIP_INDEX_URL: url,
-        PIP_NO_CACHE_DIR: "1",
-        PIP_RETRIES: "0",
-        KERAS_FIX_TRIAL_CACHE: cache,
-      },
+      env: trialEnvFrom(packageIndex, cache, "keras35-py312"),
     });
     const seen = new Set<string>();
     const watch = async (until: RegExp, timeoutMs: number) => {
