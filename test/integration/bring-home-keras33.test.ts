@@ -9,6 +9,7 @@ import { spawnSync } from "node:child_process";
 import { copyFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { LOAD_WITH_SEEDED_INPUTS } from "./bring-home-helpers.js";
 import { jsonDocuments } from "../../src/engine/json-documents.js";
 import { cliPath, envCache, envVarsFor, modelsDir, pythonFor, scratchDir, type EnvName } from "../helpers/envs.js";
 
@@ -25,16 +26,7 @@ function python(env: EnvName, script: string, args: string[]): { status: number 
 const resultOf = (run: { stdout: string }) => JSON.parse(run.stdout.split("\n").find((line) => line.startsWith("RESULT "))!.slice("RESULT ".length));
 
 // The same seeded inputs in both envs (integer inputs for token ids), the outputs printed.
-const PLAIN_LOAD = `
-import json, sys, numpy as np, keras
-model = keras.models.load_model(sys.argv[1])
-rng = np.random.default_rng(7)
-inputs = []
-for t in model.inputs:
-    shape = [2] + [d for d in t.shape[1:]]
-    dtype = t.dtype if isinstance(t.dtype, str) else t.dtype.name
-    inputs.append(rng.integers(0, 10, shape).astype(dtype) if "int" in dtype else rng.standard_normal(shape).astype(dtype))
-outputs = model.predict(inputs if len(inputs) > 1 else inputs[0], verbose=0)
+const PLAIN_LOAD = `${LOAD_WITH_SEEDED_INPUTS}outputs = model.predict(inputs if len(inputs) > 1 else inputs[0], verbose=0)
 policies = dict((layer.name, layer.dtype_policy.name) for layer in model.layers if hasattr(layer, "dtype_policy"))
 print("RESULT " + json.dumps({"outputs": np.asarray(outputs, dtype="float64").ravel().tolist(), "policies": policies,
                                "compiled": getattr(model, "optimizer", None) is not None, "keras": keras.__version__}))

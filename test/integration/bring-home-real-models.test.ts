@@ -8,8 +8,9 @@ import { spawnSync } from "node:child_process";
 import { copyFileSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { autoBringHome, LOAD_WITH_SEEDED_INPUTS } from "./bring-home-helpers.js";
 import { bringHome, type BringHomeResult, type CustomObjectsFix } from "../../src/core/bring-home/bring-home.js";
-import { cliPath, envVarsFor, modelsDir, pythonFor, repoRoot, scratchDir, type EnvName } from "../helpers/envs.js";
+import { envVarsFor, modelsDir, pythonFor, repoRoot, scratchDir, type EnvName } from "../helpers/envs.js";
 
 const fixtures = join(modelsDir, "bring-home");
 const quiet = { TF_CPP_MIN_LOG_LEVEL: "3", PYTHONDONTWRITEBYTECODE: "1" };
@@ -54,16 +55,7 @@ async function bring(from: EnvName, to: EnvName, file: string, tamper?: (exporte
 }
 
 // Plain loads: the original in its own env, the copy in the target env, on the same seeded inputs.
-const ORIGINAL = `
-import json, sys, numpy as np, keras
-model = keras.models.load_model(sys.argv[1])
-rng = np.random.default_rng(7)
-inputs = []
-for t in model.inputs:
-    shape = [2] + [d for d in t.shape[1:]]
-    dtype = t.dtype if isinstance(t.dtype, str) else t.dtype.name
-    inputs.append(rng.integers(0, 10, shape).astype(dtype) if "int" in dtype else rng.standard_normal(shape).astype(dtype))
-outputs = model.predict(inputs if len(inputs) > 1 else inputs[0], verbose=0)
+const ORIGINAL = `${LOAD_WITH_SEEDED_INPUTS}outputs = model.predict(inputs if len(inputs) > 1 else inputs[0], verbose=0)
 np.savez(sys.argv[2] + "/inputs.npz", *inputs)
 np.savez(sys.argv[2] + "/outputs.npz", *(outputs if isinstance(outputs, list) else [outputs]))
 print("RESULT " + json.dumps(len(inputs)))
@@ -201,14 +193,7 @@ describe("bringing real models home (issue 23)", () => {
     const dir = scratchDir();
     const model = join(dir, "tf_ops_image.h5");
     copyFileSync(join(fixtures, "keras2", "tf_ops_image.h5"), model);
-    const run = spawnSync(process.execPath, [cliPath, model, "--auto", "--json", "--bring-home", "--python", pythonFor("keras3")], {
-      cwd: dir,
-      encoding: "utf8",
-      env: { ...process.env, FORCE_COLOR: "0" },
-      timeout: 600_000,
-    });
-    const report = JSON.parse(run.stdout);
-    const home = report.walk.steps.find((step: { bringHome?: BringHomeResult }) => step.bringHome)?.bringHome as BringHomeResult;
+    const { run, report, home } = autoBringHome(model);
     expect(home, run.stderr.slice(-2000)).toMatchObject({ proven: true, route: "rebuild", path: join(dir, "tf_ops_image.home.keras") });
     expect(home.tfOps).toEqual(expect.arrayContaining(["tf.image.resize", "tf.nn.leaky_relu", "tf.concat"]));
     expect(run.status).toBe(0);

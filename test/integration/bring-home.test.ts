@@ -8,6 +8,7 @@ import { createHash } from "node:crypto";
 import { copyFileSync, existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { autoBringHome } from "./bring-home-helpers.js";
 import type { BringHomeResult } from "../../src/core/bring-home/bring-home.js";
 import { createDiagnoseSession } from "../../src/engine/diagnose.js";
 import { jsonDocuments } from "../../src/engine/json-documents.js";
@@ -169,16 +170,9 @@ describe("bringing a model home with real Keras", () => {
     const model = join(dir, "old_tf1.h5");
     copyFileSync(join(modelsDir, "matrix", "tf115-py36", "plain.h5"), model);
     const before = sha256(model);
-    const run = spawnSync(process.execPath, [cliPath, model, "--auto", "--json", "--bring-home", "--python", pythonFor("keras3")], {
-      cwd: dir,
-      encoding: "utf8",
-      env: { ...process.env, FORCE_COLOR: "0" },
-      timeout: 600_000,
-    });
-    const report = JSON.parse(run.stdout);
+    const { run, report, home } = autoBringHome(model);
     expect(jsonDocuments.auto.safeParse(report).success).toBe(true);
     expect(report.diagnosis.cause).toBe("keras2-file-in-keras3");
-    const home = report.walk.steps.find((step: { bringHome?: BringHomeResult }) => step.bringHome)?.bringHome as BringHomeResult;
     // tf_keras re-serializes the TF 1.x config (no initializer dtype); the Sequential's first layer keeps
     // batch_input_shape, which Keras 3 reads on its legacy route.
     expect(home).toMatchObject({ proven: true, route: "rebuild", path: join(dir, "old_tf1.home.keras"), stage: null });
@@ -193,15 +187,8 @@ describe("bringing a model home with real Keras", () => {
     const dir = scratchDir();
     const model = join(dir, "nested_functional.h5");
     copyFileSync(join(modelsDir, "matrix", "keras2", "nested_functional.h5"), model);
-    const run = spawnSync(process.execPath, [cliPath, model, "--auto", "--json", "--bring-home", "--python", pythonFor("keras3")], {
-      cwd: dir,
-      encoding: "utf8",
-      env: { ...process.env, FORCE_COLOR: "0" },
-      timeout: 600_000,
-    });
-    const report = JSON.parse(run.stdout);
+    const { run, report, home } = autoBringHome(model);
     expect(report.diagnosis.cause).toBe("keras2-file-in-keras3");
-    const home = report.walk.steps.find((step: { bringHome?: BringHomeResult }) => step.bringHome)?.bringHome as BringHomeResult;
     // tf_keras names the inner model's module tf_keras.src.engine.functional, where Keras 3 finds no class.
     expect(home, home.why).toMatchObject({ proven: true, route: "rebuild", path: join(dir, "nested_functional.home.keras"), renumbered: ["inner"] });
     expect(run.status).toBe(0);
