@@ -4,6 +4,7 @@
 import { code, paragraphs, shell, strong } from "../../src/core/content.js";
 import type { Cause, ExceptionInfo, Facts, Matcher, StepContext } from "../../src/core/types.js";
 import { wordingOf } from "../../src/core/classify/messages.js";
+import { tf1OnlyName } from "../../src/core/versions/builtins.js";
 import { conflictKind, conflictPrinted, declaredConflict, declaredPin, pinFor, type Pin } from "./pins.js";
 
 const matchers: Matcher[] = [
@@ -66,11 +67,17 @@ const matchers: Matcher[] = [
     // The same skews pasted without the frames that show Keras calling: a TensorFlow module missing a name that a
     // Keras or tf_keras of another release needs ('tensorflow._api.v2.compat.v2.__internal__' ... 'register_load_
     // context_function'), or a TF 1 API that TensorFlow 2 removed (get_default_graph, placeholder, Session) called by
-    // a multi-backend Keras written for TF 1.
+    // a multi-backend Keras written for TF 1 (any name TF 1's top level had and TF 2's has not, mined: see `when`).
     type: /^AttributeError$/,
-    message: /(?<frameless>)module '(?<tfModule>tensorflow(?:\.(?:_api|compat|python)[\w.]*)?)' has no attribute '(?<tfAttribute>__internal__|register_\w+|get_default_graph|placeholder|Session|ConfigProto|get_default_session|global_variables|variables_initializer|random_uniform|set_random_seed|to_float|count_nonzero|unsorted_segment_max|__version__|\w*(?:context|Tracking|tracking|saved_model)\w*)'/,
+    message: /(?<frameless>)module '(?<tfModule>tensorflow(?:\.(?:_api|compat|python)[\w.]*)?)' has no attribute '(?<tfAttribute>__internal__|register_\w+|__version__|\w*(?:context|Tracking|tracking|saved_model)\w*)'/,
     weight: 0.55,
     means: "a TensorFlow that does not have what this Keras release calls",
+  },
+  {
+    type: /^AttributeError$/,
+    message: /(?<frameless>)(?<tf1Api>)module '(?<tfModule>tensorflow)' has no attribute '(?<tfAttribute>\w+)'/,
+    weight: 0.55,
+    means: "a TensorFlow 2 without the TensorFlow 1 API this code or Keras release calls",
   },
   {
     type: /^ImportError$/,
@@ -189,9 +196,6 @@ function pinOf(ctx: StepContext) {
   return pinFrom(ctx.diagnosis.captures, ctx);
 }
 
-// TensorFlow 1 names that TensorFlow 2 dropped from its top-level module (tf.compat.v1 keeps them).
-const TF1_ONLY = /^(?:get_default_graph|placeholder|Session|ConfigProto|get_default_session|global_variables|variables_initializer|random_uniform|set_random_seed|to_float|count_nonzero|unsorted_segment_max|GPUOptions|InteractiveSession|reset_default_graph)$/;
-
 /**
  * The pair a pasted traceback alone names (no environment was probed, so no versions are known): the package in
  * whose code the import failed (a library written for another Keras), the Keras release whose own guard speaks
@@ -210,7 +214,7 @@ function pastedPair(captures: Record<string, string>): string | null {
     const release = minors.length > 0 ? `keras ${minors.join("/")}` : "keras";
     return `${release} (needs TensorFlow ${captures.tfAttribute} or higher) / an older tensorflow`;
   }
-  if (module === "tensorflow" && TF1_ONLY.test(captures.tfAttribute ?? "")) {
+  if (module === "tensorflow" && tf1OnlyName(captures.tfAttribute ?? "")) {
     return `tensorflow 2.x (no TF 1 ${captures.tfAttribute}) / code or a keras written for TensorFlow 1`;
   }
   if (/^tensorflow\b/.test(module) && captures.namesTfKeras) return `${keras} / tensorflow (another release)`;
@@ -238,6 +242,7 @@ export const envPackageConflict: Cause = {
   // The frameless forms speak only for a pasted last line: with frames, those that show Keras calling must be there.
   when: (captures, facts) => {
     if (captures.frameless !== undefined && captures.stackShows !== "nothing") return false;
+    if (captures.tf1Api !== undefined && !tf1OnlyName(captures.tfAttribute ?? "")) return false;
     return /^(?:keras|tf_keras)\./.test(captures.tfModule ?? "") && captures.stackShows === "load" ? false : versionsAgree(captures, facts);
   },
   detect: (facts) => {

@@ -87,6 +87,10 @@ describe("env-package-conflict culprit from a paste alone (issue 22)", () => {
 
   it("names TensorFlow 2 when a TF 1 name is missing from `tensorflow`", () => {
     expect(culpritOf("AttributeError: module 'tensorflow' has no attribute 'placeholder'")).toMatch(/^tensorflow 2\.x \(no TF 1 placeholder\)/);
+    // Any name TF 1.15's top level had and TF 2's has not (mined from the installs), not a list of usual suspects.
+    expect(culpritOf("AttributeError: module 'tensorflow' has no attribute 'to_int32'")).toMatch(/^tensorflow 2\.x \(no TF 1 to_int32\)/);
+    // A name TF 2 still has is no TF 1 leftover.
+    expect(baseFor(facts(), "AttributeError: module 'tensorflow' has no attribute 'keras'").diagnosis.culprit ?? "").not.toMatch(/^tensorflow 2\.x/);
   });
 
   it("names tf_keras when the paste shows it", () => {

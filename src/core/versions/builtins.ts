@@ -83,3 +83,12 @@ export function builtinKindOf(name: string, line: KerasLine | null = null): Buil
   const builtins = builtinsFor(line);
   return KINDS.find((kind) => builtins.has(kind, name)) ?? null;
 }
+
+let tf1Only: Set<string> | null = null;
+
+/** The names TensorFlow 1's top-level module had and TensorFlow 2's has not (scripts/mine-tf-top-level.py, from real
+ *  installs of TF 1.15, 2.15 and 2.21); tf.compat.v1 keeps them. */
+export function tf1OnlyName(name: string): boolean {
+  tf1Only ??= new Set((JSON.parse(readFileSync(join(cataloguesDir(), "tf-top-level.json"), "utf8")) as { tf1Only: string[] }).tf1Only);
+  return tf1Only.has(name);
+}
